@@ -1,0 +1,43 @@
+# Two commands matter (see README): `make run` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RUN_DB := .run/sample.db
+
+.PHONY: run test lint bench sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The TUI on a working copy of sample.db; the committed file is never modified.
+# The copy is refreshed whenever sample.db changes.
+$(RUN_DB): sample.db
+	mkdir -p $(dir $(RUN_DB))
+	rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
+	cp sample.db $(RUN_DB)
+	chmod 600 $(RUN_DB)
+
+run: $(STAMP) $(RUN_DB)
+	$(BIN)/outreach --db $(RUN_DB)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate the committed sample database (deterministic: same seed, same rows).
+sample: $(STAMP)
+	$(BIN)/outreach sample --out sample.db --seed 7 --force
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .run .pytest_cache .ruff_cache .hypothesis

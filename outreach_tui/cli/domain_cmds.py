@@ -1,0 +1,191 @@
+"""Domain rules from the terminal: `outreach nik`, `outreach calc`, `outreach benefits`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
+from outreach_tui.config import Settings
+from outreach_tui.domain import benefits, contributions, reference
+from outreach_tui.domain.money import rupiah
+from outreach_tui.domain.nik import parse_nik
+from outreach_tui.domain.validation import parse_date, parse_int
+from outreach_tui.i18n import t
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of a table.")]
+
+
+@user_errors
+def nik_command(
+    ctx: typer.Context,
+    nik: Annotated[str, typer.Argument(help="16-digit NIK (spaces allowed).")],
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", help="Birth date to compare (YYYY-MM-DD).")
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option("--province", help="Address province code to compare.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Decode and check a NIK: province, sex, birth date, errors, warnings."""
+    settings: Settings = ctx.obj
+    lang = settings.language
+    given = None
+    if birth_date:
+        given = parse_date(birth_date)
+        if given is None:
+            fail(t("cli.bad_date", lang, value=birth_date[:40]))
+    info = parse_nik(nik, birth_date=given, province_code=province, today=date.today())
+    if as_json:
+        print_json(info.as_dict(lang))
+    else:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_row("NIK", info.nik or nik[:40])
+        if info.province_code:
+            table.add_row(
+                t("nik_view.province", lang), f"{info.province_code} {info.province_name}"
+            )
+        if info.regency_code:
+            table.add_row(t("nik_view.regency", lang), f"{info.regency_code} ({info.regency_kind})")
+        if info.sex:
+            table.add_row(t("nik_view.sex", lang), t(f"sex.{info.sex}", lang))
+        if info.birth_date:
+            table.add_row(t("nik_view.birth_date", lang), info.birth_date.isoformat())
+        if info.serial:
+            table.add_row(t("nik_view.serial", lang), info.serial)
+        console.print(table)
+        for problem in info.errors:
+            console.print(f"[red]✗[/] {problem.message(lang)}", markup=True)
+        for problem in info.warnings:
+            console.print(f"[yellow]![/] {problem.message(lang)}", markup=True)
+        if info.is_valid:
+            console.print(f"[green]✓[/] {t('nik_view.valid', lang)}")
+    if not info.is_valid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@user_errors
+def calc_command(
+    ctx: typer.Context,
+    income: Annotated[str, typer.Option("--income", help="Declared monthly income in rupiah.")],
+    sector: Annotated[str, typer.Option("--sector", help="Sector code (see --list-sectors).")] = "",
+    jht: Annotated[bool, typer.Option("--jht", help="Add the optional JHT savings.")] = False,
+    month: Annotated[
+        str | None, typer.Option("--month", help="Contribution month YYYY-MM (default: now).")
+    ] = None,
+    path: Annotated[str, typer.Option("--path", help="bpu or pu_micro.")] = "bpu",
+    as_json: JsonFlag = False,
+) -> None:
+    """Monthly contribution per program, normal and with any discount in force."""
+    lang = ctx.obj.language
+    amount = parse_int(income)
+    if amount is None:
+        fail(t("income.invalid", lang))
+    if amount <= 0:
+        fail(t("income.not_positive", lang))
+    if not sector:
+        fail(t("cli.sector_required", lang, sectors=_sector_codes()))
+    if _find_sector(sector) is None:
+        fail(t("sector.unknown", lang, sector=sector[:40]) + " " + _sector_codes())
+    try:
+        when = contributions.parse_month(month) if month else date.today().replace(day=1)
+    except ValueError as exc:
+        fail(str(exc))
+    programs = ("JKK", "JKM", "JHT") if jht else ("JKK", "JKM")
+    try:
+        quote = contributions.quote(amount, sector=sector, month=when, programs=programs, path=path)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(quote.as_dict())
+        return
+    table = Table(title=t("calc.title", lang, month=when.strftime("%Y-%m")), title_justify="left")
+    table.add_column(t("calc.program", lang))
+    table.add_column(t("calc.normal", lang), justify="right")
+    table.add_column(t("calc.due", lang), justify="right")
+    table.add_column(t("calc.basis", lang))
+    for line in quote.programs:
+        table.add_row(line.program, rupiah(line.normal), rupiah(line.due), line.legal_basis)
+    table.add_section()
+    table.add_row(
+        t("calc.total", lang), rupiah(quote.normal_total), rupiah(quote.due_total), "", style="bold"
+    )
+    console.print(table)
+    if quote.discount:
+        d = quote.discount
+        console.print(
+            t("calc.discount", lang, percent=d.percent_off, basis=d.legal_basis,
+              ends=d.ends_on.isoformat(), after=rupiah(quote.after_discount_total))
+        )  # fmt: skip
+        if d.closing_soon:
+            console.print("[yellow]" + t("calc.closing_soon", lang, months=d.months_left) + "[/]")
+    if quote.estimate:
+        console.print("[yellow]" + t("calc.estimate", lang) + "[/]")
+    console.print(t("calc.due_by", lang, date=quote.due_by.isoformat()))
+
+
+@user_errors
+def benefits_command(
+    ctx: typer.Context,
+    income: Annotated[str, typer.Option("--income", help="Declared monthly income in rupiah.")],
+    children: Annotated[int, typer.Option("--children", min=0, max=2)] = 2,
+    years: Annotated[
+        float | None, typer.Option("--years", min=0, help="Years of contributions so far.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What JKK, JKM and the scholarships would pay this family."""
+    lang = ctx.obj.language
+    amount = parse_int(income)
+    if amount is None or amount <= 0:
+        fail(t("income.invalid", lang))
+    explanation = benefits.explain_benefits(amount, children=children, contribution_years=years)
+    if as_json:
+        print_json(explanation.as_dict())
+        return
+    table = Table(title=t("benefits_view.title", lang, income=rupiah(amount)), title_justify="left")
+    table.add_column(t("benefits_view.case", lang))
+    table.add_column(t("benefits_view.amount", lang), justify="right")
+    params = {**explanation.params, "scholarship_per_child": rupiah(
+        explanation.params.get("scholarship_per_child", 0))}  # fmt: skip
+    for line in explanation.lines:
+        value = (
+            rupiah(line.amount) if line.amount is not None else t("benefits_view.as_needed", lang)
+        )
+        table.add_row(t(line.code, lang, **params), value, style="bold")
+        for item in line.items:
+            text = t(
+                item.code,
+                lang,
+                **params,
+                amount=rupiah(item.amount) if item.amount is not None else "",
+                unit=rupiah(item.unit) if item.unit is not None else "",
+                quantity=item.quantity or "",
+            )
+            table.add_row(f"  [dim]{escape(text)}[/]", "")
+        if line.note:
+            table.add_row(f"  [italic]{escape(t(line.note, lang, **params))}[/]", "")
+    console.print(table)
+    if explanation.estimate:
+        console.print("[yellow]" + t("calc.estimate", lang) + "[/]")
+
+
+def _find_sector(code: str) -> reference.Sector | None:
+    return reference.find_sector(code)
+
+
+def _sector_codes() -> str:
+    return ", ".join(s.code for s in reference.sectors())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("nik")(nik_command)
+    app.command("calc")(calc_command)
+    app.command("benefits")(benefits_command)

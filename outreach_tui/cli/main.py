@@ -1,0 +1,70 @@
+"""The ``outreach`` command. Bare ``outreach`` opens the booth TUI.
+
+Textual is imported only when the TUI opens, so ``outreach nik`` or ``outreach doctor``
+start in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from outreach_tui import __version__
+from outreach_tui.cli import domain_cmds, sample_cmd, store_cmds
+from outreach_tui.cli.output import user_errors
+from outreach_tui.config import load_settings
+
+app = typer.Typer(
+    name="outreach",
+    help="Pendaftaran peserta BPU BPJS Ketenagakerjaan di booth, tanpa jaringan.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"outreach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+@user_errors
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="SQLite file of this laptop.", envvar="OUTREACH_DB"),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the UI: id or en.", envvar="OUTREACH_LANGUAGE"),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Bare `outreach` opens the booth TUI on --db."""
+    ctx.obj = load_settings(db=db, language=lang)
+    if ctx.invoked_subcommand is None:
+        from outreach_tui.cli.tui_cmd import open_tui
+
+        open_tui(ctx.obj)
+
+
+domain_cmds.register(app)
+store_cmds.register(app)
+sample_cmd.register(app)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

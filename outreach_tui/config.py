@@ -1,0 +1,85 @@
+"""Typed settings: config file < OUTREACH_* environment variables < command-line flags.
+
+The file is TOML in the platform's config dir (``outreach config-path`` prints it):
+
+    db = "/home/petugas/outreach.db"
+    language = "id"
+    officer = "PLG-01"
+    event = "SUMSEL-EXPO-2021"
+    hub_url = "http://10.0.0.5:8765"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "outreach"
+ENV_PREFIX = "OUTREACH_"
+
+
+class ConfigError(Exception):
+    """The config file cannot be used (one-line reason)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path
+    language: str = "id"
+    officer: str | None = None
+    event: str | None = None
+    hub_url: str | None = None
+    token_path: Path | None = None
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "outreach.db"
+
+
+def config_path() -> Path:
+    override = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    return data
+
+
+def _from_env() -> dict[str, Any]:
+    values = {}
+    for f in fields(Settings):
+        value = os.environ.get(ENV_PREFIX + f.name.upper())
+        if value:
+            values[f.name] = value
+    return values
+
+
+def load_settings(**flags: Any) -> Settings:
+    """Merge the three sources; flags that are None do not override."""
+    merged: dict[str, Any] = {"db": default_db_path(), "language": "id"}
+    merged.update(_from_file(config_path()))
+    merged.update(_from_env())
+    merged.update({k: v for k, v in flags.items() if v is not None})
+    for key in ("db", "token_path"):
+        if merged.get(key) is not None:
+            merged[key] = Path(merged[key]).expanduser()
+    if merged.get("language") not in ("id", "en"):
+        raise ConfigError(f"language must be 'id' or 'en', not {merged.get('language')!r}")
+    return replace(Settings(db=merged.pop("db")), **merged)

@@ -1,0 +1,124 @@
+"""Plain data passed between layers: drafts as typed by people, records once validated.
+
+A *draft* holds raw text from a form, a CLI flag or a hub payload. Only
+``validation.validate_*`` turns a draft into a record, so every entry point applies the
+same rules. Records are what the store persists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OWNER = "owner"  # the UMKM owner, a BPU participant
+    WORKER = "worker"  # one of the owner's 1–15 workers
+
+
+class Path(StrEnum):
+    BPU = "bpu"  # non-wage earner (Bukan Penerima Upah)
+    PU_MICRO = "pu_micro"  # wage earner of a micro business at the minimum package
+
+
+class SyncState(StrEnum):
+    PENDING = "pending"
+    UPLOADING = "uploading"
+    SYNCED = "synced"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+PAYMENT_PERIODS = (1, 3, 6, 12)
+MAX_WORKERS = 15
+
+
+@dataclass(frozen=True)
+class RegistrationDraft:
+    nik: str = ""
+    full_name: str = ""
+    birth_date: str = ""  # ISO (2001-05-31) or Indonesian (31-05-2001); blank: from NIK
+    birth_place: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    province_code: str = ""  # province of the address, for the NIK mismatch warning
+    business_name: str = ""
+    sector: str = ""
+    workers_count: str | int = 0
+    declared_income: str | int = ""
+    programs: Sequence[str] = ("JKK", "JKM")
+    payment_months: str | int = 1
+    consent_version: str = ""
+    role: str = Role.OWNER
+    path: str = Path.BPU
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A validated, normalised registration row (owner or worker)."""
+
+    role: Role
+    path: Path
+    nik: str
+    full_name: str
+    birth_date: date
+    sex: str
+    birth_place: str | None
+    phone: str | None  # E.164
+    email: str | None
+    address: str | None
+    province_code: str  # from the NIK
+    business_name: str | None
+    sector: str
+    workers_count: int
+    declared_income: int
+    programs: tuple[str, ...]
+    payment_months: int
+    monthly_normal: int
+    monthly_due: int
+    estimate: bool
+    ref_version: str
+    consent_version: str
+
+
+@dataclass(frozen=True)
+class LeadDraft:
+    full_name: str = ""
+    phone: str = ""
+    sector: str = ""
+    interest: str = ""  # what they asked about, free text
+    consent_contact: bool = False
+    consent_version: str = ""
+    follow_up_on: str = ""  # ISO date, optional
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Lead:
+    full_name: str
+    phone: str  # E.164
+    sector: str | None
+    interest: str | None
+    consent_contact: bool
+    consent_version: str
+    follow_up_on: date | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class SavedRecord:
+    uuid: str
+    seq: int
+    reference_no: str
+    version: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class SavedRegistration:
+    owner: SavedRecord
+    workers: tuple[SavedRecord, ...] = field(default_factory=tuple)

@@ -1,0 +1,336 @@
+"""Registration and lead validation: the one source of truth for TUI, CLI and hub.
+
+``validate_registration`` takes a draft of raw text and returns every problem at once
+(errors block, warnings inform) plus, when there are no errors, the normalised
+``Registration`` the store saves. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+
+from outreach_tui.domain import consent, contributions, reference
+from outreach_tui.domain.models import (
+    MAX_WORKERS,
+    PAYMENT_PERIODS,
+    Lead,
+    LeadDraft,
+    Path,
+    Registration,
+    RegistrationDraft,
+    Role,
+)
+from outreach_tui.domain.nik import parse_nik
+from outreach_tui.domain.phone import parse_phone
+from outreach_tui.domain.problems import Problem, Severity, error, warning
+
+# Field limits: generous for real names and addresses, small enough that a pasted 10 KB
+# blob is refused with a message instead of bloating the file and every sync batch.
+MAX_LENGTH = {
+    "full_name": 100,
+    "birth_place": 60,
+    "address": 300,
+    "business_name": 100,
+    "email": 254,
+    "interest": 200,
+    "notes": 500,
+}
+MAX_INCOME = 1_000_000_000  # Rp1 billion a month: beyond this it is a typo
+T = TypeVar("T")
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '.,\-][^\W\d_]*)*\.?$")
+
+
+@dataclass(frozen=True)
+class ValidationResult(Generic[T]):
+    problems: tuple[Problem, ...]
+    record: T | None  # set only when there are no errors
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+    def for_field(self, field: str) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.field == field)
+
+
+def clean_text(value: object) -> str:
+    """Trim, NFC-normalise and collapse inner whitespace of free text."""
+    text = unicodedata.normalize("NFC", str(value or ""))
+    return " ".join(text.split())
+
+
+def _has_control_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text)
+
+
+def _text(problems: list[Problem], field: str, raw: object, *, required: bool) -> str | None:
+    text = clean_text(raw)
+    if not text:
+        if required:
+            problems.append(error("field.required", field))
+        return None
+    if len(text) > MAX_LENGTH[field]:
+        problems.append(error("field.too_long", field, max=MAX_LENGTH[field], length=len(text)))
+        return None
+    if _has_control_chars(text):
+        problems.append(error("field.control_chars", field))
+        return None
+    return text
+
+
+def _name(problems: list[Problem], field: str, raw: object) -> str | None:
+    text = _text(problems, field, raw, required=True)
+    if text is not None and not _NAME_CHARS.match(text):
+        problems.append(error("name.invalid_chars", field))
+        return None
+    return text
+
+
+def parse_date(text: str) -> date | None:
+    """ISO ``2001-05-31`` or Indonesian ``31-05-2001`` / ``31/05/2001``; None if neither."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        if not match:
+            return None
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_int(raw: object) -> int | None:
+    """Whole numbers as officers type them: '1.500.000', '1,500,000', '1500000', 'Rp1.500.000'."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    text = str(raw or "").strip().lower().removeprefix("rp").strip()
+    text = re.sub(r"[.,\s_]", "", text)
+    if not re.fullmatch(r"-?\d{1,15}", text):
+        return None
+    return int(text)
+
+
+def validate_registration(
+    draft: RegistrationDraft, *, today: date, contribution_month: date | None = None
+) -> ValidationResult[Registration]:
+    problems: list[Problem] = []
+
+    try:
+        role = Role(draft.role)
+    except ValueError:
+        role = Role.OWNER
+        problems.append(error("registration.role_unknown", "role"))
+    try:
+        path = Path(draft.path)
+    except ValueError:
+        path = Path.BPU
+        problems.append(error("registration.path_unknown", "path"))
+    if role is Role.OWNER and path is Path.PU_MICRO:
+        problems.append(error("registration.owner_not_pu", "path"))
+
+    full_name = _name(problems, "full_name", draft.full_name)
+
+    # Birth date: entered, or derived from the NIK when left blank.
+    birth_date: date | None = None
+    birth_text = clean_text(draft.birth_date)
+    if birth_text:
+        birth_date = parse_date(birth_text)
+        if birth_date is None:
+            problems.append(error("birth_date.invalid", "birth_date"))
+        elif birth_date > today:
+            problems.append(error("birth_date.future", "birth_date"))
+            birth_date = None
+        elif today.year - birth_date.year > 120:
+            problems.append(error("birth_date.too_old", "birth_date"))
+            birth_date = None
+    province = clean_text(draft.province_code) or None
+
+    nik = parse_nik(
+        str(draft.nik or ""), birth_date=birth_date, province_code=province, today=today
+    )
+    problems.extend(nik.problems)
+    if birth_date is None and not birth_text and nik.birth_date is not None:
+        birth_date = nik.birth_date
+    elif birth_date is None and not birth_text:
+        problems.append(error("field.required", "birth_date"))
+    if birth_date is not None:
+        age = (today - birth_date).days // 365
+        if age < 15:
+            problems.append(warning("birth_date.young", "birth_date", age=age))
+
+    phone_e164: str | None = None
+    phone_text = clean_text(draft.phone)
+    if phone_text or role is Role.OWNER:
+        phone = parse_phone(phone_text)
+        problems.extend(phone.problems)
+        phone_e164 = phone.e164
+
+    email = _email(problems, draft.email)
+    birth_place = _text(problems, "birth_place", draft.birth_place, required=False)
+    address = _text(problems, "address", draft.address, required=role is Role.OWNER)
+    business = _text(problems, "business_name", draft.business_name, required=False)
+
+    sector_code = clean_text(draft.sector)
+    if not sector_code:
+        problems.append(error("field.required", "sector"))
+    elif reference.find_sector(sector_code) is None:
+        problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
+        sector_code = ""
+
+    workers_count = parse_int(draft.workers_count if draft.workers_count != "" else 0)
+    if workers_count is None or not 0 <= workers_count <= MAX_WORKERS:
+        problems.append(error("workers_count.range", "workers_count", max=MAX_WORKERS))
+        workers_count = None
+    elif role is Role.WORKER:
+        workers_count = 0
+
+    income = parse_int(draft.declared_income)
+    if income is None:
+        problems.append(error("income.invalid", "declared_income"))
+    elif income <= 0:
+        problems.append(error("income.not_positive", "declared_income"))
+        income = None
+    elif income > MAX_INCOME:
+        problems.append(error("income.too_high", "declared_income"))
+        income = None
+    elif income < reference.load_reference().min_declared_income and path is Path.BPU:
+        problems.append(warning("income.below_minimum", "declared_income"))
+
+    programs = _programs(problems, draft.programs, path)
+    payment_months = parse_int(draft.payment_months)
+    if payment_months not in PAYMENT_PERIODS:
+        problems.append(error("payment_months.invalid", "payment_months"))
+
+    consent_version = clean_text(draft.consent_version)
+    if not consent_version:
+        problems.append(error("consent.missing", "consent_version"))
+    elif not consent.is_known(consent_version):
+        problems.append(error("consent.unknown_version", "consent_version"))
+
+    if any(p.severity is Severity.ERROR for p in problems):
+        return ValidationResult(tuple(problems), None)
+
+    assert full_name and birth_date and nik.nik and nik.sex and nik.province_code
+    assert income is not None and workers_count is not None and payment_months
+    quote = contributions.quote(
+        income,
+        sector=sector_code,
+        month=contribution_month or today.replace(day=1),
+        programs=programs,
+        path=path.value,
+    )
+    record = Registration(
+        role=role,
+        path=path,
+        nik=nik.nik,
+        full_name=full_name,
+        birth_date=birth_date,
+        sex=nik.sex,
+        birth_place=birth_place,
+        phone=phone_e164,
+        email=email,
+        address=address,
+        province_code=nik.province_code,
+        business_name=business,
+        sector=sector_code,
+        workers_count=workers_count,
+        declared_income=income,
+        programs=tuple(p.program for p in quote.programs),
+        payment_months=payment_months,
+        monthly_normal=quote.normal_total,
+        monthly_due=quote.due_total,
+        estimate=quote.estimate,
+        ref_version=quote.dataset_version,
+        consent_version=consent_version,
+    )
+    return ValidationResult(tuple(problems), record)
+
+
+def _email(problems: list[Problem], raw: object) -> str | None:
+    text = clean_text(raw)
+    if not text:
+        return None
+    if len(text) > MAX_LENGTH["email"]:
+        problems.append(error("field.too_long", "email", max=MAX_LENGTH["email"], length=len(text)))
+        return None
+    try:
+        # Offline booth: syntax only, no DNS lookup.
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        problems.append(error("email.invalid", "email"))
+        return None
+
+
+def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ...]:
+    items = [raw] if isinstance(raw, str) else list(raw or [])
+    names = {clean_text(p).upper() for item in items for p in str(item).split(",") if clean_text(p)}
+    unknown = names - {"JKK", "JKM", "JHT"}
+    if unknown:
+        problems.append(
+            error("programs.unknown", "programs", programs=", ".join(sorted(unknown))[:60])
+        )
+    if "JHT" in names and path is Path.PU_MICRO:
+        problems.append(error("programs.jht_not_on_pu_micro", "programs"))
+    # JKK and JKM are the mandatory pair; JHT is the optional savings.
+    return tuple(p for p in ("JKK", "JKM", "JHT") if p in names | {"JKK", "JKM"})
+
+
+def validate_lead(draft: LeadDraft, *, today: date) -> ValidationResult[Lead]:
+    problems: list[Problem] = []
+    full_name = _name(problems, "full_name", draft.full_name)
+    phone = parse_phone(clean_text(draft.phone))
+    problems.extend(phone.problems)
+    sector_code = clean_text(draft.sector) or None
+    if sector_code and reference.find_sector(sector_code) is None:
+        problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
+    interest = _text(problems, "interest", draft.interest, required=False)
+    notes = _text(problems, "notes", draft.notes, required=False)
+    follow_up: date | None = None
+    follow_text = clean_text(draft.follow_up_on)
+    if follow_text:
+        follow_up = parse_date(follow_text)
+        if follow_up is None:
+            problems.append(error("follow_up.invalid", "follow_up_on"))
+        elif follow_up < today:
+            problems.append(error("follow_up.past", "follow_up_on"))
+    consent_version = clean_text(draft.consent_version)
+    if not draft.consent_contact or not consent_version:
+        problems.append(error("consent.contact_missing", "consent_contact"))
+    elif not consent.is_known(consent_version):
+        problems.append(error("consent.unknown_version", "consent_version"))
+    if any(p.severity is Severity.ERROR for p in problems):
+        return ValidationResult(tuple(problems), None)
+    assert full_name and phone.e164
+    return ValidationResult(
+        tuple(problems),
+        Lead(
+            full_name=full_name,
+            phone=phone.e164,
+            sector=sector_code,
+            interest=interest,
+            consent_contact=True,
+            consent_version=consent_version,
+            follow_up_on=follow_up,
+            notes=notes,
+        ),
+    )

@@ -1,0 +1,97 @@
+"""Leads: visitors who listened but did not register today."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outreach_tui.domain.ids import new_uuid
+from outreach_tui.domain.models import Lead, SavedRecord
+from outreach_tui.store import audit
+from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.rows import as_json, next_seqs, reference_number, to_row
+
+ENTITY = "lead"
+
+
+class LeadStore:
+    def __init__(self, database: Database, device_id: str) -> None:
+        self._database = database
+        self._device_id = device_id
+
+    def save(self, lead: Lead, *, officer_code: str, event_id: str | None) -> SavedRecord:
+        record_uuid = new_uuid()
+        now = utc_now()
+        with self._database.write() as db:
+            (seq,) = next_seqs(db, 1)
+            db["leads"].insert(
+                {
+                    **to_row(lead),
+                    "uuid": record_uuid,
+                    "seq": seq,
+                    "consent_at": now,
+                    "officer_code": officer_code,
+                    "event_id": event_id,
+                    "device_id": self._device_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                    "sync_state": "pending",
+                }
+            )
+            audit.append(
+                db,
+                device_id=self._device_id,
+                officer_code=officer_code,
+                action="lead.create",
+                entity=ENTITY,
+                entity_uuid=record_uuid,
+                version=1,
+            )
+        return SavedRecord(record_uuid, seq, reference_number(record_uuid), 1, now)
+
+    def void(self, record_uuid: str, reason: str, *, officer_code: str) -> None:
+        reason = reason.strip()
+        if not reason:
+            raise StoreError("a reason is required to void a lead")
+        with self._database.write() as db:
+            rows = list(db.query("SELECT * FROM leads WHERE uuid = ?", [record_uuid]))
+            if not rows:
+                raise StoreError(f"lead not found: {record_uuid}")
+            current = rows[0]
+            if current["voided_at"]:
+                return
+            db.execute(
+                "INSERT INTO record_history (entity, uuid, version, data, replaced_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [ENTITY, record_uuid, current["version"], as_json(current), utc_now()],
+            )
+            (seq,) = next_seqs(db, 1)
+            now = utc_now()
+            acknowledged = current["sync_state"] in ("synced", "duplicate")
+            db["leads"].update(
+                record_uuid,
+                {
+                    "voided_at": now,
+                    "void_reason": reason[:500],
+                    "seq": seq,
+                    "version": current["version"] + 1,
+                    "updated_at": now,
+                    "sync_state": "pending",
+                    "base_version": current["version"] if acknowledged else current["base_version"],
+                },
+            )
+            audit.append(
+                db,
+                device_id=self._device_id,
+                officer_code=officer_code,
+                action="lead.void",
+                entity=ENTITY,
+                entity_uuid=record_uuid,
+                version=current["version"] + 1,
+                detail={"reason": reason[:500]},
+            )
+
+    def get(self, record_uuid: str) -> dict[str, Any] | None:
+        with self._database.read() as db:
+            rows = list(db.query("SELECT * FROM leads WHERE uuid = ?", [record_uuid]))
+        return rows[0] if rows else None

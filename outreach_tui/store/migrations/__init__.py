@@ -1,0 +1,96 @@
+"""Versioned schema migrations for the officer's file.
+
+Each migration is ``NNNN_name.sql`` in this folder, applied once, in order, inside one
+``BEGIN IMMEDIATE`` transaction together with its row in ``schema_migrations`` — so two
+processes opening a new file at once cannot apply the same step twice, and a crash
+mid-migration leaves the previous version intact. ``PRAGMA user_version`` mirrors the
+latest version for tools that only look there.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from outreach_tui.store.database import Database, StoreError, utc_now
+
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+@cache
+def migrations() -> tuple[Migration, ...]:
+    found = []
+    for entry in resources.files(__name__).iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError("migration versions must be 1..N without gaps")
+    return tuple(found)
+
+
+def latest_version() -> int:
+    return migrations()[-1].version
+
+
+def current_version(db: Database) -> int:
+    with db.read() as conn:
+        if not conn["schema_migrations"].exists():
+            return 0
+        row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return row[0] or 0
+
+
+def _split(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements, buffer = [], []
+    for line in sql.splitlines():
+        buffer.append(line)
+        text = "\n".join(buffer).strip()
+        if text.endswith(";") and sqlite3.complete_statement(text):
+            statements.append(text)
+            buffer = []
+    rest = "\n".join(buffer).strip()
+    if rest and not all(part.startswith("--") for part in rest.splitlines() if part.strip()):
+        statements.append(rest)
+    return statements
+
+
+def migrate(db: Database) -> list[int]:
+    """Bring the file to the latest schema; returns the versions applied (may be none)."""
+    applied = []
+    with db.write() as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        if done and max(done) > latest_version():
+            raise StoreError(
+                f"database schema v{max(done)} is newer than this outreach "
+                f"(v{latest_version()}): update outreach"
+            )
+        for migration in migrations():
+            if migration.version in done:
+                continue
+            # executescript would COMMIT the open transaction; run statement by statement.
+            for statement in _split(migration.sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [migration.version, migration.name, utc_now()],
+            )
+            applied.append(migration.version)
+        conn.execute(f"PRAGMA user_version = {latest_version()}")
+    return applied

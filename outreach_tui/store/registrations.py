@@ -1,0 +1,280 @@
+"""Registrations (owners and their workers) in the officer's file.
+
+Accepts only validated ``Registration`` records (see domain.validation), so the store
+never second-guesses the rules; the schema's CHECK constraints are the last line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import sqlite_utils
+
+from outreach_tui.domain.ids import new_uuid
+from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
+from outreach_tui.store import audit
+from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.rows import as_json, next_seqs, reference_number, to_row
+
+ENTITY = "registration"
+
+# Columns an edit may change; identity, provenance and sync bookkeeping are not among them.
+EDITABLE = (
+    "path", "nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
+    "address", "province_code", "business_name", "sector", "workers_count",
+    "declared_income", "programs", "payment_months", "monthly_normal", "monthly_due",
+    "estimate", "ref_version", "consent_version",
+)  # fmt: skip
+
+
+class RegistrationStore:
+    def __init__(self, database: Database, device_id: str) -> None:
+        self._database = database
+        self._device_id = device_id
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def save(
+        self,
+        owner: Registration,
+        workers: Sequence[Registration] = (),
+        *,
+        officer_code: str,
+        event_id: str | None,
+    ) -> SavedRegistration:
+        """Finalise an owner and their workers in one durable transaction."""
+        if owner.role is not Role.OWNER:
+            raise ValueError("the first record must be the owner")
+        if any(worker.role is not Role.WORKER for worker in workers):
+            raise ValueError("only workers may follow the owner")
+        with self._database.write() as db:
+            seqs = next_seqs(db, 1 + len(workers))
+            saved_owner = self._insert(db, owner, seqs[0], None, officer_code, event_id)
+            saved_workers = tuple(
+                self._insert(db, worker, seq, saved_owner.uuid, officer_code, event_id)
+                for worker, seq in zip(workers, seqs[1:], strict=True)
+            )
+            audit.append(
+                db,
+                device_id=self._device_id,
+                officer_code=officer_code,
+                action="registration.create",
+                entity=ENTITY,
+                entity_uuid=saved_owner.uuid,
+                version=1,
+                detail={"workers": [w.uuid for w in saved_workers]},
+            )
+        return SavedRegistration(saved_owner, saved_workers)
+
+    def add_workers(
+        self, owner_uuid: str, workers: Sequence[Registration], *, officer_code: str
+    ) -> tuple[SavedRecord, ...]:
+        """Register more workers under an owner saved earlier."""
+        with self._database.write() as db:
+            owner = self._row(db, owner_uuid)
+            if owner is None or owner["role"] != Role.OWNER:
+                raise StoreError(f"owner not found: {owner_uuid}")
+            seqs = next_seqs(db, len(workers))
+            saved = tuple(
+                self._insert(db, worker, seq, owner_uuid, officer_code, owner["event_id"])
+                for worker, seq in zip(workers, seqs, strict=True)
+            )
+            for record in saved:
+                audit.append(
+                    db,
+                    device_id=self._device_id,
+                    officer_code=officer_code,
+                    action="registration.create",
+                    entity=ENTITY,
+                    entity_uuid=record.uuid,
+                    version=1,
+                    detail={"owner": owner_uuid},
+                )
+        return saved
+
+    def edit(self, record_uuid: str, record: Registration, *, officer_code: str) -> SavedRecord:
+        """Correct a registration: a new version that syncs again; the old one is kept."""
+        with self._database.write() as db:
+            current = self._row(db, record_uuid)
+            if current is None:
+                raise StoreError(f"registration not found: {record_uuid}")
+            if current["voided_at"]:
+                raise StoreError("a voided registration cannot be edited")
+            new_values = {k: v for k, v in to_row(record).items() if k in EDITABLE}
+            changed = sorted(k for k, v in new_values.items() if current[k] != v)
+            if not changed:
+                return self._saved(current)
+            self._keep_history(db, current)
+            (seq,) = next_seqs(db, 1)
+            version = current["version"] + 1
+            now = utc_now()
+            db["registrations"].update(
+                record_uuid,
+                {
+                    **new_values,
+                    "seq": seq,
+                    "version": version,
+                    "updated_at": now,
+                    **self._resync(current),
+                },
+            )
+            audit.append(
+                db,
+                device_id=self._device_id,
+                officer_code=officer_code,
+                action="registration.edit",
+                entity=ENTITY,
+                entity_uuid=record_uuid,
+                version=version,
+                detail={"fields": changed},
+            )
+            return self._saved(self._row(db, record_uuid))
+
+    def void(self, record_uuid: str, reason: str, *, officer_code: str) -> SavedRecord:
+        """Mark a registration void (never a hard delete); the void syncs like an edit."""
+        reason = reason.strip()
+        if not reason:
+            raise StoreError("a reason is required to void a registration")
+        with self._database.write() as db:
+            current = self._row(db, record_uuid)
+            if current is None:
+                raise StoreError(f"registration not found: {record_uuid}")
+            if current["voided_at"]:
+                return self._saved(current)
+            self._keep_history(db, current)
+            (seq,) = next_seqs(db, 1)
+            version = current["version"] + 1
+            now = utc_now()
+            db["registrations"].update(
+                record_uuid,
+                {
+                    "voided_at": now,
+                    "void_reason": reason[:500],
+                    "seq": seq,
+                    "version": version,
+                    "updated_at": now,
+                    **self._resync(current),
+                },
+            )
+            audit.append(
+                db,
+                device_id=self._device_id,
+                officer_code=officer_code,
+                action="registration.void",
+                entity=ENTITY,
+                entity_uuid=record_uuid,
+                version=version,
+                detail={"reason": reason[:500]},
+            )
+            return self._saved(self._row(db, record_uuid))
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get(self, record_uuid: str) -> dict[str, Any] | None:
+        with self._database.read() as db:
+            return self._row(db, record_uuid)
+
+    def workers_of(self, owner_uuid: str) -> list[dict[str, Any]]:
+        with self._database.read() as db:
+            return list(
+                db.query(
+                    "SELECT * FROM registrations WHERE owner_uuid = ? ORDER BY seq", [owner_uuid]
+                )
+            )
+
+    def find_by_nik(self, nik: str, *, include_voided: bool = False) -> list[dict[str, Any]]:
+        """Earlier registrations of the same NIK on this device, for duplicate warnings."""
+        sql = "SELECT * FROM registrations WHERE nik = ?"
+        if not include_voided:
+            sql += " AND voided_at IS NULL"
+        with self._database.read() as db:
+            return list(db.query(sql + " ORDER BY created_at", [nik]))
+
+    def count_created_between(self, start_utc: str, end_utc: str) -> tuple[int, int]:
+        """(owners, workers) created in [start, end), voided ones excluded."""
+        with self._database.read() as db:
+            row = db.execute(
+                "SELECT count(*) FILTER (WHERE role = 'owner'),"
+                " count(*) FILTER (WHERE role = 'worker')"
+                " FROM registrations"
+                " WHERE created_at >= ? AND created_at < ? AND voided_at IS NULL",
+                [start_utc, end_utc],
+            ).fetchone()
+        return row[0], row[1]
+
+    def history(self, record_uuid: str) -> list[dict[str, Any]]:
+        with self._database.read() as db:
+            rows = db.query(
+                "SELECT version, data, replaced_at FROM record_history"
+                " WHERE entity = ? AND uuid = ? ORDER BY version",
+                [ENTITY, record_uuid],
+            )
+            return [{**json.loads(r["data"]), "replaced_at": r["replaced_at"]} for r in rows]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _insert(
+        self,
+        db: sqlite_utils.Database,
+        record: Registration,
+        seq: int,
+        owner_uuid: str | None,
+        officer_code: str,
+        event_id: str | None,
+    ) -> SavedRecord:
+        record_uuid = new_uuid()
+        now = utc_now()
+        if record.role is Role.WORKER:
+            record = replace(record, workers_count=0)
+        row = {
+            **to_row(record),
+            "uuid": record_uuid,
+            "seq": seq,
+            "reference_no": reference_number(record_uuid),
+            "owner_uuid": owner_uuid,
+            "consent_at": now,
+            "officer_code": officer_code,
+            "event_id": event_id,
+            "device_id": self._device_id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "sync_state": "pending",
+        }
+        db["registrations"].insert(row)
+        return SavedRecord(record_uuid, seq, row["reference_no"], 1, now)
+
+    @staticmethod
+    def _row(db: sqlite_utils.Database, record_uuid: str) -> dict[str, Any] | None:
+        rows = list(db.query("SELECT * FROM registrations WHERE uuid = ?", [record_uuid]))
+        return rows[0] if rows else None
+
+    @staticmethod
+    def _keep_history(db: sqlite_utils.Database, current: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT INTO record_history (entity, uuid, version, data, replaced_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [ENTITY, current["uuid"], current["version"], as_json(current), utc_now()],
+        )
+
+    @staticmethod
+    def _resync(current: dict[str, Any]) -> dict[str, Any]:
+        """Sync columns for a changed record: pending again, based on what the hub has."""
+        acknowledged = current["sync_state"] in ("synced", "duplicate")
+        return {
+            "sync_state": "pending",
+            "base_version": current["version"] if acknowledged else current["base_version"],
+            "sync_code": None,
+            "sync_field": None,
+            "sync_message": None,
+        }
+
+    @staticmethod
+    def _saved(row: dict[str, Any] | None) -> SavedRecord:
+        assert row is not None
+        return SavedRecord(
+            row["uuid"], row["seq"], row["reference_no"], row["version"], row["created_at"]
+        )

@@ -1,0 +1,132 @@
+"""The officer's local store: one object that opens, migrates and exposes the file."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from outreach_tui.domain.ids import new_uuid
+from outreach_tui.store.audit import AuditLog
+from outreach_tui.store.database import Database, StoreError
+from outreach_tui.store.leads import LeadStore
+from outreach_tui.store.migrations import current_version, latest_version, migrate
+from outreach_tui.store.registrations import RegistrationStore
+from outreach_tui.store.setup import SettingsStore, SetupStore
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    schema_version: int
+    latest_schema_version: int
+    owners: int
+    workers: int
+    leads: int
+    voided: int
+    pending_sync: int
+    rejected: int
+    conflicts: int
+
+
+class Store:
+    """Open (creating and migrating if needed) the SQLite file at ``path``."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, migrate_schema: bool = True):
+        self.database = Database(path, create=create)
+        try:
+            if migrate_schema:
+                migrate(self.database)
+            self.settings = SettingsStore(self.database)
+            self.device_id = self._ensure_device_id()
+        except sqlite3.DatabaseError as exc:
+            self.database.close()
+            raise StoreError(
+                f"{self.database.path} is not a usable outreach database: {exc}"
+            ) from exc
+        self.setup = SetupStore(self.database)
+        self.registrations = RegistrationStore(self.database, self.device_id)
+        self.leads = LeadStore(self.database, self.device_id)
+        self.audit = AuditLog(self.database, self.device_id)
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def _ensure_device_id(self) -> str:
+        device_id = self.settings.get("device_id")
+        if device_id is None:
+            device_id = new_uuid()
+            self.settings.set("device_id", device_id)
+        return device_id
+
+    def schema_version(self) -> int:
+        return current_version(self.database)
+
+    def integrity_check(self) -> list[str]:
+        """``["ok"]`` when SQLite finds nothing wrong; otherwise its messages."""
+        with self.database.read() as db:
+            problems = [row[0] for row in db.execute("PRAGMA integrity_check")]
+            problems += [
+                f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+                for row in db.execute("PRAGMA foreign_key_check")
+            ]
+        return problems if problems != ["ok"] else ["ok"]
+
+    def summary(self) -> StoreSummary:
+        with self.database.read() as db:
+            reg = db.execute(
+                "SELECT"
+                " count(*) FILTER (WHERE role = 'owner' AND voided_at IS NULL),"
+                " count(*) FILTER (WHERE role = 'worker' AND voided_at IS NULL),"
+                " count(*) FILTER (WHERE voided_at IS NOT NULL),"
+                " count(*) FILTER (WHERE sync_state IN ('pending', 'uploading')),"
+                " count(*) FILTER (WHERE sync_state = 'rejected'),"
+                " count(*) FILTER (WHERE sync_state = 'conflict')"
+                " FROM registrations"
+            ).fetchone()
+            leads = db.execute(
+                "SELECT count(*) FILTER (WHERE voided_at IS NULL),"
+                " count(*) FILTER (WHERE voided_at IS NOT NULL),"
+                " count(*) FILTER (WHERE sync_state IN ('pending', 'uploading')),"
+                " count(*) FILTER (WHERE sync_state = 'rejected'),"
+                " count(*) FILTER (WHERE sync_state = 'conflict')"
+                " FROM leads"
+            ).fetchone()
+        return StoreSummary(
+            schema_version=self.schema_version(),
+            latest_schema_version=latest_version(),
+            owners=reg[0],
+            workers=reg[1],
+            leads=leads[0],
+            voided=reg[2] + leads[1],
+            pending_sync=reg[3] + leads[2],
+            rejected=reg[4] + leads[3],
+            conflicts=reg[5] + leads[4],
+        )
+
+    def backup(self, destination: str | Path) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while in use)."""
+        target = Path(destination).expanduser().resolve()
+        if target == self.path:
+            raise StoreError("the backup must go to another file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with self.database.read() as db, sqlite3.connect(target) as out:
+            db.conn.backup(out)
+        out.close()
+        target.chmod(0o600)
+        return target
+
+    def close(self) -> None:
+        self.database.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

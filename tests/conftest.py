@@ -1,0 +1,150 @@
+"""Shared fixtures: a real store on a temp file and factories for valid registrations.
+
+Everything here is real: the store is an SQLite file under ``tmp_path`` (WAL, FULL sync),
+and records come out of ``validate_registration`` exactly as the booth form produces them.
+NIKs are synthetic but well formed (``PP KK CC DDMMYY SSSS``: Sumatera Selatan 16, Kota
+Palembang 71, a district, the birth date with +40 for women, a running serial), so no
+real person's number appears in the tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outreach_tui.domain.models import Registration, RegistrationDraft, SavedRegistration
+from outreach_tui.domain.validation import validate_registration
+from outreach_tui.store import Store
+
+TODAY = date(2026, 11, 23)  # a fixed booth day; validation depends on "today"
+OFFICER = "PLG-01"
+BRANCH = "PLG"
+EVENT_CODE = "EXPO-PLG-2026-11"
+CONSENT_VERSION = "2026.1"
+
+_serials = itertools.count(1)
+
+
+def synthetic_nik(
+    *,
+    sex: str = "F",
+    birth: date = date(1990, 12, 5),
+    regency: str = "1671",
+    serial: int | None = None,
+) -> str:
+    """A well-formed NIK; each call without ``serial`` gets a fresh one (unique per run)."""
+    n = next(_serials) if serial is None else serial
+    district = 1 + (n // 9999) % 99  # serials run 0001–9999, then the next district
+    day = birth.day + (40 if sex == "F" else 0)
+    return f"{regency}{district:02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{n % 9999 + 1:04d}"
+
+
+def owner_draft(**overrides: Any) -> RegistrationDraft:
+    """What an officer types for a typical owner (a woman running a food stall)."""
+    fields: dict[str, Any] = {
+        "nik": synthetic_nik(sex="F"),
+        "full_name": "Siti Aminah",
+        "phone": "0812-3456-7890",
+        "address": "Jl. Merdeka No. 1, Palembang",
+        "business_name": "Pempek Cek Siti",
+        "sector": "kuliner",
+        "workers_count": 2,
+        "declared_income": "2.500.000",
+        "programs": ("JKK", "JKM"),
+        "payment_months": 1,
+        "consent_version": CONSENT_VERSION,
+    }
+    return RegistrationDraft(**{**fields, **overrides})
+
+
+def worker_draft(**overrides: Any) -> RegistrationDraft:
+    """One of the owner's workers (BPU path, no phone of their own)."""
+    fields: dict[str, Any] = {
+        "nik": synthetic_nik(sex="M", birth=date(1998, 3, 14)),
+        "full_name": "Budi Santoso",
+        "sector": "kuliner",
+        "declared_income": "2.000.000",
+        "consent_version": CONSENT_VERSION,
+        "role": "worker",
+    }
+    return RegistrationDraft(**{**fields, **overrides})
+
+
+def validated(draft: RegistrationDraft) -> Registration:
+    """The record the store saves; fails the test loudly if the draft is not valid."""
+    result = validate_registration(draft, today=TODAY)
+    assert result.record is not None, [p.code for p in result.errors]
+    return result.record
+
+
+@pytest.fixture
+def make_owner() -> Callable[..., Registration]:
+    """``make_owner(full_name="...")``: a validated owner; overrides are draft fields."""
+    return lambda **overrides: validated(owner_draft(**overrides))
+
+
+@pytest.fixture
+def make_worker() -> Callable[..., Registration]:
+    """``make_worker(full_name="...")``: a validated worker; overrides are draft fields."""
+    return lambda **overrides: validated(worker_draft(**overrides))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "outreach.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """A migrated store with branch PLG, officer PLG-01 and one event (see ``event_id``)."""
+    with Store(db_path) as opened:
+        opened.setup.upsert_branch(BRANCH, "Kantor Cabang Palembang", "Palembang")
+        opened.setup.upsert_officer(OFFICER, "Rina Marlina", BRANCH)
+        opened.setup.create_event(
+            code=EVENT_CODE,
+            name="Expo UMKM Palembang",
+            venue="Palembang Icon Mall",
+            city="Palembang",
+            branch_code=BRANCH,
+            starts_on=TODAY,
+            ends_on=date(2026, 11, 25),
+        )
+        yield opened
+
+
+@pytest.fixture
+def officer_code() -> str:
+    return OFFICER
+
+
+@pytest.fixture
+def event_id(store: Store) -> str:
+    event = store.setup.event(EVENT_CODE)
+    assert event is not None
+    return event["id"]
+
+
+@pytest.fixture
+def register(
+    store: Store,
+    event_id: str,
+    make_owner: Callable[..., Registration],
+    make_worker: Callable[..., Registration],
+) -> Callable[..., SavedRegistration]:
+    """``register(workers=2, **owner_overrides)``: save an owner (and workers) at the booth."""
+
+    def _register(workers: int = 0, **owner_overrides: Any) -> SavedRegistration:
+        owner = make_owner(**{"workers_count": workers, **owner_overrides})
+        return store.registrations.save(
+            owner,
+            [make_worker() for _ in range(workers)],
+            officer_code=OFFICER,
+            event_id=event_id,
+        )
+
+    return _register
