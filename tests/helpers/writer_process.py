@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo, when run directly
 
-from outreach_tui.domain.models import Registration, RegistrationDraft  # noqa: E402
-from outreach_tui.domain.validation import validate_registration  # noqa: E402
-from outreach_tui.store import Store  # noqa: E402
+from outreach_tui.domain.models import Registration, RegistrationDraft
+from outreach_tui.domain.validation import validate_registration
+from outreach_tui.store import Store
 
 TODAY = date(2026, 11, 23)
 

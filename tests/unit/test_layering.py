@@ -1,0 +1,79 @@
+"""DESIGN.md's layering, enforced: who may import whom, and no Textual for the CLI."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "outreach_tui"
+
+# layer -> outreach_tui sub-packages it may import (besides itself)
+ALLOWED = {
+    "domain": {"i18n", "data"},
+    "store": {"domain", "i18n", "data"},
+    "sync": {"store", "domain", "i18n", "data", "config"},
+    "hub": {"domain", "reports", "i18n", "data"},
+    "reports": {"domain", "i18n", "data"},
+    "sampledata": {"store", "domain", "i18n", "data"},
+}
+NO_TEXTUAL = set(ALLOWED) | {"cli"}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def layer_files(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_what_design_allows(layer: str) -> None:
+    offenders = []
+    for path in layer_files(layer):
+        for name in imports_of(path):
+            parts = name.split(".")
+            if parts[0] != "outreach_tui" or len(parts) < 2:
+                continue
+            target = parts[1]
+            if target not in ALLOWED[layer] | {layer}:
+                offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize("layer", sorted(NO_TEXTUAL))
+def test_no_textual_below_the_tui(layer: str) -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in layer_files(layer)
+        if path.name != "tui_cmd.py"  # the one lazy door into the TUI
+        and any(name.split(".")[0] == "textual" for name in imports_of(path))
+    ]
+    assert not offenders
+
+
+def test_cli_commands_start_without_loading_textual() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from outreach_tui.cli.main import app\n"
+        "r = CliRunner().invoke(app, ['nik', '1671014512900001'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('textual' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=PACKAGE.parent,
+    )  # fmt: skip
+    assert out.stdout.strip() == "False"
