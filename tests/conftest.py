@@ -41,7 +41,8 @@ def synthetic_nik(
     n = next(_serials) if serial is None else serial
     district = 1 + (n // 9999) % 99  # serials run 0001–9999, then the next district
     day = birth.day + (40 if sex == "F" else 0)
-    return f"{regency}{district:02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{n % 9999 + 1:04d}"
+    born = f"{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+    return f"{regency}{district:02d}{born}{n % 9999 + 1:04d}"
 
 
 def owner_draft(**overrides: Any) -> RegistrationDraft:
@@ -80,6 +81,12 @@ def validated(draft: RegistrationDraft) -> Registration:
     result = validate_registration(draft, today=TODAY)
     assert result.record is not None, [p.code for p in result.errors]
     return result.record
+
+
+@pytest.fixture
+def make_owner_draft() -> Callable[..., RegistrationDraft]:
+    """``make_owner_draft(full_name="...")``: the raw draft, for tests of refused input."""
+    return owner_draft
 
 
 @pytest.fixture

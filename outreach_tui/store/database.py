@@ -30,13 +30,19 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _create_private_file(path: Path) -> None:
-    """Create the database file readable by its owner only (it holds NIKs and phones).
+def create_private_file(path: Path) -> None:
+    """Create (if missing) a file readable by its owner only: it holds NIKs and phones.
 
+    No O_EXCL: two processes opening the same new path at once must both succeed.
     SQLite gives the -wal and -shm files the same mode as the main file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise StoreError(f"cannot create {path}: a parent is not a folder") from exc
+    except PermissionError as exc:
+        raise StoreError(f"cannot create {path}: permission denied") from exc
     os.close(fd)
 
 
@@ -62,20 +68,27 @@ class Database:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = Path(path).expanduser().resolve()
+        if self.path.is_dir():
+            raise StoreError(f"not a database file (a folder): {self.path}")
         if not self.path.exists():
             if not create:
                 raise StoreError(f"database not found: {self.path}")
-            _create_private_file(self.path)
-        elif self.path.is_dir():
-            raise StoreError(f"not a database file (a folder): {self.path}")
+            create_private_file(self.path)
         self._lock = threading.RLock()
         try:
             self._writer = connect(self.path)
-            mode = self._writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             raise StoreError(f"cannot open {self.path} as a database: {exc}") from exc
-        if mode.lower() != "wal":
-            raise StoreError(f"cannot switch {self.path} to WAL mode (got {mode})")
+        try:
+            mode = self._writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"cannot switch {self.path} to WAL mode (got {mode})")
+        except sqlite3.Error as exc:
+            self._writer.close()
+            raise StoreError(f"cannot open {self.path} as a database: {exc}") from exc
+        except StoreError:
+            self._writer.close()
+            raise
         self._db = sqlite_utils.Database(self._writer, execute_plugins=False)
 
     @contextmanager
@@ -91,7 +104,14 @@ class Database:
                     conn.execute("ROLLBACK")
                 raise
             else:
-                conn.execute("COMMIT")
+                try:
+                    conn.execute("COMMIT")
+                except BaseException:
+                    # A failed COMMIT (disk full, I/O error) leaves the transaction open;
+                    # roll back so the next save does not find the store wedged.
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
 
     @contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:

@@ -78,6 +78,9 @@ class LeadStore:
                     "updated_at": now,
                     "sync_state": "pending",
                     "base_version": current["version"] if acknowledged else current["base_version"],
+                    "sync_code": None,
+                    "sync_field": None,
+                    "sync_message": None,
                 },
             )
             audit.append(

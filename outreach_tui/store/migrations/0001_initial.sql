@@ -159,6 +159,13 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_entity ON audit_log (entity_uuid);
 
+-- INSERT OR REPLACE deletes without firing DELETE triggers; refuse reused ids outright.
+CREATE TRIGGER audit_log_append_only_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');

@@ -1,0 +1,160 @@
+"""Fictional people, phones, addresses and businesses, drawn from one seeded Random.
+
+Only ``random.Random`` methods are used, always in the same order for the same inputs, so a
+seed reproduces every value. No clock, no set or dict iteration.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from itertools import accumulate
+
+from outreach_tui.sampledata import names as n
+from outreach_tui.sampledata.scenario import Region
+
+# Operator prefixes after +62 (Telkomsel, Indosat, XL/Axis, Tri, Smartfren), weighted
+# roughly by market share; all valid mobile ranges in libphonenumber's metadata.
+_PHONE_PREFIXES = (
+    "811", "812", "813", "821", "822", "823", "852", "853", "851",
+    "814", "815", "816", "855", "856", "857", "858",
+    "817", "818", "819", "859", "877", "878", "831", "832", "833", "838",
+    "895", "896", "897", "898", "899", "881", "882", "883", "887", "888", "889",
+)  # fmt: skip
+_PHONE_CUM = tuple(accumulate([6] * 9 + [3] * 7 + [3] * 10 + [2] * 5 + [1] * 6))
+_PHONE_DIGITS = (7, 8, 8, 8, 9)  # after the prefix: 10–12 digit national numbers
+_EMAIL_DOMAINS = ("example.com", "example.com", "example.net", "example.org")  # RFC 2606
+_AGES = tuple(range(18, 61))
+_AGE_CUM = tuple(accumulate(10 if a < 26 else 16 if a < 46 else 9 for a in _AGES))
+
+
+@dataclass(frozen=True)
+class Person:
+    nik: str
+    full_name: str
+    given: str
+    sex: str  # "F" | "M"
+    birth_date: str  # ISO
+    birth_place: str | None
+    regency: n.Regency
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """The same name with two adjacent letters swapped (what a later edit corrects)."""
+    spots = [i for i in range(len(name) - 1) if name[i].isalpha() and name[i + 1].isalpha()]
+    spots = [i for i in spots if name[i] != name[i + 1]]
+    if not spots:
+        return name + "a"
+    i = rng.choice(spots)
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+
+
+class PeopleMaker:
+    """Makes people and their contact details for one region."""
+
+    def __init__(self, rng: random.Random, region: Region) -> None:
+        self.rng = rng
+        self.region = region
+        self._regency_cum = tuple(accumulate(region.regency_weights))
+        self._by_code = {r.code: r for r in region.regencies}
+        sectors, weights = zip(*region.sector_weights, strict=True)
+        self._sectors: tuple[str, ...] = sectors
+        self._sector_cum = tuple(accumulate(weights))
+        self._kinds = {
+            s: tuple(k for k, sec, reg in n.BUSINESS_KINDS if sec == s and reg in ("", region.code))
+            for s in sectors
+        }
+        self._age_day: date | None = None
+        self._age_bounds: tuple[tuple[int, int], ...] = ()
+
+    def regency(self, code: str) -> n.Regency:
+        return self._by_code.get(code, self.region.regencies[0])
+
+    def _birth_ordinal(self, on: date) -> int:
+        """A birthday making the person 18–60 years old on ``on``."""
+        if on != self._age_day:  # bounds per age, computed once per booth day
+            bounds = []
+            for age in _AGES:
+                oldest = _years_before(on, age + 1).toordinal() + 1
+                bounds.append((oldest, _years_before(on, age).toordinal()))
+            self._age_day, self._age_bounds = on, tuple(bounds)
+        lo, hi = self._age_bounds[self.rng.choices(range(len(_AGES)), cum_weights=_AGE_CUM)[0]]
+        return self.rng.randint(lo, hi)
+
+    def name(self, sex: str) -> tuple[str, str]:
+        """(full name, given name)."""
+        rng, reg = self.rng, self.region
+        given = rng.choice(reg.female if sex == "F" else reg.male)
+        parts = [given]
+        if rng.random() < 0.7:
+            second = rng.choice(reg.second_female if sex == "F" else reg.second_male)
+            if second != given:
+                parts.append(second)
+        titles = reg.titles_female if sex == "F" else reg.titles_male
+        if titles and rng.random() < 0.05:
+            parts.insert(0, rng.choice(titles))
+        elif sex == "M" and given != "Muhammad" and rng.random() < 0.06:
+            parts.insert(0, "Muhammad")
+        return " ".join(parts), given
+
+    def person(self, on: date, sex: str | None = None) -> Person:
+        rng = self.rng
+        sex = sex or ("F" if rng.random() < 0.5 else "M")
+        regency = rng.choices(self.region.regencies, cum_weights=self._regency_cum)[0]
+        born = date.fromordinal(self._birth_ordinal(on))
+        day = born.day + 40 if sex == "F" else born.day
+        district = rng.randint(1, regency.districts)
+        serial = rng.randint(1, 2999)
+        birth = f"{day:02d}{born.month:02d}{born.year % 100:02d}"  # women: day + 40
+        nik = f"{regency.code}{district:02d}{birth}{serial:04d}"
+        full_name, given = self.name(sex)
+        place: str | None = None
+        if rng.random() < 0.9:
+            place = rng.choice(self.region.birth_places)
+            if rng.random() < 0.5 and regency.city not in place:
+                place = regency.city
+        return Person(nik, full_name, given, sex, born.isoformat(), place, regency)
+
+    def phone(self) -> str:
+        rng = self.rng
+        prefix = rng.choices(_PHONE_PREFIXES, cum_weights=_PHONE_CUM)[0]
+        digits = rng.choice(_PHONE_DIGITS)
+        return f"+62{prefix}{rng.randrange(10**digits):0{digits}d}"
+
+    def email(self, full_name: str) -> str:
+        rng = self.rng
+        words = ["".join(c for c in w.lower() if c.isalpha()) for w in full_name.split()]
+        words = [w for w in words if w]
+        local = words[-1] if len(words) == 1 or rng.random() < 0.3 else ".".join(words[-2:])
+        if rng.random() < 0.7:
+            local += str(rng.randint(1, 99))
+        return f"{local}@{rng.choice(_EMAIL_DOMAINS)}"
+
+    def address(self, regency: n.Regency) -> str:
+        rng = self.rng
+        street = rng.choice(regency.streets)
+        number = rng.randint(1, 250)
+        village = rng.choice(regency.villages)
+        lane = "Lr." if self.region.code == "PLG" else "Gg."  # lorong / gang: a side lane
+        gang = f" {lane} {rng.randint(1, 12)}" if rng.random() < 0.15 else ""
+        return f"Jl. {street}{gang} No. {number}, {village}, {regency.city}"
+
+    def sector(self) -> str:
+        return self.rng.choices(self._sectors, cum_weights=self._sector_cum)[0]
+
+    def business(self, sector: str, sex: str, given: str) -> str:
+        rng = self.rng
+        kind = rng.choice(self._kinds[sector])
+        if rng.random() < 0.4:
+            return f"{kind} {rng.choice(self.region.honorifics[sex])} {given}"
+        return f"{kind} {rng.choice(self.region.suffixes)}"
+
+    typo = staticmethod(_typo)
