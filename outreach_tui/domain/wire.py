@@ -1,0 +1,106 @@
+"""The record format both ends of sync agree on (docs/SYNC_PROTOCOL.md).
+
+Pure functions shared by the client (sync/) and the hub (hub/): which fields travel,
+the canonical JSON the content hash is computed over, and how a received record becomes
+a draft for the same validation the booth uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from outreach_tui.domain.models import LeadDraft, RegistrationDraft
+
+PROTOCOL_VERSION = 1
+ENTITIES = ("registration", "lead")
+
+# Business fields only: sync bookkeeping (seq, sync_state, base_version…) never travels
+# inside `data`.
+REGISTRATION_FIELDS = (
+    "reference_no", "role", "owner_uuid", "path", "nik", "full_name", "birth_date", "sex",
+    "birth_place", "phone", "email", "address", "province_code", "business_name", "sector",
+    "workers_count", "declared_income", "programs", "payment_months", "monthly_normal",
+    "monthly_due", "estimate", "ref_version", "consent_version", "consent_at",
+    "officer_code", "event_code", "device_id", "created_at", "updated_at", "voided_at",
+    "void_reason",
+)  # fmt: skip
+LEAD_FIELDS = (
+    "full_name", "phone", "sector", "interest", "consent_contact", "consent_version",
+    "consent_at", "follow_up_on", "notes", "converted_uuid", "officer_code", "event_code",
+    "device_id", "created_at", "updated_at", "voided_at", "void_reason",
+)  # fmt: skip
+FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
+EVENT_FIELDS = (
+    "code", "name", "venue", "city", "branch_code", "starts_on", "ends_on",
+    "target_registrations", "target_workers", "target_leads",
+)  # fmt: skip
+
+
+def canonical_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
+    """The wire `data` of a local registration row (programs as a list, estimate a bool)."""
+    data = {name: row.get(name) for name in REGISTRATION_FIELDS if name != "event_code"}
+    data["event_code"] = event_code
+    data["programs"] = [p for p in str(row["programs"]).split(",") if p]
+    data["estimate"] = bool(row["estimate"])
+    return data
+
+
+def lead_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
+    data = {name: row.get(name) for name in LEAD_FIELDS if name != "event_code"}
+    data["event_code"] = event_code
+    data["consent_contact"] = bool(row["consent_contact"])
+    return data
+
+
+def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
+    """A received record as a draft, so the hub validates it exactly like the booth."""
+    return RegistrationDraft(
+        nik=_s(data.get("nik")),
+        full_name=_s(data.get("full_name")),
+        birth_date=_s(data.get("birth_date")),
+        birth_place=_s(data.get("birth_place")),
+        phone=_s(data.get("phone")),
+        email=_s(data.get("email")),
+        address=_s(data.get("address")),
+        business_name=_s(data.get("business_name")),
+        sector=_s(data.get("sector")),
+        workers_count=_or(data.get("workers_count"), 0),
+        declared_income=_or(data.get("declared_income"), ""),
+        programs=tuple(str(p) for p in data.get("programs") or ()),
+        payment_months=_or(data.get("payment_months"), ""),
+        consent_version=_s(data.get("consent_version")),
+        role=_s(data.get("role")),
+        path=_s(data.get("path")),
+    )  # fmt: skip
+
+
+def lead_draft(data: dict[str, Any]) -> LeadDraft:
+    return LeadDraft(
+        full_name=_s(data.get("full_name")),
+        phone=_s(data.get("phone")),
+        sector=_s(data.get("sector")),
+        interest=_s(data.get("interest")),
+        consent_contact=data.get("consent_contact") is True,
+        consent_version=_s(data.get("consent_version")),
+        follow_up_on="",  # a follow-up date in the past is fine once captured
+        notes=_s(data.get("notes")),
+    )
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _or(value: Any, default: Any) -> Any:
+    """Numbers pass through as they came (ints or digit strings); missing -> default."""
+    return default if value is None or isinstance(value, (list, dict, float)) else value
