@@ -8,6 +8,7 @@ a draft for the same validation the booth uses.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -36,6 +37,11 @@ EVENT_FIELDS = (
     "code", "name", "venue", "city", "branch_code", "starts_on", "ends_on",
     "target_registrations", "target_workers", "target_leads",
 )  # fmt: skip
+
+
+def nik_digest(key: bytes, nik: str) -> str:
+    """Keyed hash of a NIK (HMAC-SHA256, hex): what the hub shares instead of raw NIKs."""
+    return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:

@@ -22,7 +22,7 @@ from outreach_tui.domain import consent, contributions, reference
 from outreach_tui.sampledata import scenario as sc
 from outreach_tui.sampledata.people import PeopleMaker, Person
 from outreach_tui.sampledata.timeline import DayContext, DayReplay, epoch_ms, iso, uuid7
-from outreach_tui.store.bulk import bulk_insert, set_cache_size, set_counter
+from outreach_tui.store.bulk import bulk_insert, indexes_deferred, set_cache_size, set_counter
 from outreach_tui.store.database import StoreError
 from outreach_tui.store.store import Store
 
@@ -167,9 +167,10 @@ class Filler:
     def run(self) -> None:
         event_ids = self._setup()
         budgets = _allocate(self.total, [e.share for e in sc.EVENTS])
-        for event, budget in zip(sc.EVENTS, budgets, strict=True):
-            self._event(event, event_ids[event.code], budget)
-        self._flush(leads=True)
+        with indexes_deferred(self.db, "registrations"):
+            for event, budget in zip(sc.EVENTS, budgets, strict=True):
+                self._event(event, event_ids[event.code], budget)
+            self._flush(leads=True)
         set_counter(self.db, "seq", self.seq)
         current = next(e for e in sc.EVENTS if e.code == sc.CURRENT_EVENT)
         officer = self.branches[current.branch].officers[0]
@@ -237,7 +238,7 @@ class Filler:
                 day=day,
                 month=day.replace(day=1),
                 minimum_wage=wage,
-                sync_ms=epoch_ms(day + timedelta(days=1)) + 3_600_000,  # 08:00 WIB next day
+                synced_at=iso(epoch_ms(day + timedelta(days=1)) + 3_600_000),  # 08:00 WIB
                 follow_up_from=event.ends_on,
             )
             DayReplay(self, ctx, self.makers[event.branch]).run(rows)
@@ -255,14 +256,14 @@ class Filler:
         province = ctx.branch.region.province_code
         pool = self.pools.setdefault(province, [])
         if pool and rng.random() < 0.01:
-            again = pool[rng.randrange(len(pool))]
+            again = pool[int(rng.random() * len(pool))]
             if int(again.birth_date[:4]) >= ctx.day.year - 65:
                 return again
         person = maker.person(ctx.day, sex)
         seen = self.seen[province] = self.seen.get(province, 0) + 1
         if len(pool) < _POOL_SIZE:
             pool.append(person)
-        elif (slot := rng.randrange(seen)) < _POOL_SIZE:
+        elif (slot := int(rng.random() * seen)) < _POOL_SIZE:
             pool[slot] = person
         return person
 
@@ -313,12 +314,14 @@ class Filler:
         self.counts[state] += 1
         if state in ("synced", "duplicate"):
             row["base_version"] = row["version"]
-            row["synced_at"] = iso(ctx.sync_ms)
+            row["synced_at"] = ctx.synced_at
         elif state == "rejected":
             options = list(sc.REJECTIONS)
             if row.get("address"):
                 options.append(sc.ADDRESS_REJECTION)
-            row["sync_code"], row["sync_field"], row["sync_message"] = self.rng.choice(options)
+            row["sync_code"], row["sync_field"], row["sync_message"] = options[
+                int(self.rng.random() * len(options))
+            ]
 
     def _flush(self, *, leads: bool) -> None:
         # Registrations first: leads point at them (converted_uuid) and FKs are immediate.

@@ -7,9 +7,12 @@ seed reproduces every value. No clock, no set or dict iteration.
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
+from typing import TypeVar
 
 from outreach_tui.sampledata import names as n
 from outreach_tui.sampledata.scenario import Region
@@ -27,6 +30,24 @@ _PHONE_DIGITS = (7, 8, 8, 8, 9)  # after the prefix: 10–12 digit national numb
 _EMAIL_DOMAINS = ("example.com", "example.com", "example.net", "example.org")  # RFC 2606
 _AGES = tuple(range(18, 61))
 _AGE_CUM = tuple(accumulate(10 if a < 26 else 16 if a < 46 else 9 for a in _AGES))
+T = TypeVar("T")
+Rand = Callable[[], float]
+
+
+# ``Random.choice``/``choices``/``randint`` cost a microsecond or more each; a million rows
+# make tens of millions of draws, so these use ``Random.random()`` directly (still seeded).
+def pick(rand: Rand, items: Sequence[T]) -> T:
+    return items[int(rand() * len(items))]
+
+
+def pick_weighted(rand: Rand, items: Sequence[T], cum: Sequence[int]) -> T:
+    """Like ``random.choices(items, cum_weights=cum)[0]``."""
+    return items[bisect(cum, rand() * cum[-1])]
+
+
+def between(rand: Rand, low: int, high: int) -> int:
+    """Like ``randint(low, high)``: both ends included."""
+    return low + int(rand() * (high - low + 1))
 
 
 @dataclass(frozen=True)
@@ -53,7 +74,7 @@ def _typo(name: str, rng: random.Random) -> str:
     spots = [i for i in spots if name[i] != name[i + 1]]
     if not spots:
         return name + "a"
-    i = rng.choice(spots)
+    i = pick(rng.random, spots)
     return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
 
 
@@ -62,6 +83,7 @@ class PeopleMaker:
 
     def __init__(self, rng: random.Random, region: Region) -> None:
         self.rng = rng
+        self.rand = rng.random
         self.region = region
         self._regency_cum = tuple(accumulate(region.regency_weights))
         self._by_code = {r.code: r for r in region.regencies}
@@ -72,6 +94,7 @@ class PeopleMaker:
             s: tuple(k for k, sec, reg in n.BUSINESS_KINDS if sec == s and reg in ("", region.code))
             for s in sectors
         }
+        self._lane = "Lr." if region.code == "PLG" else "Gg."  # lorong / gang: a side lane
         self._age_day: date | None = None
         self._age_bounds: tuple[tuple[int, int], ...] = ()
 
@@ -86,75 +109,75 @@ class PeopleMaker:
                 oldest = _years_before(on, age + 1).toordinal() + 1
                 bounds.append((oldest, _years_before(on, age).toordinal()))
             self._age_day, self._age_bounds = on, tuple(bounds)
-        lo, hi = self._age_bounds[self.rng.choices(range(len(_AGES)), cum_weights=_AGE_CUM)[0]]
-        return self.rng.randint(lo, hi)
+        lo, hi = pick_weighted(self.rand, self._age_bounds, _AGE_CUM)
+        return between(self.rand, lo, hi)
 
     def name(self, sex: str) -> tuple[str, str]:
         """(full name, given name)."""
-        rng, reg = self.rng, self.region
-        given = rng.choice(reg.female if sex == "F" else reg.male)
-        parts = [given]
-        if rng.random() < 0.7:
-            second = rng.choice(reg.second_female if sex == "F" else reg.second_male)
+        rand, reg = self.rand, self.region
+        female = sex == "F"
+        given = pick(rand, reg.female if female else reg.male)
+        full = given
+        if rand() < 0.7:
+            second = pick(rand, reg.second_female if female else reg.second_male)
             if second != given:
-                parts.append(second)
-        titles = reg.titles_female if sex == "F" else reg.titles_male
-        if titles and rng.random() < 0.05:
-            parts.insert(0, rng.choice(titles))
-        elif sex == "M" and given != "Muhammad" and rng.random() < 0.06:
-            parts.insert(0, "Muhammad")
-        return " ".join(parts), given
+                full = f"{given} {second}"
+        titles = reg.titles_female if female else reg.titles_male
+        if titles and rand() < 0.05:
+            full = f"{pick(rand, titles)} {full}"
+        elif not female and given != "Muhammad" and rand() < 0.06:
+            full = f"Muhammad {full}"
+        return full, given
 
     def person(self, on: date, sex: str | None = None) -> Person:
-        rng = self.rng
-        sex = sex or ("F" if rng.random() < 0.5 else "M")
-        regency = rng.choices(self.region.regencies, cum_weights=self._regency_cum)[0]
+        rand = self.rand
+        sex = sex or ("F" if rand() < 0.5 else "M")
+        regency = pick_weighted(rand, self.region.regencies, self._regency_cum)
         born = date.fromordinal(self._birth_ordinal(on))
-        day = born.day + 40 if sex == "F" else born.day
-        district = rng.randint(1, regency.districts)
-        serial = rng.randint(1, 2999)
-        birth = f"{day:02d}{born.month:02d}{born.year % 100:02d}"  # women: day + 40
+        day = born.day + 40 if sex == "F" else born.day  # women: day + 40
+        district = between(rand, 1, regency.districts)
+        serial = between(rand, 1, 2999)
+        birth = f"{day:02d}{born.month:02d}{born.year % 100:02d}"
         nik = f"{regency.code}{district:02d}{birth}{serial:04d}"
         full_name, given = self.name(sex)
         place: str | None = None
-        if rng.random() < 0.9:
-            place = rng.choice(self.region.birth_places)
-            if rng.random() < 0.5 and regency.city not in place:
+        if rand() < 0.9:
+            place = pick(rand, self.region.birth_places)
+            if rand() < 0.5:
                 place = regency.city
         return Person(nik, full_name, given, sex, born.isoformat(), place, regency)
 
     def phone(self) -> str:
-        rng = self.rng
-        prefix = rng.choices(_PHONE_PREFIXES, cum_weights=_PHONE_CUM)[0]
-        digits = rng.choice(_PHONE_DIGITS)
-        return f"+62{prefix}{rng.randrange(10**digits):0{digits}d}"
+        rand = self.rand
+        prefix = pick_weighted(rand, _PHONE_PREFIXES, _PHONE_CUM)
+        digits = pick(rand, _PHONE_DIGITS)
+        return f"+62{prefix}{int(rand() * 10**digits):0{digits}d}"
 
     def email(self, full_name: str) -> str:
-        rng = self.rng
+        rand = self.rand
         words = ["".join(c for c in w.lower() if c.isalpha()) for w in full_name.split()]
         words = [w for w in words if w]
-        local = words[-1] if len(words) == 1 or rng.random() < 0.3 else ".".join(words[-2:])
-        if rng.random() < 0.7:
-            local += str(rng.randint(1, 99))
-        return f"{local}@{rng.choice(_EMAIL_DOMAINS)}"
+        local = words[-1] if len(words) == 1 or rand() < 0.3 else ".".join(words[-2:])
+        if rand() < 0.7:
+            local += str(between(rand, 1, 99))
+        return f"{local}@{pick(rand, _EMAIL_DOMAINS)}"
 
     def address(self, regency: n.Regency) -> str:
-        rng = self.rng
-        street = rng.choice(regency.streets)
-        number = rng.randint(1, 250)
-        village = rng.choice(regency.villages)
-        lane = "Lr." if self.region.code == "PLG" else "Gg."  # lorong / gang: a side lane
-        gang = f" {lane} {rng.randint(1, 12)}" if rng.random() < 0.15 else ""
+        rand = self.rand
+        street = pick(rand, regency.streets)
+        number = between(rand, 1, 250)
+        village = pick(rand, regency.villages)
+        gang = f" {self._lane} {between(rand, 1, 12)}" if rand() < 0.15 else ""
         return f"Jl. {street}{gang} No. {number}, {village}, {regency.city}"
 
     def sector(self) -> str:
-        return self.rng.choices(self._sectors, cum_weights=self._sector_cum)[0]
+        return pick_weighted(self.rand, self._sectors, self._sector_cum)
 
     def business(self, sector: str, sex: str, given: str) -> str:
-        rng = self.rng
-        kind = rng.choice(self._kinds[sector])
-        if rng.random() < 0.4:
-            return f"{kind} {rng.choice(self.region.honorifics[sex])} {given}"
-        return f"{kind} {rng.choice(self.region.suffixes)}"
+        rand = self.rand
+        kind = pick(rand, self._kinds[sector])
+        if rand() < 0.4:
+            return f"{kind} {pick(rand, self.region.honorifics[sex])} {given}"
+        return f"{kind} {pick(rand, self.region.suffixes)}"
 
     typo = staticmethod(_typo)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from outreach_tui.sampledata import names as n
 from outreach_tui.sampledata import scenario as sc
-from outreach_tui.store.rows import as_json, reference_number
+from outreach_tui.sampledata.people import between, pick, pick_weighted
+from outreach_tui.store.rows import as_json
 
 if TYPE_CHECKING:
     from outreach_tui.sampledata.generator import Filler
@@ -63,6 +64,29 @@ def uuid7(ms: int, rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648
+_B32_PAIRS = tuple(a + b for a in _B32 for b in _B32)  # 10 bits -> two characters
+_LOW60 = (1 << 60) - 1
+
+
+def uuid7_ref(ms: int, rng: random.Random) -> tuple[str, str]:
+    """A UUIDv7 and its receipt number, equal to ``store.rows.reference_number(uuid)``
+    (asserted in the tests) but without re-parsing the UUID and base32-encoding bytes,
+    which would cost about a third of the per-row generation time."""
+    rand = rng.getrandbits(74)
+    value = ms << 80 | 0x7 << 76 | (rand >> 62) << 64 | 0b10 << 62 | rand & _RAND_B
+    h = f"{value:032x}"
+    # reference_number(): base32 of the low 60 bits as 8 bytes, first character dropped,
+    # i.e. the low 60 bits of (bits << 1), five bits per character.
+    low = (rand & _LOW60) << 1 & _LOW60
+    p = _B32_PAIRS
+    ref = (
+        f"{p[low >> 50]}{p[low >> 40 & 1023]}-{p[low >> 30 & 1023]}{p[low >> 20 & 1023]}"
+        f"-{p[low >> 10 & 1023]}{p[low & 1023]}"
+    )
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", ref
+
+
 @dataclass(frozen=True)
 class DayContext:
     event: sc.EventSpec
@@ -71,13 +95,14 @@ class DayContext:
     day: date  # local (WIB) booth day
     month: date  # contribution month = month of registration
     minimum_wage: int | None  # regional UMK for the PU-micro path, when the dataset has it
-    sync_ms: int  # when the officer synced this day's records (older events)
+    synced_at: str  # when the officer synced this day's records (older events)
     follow_up_from: date
 
 
 class DayReplay:
     def __init__(self, filler: Filler, ctx: DayContext, maker: PeopleMaker) -> None:
         self.f, self.ctx, self.maker, self.rng = filler, ctx, maker, filler.rng
+        self.rand = filler.rng.random
         self.heap: list[tuple[int, int, int, Any]] = []
         self.order = 0
         opening, weights = ctx.event.hours
@@ -90,17 +115,17 @@ class DayReplay:
         heapq.heappush(self.heap, (ms, self.order, kind, payload))
 
     def _moment(self) -> int:
-        hour = self.rng.choices(self.hours, cum_weights=self.hour_cum)[0]
-        return self.start + hour * HOUR_MS + self.rng.randrange(HOUR_MS)
+        hour = pick_weighted(self.rand, self.hours, self.hour_cum)
+        return self.start + hour * HOUR_MS + int(self.rand() * HOUR_MS)
 
     def run(self, budget: int) -> None:
-        rng = self.rng
+        rand = self.rand
         plan: list[tuple[int, int]] = []  # (workers in the business, registered today)
         remaining = budget
         while remaining > 0:
-            w = rng.choices(_WORKERS, cum_weights=_WORKER_CUM)[0]
+            w = pick_weighted(rand, _WORKERS, _WORKER_CUM)
             # Some owners register only part of their staff today.
-            k = w if w < 2 or rng.random() >= 0.1 else rng.randint(0, w - 1)
+            k = w if w < 2 or rand() >= 0.1 else between(rand, 0, w - 1)
             k = min(k, remaining - 1)
             plan.append((w, k))
             remaining -= 1 + k
@@ -113,9 +138,9 @@ class DayReplay:
         # Leads: ~12% of owners' count leave a number only; ~3% come back and register.
         converted: dict[int, tuple[dict[str, Any], Person, str]] = {}
         for i, t in enumerate(at):
-            r = rng.random()
+            r = rand()
             if r < 0.03 and t - 10 * MINUTE_MS > self.start:
-                converted[i] = self._lead(rng.randint(self.start, t - 10 * MINUTE_MS), True)
+                converted[i] = self._lead(between(rand, self.start, t - 10 * MINUTE_MS), True)
             elif r < 0.15:
                 self._lead(self._moment(), False)
         for i, ((w, k), t) in enumerate(zip(plan, at, strict=True)):
@@ -128,20 +153,20 @@ class DayReplay:
     # -- records ---------------------------------------------------------------------------
 
     def _lead(self, ms: int, convertible: bool) -> tuple[dict[str, Any], Person, str]:
-        rng, f, ctx, maker = self.rng, self.f, self.ctx, self.maker
-        person = f.person(ctx, maker, "F" if rng.random() < 0.6 else "M")
+        rand, f, ctx, maker = self.rand, self.f, self.ctx, self.maker
+        person = f.person(ctx, maker, "F" if rand() < 0.6 else "M")
         sector = maker.sector()
         at = iso(ms)
-        follow_up = ctx.follow_up_from + timedelta(days=rng.randint(3, 14))
+        follow_up = ctx.follow_up_from + timedelta(days=between(rand, 3, 14))
         lead = {
-            "uuid": uuid7(ms, rng), "seq": 0, "full_name": person.full_name,
+            "uuid": uuid7(ms, self.rng), "seq": 0, "full_name": person.full_name,
             "phone": maker.phone(),
-            "sector": sector if convertible or rng.random() < 0.85 else None,
-            "interest": rng.choice(n.LEAD_INTERESTS), "consent_contact": 1,
+            "sector": sector if convertible or rand() < 0.85 else None,
+            "interest": pick(rand, n.LEAD_INTERESTS), "consent_contact": 1,
             "consent_version": f.consent_version, "consent_at": at,
             "follow_up_on": follow_up.isoformat(),
-            "notes": rng.choice(n.LEAD_NOTES) if rng.random() < 0.3 else None,
-            "converted_uuid": None, "officer_code": rng.choice(ctx.branch.officers),
+            "notes": pick(rand, n.LEAD_NOTES) if rand() < 0.3 else None,
+            "converted_uuid": None, "officer_code": pick(rand, ctx.branch.officers),
             "event_id": ctx.event_id, "device_id": f.device_id, "created_at": at,
             "updated_at": at, "version": 1, "base_version": None, "sync_state": "pending",
             "sync_code": None, "sync_field": None, "sync_message": None, "synced_at": None,
@@ -150,103 +175,104 @@ class DayReplay:
         self._push(ms, _LEAD, (lead, convertible))
         return lead, person, sector
 
-    def _row(self, ms: int, person: Person, officer: str, **values: Any) -> dict[str, Any]:
+    def _row(
+        self, ms: int, person: Person, officer: str, role: str, owner_uuid: str | None,
+        path: str, phone: str | None, email: str | None, address: str | None,
+        business: str, sector: str, workers_count: int, months: int, income: int, jht: bool,
+    ) -> dict[str, Any]:  # fmt: skip
         f, ctx = self.f, self.ctx
-        record_uuid = uuid7(ms, self.rng)
-        income = values.pop("income")
-        programs, normal, due, estimate, ref_version = f.quote(
-            income, values["sector"], ctx.month, values.pop("jht"), values["path"]
-        )
+        record_uuid, reference_no = uuid7_ref(ms, self.rng)
+        programs, normal, due, estimate, ref_version = f.quote(income, sector, ctx.month, jht, path)
         at = iso(ms)
         return {
-            "uuid": record_uuid, "seq": 0, "reference_no": reference_number(record_uuid),
-            "nik": person.nik, "full_name": person.full_name, "birth_date": person.birth_date,
-            "sex": person.sex, "birth_place": person.birth_place,
-            "province_code": person.nik[:2], "declared_income": income, "programs": programs,
-            "monthly_normal": normal, "monthly_due": due, "estimate": estimate,
-            "ref_version": ref_version, "consent_version": f.consent_version,
-            "consent_at": at, "officer_code": officer, "event_id": ctx.event_id,
-            "device_id": f.device_id, "created_at": at, "updated_at": at, "version": 1,
-            "base_version": None, "sync_state": "pending", "sync_code": None,
-            "sync_field": None, "sync_message": None, "synced_at": None, "voided_at": None,
-            "void_reason": None, **values,
+            "uuid": record_uuid, "seq": 0, "reference_no": reference_no,
+            "role": role, "owner_uuid": owner_uuid, "path": path, "nik": person.nik,
+            "full_name": person.full_name, "birth_date": person.birth_date, "sex": person.sex,
+            "birth_place": person.birth_place, "phone": phone, "email": email,
+            "address": address, "province_code": person.nik[:2], "business_name": business,
+            "sector": sector, "workers_count": workers_count, "declared_income": income,
+            "programs": programs, "payment_months": months, "monthly_normal": normal,
+            "monthly_due": due, "estimate": estimate, "ref_version": ref_version,
+            "consent_version": f.consent_version, "consent_at": at, "officer_code": officer,
+            "event_id": ctx.event_id, "device_id": f.device_id, "created_at": at,
+            "updated_at": at, "version": 1, "base_version": None, "sync_state": "pending",
+            "sync_code": None, "sync_field": None, "sync_message": None, "synced_at": None,
+            "voided_at": None, "void_reason": None,
         }  # fmt: skip
 
     def _save(
         self, t: int, w: int, k: int, lead: tuple[dict[str, Any], Person, str] | None
     ) -> None:
         """One owner and ``k`` of their ``w`` workers, saved together as the store does."""
-        rng, f, ctx, maker = self.rng, self.f, self.ctx, self.maker
-        officer = rng.choice(ctx.branch.officers)
+        rand, f, ctx, maker = self.rand, self.f, self.ctx, self.maker
+        officer = pick(rand, ctx.branch.officers)
         if lead is not None:
             person, phone, sector = lead[1], lead[0]["phone"], lead[2]
         else:
-            person = f.person(ctx, maker, "F" if rng.random() < 0.6 else "M")
+            person = f.person(ctx, maker, "F" if rand() < 0.6 else "M")
             phone, sector = maker.phone(), maker.sector()
         business = maker.business(sector, person.sex, person.given)
-        months = rng.choices(_MONTHS, cum_weights=_MONTHS_CUM)[0]
+        months = pick_weighted(rand, _MONTHS, _MONTHS_CUM)
+        email = maker.email(person.full_name) if rand() < 0.3 else None
+        income = 1_000_000 if rand() < 0.75 else pick_weighted(rand, _HIGHER_INCOMES, _HIGHER_CUM)
         owner = self._row(
-            t, person, officer, role="owner", owner_uuid=None, path="bpu", phone=phone,
-            email=maker.email(person.full_name) if rng.random() < 0.3 else None,
-            address=maker.address(person.regency), business_name=business, sector=sector,
-            workers_count=w, payment_months=months, jht=rng.random() < 0.25,
-            income=1_000_000 if rng.random() < 0.75
-            else rng.choices(_HIGHER_INCOMES, cum_weights=_HIGHER_CUM)[0],
+            t, person, officer, "owner", None, "bpu", phone, email,
+            maker.address(person.regency), business, sector, w, months, income, rand() < 0.25,
         )  # fmt: skip
+        owner_uuid = owner["uuid"]
         rows = [owner]
         # Micro businesses may register staff as PU at the minimum package on the UMK.
-        micro = k > 0 and ctx.minimum_wage is not None and rng.random() < 0.35
+        micro = k > 0 and ctx.minimum_wage is not None and rand() < 0.35
         for j in range(k):
             wp = f.person(ctx, maker)
             if micro:
-                path, income, jht = "pu_micro", ctx.minimum_wage, False
+                path, income, jht = "pu_micro", ctx.minimum_wage or 0, False
             else:
-                path, jht = "bpu", rng.random() < 0.15
-                income = 1_000_000 if rng.random() < 0.9 else rng.choice(_HIGHER_INCOMES[:3])
+                path, jht = "bpu", rand() < 0.15
+                income = 1_000_000 if rand() < 0.9 else pick(rand, _HIGHER_INCOMES[:3])
+            phone = maker.phone() if rand() < 0.75 else None
+            email = maker.email(wp.full_name) if rand() < 0.08 else None
+            address = maker.address(wp.regency) if rand() < 0.6 else None
             rows.append(self._row(
-                t + 1 + j, wp, officer, role="worker", owner_uuid=owner["uuid"], path=path,
-                phone=maker.phone() if rng.random() < 0.75 else None,
-                email=maker.email(wp.full_name) if rng.random() < 0.08 else None,
-                address=maker.address(wp.regency) if rng.random() < 0.6 else None,
-                business_name=business, sector=sector, workers_count=0,
-                payment_months=months, income=income, jht=jht,
+                t + 1 + j, wp, officer, "worker", owner_uuid, path, phone, email, address,
+                business, sector, 0, months, income, jht,
             ))  # fmt: skip
         for row in rows:
             row["seq"] = f.next_seq()
         detail = {"workers": [row["uuid"] for row in rows[1:]]}
         self._audit(t, officer, "registration.create", "registration", owner, detail)
         holder: list[Any] = [0, rows]  # [changes still to come today, the group's rows]
-        if k == 0 and rng.random() < 0.01:
+        if k == 0 and rand() < 0.01:
             self._later(holder, owner, t, void=True)
-        elif rng.random() < 0.006:
+        elif rand() < 0.006:
             self._later(holder, owner, t, void=False)
         for row in rows[1:]:
-            r = rng.random()
+            r = rand()
             if r < 0.008:
                 self._later(holder, row, t, void=r < 0.003)
         if lead is not None:
-            self._push(t + k + 1, _CONVERT, (lead[0], owner["uuid"], officer))
+            self._push(t + k + 1, _CONVERT, (lead[0], owner_uuid, officer))
         if holder[0] == 0:
             f.emit_registrations(rows, ctx)
 
     def _later(self, holder: list[Any], row: dict[str, Any], t: int, *, void: bool) -> None:
         """Schedule a correction or a void a few minutes to two hours after the save."""
-        rng, maker = self.rng, self.maker
-        ms = t + rng.randint(2, 120) * MINUTE_MS + rng.randrange(MINUTE_MS)
+        rand, maker = self.rand, self.maker
+        ms = t + between(rand, 2, 120) * MINUTE_MS + int(rand() * MINUTE_MS)
         ms = max(min(ms, self.close + 30 * MINUTE_MS), t + 16)
         holder[0] += 1
         if void:
-            self._push(ms, _VOID, (holder, row, rng.choice(sc.VOID_REASONS)))
+            self._push(ms, _VOID, (holder, row, pick(rand, sc.VOID_REASONS)))
             return
         fields = ["full_name", "payment_months"]
         fields += [name for name in ("phone", "address") if row[name]]
-        field = rng.choice(fields)
+        field = pick(rand, fields)
         new: Any
         if field == "full_name":  # saved with two letters swapped, corrected later
             new = row["full_name"]
-            row["full_name"] = maker.typo(new, rng)
+            row["full_name"] = maker.typo(new, self.rng)
         elif field == "payment_months":
-            new = rng.choice([m for m in _MONTHS if m != row["payment_months"]])
+            new = pick(rand, [m for m in _MONTHS if m != row["payment_months"]])
         elif field == "phone":
             new = maker.phone()
         else:

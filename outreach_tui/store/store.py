@@ -12,6 +12,7 @@ from outreach_tui.store.audit import AuditLog
 from outreach_tui.store.database import Database, StoreError
 from outreach_tui.store.leads import LeadStore
 from outreach_tui.store.migrations import current_version, latest_version, migrate
+from outreach_tui.store.queries import BoothQueries
 from outreach_tui.store.registrations import RegistrationStore
 from outreach_tui.store.setup import SettingsStore, SetupStore
 
@@ -48,6 +49,7 @@ class Store:
         self.registrations = RegistrationStore(self.database, self.device_id)
         self.leads = LeadStore(self.database, self.device_id)
         self.audit = AuditLog(self.database, self.device_id)
+        self.queries = BoothQueries(self.database)
 
     @property
     def path(self) -> Path:

@@ -1,85 +1,103 @@
-"""The booth app. This issue's screen is a status home; booth screens build on it."""
+"""The booth app: one Textual app, one mode per job at the booth.
+
+Modes: register (default), benefits, leads, records. Every screen shows the booth header
+(officer, event, today's count, waiting for sync) and its keys in the footer. Store calls
+run in thread workers; results come back as messages.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Static
+from textual.reactive import reactive
 
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
-from outreach_tui.tui.messages import BoothStatusLoaded
+from outreach_tui.store.queries import BoothStatus
+from outreach_tui.tui.commands import BoothCommands
+from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded
+from outreach_tui.tui.screens.benefits import BenefitsScreen
+from outreach_tui.tui.screens.leads import LeadScreen
+from outreach_tui.tui.screens.records import RecordsScreen
+from outreach_tui.tui.screens.registration import RegistrationScreen
+from outreach_tui.tui.screens.setup import StartOfDayScreen
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def local_day_bounds(day: date) -> tuple[str, str]:
     """UTC ISO bounds of a local calendar day (storage is UTC, the booth thinks locally)."""
     start = datetime.combine(day, time.min).astimezone()
-    end = start + timedelta(days=1)
-
-    def iso(moment: datetime) -> str:
-        return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-    return iso(start), iso(end)
+    return iso_utc(start), iso_utc(start + timedelta(days=1))
 
 
 class OutreachApp(App[None]):
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = ["styles/app.tcss", "styles/forms.tcss", "styles/screens.tcss"]
+    COMMANDS = App.COMMANDS | {BoothCommands}
     BINDINGS = [
+        Binding("f2", "switch_mode('register')", "Daftar", id="mode-register"),
+        Binding("f3", "switch_mode('benefits')", "Manfaat", id="mode-benefits"),
+        Binding("f4", "switch_mode('leads')", "Calon", id="mode-leads"),
+        Binding("f5", "switch_mode('records')", "Data", id="mode-records"),
+        Binding("ctrl+o", "start_of_day", "Petugas/acara", id="start-of-day", show=False),
         Binding("ctrl+q", "quit", "Keluar", id="quit", priority=True),
     ]
 
-    def __init__(self, store: Store, *, language: str = "id") -> None:
+    MODES = {
+        "register": RegistrationScreen,
+        "benefits": BenefitsScreen,
+        "leads": LeadScreen,
+        "records": RecordsScreen,
+    }
+    DEFAULT_MODE = "register"
+
+    status: reactive[BoothStatus | None] = reactive(None)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        language: str = "id",
+        today: Callable[[], date] = date.today,
+        ask_start_of_day: bool = True,
+    ) -> None:
         super().__init__()
         self.store = store
         self.language = language
+        self.today = today
+        self.ask_start_of_day = ask_start_of_day
         self.title = t("app.title", language)
+        localize_bindings(self, language)
 
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        with Vertical(id="home"):
-            yield Static(t("home.loading", self.language), id="booth-status")
-            yield Static(t("home.hint", self.language), id="home-hint")
-        yield Footer()
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.language, **params)
 
     def on_mount(self) -> None:
-        self.load_status()
+        self.refresh_status()
+        if self.ask_start_of_day:
+            self.action_start_of_day()
+
+    def action_start_of_day(self) -> None:
+        self.push_screen(StartOfDayScreen())
+
+    def on_booth_changed(self, _: BoothChanged) -> None:
+        self.refresh_status()
 
     @work(thread=True, exclusive=True, group="status")
-    def load_status(self) -> None:
-        store = self.store
-        officer = store.settings.get("officer_code")
-        event_id = store.settings.get("event_id")
-        event = store.setup.event(event_id) if event_id else None
-        start, end = local_day_bounds(date.today())
-        owners, workers = store.registrations.count_created_between(start, end)
-        self.post_message(
-            BoothStatusLoaded(
-                officer=officer,
-                event=event["name"] if event else None,
-                today_owners=owners,
-                today_workers=workers,
-                summary=store.summary(),
-            )
-        )
+    def refresh_status(self) -> None:
+        start, end = local_day_bounds(self.today())
+        status = self.store.queries.status(day_start_utc=start, day_end_utc=end)
+        self.post_message(BoothStatusLoaded(status))
 
     def on_booth_status_loaded(self, message: BoothStatusLoaded) -> None:
-        lang = self.language
-        self.sub_title = " · ".join(filter(None, [message.officer, message.event])) or t(
-            "home.not_set_up", lang
+        self.status = message.status
+        self.sub_title = " · ".join(
+            filter(None, [message.status.officer_code, message.status.event_name])
         )
-        s = message.summary
-        lines = [
-            t("home.officer", lang, officer=message.officer or "—"),
-            t("home.event", lang, event=message.event or "—"),
-            t("home.today", lang, owners=message.today_owners, workers=message.today_workers),
-            t("home.totals", lang, owners=s.owners, workers=s.workers, leads=s.leads),
-            t("home.pending", lang, pending=s.pending_sync),
-        ]
-        if message.officer is None:
-            lines.append("")
-            lines.append(t("home.run_init", lang))
-        self.query_one("#booth-status", Static).update("\n".join(lines))

@@ -6,13 +6,26 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from outreach_tui.store import StoreSummary
+from outreach_tui.store.queries import BoothStatus
 
 
 @dataclass
 class BoothStatusLoaded(Message):
-    officer: str | None
-    event: str | None
-    today_owners: int
-    today_workers: int
-    summary: StoreSummary
+    status: BoothStatus
+
+
+@dataclass
+class BoothChanged(Message):
+    """Officer or event switched (start of day, or from the palette)."""
+
+    officer_code: str
+    event_id: str
+
+
+@dataclass
+class RegistrationPrefilled(Message):
+    """The benefits explainer hands its choices to the registration form."""
+
+    sector: str | None
+    declared_income: int | None
+    jht: bool

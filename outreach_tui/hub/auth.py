@@ -1,0 +1,183 @@
+"""Device tokens: enrol, list, revoke, authenticate.
+
+A token is ``otk_`` + 256 random bits, shown once; the hub keeps only its SHA-256 (a
+256-bit random secret needs no slow hash). Missing/unknown → 401 ``auth.invalid``,
+expired → 401 ``auth.expired``, revoked → 403 ``auth.revoked``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from outreach_tui.domain.ids import new_uuid
+from outreach_tui.hub import audit
+from outreach_tui.hub.errors import HubError
+from outreach_tui.hub.storage import Storage, Tx, utc_now
+
+TOKEN_PREFIX = "otk_"
+ROLES = ("device", "supervisor")
+MAX_DAYS = 3650
+SEEN_EVERY_S = 60  # last_seen_at is refreshed at most this often (a write per request is waste)
+_TOKEN = re.compile(r"^otk_[A-Za-z0-9_-]{43}$")
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
+_COLUMNS = (
+    "id, officer_code, name, role, created_at, expires_at, revoked_at, last_seen_at, "
+    "last_sync_at, client_device_id"
+)
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    officer_code: str
+    name: str
+    role: str
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+    last_seen_at: str | None
+    last_sync_at: str | None
+    client_device_id: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "status": self.status()}
+
+    def status(self, now: str | None = None) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or utc_now()) else "active"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def clean_officer_code(value: str) -> str:
+    code = value.strip().upper()
+    if not _CODE.match(code):
+        raise HubError("hub.bad_officer", field="officer", value=value[:40])
+    return code
+
+
+def clean_device_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not 1 <= len(name) <= 60 or not name.isprintable():
+        raise HubError("hub.bad_device_name", field="device")
+    return name
+
+
+def enroll(
+    storage: Storage, *, officer: str, name: str, days: int = 180, role: str = "device"
+) -> tuple[Device, str]:
+    """A new device and its token (returned once, never stored)."""
+    officer_code, device_name = clean_officer_code(officer), clean_device_name(name)
+    if not 1 <= days <= MAX_DAYS:
+        raise HubError("hub.bad_days", field="days", max=MAX_DAYS)
+    if role not in ROLES:
+        raise HubError("hub.bad_role", field="role", value=role[:20])
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+
+    def work(tx: Tx) -> Device:
+        active = tx.one(
+            "SELECT id FROM devices WHERE name = ? AND revoked_at IS NULL AND expires_at > ?",
+            (device_name, _iso(now)),
+        )
+        if active:
+            raise HubError("hub.device_exists", field="device", name=device_name, id=active["id"])
+        tx.execute(
+            "INSERT INTO officers (code, created_at, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (code) DO NOTHING",
+            (officer_code, _iso(now), _iso(now)),
+        )
+        device_id = new_uuid()
+        tx.execute(
+            "INSERT INTO devices (id, officer_code, name, token_hash, role, created_at, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (device_id, officer_code, device_name, hash_token(token), role, _iso(now),
+             _iso(now + timedelta(days=days))),
+        )  # fmt: skip
+        audit.append(tx, "device.enroll", actor=None, device=device_id, name=device_name,
+                     officer=officer_code, role=role, days=days)  # fmt: skip
+        return _device(tx, device_id)
+
+    return storage.write(work), token
+
+
+def _device(tx: Tx, device_id: str) -> Device:
+    row = tx.one(f"SELECT {_COLUMNS} FROM devices WHERE id = ?", (device_id,))
+    assert row is not None
+    return Device(**row)
+
+
+def list_devices(storage: Storage) -> list[Device]:
+    with storage.read() as tx:
+        rows = tx.all(f"SELECT {_COLUMNS} FROM devices ORDER BY created_at, id")
+    return [Device(**row) for row in rows]
+
+
+def revoke(storage: Storage, id_or_name: str) -> tuple[Device, bool]:
+    """Revoke by id, or by name when exactly one unrevoked device has it.
+
+    Returns the device and whether this call revoked it (False: it already was).
+    """
+    key = id_or_name.strip()
+
+    def work(tx: Tx) -> tuple[Device, bool]:
+        rows = tx.all("SELECT id, revoked_at FROM devices WHERE id = ?", (key,))
+        if not rows:
+            rows = tx.all(
+                "SELECT id, revoked_at FROM devices WHERE name = ? ORDER BY created_at",
+                (" ".join(key.split()),),
+            )
+            live = [row for row in rows if row["revoked_at"] is None]
+            rows = live or rows[-1:]
+        if not rows:
+            raise HubError("hub.device_unknown", 404, field="device", device=key[:60])
+        if len(rows) > 1:
+            ids = ", ".join(row["id"] for row in rows)
+            raise HubError("hub.device_ambiguous", 409, field="device", device=key[:60], ids=ids)
+        device_id = rows[0]["id"]
+        if rows[0]["revoked_at"] is not None:
+            return _device(tx, device_id), False
+        tx.execute("UPDATE devices SET revoked_at = ? WHERE id = ?", (utc_now(), device_id))
+        audit.append(tx, "device.revoke", actor=None, device=device_id)
+        return _device(tx, device_id), True
+
+    return storage.write(work)
+
+
+def authenticate(storage: Storage, authorization: str | None) -> Device:
+    """The device behind an ``Authorization: Bearer otk_…`` header, or a HubError."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not _TOKEN.match(token):
+        raise HubError("auth.invalid", 401)
+    with storage.read() as tx:
+        row = tx.one(f"SELECT {_COLUMNS} FROM devices WHERE token_hash = ?", (hash_token(token),))
+    if row is None:
+        raise HubError("auth.invalid", 401)
+    device = Device(**row)
+    now = datetime.now(UTC)
+    if device.revoked_at:
+        raise HubError("auth.revoked", 403)
+    if device.expires_at <= _iso(now):
+        raise HubError("auth.expired", 401)
+    if device.last_seen_at is None or device.last_seen_at < _iso(
+        now - timedelta(seconds=SEEN_EVERY_S)
+    ):
+        storage.write(
+            lambda tx: tx.execute(
+                "UPDATE devices SET last_seen_at = ? WHERE id = ?", (_iso(now), device.id)
+            )
+        )
+    return device

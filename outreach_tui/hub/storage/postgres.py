@@ -1,0 +1,119 @@
+"""The hub on PostgreSQL (psycopg 3): many hub processes may share one database.
+
+The hub keeps no state of its own; uniqueness comes from primary keys with
+``ON CONFLICT DO NOTHING`` and compare-and-set updates, so any number of processes can
+ingest at once. Deadlocks and serialization failures are rerun by ``Storage.write``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
+
+from outreach_tui.hub.errors import HubError, RetryTransaction, StorageUnavailable
+from outreach_tui.hub.storage.base import Pool, Row, Storage, Tx
+
+MIGRATION_LOCK = 7_429_001  # any constant; an advisory lock id for the migrator
+_cursor_names = itertools.count()
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def redacted(url: str) -> str:
+    """host:port/dbname, without user or password, for messages."""
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.Error:
+        return "postgresql://?"
+    return f"postgresql://{info.get('host', '')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+class PostgresTx(Tx):
+    dialect = "postgres"
+
+    def __init__(self, conn: psycopg.Connection[Row]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if not params:
+            return self.conn.execute(sql.encode()).rowcount
+        return self.conn.execute(_pg(sql).encode(), tuple(params)).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(_pg(sql).encode(), rows)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        query = _pg(sql) if params else sql
+        return self.conn.execute(query.encode(), tuple(params) or None).fetchall()
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Row]:
+        # A server-side cursor: the rows stay in PostgreSQL until fetched.
+        with self.conn.cursor(name=f"hub_stream_{next(_cursor_names)}") as cursor:
+            cursor.execute(_pg(sql) if params else sql, tuple(params) or None)
+            while rows := cursor.fetchmany(size):
+                yield from rows
+
+    def lock_migrations(self) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+
+
+class PostgresStorage(Storage):
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = redacted(url)
+        self._pool = Pool(self._connect, lambda conn: conn.close())
+        with self.read():
+            pass
+
+    def _connect(self) -> psycopg.Connection[Row]:
+        try:
+            return psycopg.connect(
+                self.url, autocommit=True, row_factory=dict_row, connect_timeout=10
+            )
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StorageUnavailable(
+                "hub.db_unavailable", db=self.location, reason=reason
+            ) from None
+
+    @contextmanager
+    def _tx(self, *, readonly: bool) -> Iterator[Tx]:
+        conn = self._pool.get()
+        try:
+            with conn.transaction():
+                if readonly:
+                    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield PostgresTx(conn)
+        except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
+            raise RetryTransaction from None
+        except psycopg.OperationalError as exc:
+            raise StorageUnavailable(
+                "hub.db_unavailable", db=self.location, reason=str(exc).strip()[:200]
+            ) from None
+        except pg_errors.UndefinedTable as exc:
+            raise HubError("hub.db_not_migrated", 503, db=self.location) from exc
+        finally:
+            healthy = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
+            self._pool.put(conn, healthy=healthy)
+
+    def transaction(self) -> Any:
+        return self._tx(readonly=False)
+
+    def read(self) -> Any:
+        return self._tx(readonly=True)
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,150 @@
+"""The hub's versioned schema, written once for both engines.
+
+Each migration is a list of statements (never a script: sqlite3's ``executescript``
+would commit half-way). ``{id}`` and ``{int}`` are the only spelling differences; the
+append-only triggers differ per engine and live in their own lists. Never edit a
+released migration: add the next one.
+"""
+
+from __future__ import annotations
+
+DIALECT = {
+    "sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "int": "INTEGER"},
+    "postgres": {"id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "int": "BIGINT"},
+}
+
+_V1_TABLES = [
+    # hub_id, nik_key, nik_key_id; written once at first open.
+    "CREATE TABLE hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # 'feed': the downlink cursor. Taken last in every transaction that publishes
+    # something, so its values are dense and in commit order (a reader never skips one).
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value {int} NOT NULL)",
+    "INSERT INTO counters (name, value) VALUES ('feed', 0)",
+    """CREATE TABLE officers (
+        code TEXT PRIMARY KEY,
+        name TEXT,
+        branch_code TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        officer_code TEXT NOT NULL REFERENCES officers(code),
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,          -- sha256 hex; the token itself is never kept
+        role TEXT NOT NULL CHECK (role IN ('device', 'supervisor')),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_seen_at TEXT,
+        last_sync_at TEXT,
+        client_device_id TEXT)                    -- the laptop's own id, learnt at push""",
+    "CREATE INDEX devices_name ON devices (name)",
+    """CREATE TABLE events (
+        code TEXT PRIMARY KEY,
+        name TEXT,
+        venue TEXT,
+        city TEXT,
+        branch_code TEXT,
+        starts_on TEXT,
+        ends_on TEXT,
+        target_registrations {int},
+        target_workers {int},
+        target_leads {int},
+        updated_at TEXT NOT NULL)""",
+    # The current version of every record. `data` is the wire data verbatim (its
+    # content_hash is over it); the other columns are derived at ingest for queries.
+    """CREATE TABLE records (
+        uuid TEXT PRIMARY KEY,
+        entity TEXT NOT NULL CHECK (entity IN ('registration', 'lead')),
+        version {int} NOT NULL CHECK (version >= 1),
+        content_hash TEXT NOT NULL,
+        device_id TEXT NOT NULL,                  -- the laptop's id (batch device_id)
+        enrolled_device_id TEXT,                  -- the token's device; NULL for imports
+        officer_code TEXT NOT NULL,
+        event_code TEXT NOT NULL,                 -- '' when the record names no event
+        day TEXT NOT NULL,                        -- Asia/Jakarta date of created_at
+        role TEXT NOT NULL,                       -- owner | worker | lead
+        path TEXT NOT NULL,                       -- bpu | pu_micro | '' for leads
+        sector TEXT NOT NULL,
+        monthly_due {int} NOT NULL,               -- as the hub computed it; 0 for leads
+        voided {int} NOT NULL CHECK (voided IN (0, 1)),
+        nik_digest TEXT,                          -- HMAC-SHA256(nik_key, NIK); never the NIK
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        batch_id TEXT NOT NULL)""",
+    "CREATE INDEX records_device_day ON records (device_id, day)",
+    "CREATE INDEX records_batch ON records (batch_id)",
+    "CREATE INDEX records_nik ON records (nik_digest)",
+    """CREATE TABLE record_versions (
+        uuid TEXT NOT NULL,
+        version {int} NOT NULL,
+        content_hash TEXT NOT NULL,
+        data TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (uuid, version))""",
+    """CREATE TABLE batches (
+        batch_id TEXT PRIMARY KEY,
+        device_id TEXT,                           -- enrolled device; NULL for imports
+        client_device_id TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('api', 'import')),
+        digest TEXT NOT NULL,                     -- sha256 of the canonical body
+        record_count {int} NOT NULL,
+        receipt TEXT,
+        received_at TEXT NOT NULL,
+        feed_seq {int} UNIQUE)""",
+    # Per day x event x officer x sector x path x role. registrations counts live owners,
+    # workers live workers, leads live leads, voided every voided record; monthly_due sums
+    # live registrations. Maintained at ingest: an edit subtracts the old row's share.
+    """CREATE TABLE daily_rollup (
+        day TEXT NOT NULL,
+        event_code TEXT NOT NULL,
+        officer_code TEXT NOT NULL,
+        sector TEXT NOT NULL,
+        path TEXT NOT NULL,
+        role TEXT NOT NULL,
+        registrations {int} NOT NULL DEFAULT 0,
+        workers {int} NOT NULL DEFAULT 0,
+        leads {int} NOT NULL DEFAULT 0,
+        voided {int} NOT NULL DEFAULT 0,
+        monthly_due {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, event_code, officer_code, sector, path, role))""",
+    """CREATE TABLE reviews (
+        uuid TEXT PRIMARY KEY,
+        outcome TEXT NOT NULL CHECK (outcome IN ('same_person', 'different_people')),
+        reviewed_at TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        feed_seq {int} NOT NULL UNIQUE)""",
+    """CREATE TABLE audit_log (
+        id {id},
+        at TEXT NOT NULL,
+        actor TEXT,
+        action TEXT NOT NULL,
+        detail TEXT)""",
+]
+
+_V1_APPEND_ONLY = {
+    "sqlite": [
+        f"""CREATE TRIGGER audit_log_no_{op.lower()} BEFORE {op} ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+        for op in ("UPDATE", "DELETE")
+    ],
+    "postgres": [
+        """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS
+        'BEGIN RAISE EXCEPTION ''audit_log is append-only''; END'""",
+        """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+    ],
+}
+
+
+def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
+    """(version, name, statements) in order, spelt for ``dialect``."""
+    words = DIALECT[dialect]
+    v1 = [stmt.replace("{id}", words["id"]).replace("{int}", words["int"]) for stmt in _V1_TABLES]
+    return [(1, "initial", v1 + _V1_APPEND_ONLY[dialect])]
+
+
+LATEST_VERSION = 1

@@ -1,0 +1,125 @@
+"""The hub on one SQLite file: zero set-up for a single branch.
+
+WAL (readers never wait for the writer), ``synchronous=FULL`` (an acknowledged batch
+survives a power cut) and ``BEGIN IMMEDIATE`` for writes, so concurrent batches queue
+behind each other instead of failing half-way. The file holds NIKs: mode 0600.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from outreach_tui.hub.errors import HubError, StorageUnavailable
+from outreach_tui.hub.storage.base import Pool, Row, Storage, Tx
+
+BUSY_TIMEOUT_S = 15
+
+
+class SqliteTx(Tx):
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self.conn.execute(sql, tuple(params)).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [dict(row) for row in self.conn.execute(sql, tuple(params)).fetchall()]
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Row]:
+        cursor = self.conn.execute(sql, tuple(params))
+        while rows := cursor.fetchmany(size):
+            yield from (dict(row) for row in rows)
+
+
+class SqliteStorage(Storage):
+    dialect = "sqlite"
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self.location = str(self.path)
+        if self.path.is_dir():
+            raise StorageUnavailable("hub.db_is_folder", db=self.location)
+        if not self.path.exists():
+            if not create:
+                raise StorageUnavailable("hub.db_missing", db=self.location)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            except OSError as exc:
+                raise StorageUnavailable(
+                    "hub.db_unavailable", db=self.location, reason=exc.strerror or str(exc)
+                ) from None
+        self._pool = Pool(self._connect, lambda conn: conn.close())
+        with self._guard(), self.read():
+            pass
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+        )
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StorageUnavailable("hub.db_unavailable", db=self.location, reason=mode)
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Engine errors a user can act on become one-line HubErrors."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise HubError("hub.busy", 503) from None
+            raise StorageUnavailable("hub.db_unavailable", db=self.location, reason=exc) from None
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise  # a bug in our SQL, not a user problem
+            raise StorageUnavailable("hub.db_unavailable", db=self.location, reason=exc) from None
+
+    @contextmanager
+    def _tx(self, begin: str) -> Iterator[Tx]:
+        with self._guard():
+            conn = self._pool.get()
+            healthy = True
+            try:
+                conn.execute(begin)
+                try:
+                    yield SqliteTx(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                healthy = False
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._pool.put(conn, healthy=healthy and not conn.in_transaction)
+
+    def transaction(self) -> Any:
+        return self._tx("BEGIN IMMEDIATE")
+
+    def read(self) -> Any:
+        return self._tx("BEGIN")
+
+    def close(self) -> None:
+        self._pool.close()

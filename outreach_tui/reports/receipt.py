@@ -1,0 +1,200 @@
+"""The registrant's receipt: reference number, programs, what to pay, how and by when.
+
+Built from stored rows (no Textual), shown by the booth TUI and written to a text or PDF
+file for a booth printer. The QR code carries the reference number only — never the NIK.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+
+from outreach_tui.domain import contributions
+from outreach_tui.domain.money import rupiah
+from outreach_tui.i18n import t
+
+QR_PREFIX = "BPJSTK-BPU:"
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    reference_no: str
+    full_name: str
+    masked_nik: str
+    programs: tuple[str, ...]
+    due_now: int
+    normal: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    owner: ReceiptLine
+    workers: tuple[ReceiptLine, ...]
+    payment_months: int
+    registered_on: date
+    discount_ends: date | None
+    discount_basis: str | None
+    due_by: date
+    estimate: bool
+
+    @property
+    def qr_payload(self) -> str:
+        return QR_PREFIX + self.owner.reference_no
+
+
+def mask_nik(nik: str) -> str:
+    """Enough to recognise on paper, not enough to misuse: 1671 **** **** 0001."""
+    return f"{nik[:4]} **** **** {nik[-4:]}" if len(nik) == 16 else "****"
+
+
+def _line(row: dict[str, Any]) -> ReceiptLine:
+    return ReceiptLine(
+        reference_no=row["reference_no"],
+        full_name=row["full_name"],
+        masked_nik=mask_nik(row["nik"]),
+        programs=tuple(str(row["programs"]).split(",")),
+        due_now=row["monthly_due"],
+        normal=row["monthly_normal"],
+        path=row["path"],
+    )
+
+
+def first_due_date(registered_on: date, due_day: int = 15) -> date:
+    """The first due date on or after the registration day (the 15th of a month)."""
+    if registered_on.day <= due_day:
+        return registered_on.replace(day=due_day)
+    year, month = divmod(registered_on.month, 12)
+    return date(registered_on.year + year, month + 1, due_day)
+
+
+def build_receipt(owner: dict[str, Any], workers: list[dict[str, Any]]) -> Receipt:
+    created = datetime.fromisoformat(owner["created_at"].replace("Z", "+00:00")).astimezone()
+    month = created.date().replace(day=1)
+    quote = contributions.quote(
+        owner["declared_income"], sector=owner["sector"], month=month,
+        programs=tuple(str(owner["programs"]).split(",")), path=owner["path"],
+    )  # fmt: skip
+    active = [w for w in workers if not w.get("voided_at")]
+    return Receipt(
+        owner=_line(owner),
+        workers=tuple(_line(w) for w in active),
+        payment_months=owner["payment_months"],
+        registered_on=created.date(),
+        discount_ends=quote.discount.ends_on if quote.discount else None,
+        discount_basis=quote.discount.legal_basis if quote.discount else None,
+        due_by=first_due_date(created.date()),
+        estimate=quote.estimate,
+    )
+
+
+def receipt_lines(receipt: Receipt, language: str) -> list[str]:
+    """The receipt as plain lines (the TUI adds styling, the file writers use these)."""
+    o = receipt.owner
+    lines = [
+        t("receipt.heading", language),
+        "",
+        t("receipt.reference", language, reference=o.reference_no),
+        t("receipt.name", language, name=o.full_name),
+        t("receipt.nik", language, nik=o.masked_nik),
+        t("receipt.registered_on", language, date=f"{receipt.registered_on:%d-%m-%Y}"),
+        t("receipt.programs", language, programs=", ".join(o.programs)),
+        t("receipt.monthly", language, amount=rupiah(o.due_now)),
+    ]
+    if receipt.discount_ends and o.due_now != o.normal:
+        lines.append(
+            t("receipt.discount", language, basis=receipt.discount_basis or "",
+              ends=f"{receipt.discount_ends:%d-%m-%Y}", normal=rupiah(o.normal))
+        )  # fmt: skip
+    if receipt.payment_months > 1:
+        lines.append(
+            t("receipt.period", language, months=receipt.payment_months,
+              amount=rupiah(o.due_now * receipt.payment_months))
+        )  # fmt: skip
+    if receipt.estimate:
+        lines.append(t("receipt.estimate", language))
+    lines += [
+        "",
+        t("receipt.how_to_pay", language),
+        t("receipt.due_by", language, date=f"{receipt.due_by:%d-%m-%Y}"),
+        t("receipt.lapse", language),
+    ]
+    if receipt.workers:
+        lines += ["", t("receipt.workers", language, count=len(receipt.workers))]
+        for w in receipt.workers:
+            path = t(f"receipt.path_{w.path}", language)
+            lines.append(
+                f"  {w.reference_no}  {w.full_name}  {w.masked_nik}  {rupiah(w.due_now)}  {path}"
+            )
+    return lines
+
+
+def qr_rows(payload: str) -> list[str]:
+    """The QR code drawn with half blocks: two modules per character row."""
+    code = qrcode.QRCode(border=2, error_correction=ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    if len(matrix) % 2:
+        matrix.append([False] * len(matrix[0]))
+    rows = []
+    for top, bottom in zip(matrix[0::2], matrix[1::2], strict=True):
+        chars = []
+        for upper, lower in zip(top, bottom, strict=True):
+            chars.append({(True, True): "█", (True, False): "▀", (False, True): "▄"}.get(
+                (upper, lower), " "))  # fmt: skip
+        rows.append("".join(chars))
+    return rows
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(receipt: Receipt, path: Path, language: str) -> Path:
+    body = "\n".join([*receipt_lines(receipt, language), "", *qr_rows(receipt.qr_payload), ""])
+    _atomic_write(path, body.encode("utf-8"))
+    return path
+
+
+def write_pdf(receipt: Receipt, path: Path, language: str) -> Path:
+    from fpdf import FPDF  # imported lazily: only the printer path needs it
+
+    pdf = FPDF(format="A5")
+    pdf.set_auto_page_break(auto=True, margin=10)
+    pdf.add_page()
+    lines = receipt_lines(receipt, language)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(0, 6, _latin1(lines[0]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    for line in lines[1:]:
+        pdf.multi_cell(0, 5, _latin1(line) or " ", new_x="LMARGIN", new_y="NEXT")
+    image = qrcode.make(receipt.qr_payload, border=2).get_image()
+    pdf.image(image, w=35)
+    _atomic_write(path, bytes(pdf.output()))
+    return path
+
+
+def _latin1(text: str) -> str:
+    """The PDF core fonts are Latin-1; keep names readable rather than failing."""
+    replacements = {"—": "-", "–": "-", "·": "-", "…": "...", "×": "x", "’": "'", "✓": "v"}
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return text.encode("latin-1", "replace").decode("latin-1")

@@ -1,0 +1,146 @@
+"""Read-only queries behind the booth screens: status line, paged record lists, search.
+
+Everything pages with SQL (LIMIT/OFFSET over indexed orderings); nothing here loads a
+whole table into memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from outreach_tui.store.database import Database
+
+Kind = Literal["registrations", "leads"]
+
+
+@dataclass(frozen=True)
+class BoothStatus:
+    officer_code: str | None
+    officer_name: str | None
+    event_id: str | None
+    event_name: str | None
+    today_owners: int
+    today_workers: int
+    today_leads: int
+    pending_sync: int
+
+
+@dataclass(frozen=True)
+class RecordsPage:
+    rows: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+
+def _search_clause(kind: Kind, search: str) -> tuple[str, list[Any]]:
+    """NIK or phone digits use index range scans; names match anywhere, case-insensitive."""
+    text = search.strip()
+    digits = re.sub(r"[\s\-.+()]", "", text)
+    if digits.isdigit() and len(digits) >= 4:
+        national = digits[1:] if digits.startswith("0") else digits.removeprefix("62")
+        phone_prefix = "+62" + national
+        clauses, params = ["(phone >= ? AND phone < ?)"], [phone_prefix, phone_prefix + "~"]
+        if kind == "registrations":
+            clauses.append("(nik >= ? AND nik < ?)")
+            params += [digits, digits + "~"]
+        return "(" + " OR ".join(clauses) + ")", params
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    clause = "(full_name LIKE ? ESCAPE '\\'"
+    params: list[Any] = [f"%{escaped}%"]
+    if kind == "registrations":
+        clause += " OR reference_no LIKE ? ESCAPE '\\' OR business_name LIKE ? ESCAPE '\\'"
+        params += [f"%{escaped}%", f"%{escaped}%"]
+    return clause + ")", params
+
+
+class BoothQueries:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def status(self, *, day_start_utc: str, day_end_utc: str) -> BoothStatus:
+        with self._database.read() as db:
+            settings = dict(
+                db.execute(
+                    "SELECT key, value FROM settings WHERE key IN ('officer_code', 'event_id')"
+                ).fetchall()
+            )
+            officer = settings.get("officer_code")
+            event_id = settings.get("event_id")
+            officer_name = db.execute(
+                "SELECT name FROM officers WHERE code = ?", [officer]
+            ).fetchone()
+            event_name = db.execute("SELECT name FROM events WHERE id = ?", [event_id]).fetchone()
+            owners, workers = db.execute(
+                "SELECT count(*) FILTER (WHERE role = 'owner'),"
+                " count(*) FILTER (WHERE role = 'worker') FROM registrations"
+                " WHERE created_at >= ? AND created_at < ? AND voided_at IS NULL",
+                [day_start_utc, day_end_utc],
+            ).fetchone()
+            (leads,) = db.execute(
+                "SELECT count(*) FROM leads"
+                " WHERE created_at >= ? AND created_at < ? AND voided_at IS NULL",
+                [day_start_utc, day_end_utc],
+            ).fetchone()
+            (pending,) = db.execute(
+                "SELECT (SELECT count(*) FROM registrations"
+                "        WHERE sync_state IN ('pending', 'uploading'))"
+                " + (SELECT count(*) FROM leads WHERE sync_state IN ('pending', 'uploading'))"
+            ).fetchone()
+        return BoothStatus(
+            officer_code=officer,
+            officer_name=officer_name[0] if officer_name else None,
+            event_id=event_id,
+            event_name=event_name[0] if event_name else None,
+            today_owners=owners,
+            today_workers=workers,
+            today_leads=leads,
+            pending_sync=pending,
+        )
+
+    def page(
+        self,
+        kind: Kind,
+        *,
+        search: str = "",
+        since_utc: str | None = None,
+        until_utc: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> RecordsPage:
+        """Newest first; `search` matches name, NIK, phone or receipt number."""
+        table = "registrations" if kind == "registrations" else "leads"
+        where, params = [], []
+        if since_utc:
+            where.append("created_at >= ?")
+            params.append(since_utc)
+        if until_utc:
+            where.append("created_at < ?")
+            params.append(until_utc)
+        if search.strip():
+            clause, extra = _search_clause(kind, search)
+            where.append(clause)
+            params += extra
+        sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+        limit = max(1, min(limit, 500))
+        offset = max(0, offset)
+        with self._database.read() as db:
+            (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
+            rows = list(
+                db.query(
+                    f"SELECT * FROM {table}{sql_where}"
+                    " ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                )
+            )
+        return RecordsPage(rows=rows, total=total, offset=offset, limit=limit)
+
+    def known_digest(self, nik_digest: str) -> dict[str, Any] | None:
+        """A participant the branch already knows (from the sync downlink), by NIK digest."""
+        with self._database.read() as db:
+            rows = list(
+                db.query("SELECT * FROM known_participants WHERE nik_digest = ?", [nik_digest])
+            )
+        return rows[0] if rows else None

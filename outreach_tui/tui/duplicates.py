@@ -1,0 +1,54 @@
+"""Possible duplicates of a NIK: on this laptop, or known to the branch (downlink digests).
+
+Runs inside workers; returns plain data for the screens to show. Never blocks a save.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from outreach_tui.domain.wire import nik_digest
+from outreach_tui.i18n import t
+from outreach_tui.store import Store
+
+
+@dataclass(frozen=True)
+class DuplicateHit:
+    source: str  # "local" | "branch"
+    uuid: str | None
+    full_name: str | None
+    officer_code: str | None
+    when: str | None  # UTC ISO timestamp or a date
+    reference_no: str | None
+
+    def describe(self, language: str) -> str:
+        when = (self.when or "")[:10]
+        if self.source == "local":
+            return t("dup.local", language, name=self.full_name or "?", officer=self.officer_code
+                     or "?", when=when, reference=self.reference_no or "?")  # fmt: skip
+        return t("dup.branch", language, when=when or "?")
+
+
+def find_duplicates(store: Store, nik: str) -> list[DuplicateHit]:
+    hits = [
+        DuplicateHit(
+            "local",
+            row["uuid"],
+            row["full_name"],
+            row["officer_code"],
+            row["created_at"],
+            row["reference_no"],
+        )  # fmt: skip
+        for row in store.registrations.find_by_nik(nik)
+    ]
+    key = store.settings.get("nik_key")
+    if key:
+        try:
+            digest = nik_digest(base64.b64decode(key), nik)
+        except ValueError:
+            digest = None
+        known = store.queries.known_digest(digest) if digest else None
+        if known:
+            hits.append(DuplicateHit("branch", None, None, None, known.get("registered_on"), None))
+    return hits

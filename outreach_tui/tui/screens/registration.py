@@ -1,0 +1,390 @@
+"""Register an owner: the form validates as the officer types, warns about duplicates
+before the save, saves durably in a worker, then hands over to workers and the receipt.
+
+The same screen corrects a saved registration (owner or worker) when opened with a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Collapsible, Footer, Input, Select, Static
+
+from outreach_tui.domain import consent, reference
+from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
+from outreach_tui.domain.nik import parse_nik
+from outreach_tui.domain.validation import ValidationResult, validate_registration
+from outreach_tui.store import StoreError
+from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+from outreach_tui.tui.duplicates import DuplicateHit, find_duplicates
+from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.summary import registration_summary, sector_label
+from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.form_field import FormField
+
+# (field, widget id) in tab order; owner-only fields are hidden when correcting a worker.
+TEXT_FIELDS = (
+    "nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
+    "business_name", "workers_count", "declared_income",
+)  # fmt: skip
+OWNER_ONLY = ("birth_place", "email", "address", "business_name", "workers_count")
+
+
+def widget_id(field: str) -> str:
+    return "reg-" + field.replace("_", "-")
+
+
+@dataclass
+class DuplicatesChecked(Message):
+    nik: str
+    hits: list[DuplicateHit]
+
+
+@dataclass
+class RegistrationSaved(Message):
+    owner_uuid: str
+    reference_no: str
+    workers_wanted: int
+    edited: bool
+
+
+@dataclass
+class RegistrationSaveFailed(Message):
+    reason: str
+
+
+class RegistrationScreen(BoothScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
+        Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
+        Binding("escape", "close", "Tutup", id="close", show=False),
+    ]
+
+    def __init__(self, *, edit_row: dict[str, Any] | None = None) -> None:
+        super().__init__(id="registration-edit" if edit_row else "registration")
+        self.edit_row = edit_row
+        self.role = Role(edit_row["role"]) if edit_row else Role.OWNER
+        self.touched: set[str] = set()
+        self.show_all = False
+        self.result: ValidationResult[Registration] | None = None
+        self.duplicates: list[DuplicateHit] = []
+        self.duplicates_for = ""
+        self.saving = False
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield BoothHeader(self.language)
+        with Horizontal(id="reg-body"):
+            with VerticalScroll(id="reg-form"):
+                yield Static(self._title(), id="reg-title")
+                for field in TEXT_FIELDS:
+                    yield FormField(self.t(f"reg.label.{field}"), self._input(field), field=field)
+                yield FormField(
+                    self.t("reg.label.sector"),
+                    Select[str](
+                        [
+                            (sector_label(s.code, self.language), s.code)
+                            for s in reference.sectors()
+                        ],
+                        id="reg-sector",
+                        prompt=self.t("reg.choose_sector"),
+                        compact=True,
+                    ),
+                    field="sector",
+                )
+                yield FormField(
+                    self.t("reg.label.payment_months"),
+                    Select[int](
+                        [(self.t("reg.months", n=n), n) for n in PAYMENT_PERIODS],
+                        id="reg-payment-months",
+                        value=1,
+                        allow_blank=False,
+                        compact=True,
+                    ),
+                    field="payment_months",
+                )
+                yield FormField(
+                    self.t("reg.label.programs"),
+                    Checkbox(self.t("reg.label.jht"), id="reg-jht", compact=True),
+                    field="programs",
+                )
+                current = consent.current()
+                with Collapsible(title=self.t("reg.consent_text", version=current.version),
+                                 id="reg-consent-text", collapsed=True):  # fmt: skip
+                    yield Static(current.text(self.language))
+                yield FormField(
+                    self.t("reg.label.consent"),
+                    Checkbox(self.t("reg.consent_given"), id="reg-consent", compact=True),
+                    field="consent_version",
+                )
+            yield Static("", id="reg-summary")
+        yield Footer()
+
+    def _title(self) -> str:
+        if self.edit_row is None:
+            return self.t("reg.title_new")
+        return self.t("reg.title_edit", reference=self.edit_row["reference_no"])
+
+    def _input(self, field: str) -> Input:
+        kwargs: dict[str, Any] = {
+            "id": widget_id(field),
+            "placeholder": self.t(f"reg.hint.{field}"),
+            "compact": True,
+        }
+        if field == "nik":
+            kwargs.update(restrict=r"[0-9 ]*", max_length=24)
+        elif field in ("workers_count",):
+            kwargs.update(restrict=r"[0-9]*", max_length=2)
+        elif field == "declared_income":
+            kwargs.update(restrict=r"[0-9., Rrp]*", max_length=20)
+        elif field == "phone":
+            kwargs.update(restrict=r"[0-9 +\-().]*", max_length=24)
+        else:
+            kwargs.update(max_length=320)
+        return Input(**kwargs)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.edit_row is not None:
+            self._load_row(self.edit_row)
+        if self.role is Role.WORKER:
+            for field in OWNER_ONLY:
+                self.query_one(f"#field-{field.replace('_', '-')}").display = False
+        self.query_one("#reg-nik", Input).focus()
+        self._revalidate()
+
+    # -- reading and writing the form -----------------------------------------------------
+
+    def draft(self) -> RegistrationDraft:
+        values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS}
+        sector = self.query_one("#reg-sector", Select).selection
+        months = self.query_one("#reg-payment-months", Select).selection
+        jht = self.query_one("#reg-jht", Checkbox).value
+        consented = self.query_one("#reg-consent", Checkbox).value
+        row = self.edit_row or {}
+        return RegistrationDraft(
+            **values,
+            sector=sector or "",
+            payment_months=months or "",
+            programs=("JKK", "JKM", "JHT") if jht else ("JKK", "JKM"),
+            consent_version=consent.current().version if consented else "",
+            role=self.role,
+            path=row.get("path", "bpu"),
+        )
+
+    def _load_row(self, row: dict[str, Any]) -> None:
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            for field in TEXT_FIELDS:
+                value = row.get(field)
+                if field == "phone" and value:
+                    value = "0" + str(value).removeprefix("+62")
+                self.query_one(f"#{widget_id(field)}", Input).value = (
+                    "" if value is None else str(value)
+                )
+            self.query_one("#reg-sector", Select).value = row["sector"]
+            self.query_one("#reg-payment-months", Select).value = row["payment_months"]
+            self.query_one("#reg-jht", Checkbox).value = "JHT" in row["programs"].split(",")
+            self.query_one("#reg-consent", Checkbox).value = True
+        self.touched = set(TEXT_FIELDS)
+
+    def prefill(self, *, sector: str | None, declared_income: int | None, jht: bool) -> None:
+        """Choices carried over from the benefits explainer."""
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            if sector:
+                self.query_one("#reg-sector", Select).value = sector
+            if declared_income:
+                self.query_one(
+                    "#reg-declared-income", Input
+                ).value = f"{declared_income:,}".replace(",", ".")
+            self.query_one("#reg-jht", Checkbox).value = jht
+        self._revalidate()
+        self.query_one("#reg-nik", Input).focus()
+
+    def action_clear(self) -> None:
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            for field in TEXT_FIELDS:
+                self.query_one(f"#{widget_id(field)}", Input).value = ""
+            self.query_one("#reg-sector", Select).clear()
+            self.query_one("#reg-payment-months", Select).value = 1
+            self.query_one("#reg-jht", Checkbox).value = False
+            self.query_one("#reg-consent", Checkbox).value = False
+        self.touched.clear()
+        self.show_all = False
+        self.duplicates, self.duplicates_for = [], ""
+        self._revalidate()
+        self.query_one("#reg-nik", Input).focus()
+
+    # -- validation as you type -----------------------------------------------------------
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("reg-") and event.value:
+            self.touched.add(event.input.id.removeprefix("reg-").replace("-", "_"))
+        self._revalidate()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
+        if event.control.id == "reg-sector":
+            self.touched.add("sector")
+        elif event.control.id == "reg-consent":
+            self.touched.add("consent_version")
+        self._revalidate()
+
+    def _revalidate(self) -> None:
+        draft = self.draft()
+        self.result = validate_registration(draft, today=self.booth.today())
+        for form_field in self.query(FormField):
+            shown = self.show_all or form_field.field in self.touched
+            problems = self.result.for_field(form_field.field) if shown else ()
+            if form_field.field == "workers_count" and self.role is Role.WORKER:
+                problems = ()
+            form_field.show(problems, self.language)
+        nik = parse_nik(draft.nik, today=self.booth.today())
+        if nik.is_valid and nik.nik != self.duplicates_for:
+            self.duplicates_for = nik.nik or ""
+            self.duplicates = []
+            self.check_duplicates(nik.nik or "")
+        elif not nik.is_valid:
+            self.duplicates, self.duplicates_for = [], ""
+        self._render_summary()
+
+    @work(thread=True, exclusive=True, group="duplicates")
+    def check_duplicates(self, nik: str) -> None:
+        hits = find_duplicates(self.booth.store, nik)
+        if self.edit_row is not None:
+            hits = [h for h in hits if h.uuid != self.edit_row["uuid"]]
+        self.post_message(DuplicatesChecked(nik, hits))
+
+    def on_duplicates_checked(self, message: DuplicatesChecked) -> None:
+        if message.nik == self.duplicates_for:
+            self.duplicates = message.hits
+            self._render_summary()
+
+    def _render_summary(self) -> None:
+
+        assert self.result is not None
+        draft = self.draft()
+        text: Text = registration_summary(
+            draft, self.result, self.duplicates, language=self.language,
+            today=self.booth.today(), show_errors=self.show_all,
+        )  # fmt: skip
+        self.query_one("#reg-summary", Static).update(text)
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.show_all = True
+        self._revalidate()
+        assert self.result is not None
+        status = self.booth.status
+        if status is None or not status.officer_code or not status.event_id:
+            self.notify(self.t("reg.need_start_of_day"), severity="error")
+            return
+        if not self.result.ok:
+            first = self.result.errors[0].field
+            self._focus_field(first)
+            self.notify(
+                self.t("reg.cannot_save", count=len({p.field for p in self.result.errors})),
+                severity="error",
+            )
+            return
+        if self.duplicates:
+            hit = self.duplicates[0]
+            self.app.push_screen(
+                ConfirmDialog(
+                    self.t("dup.title"),
+                    hit.describe(self.language),
+                    confirm=self.t("dup.save_anyway"),
+                    cancel=self.t("dup.go_back"),
+                ),
+                self._after_duplicate_answer,
+            )
+            return
+        self._save()
+
+    def _after_duplicate_answer(self, save_anyway: bool | None) -> None:
+        if save_anyway:
+            self._save()
+
+    def _save(self) -> None:
+        assert self.result is not None and self.result.record is not None
+        status = self.booth.status
+        assert status is not None and status.officer_code
+        self.saving = True
+        self.save_record(self.result.record, status.officer_code, status.event_id)
+
+    @work(thread=True, group="save")  # never exclusive: a save is never cancelled
+    def save_record(self, record: Registration, officer_code: str, event_id: str | None) -> None:
+        store = self.booth.store
+        try:
+            if self.edit_row is not None:
+                saved = store.registrations.edit(
+                    self.edit_row["uuid"], record, officer_code=officer_code
+                )
+                self.post_message(RegistrationSaved(saved.uuid, saved.reference_no, 0, True))
+            else:
+                result = store.registrations.save(
+                    record, officer_code=officer_code, event_id=event_id
+                )
+                self.post_message(
+                    RegistrationSaved(
+                        result.owner.uuid, result.owner.reference_no, record.workers_count, False
+                    )
+                )
+        except StoreError as exc:
+            self.post_message(RegistrationSaveFailed(str(exc)))
+
+    def on_registration_save_failed(self, message: RegistrationSaveFailed) -> None:
+        self.saving = False
+        self.notify(self.t("reg.save_failed", reason=message.reason), severity="error")
+
+    def on_registration_saved(self, message: RegistrationSaved) -> None:
+        from outreach_tui.tui.screens.receipt import ReceiptScreen
+        from outreach_tui.tui.screens.workers import WorkersScreen
+
+        self.saving = False
+        self.booth.refresh_status()
+        if message.edited:
+            self.notify(self.t("reg.edited", reference=message.reference_no))
+            self.dismiss(True)
+            return
+        draft = self.draft()
+        self.action_clear()
+        if message.workers_wanted:
+            self.app.push_screen(
+                WorkersScreen(
+                    owner_uuid=message.owner_uuid,
+                    count=message.workers_wanted,
+                    sector=draft.sector,
+                    payment_months=draft.payment_months,
+                ),
+                lambda _: self.app.push_screen(ReceiptScreen(message.owner_uuid)),
+            )
+        else:
+            self.app.push_screen(ReceiptScreen(message.owner_uuid))
+
+    def _focus_field(self, field: str) -> None:
+        target = {
+            "sector": "#reg-sector",
+            "payment_months": "#reg-payment-months",
+            "consent_version": "#reg-consent",
+            "programs": "#reg-jht",
+        }.get(field, f"#{widget_id(field)}")
+        widgets = self.query(target)
+        if widgets:
+            widgets.first().focus()
+
+    def action_close(self) -> None:
+        if self.edit_row is not None:
+            self.dismiss(False)

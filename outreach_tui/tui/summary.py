@@ -1,0 +1,107 @@
+"""The side panel of the registration form: what the NIK says, what it costs, what is
+missing. Pure rendering from domain results (no store, no widgets)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from outreach_tui.domain import contributions, reference
+from outreach_tui.domain.models import Registration, RegistrationDraft
+from outreach_tui.domain.money import rupiah
+from outreach_tui.domain.nik import parse_nik
+from outreach_tui.domain.validation import ValidationResult, parse_int
+from outreach_tui.i18n import t
+from outreach_tui.tui.duplicates import DuplicateHit
+
+
+def sector_label(code: str, language: str) -> str:
+    found = reference.find_sector(code)
+    if found is None:
+        return code
+    return found.label_en if language == "en" else found.label_id
+
+
+def registration_summary(
+    draft: RegistrationDraft,
+    result: ValidationResult[Registration],
+    duplicates: list[DuplicateHit],
+    *,
+    language: str,
+    today: date,
+    show_errors: bool,
+) -> Text:
+    text = Text()
+
+    def heading(key: str) -> None:
+        if text:
+            text.append("\n\n")
+        text.append(t(key, language), style="bold")
+
+    nik = parse_nik(draft.nik, today=today)
+    heading("summary.nik")
+    if nik.is_valid:
+        text.append(f"\n{nik.province_name}")
+        text.append(f"\n{t(f'sex.{nik.sex}', language)} · {nik.birth_date:%d-%m-%Y}")
+    else:
+        text.append("\n" + t("summary.nik_waiting", language), style="dim")
+
+    income = parse_int(draft.declared_income)
+    sector = draft.sector if reference.find_sector(draft.sector or "") else None
+    heading("summary.contribution")
+    if income and income > 0 and sector:
+        try:
+            quote = contributions.quote(
+                income, sector=sector, month=today.replace(day=1),
+                programs=tuple(draft.programs), path=str(draft.path),
+            )  # fmt: skip
+        except ValueError:
+            quote = None
+        if quote is not None:
+            text.append("\n" + t("summary.due_now", language, amount=rupiah(quote.due_total)))
+            if quote.discount:
+                text.append(
+                    "\n" + t("summary.discount_until", language,
+                             percent=quote.discount.percent_off,
+                             ends=f"{quote.discount.ends_on:%d-%m-%Y}",
+                             basis=quote.discount.legal_basis),
+                    style="green",
+                )  # fmt: skip
+                text.append(
+                    "\n" + t("summary.after", language, amount=rupiah(quote.after_discount_total))
+                )
+                if quote.discount.closing_soon:
+                    text.append(
+                        "\n" + t("calc.closing_soon", language, months=quote.discount.months_left),
+                        style="bold yellow",
+                    )
+            months = parse_int(draft.payment_months) or 1
+            if months > 1:
+                text.append(
+                    "\n" + t("summary.period", language, months=months,
+                             amount=rupiah(quote.due_total * months))
+                )  # fmt: skip
+            if quote.estimate:
+                text.append("\n" + t("summary.estimate", language), style="yellow")
+    else:
+        text.append("\n" + t("summary.contribution_waiting", language), style="dim")
+
+    if duplicates:
+        heading("summary.duplicates")
+        for hit in duplicates[:3]:
+            text.append("\n! " + hit.describe(language), style="yellow")
+
+    if result.warnings:
+        heading("summary.warnings")
+        for problem in result.warnings[:4]:
+            text.append("\n! " + problem.message(language), style="yellow")
+
+    if show_errors and result.errors:
+        heading("summary.missing")
+        for problem in result.errors[:6]:
+            label = t(f"reg.label.{problem.field}", language)
+            text.append(f"\n✗ {label}: {problem.message(language)}", style="red")
+    elif result.ok:
+        text.append("\n\n" + t("summary.ready", language), style="bold green")
+    return text

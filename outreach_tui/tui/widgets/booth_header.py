@@ -1,0 +1,57 @@
+"""The line at the top of every booth screen: who, where, today's count, waiting for sync."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from outreach_tui.i18n import t
+from outreach_tui.store.queries import BoothStatus
+
+
+class BoothHeader(Static):
+    DEFAULT_CSS = """
+    BoothHeader {
+        dock: top;
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    status: reactive[BoothStatus | None] = reactive(None)
+
+    def __init__(self, language: str, *, id: str | None = "booth-header") -> None:
+        super().__init__(id=id)
+        self.language = language
+
+    def on_mount(self) -> None:
+        # Every screen has its own header; all follow the app's status.
+        self.watch(self.app, "status", self._follow, init=True)
+
+    def _follow(self, status: BoothStatus | None) -> None:
+        self.status = status
+
+    def render(self) -> Text:
+        lang = self.language
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("outreach", style="bold")
+        status = self.status
+        if status is None:
+            text.append(" · " + t("home.loading", lang))
+            return text
+        who = status.officer_code or t("home.not_set_up", lang)
+        text.append(f" · {who}")
+        if status.event_name:
+            text.append(f" · {status.event_name}")
+        text.append(" · ")
+        text.append(
+            t("header.today", lang, owners=status.today_owners, workers=status.today_workers,
+              leads=status.today_leads),
+        )  # fmt: skip
+        text.append(" · ")
+        pending = t("header.pending", lang, pending=status.pending_sync)
+        text.append(pending, style="bold" if status.pending_sync else "")
+        return text
