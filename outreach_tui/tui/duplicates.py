@@ -39,7 +39,7 @@ def find_duplicates(store: Store, nik: str) -> list[DuplicateHit]:
             row["officer_code"],
             row["created_at"],
             row["reference_no"],
-        )  # fmt: skip
+        )
         for row in store.registrations.find_by_nik(nik)
     ]
     key = store.settings.get("nik_key")
