@@ -155,3 +155,11 @@ def register(
         )
 
     return _register
+
+
+@pytest.fixture
+def booth_store(store: Store, event_id: str) -> Store:
+    """The fixture store with today's officer and event chosen (start of day done)."""
+    store.settings.set("officer_code", OFFICER)
+    store.settings.set("event_id", event_id)
+    return store

@@ -1,9 +1,288 @@
-"""`outreach hub …`: the branch server and its admin commands (issue 5: being built)."""
+"""`outreach hub …`: the branch server and its admin commands.
+
+`serve` runs the sync API under uvicorn; `enroll`, `devices`, `revoke`, `status` and
+`import` work on the hub database directly (an SQLite path or a postgresql:// URL), so
+a supervisor can manage devices while the server runs.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import click
 import typer
+from rich.table import Table
+
+from outreach_tui.cli.output import (
+    EXIT_INVALID,
+    EXIT_STORE,
+    console,
+    err_console,
+    fail,
+    print_json,
+    user_errors,
+)
+from outreach_tui.hub.errors import HubError, StorageUnavailable
+from outreach_tui.i18n import DEFAULT_LANGUAGE, t
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+hub_app = typer.Typer(
+    name="hub",
+    help="Hub cabang: layani API sinkron, daftarkan dan cabut perangkat.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        help="Hub database: an SQLite path or a postgresql:// URL.",
+        envvar="OUTREACH_HUB_DB",
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of text.")]
+
+
+def _lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_root().obj if ctx else None
+    return getattr(settings, "language", DEFAULT_LANGUAGE)
+
+
+def hub_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """HubError and database-driver errors as one line (exit 3 for the database)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except StorageUnavailable as exc:
+            fail(exc.message(_lang()), EXIT_STORE)
+        except HubError as exc:
+            fail(exc.message(_lang()), EXIT_INVALID)
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                fail(f"database error: {str(exc).strip().splitlines()[0][:200]}", EXIT_STORE)
+            raise
+
+    return user_errors(wrapper)
+
+
+def _open(db: str, *, create: bool) -> Any:
+    from outreach_tui.hub.storage import open_storage
+
+    return open_storage(db, create=create)
+
+
+@hub_app.command("serve")
+@hub_errors
+def serve(
+    db: DbOption,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8765,
+    tls_cert: Annotated[Path | None, typer.Option(help="PEM certificate (enables HTTPS).")] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="PEM private key.")] = None,
+    max_records: Annotated[int, typer.Option(min=1, max=10_000, help="Records per batch.")] = 500,
+    max_bytes: Annotated[
+        int, typer.Option(min=1_000, max=50_000_000, help="Bytes per batch.")
+    ] = 5_000_000,
+) -> None:
+    """Serve the sync API (docs/SYNC_PROTOCOL.md) until stopped."""
+    import uvicorn
+
+    from outreach_tui.hub.app import create_app
+
+    lang = _lang()
+    if (tls_cert is None) != (tls_key is None):
+        fail(t("hub.tls_pair", lang), 2)
+    for path in (tls_cert, tls_key):
+        if path is not None and not path.is_file():
+            fail(t("hub.tls_missing", lang, path=str(path)), EXIT_INVALID)
+    storage = _open(db, create=True)
+    app = create_app(storage, max_records=max_records, max_bytes=max_bytes)
+    scheme = "https" if tls_cert else "http"
+    err_console.print(
+        t(
+            "hub.serving",
+            lang,
+            hub_id=app.state.hub.hub_id,
+            url=f"{scheme}://{host}:{port}",
+            db=storage.location,
+        ),
+        markup=False,
+    )
+    if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(t("hub.plain_http", lang), markup=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        ssl_certfile=str(tls_cert) if tls_cert else None,
+        ssl_keyfile=str(tls_key) if tls_key else None,
+    )
+
+
+@hub_app.command("enroll")
+@hub_errors
+def enroll(
+    db: DbOption,
+    officer: Annotated[str, typer.Option(help="Officer code, e.g. PLG-01.")],
+    device: Annotated[str, typer.Option(help="A name for the laptop, e.g. 'laptop-rina'.")],
+    days: Annotated[int, typer.Option(help="Days until the token expires.")] = 180,
+    role: Annotated[str, typer.Option(help="device or supervisor.")] = "device",
+    as_json: JsonFlag = False,
+) -> None:
+    """Enrol a device and print its token (shown once; the hub keeps only a hash)."""
+    from outreach_tui.hub import auth
+
+    lang = _lang()
+    with _open(db, create=True) as storage:
+        enrolled, token = auth.enroll(storage, officer=officer, name=device, days=days, role=role)
+    if as_json:
+        print_json({"device": enrolled.as_dict(), "token": token})
+        return
+    console.print(
+        t(
+            "hub.enrolled",
+            lang,
+            name=enrolled.name,
+            id=enrolled.id,
+            officer=enrolled.officer_code,
+            expires=enrolled.expires_at,
+        ),
+        markup=False,
+    )
+    console.print(t("hub.token_once", lang), markup=False)
+    typer.echo(token)
+
+
+@hub_app.command("devices")
+@hub_errors
+def devices(db: DbOption, as_json: JsonFlag = False) -> None:
+    """List enrolled devices: role, status, expiry, last seen and last sync."""
+    from outreach_tui.hub import auth
+
+    lang = _lang()
+    with _open(db, create=False) as storage:
+        found = auth.list_devices(storage)
+    if as_json:
+        print_json({"devices": [d.as_dict() for d in found]})
+        return
+    if not found:
+        console.print(t("hub.no_devices", lang), markup=False)
+        return
+    columns = ("id", "name", "officer", "role", "status", "expires", "last_seen", "last_sync")
+    table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
+    for d in found:
+        table.add_row(
+            d.id,
+            d.name,
+            d.officer_code,
+            d.role,
+            d.status(),
+            d.expires_at,
+            d.last_seen_at or "-",
+            d.last_sync_at or "-",
+        )
+    console.print(table)
+
+
+@hub_app.command("revoke")
+@hub_errors
+def revoke(
+    db: DbOption,
+    device: Annotated[str, typer.Argument(help="Device id, or its name.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Revoke a device's token; the laptop keeps its unsynced data."""
+    from outreach_tui.hub import auth
+
+    lang = _lang()
+    with _open(db, create=False) as storage:
+        found, changed = auth.revoke(storage, device)
+    if as_json:
+        print_json({"device": found.as_dict(), "revoked_now": changed})
+    elif changed:
+        console.print(t("hub.revoked_done", lang, name=found.name, id=found.id), markup=False)
+    else:
+        console.print(
+            t("hub.already_revoked", lang, name=found.name, id=found.id, at=found.revoked_at),
+            markup=False,
+        )
+
+
+@hub_app.command("status")
+@hub_errors
+def status(db: DbOption, as_json: JsonFlag = False) -> None:
+    """The hub at a glance: identity, records, batches and every device's last sync."""
+    from outreach_tui.hub.meta import load_hub_info
+    from outreach_tui.hub.status import hub_status
+
+    lang = _lang()
+    with _open(db, create=False) as storage:
+        report = hub_status(storage, load_hub_info(storage))
+    if as_json:
+        print_json(report)
+        return
+    table = Table(show_header=False)
+    rows = [
+        ("hub_id", report["hub_id"]),
+        ("db", report["db"]),
+        ("engine", report["engine"]),
+        ("schema", report["schema_version"]),
+        ("registrations", report["records"]["registrations"]),
+        ("leads", report["records"]["leads"]),
+        ("owners", report["live"]["owners"]),
+        ("workers", report["live"]["workers"]),
+        ("voided", report["live"]["voided"]),
+        ("batches", report["batches"]),
+    ]
+    for key, value in rows:
+        table.add_row(t(f"hub.col.{key}", lang), str(value))
+    console.print(table)
+    if report["devices"]:
+        columns = ("name", "officer", "role", "status", "last_sync")
+        devices_table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
+        for d in report["devices"]:
+            devices_table.add_row(
+                d["name"], d["officer_code"], d["role"], d["status"], d["last_sync_at"] or "-"
+            )
+        console.print(devices_table)
+
+
+@hub_app.command("import")
+@hub_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="Bundle written by 'outreach export'.")],
+    db: DbOption,
+    as_json: JsonFlag = False,
+) -> None:
+    """Apply an outreach-bundle file with the same rules as a sync (idempotent)."""
+    from outreach_tui.hub.bundle import import_bundle, load_bundle
+
+    lang = _lang()
+    load_bundle(file, lang)  # refuse a bad file before creating or touching a database
+    with _open(db, create=True) as storage:
+        receipt = import_bundle(storage, file, lang)
+    counts = {
+        o: sum(r["outcome"] == o for r in receipt["results"])
+        for o in ("accepted", "duplicate", "conflict", "rejected")
+    }
+    if as_json:
+        print_json({"receipt": receipt, "counts": counts})
+    elif receipt["replayed"]:
+        console.print(t("hub.import_replayed", lang, batch_id=receipt["batch_id"]), markup=False)
+    else:
+        console.print(t("hub.imported", lang, batch_id=receipt["batch_id"], **counts), markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the `hub` command group (added by the sync work)."""
+    """Attach the `hub` command group."""
+    app.add_typer(hub_app, name="hub")

@@ -1,9 +1,280 @@
-"""`outreach login`, `outreach sync`, `outreach export` (issue 5: being built)."""
+"""`outreach login`, `outreach sync`, `outreach export`: the officer's side of sync.
+
+Exit codes (docs/SYNC_PROTOCOL.md): 0 all synced · 2 bad URL · 3 local database · 4 partial
+· 5 hub unreachable · 6 authentication · 7 wrong hub · 8 batch refused by the hub.
+"""
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from outreach_tui.cli.output import console, err_console, fail, print_json, user_errors
+from outreach_tui.config import Settings
+from outreach_tui.i18n import t
+from outreach_tui.store import Store
+from outreach_tui.store.sync_inbound import local_zone
+from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.sync import credentials as creds
+from outreach_tui.sync.bundle import write_bundle
+from outreach_tui.sync.client import HubClient
+from outreach_tui.sync.errors import NotLoggedIn, SyncError
+from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of tables.")]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def sync_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """A ``SyncError`` before any store work (bad URL, hub down at login) -> one line."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SyncError as exc:
+            settings = getattr(kwargs.get("ctx"), "obj", None)
+            lang = settings.language if isinstance(settings, Settings) else "id"
+            fail(exc.message(lang), exc.exit_code)
+
+    return wrapper
+
+
+@user_errors
+@sync_errors
+def login_command(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Hub address, e.g. https://hub.plg.local:8765.")],
+    token: Annotated[str, typer.Argument(help="Device token from the supervisor ('-': stdin).")],
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Allow plain http:// to a LAN address.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check the hub and save its address, id and this device's token (file mode 0600)."""
+    settings: Settings = ctx.obj
+    if token == "-":
+        token = sys.stdin.readline()
+    path = creds.credentials_path(settings)
+    saved, caps = creds.login(url, token, path, insecure=insecure)
+    if as_json:
+        print_json(
+            {"url": saved.url, "hub_id": saved.hub_id, "protocol": caps.protocol,
+             "max_records": caps.max_records, "max_bytes": caps.max_bytes,
+             "insecure": saved.insecure, "credentials_path": str(path)}
+        )  # fmt: skip
+    else:
+        console.print(
+            t("sync.login_done", settings.language, hub_id=saved.hub_id, url=saved.url,
+              path=str(path)), markup=False,
+        )  # fmt: skip
+
+
+@user_errors
+@sync_errors
+def sync_command(
+    ctx: typer.Context,
+    hub: Annotated[
+        str | None, typer.Option("--hub", help="Hub address (default: the one from login).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=10_000, help="Records per batch.")
+    ] = 200,
+    retries: Annotated[
+        int, typer.Option("--retries", min=1, max=10, help="Tries per request on network errors.")
+    ] = 5,
+    as_json: JsonFlag = False,
+) -> None:
+    """Push every waiting record to the branch hub, then reconcile and fetch updates."""
+    settings: Settings = ctx.obj
+    lang = settings.language
+    with Store(settings.db, create=False) as store:
+        queue = SyncQueue(store.database, store.device_id)
+        if dry_run:
+            _show_dry_run(queue.dry_run(batch_size), lang, as_json)
+            return
+        saved = creds.load(creds.credentials_path(settings))
+        if saved is None:
+            fail(
+                f"{NotLoggedIn().message(lang)} {_safe(queue, lang)}",
+                NotLoggedIn.exit_code,
+            )
+        url = creds.normalise_url(hub or saved.url, insecure=saved.insecure)
+        report = _run(queue, url, saved, batch_size, lang, tries=retries, quiet=as_json)
+        if as_json:
+            print_json(report.as_dict())
+        else:
+            _show_report(report, lang)
+        if report.error is not None:
+            fail(f"{report.error.message(lang)} {_safe(queue, lang)}", report.exit_code)
+    raise typer.Exit(report.exit_code)
+
+
+@user_errors
+def export_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Bundle file to write (JSON).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Write every waiting record to a bundle file for `outreach hub import` (no network)."""
+    settings: Settings = ctx.obj
+    with Store(settings.db, create=False) as store:
+        bundle = SyncQueue(store.database, store.device_id).export_bundle()
+    if bundle is None:
+        if as_json:
+            print_json({"out": None, "records": 0, "registrations": 0, "leads": 0})
+        else:
+            console.print(t("sync.export_nothing", settings.language))
+        return
+    size = write_bundle(out, bundle)
+    entities = [r["entity"] for r in bundle["records"]]
+    payload = {
+        "out": str(out.expanduser().resolve()),
+        "batch_id": bundle["batch_id"],
+        "records": len(entities),
+        "registrations": entities.count("registration"),
+        "leads": entities.count("lead"),
+        "bytes": size,
+    }
+    if as_json:
+        print_json(payload)
+    else:
+        console.print(
+            t("sync.export_done", settings.language, records=len(entities), path=payload["out"]),
+            markup=False,
+        )
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _safe(queue: SyncQueue, lang: str) -> str:
+    return t("sync.safe", lang, pending=queue.pending_count())
+
+
+def _run(
+    queue: SyncQueue,
+    url: str,
+    saved: creds.Credentials,
+    size: int,
+    lang: str,
+    *,
+    tries: int,
+    quiet: bool,
+) -> SyncReport:
+    def on_retry(attempt: int, reason: str) -> None:
+        if not quiet:
+            err_console.print(t("sync.retry", lang, reason=reason, attempt=attempt), markup=False)
+
+    with (
+        HubClient(url, saved.token, tries=tries, on_retry=on_retry) as client,
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+            disable=quiet or not console.is_terminal,
+        ) as bar,
+    ):
+        task = bar.add_task(t("sync.reconciling", lang), total=None)
+
+        def on_progress(p: SyncProgress) -> None:
+            if p.phase == "push":
+                label = t("sync.batch", lang, batch=p.batch, batches=p.batches)
+                bar.update(task, description=label, completed=p.records_done,
+                           total=p.records_total)  # fmt: skip
+            else:
+                key = "sync.reconciling" if p.phase == "reconcile" else "sync.downlinking"
+                bar.update(task, description=t(key, lang))
+
+        return SyncRunner(
+            queue, client, expected_hub_id=saved.hub_id, batch_size=size, progress=on_progress
+        ).run()
+
+
+def _show_dry_run(view: dict[str, Any], lang: str, as_json: bool) -> None:
+    if as_json:
+        print_json(view)
+        return
+    console.print(
+        t("sync.dry_run", lang, registrations=view["pending"]["registration"],
+          leads=view["pending"]["lead"], batches=view["batches"],
+          open=len(view["open_batches"])), markup=False,
+    )  # fmt: skip
+
+
+def _show_report(report: SyncReport, lang: str) -> None:
+    sent = sum(report.counts.values())
+    if sent or report.still_pending:
+        table = Table(title=t("sync.table.title", lang), title_justify="left")
+        table.add_column(t("sync.table.outcome", lang))
+        table.add_column(t("sync.table.records", lang), justify="right")
+        for outcome, n in report.counts.items():
+            table.add_row(t(f"sync.outcome.{outcome}", lang), str(n))
+        table.add_row(t("sync.outcome.pending", lang), str(report.still_pending))
+        console.print(table)
+    if report.problems:
+        problems = Table(show_header=True)
+        for key in ("sync.table.record", "sync.table.state", "sync.table.reason"):
+            problems.add_column(t(key, lang))
+        for p in report.problems[:50]:
+            reason = " · ".join(str(x) for x in (p["code"], p["field"], p["message"]) if x)
+            problems.add_row(Text(f"{p['entity']} {p['uuid']}"),
+                             t(f"sync.outcome.{p['outcome']}", lang), Text(reason))  # fmt: skip
+        console.print(problems)
+        console.print(t("sync.attention", lang, n=len(report.problems)), markup=False)
+    if report.replayed:
+        console.print(t("sync.replayed", lang, n=report.replayed), markup=False)
+    for line in reconciliation_lines(report, lang):
+        console.print(line, markup=False)
+    if report.downlink:
+        d = report.downlink
+        console.print(t("sync.downlink", lang, known=d["known_participants"],
+                        reviews=d["review_outcomes"], reference=d["reference"]),
+                      markup=False)  # fmt: skip
+    for key in report.warnings:
+        err_console.print(t(key, lang), markup=False)
+    if report.error is None and not sent and not report.still_pending:
+        console.print(t("sync.nothing", lang))
+    elif report.exit_code == 0:
+        console.print(t("sync.all_synced", lang))
+
+
+def reconciliation_lines(report: SyncReport, lang: str) -> list[str]:
+    """Today's line ("Hub menyimpan 148/148 pendaftaran hari ini"), else the latest day's,
+    and one line naming any day that does not match."""
+    if not report.reconciliation:
+        return []
+    today = datetime.now(local_zone()).date().isoformat()
+    by_day = {d.day: d for d in report.reconciliation}
+    shown = by_day.get(today) or report.reconciliation[-1]
+    params = {"hub": shown.hub_registrations, "local": shown.registrations,
+              "hub_leads": shown.hub_leads, "leads": shown.leads, "day": shown.day}  # fmt: skip
+    lines = [t("sync.reconcile.today" if shown.day == today else "sync.reconcile.day", lang,
+               **params)]  # fmt: skip
+    bad = [d.day for d in report.reconciliation if not d.matches]
+    if bad:
+        listed = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+        lines.append(t("sync.reconcile.mismatch", lang, days=listed))
+    return lines
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the officer-side sync commands (added by the sync work)."""
+    """Attach the officer-side sync commands."""
+    app.command("login")(login_command)
+    app.command("sync")(sync_command)
+    app.command("export")(export_command)

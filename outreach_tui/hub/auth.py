@@ -103,11 +103,26 @@ def enroll(
         tx.execute(
             "INSERT INTO devices (id, officer_code, name, token_hash, role, created_at, "
             "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (device_id, officer_code, device_name, hash_token(token), role, _iso(now),
-             _iso(now + timedelta(days=days))),
-        )  # fmt: skip
-        audit.append(tx, "device.enroll", actor=None, device=device_id, name=device_name,
-                     officer=officer_code, role=role, days=days)  # fmt: skip
+            (
+                device_id,
+                officer_code,
+                device_name,
+                hash_token(token),
+                role,
+                _iso(now),
+                _iso(now + timedelta(days=days)),
+            ),
+        )
+        audit.append(
+            tx,
+            "device.enroll",
+            actor=None,
+            device=device_id,
+            name=device_name,
+            officer=officer_code,
+            role=role,
+            days=days,
+        )
         return _device(tx, device_id)
 
     return storage.write(work), token

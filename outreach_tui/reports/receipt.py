@@ -136,14 +136,21 @@ def receipt_lines(receipt: Receipt, language: str) -> list[str]:
     return lines
 
 
-def qr_rows(payload: str) -> list[str]:
-    """The QR code drawn with half blocks: two modules per character row."""
+def qr_rows(payload: str, *, light_on_dark: bool = False) -> list[str]:
+    """The QR code drawn with half blocks: two modules per character row.
+
+    On paper the blocks are the dark modules. A dark terminal draws blocks in a light
+    colour, so there the blocks must be the *light* modules (and the quiet zone) or
+    phone cameras see a negative.
+    """
     code = qrcode.QRCode(border=2, error_correction=ERROR_CORRECT_M)
     code.add_data(payload)
     code.make(fit=True)
     matrix = code.get_matrix()
+    if light_on_dark:
+        matrix = [[not module for module in row] for row in matrix]
     if len(matrix) % 2:
-        matrix.append([False] * len(matrix[0]))
+        matrix.append([light_on_dark] * len(matrix[0]))
     rows = []
     for top, bottom in zip(matrix[0::2], matrix[1::2], strict=True):
         chars = []

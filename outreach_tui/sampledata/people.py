@@ -30,6 +30,8 @@ _PHONE_DIGITS = (7, 8, 8, 8, 9)  # after the prefix: 10–12 digit national numb
 _EMAIL_DOMAINS = ("example.com", "example.com", "example.net", "example.org")  # RFC 2606
 _AGES = tuple(range(18, 61))
 _AGE_CUM = tuple(accumulate(10 if a < 26 else 16 if a < 46 else 9 for a in _AGES))
+_POOL_SIZE = 20_000  # people kept per region for deliberate repeat registrations
+_BIRTHS: dict[int, tuple[str, int, str]] = {}  # ordinal -> (ISO date, day, "MMYY")
 T = TypeVar("T")
 Rand = Callable[[], float]
 
@@ -97,6 +99,8 @@ class PeopleMaker:
         self._lane = "Lr." if region.code == "PLG" else "Gg."  # lorong / gang: a side lane
         self._age_day: date | None = None
         self._age_bounds: tuple[tuple[int, int], ...] = ()
+        self._pool: list[Person] = []
+        self._made = 0
 
     def regency(self, code: str) -> n.Regency:
         return self._by_code.get(code, self.region.regencies[0])
@@ -133,19 +137,41 @@ class PeopleMaker:
         rand = self.rand
         sex = sex or ("F" if rand() < 0.5 else "M")
         regency = pick_weighted(rand, self.region.regencies, self._regency_cum)
-        born = date.fromordinal(self._birth_ordinal(on))
-        day = born.day + 40 if sex == "F" else born.day  # women: day + 40
+        ordinal = self._birth_ordinal(on)
+        birth = _BIRTHS.get(ordinal)
+        if birth is None:
+            born = date.fromordinal(ordinal)
+            birth = _BIRTHS[ordinal] = (born.isoformat(), born.day, born.strftime("%m%y"))
+        born_iso, day, mmyy = birth
+        if sex == "F":
+            day += 40  # the NIK marks women by adding 40 to the birth day
         district = between(rand, 1, regency.districts)
         serial = between(rand, 1, 2999)
-        birth = f"{day:02d}{born.month:02d}{born.year % 100:02d}"
-        nik = f"{regency.code}{district:02d}{birth}{serial:04d}"
+        nik = f"{regency.code}{district:02d}{day:02d}{mmyy}{serial:04d}"
         full_name, given = self.name(sex)
         place: str | None = None
         if rand() < 0.9:
             place = pick(rand, self.region.birth_places)
             if rand() < 0.5:
                 place = regency.city
-        return Person(nik, full_name, given, sex, born.isoformat(), place, regency)
+        person = Person(nik, full_name, given, sex, born_iso, place, regency)
+        # Reservoir sample of everyone made so far, for repeat registrations.
+        self._made += 1
+        if len(self._pool) < _POOL_SIZE:
+            self._pool.append(person)
+        elif (slot := int(rand() * self._made)) < _POOL_SIZE:
+            self._pool[slot] = person
+        return person
+
+    def repeat(self, on: date, probability: float) -> Person | None:
+        """With ``probability``, someone made earlier (same NIK, name and birth date): the
+        same person registering again at another event or day, for duplicate review."""
+        pool, rand = self._pool, self.rand
+        if pool and rand() < probability:
+            again = pool[int(rand() * len(pool))]
+            if int(again.birth_date[:4]) >= on.year - 65:
+                return again
+        return None
 
     def phone(self) -> str:
         rand = self.rand

@@ -21,7 +21,7 @@ from outreach_tui.sampledata.people import between, pick, pick_weighted
 from outreach_tui.store.rows import as_json
 
 if TYPE_CHECKING:
-    from outreach_tui.sampledata.generator import Filler
+    from outreach_tui.sampledata.filler import Filler
     from outreach_tui.sampledata.people import PeopleMaker, Person
 
 DAY_MS, HOUR_MS, MINUTE_MS = 86_400_000, 3_600_000, 60_000

@@ -1,6 +1,5 @@
-"""What comes back from the hub: reconciliation tallies and the downlink (protocol §4–5).
-
-Used through ``SyncQueue.local_reconcile`` / ``apply_downlink`` / ``known_participant``.
+"""What comes back from the hub: reconciliation tallies, the downlink (protocol §4–5) and
+the records it refused. Used through ``SyncQueue``, which delegates here.
 """
 
 from __future__ import annotations
@@ -124,6 +123,32 @@ def known_participant(database: Database, nik: str) -> dict[str, Any] | None:
         digest = hmac.new(base64.b64decode(key), nik.encode(), hashlib.sha256).hexdigest()
         rows = list(db.query("SELECT * FROM known_participants WHERE nik_digest = ?", [digest]))
     return rows[0] if rows else None
+
+
+def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
+    """Records the hub refused (conflict or rejected), newest change first."""
+    with database.read() as db:
+        return list(
+            db.query(
+                "SELECT 'registration' AS entity, uuid, reference_no AS label, full_name,"
+                " sync_state, sync_code, sync_field, sync_message, seq FROM registrations"
+                " WHERE sync_state IN ('conflict', 'rejected') UNION ALL"
+                " SELECT 'lead', uuid, NULL, full_name, sync_state, sync_code, sync_field,"
+                " sync_message, seq FROM leads WHERE sync_state IN ('conflict', 'rejected')"
+                " ORDER BY seq DESC LIMIT ?",
+                [limit],
+            )
+        )
+
+
+def reference_version(database: Database) -> str | None:
+    with database.read() as db:
+        row = db.execute(
+            "SELECT version FROM reference_data WHERE kind = ? ORDER BY installed_at DESC,"
+            " version DESC LIMIT 1",
+            [REFERENCE_KIND],
+        ).fetchone()
+    return row[0] if row else None
 
 
 def _setting(db: sqlite_utils.Database, key: str) -> str | None:

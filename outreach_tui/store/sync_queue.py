@@ -59,6 +59,10 @@ class SyncQueue:
         self._database = database
         self._device_id = device_id
 
+    @property
+    def device_id(self) -> str:
+        return self._device_id
+
     # -- outgoing -------------------------------------------------------------------------
 
     def open_batches(self) -> list[OutgoingBatch]:
@@ -243,18 +247,7 @@ class SyncQueue:
 
     def problems(self, limit: int = 100) -> list[dict[str, Any]]:
         """Records the hub refused (conflict or rejected), newest change first."""
-        with self._database.read() as db:
-            return list(
-                db.query(
-                    "SELECT 'registration' AS entity, uuid, reference_no AS label, full_name,"
-                    " sync_state, sync_code, sync_field, sync_message, seq FROM registrations"
-                    " WHERE sync_state IN ('conflict', 'rejected') UNION ALL"
-                    " SELECT 'lead', uuid, NULL, full_name, sync_state, sync_code, sync_field,"
-                    " sync_message, seq FROM leads WHERE sync_state IN ('conflict', 'rejected')"
-                    " ORDER BY seq DESC LIMIT ?",
-                    [limit],
-                )
-            )
+        return sync_inbound.problems(self._database, limit)
 
     def dry_run(self, limit: int) -> dict[str, Any]:
         """What a sync would send now, without writing anything."""
@@ -300,6 +293,10 @@ class SyncQueue:
 
     def known_participant(self, nik: str) -> dict[str, Any] | None:
         return sync_inbound.known_participant(self._database, nik)
+
+    def reference_version(self) -> str | None:
+        """The newest reference dataset installed from a hub, if any."""
+        return sync_inbound.reference_version(self._database)
 
     # -- internals ------------------------------------------------------------------------
 

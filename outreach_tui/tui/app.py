@@ -20,7 +20,7 @@ from outreach_tui.store import Store
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.commands import BoothCommands
 from outreach_tui.tui.keys import localize_bindings
-from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded
+from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded, RegistrationPrefilled
 from outreach_tui.tui.screens.benefits import BenefitsScreen
 from outreach_tui.tui.screens.leads import LeadScreen
 from outreach_tui.tui.screens.records import RecordsScreen
@@ -39,7 +39,7 @@ def local_day_bounds(day: date) -> tuple[str, str]:
 
 
 class OutreachApp(App[None]):
-    CSS_PATH = ["styles/app.tcss", "styles/forms.tcss", "styles/screens.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/forms.tcss", "styles/screens.tcss", "styles/booth.tcss", "styles/records.tcss"]  # fmt: skip
     COMMANDS = App.COMMANDS | {BoothCommands}
     BINDINGS = [
         Binding("f2", "switch_mode('register')", "Daftar", id="mode-register"),
@@ -101,3 +101,16 @@ class OutreachApp(App[None]):
         self.sub_title = " · ".join(
             filter(None, [message.status.officer_code, message.status.event_name])
         )
+
+    async def on_registration_prefilled(self, message: RegistrationPrefilled) -> None:
+        """The benefits explainer hands its choices to the registration form."""
+        await self.switch_mode("register")
+        form = next(
+            (s for s in reversed(self.screen_stack)
+             if isinstance(s, RegistrationScreen) and s.edit_row is None),
+            None,
+        )  # fmt: skip
+        if form is not None:
+            form.prefill(
+                sector=message.sector, declared_income=message.declared_income, jht=message.jht
+            )

@@ -44,6 +44,8 @@ def registration_summary(
     if nik.is_valid:
         text.append(f"\n{nik.province_name}")
         text.append(f"\n{t(f'sex.{nik.sex}', language)} · {nik.birth_date:%d-%m-%Y}")
+    elif nik.errors and len(nik.raw.replace(" ", "")) >= 16:
+        text.append("\n✗ " + nik.errors[0].message(language), style="red")
     else:
         text.append("\n" + t("summary.nik_waiting", language), style="dim")
 

@@ -54,7 +54,7 @@ class Tx(ABC):
         row = self.one(sql, params)
         return None if row is None else next(iter(row.values()))
 
-    def lock_migrations(self) -> None:
+    def lock_migrations(self) -> None:  # noqa: B027 - a no-op where the engine needs none
         """Keep two hub processes from migrating at once (SQLite: BEGIN IMMEDIATE does)."""
 
 

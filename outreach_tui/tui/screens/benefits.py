@@ -1,19 +1,300 @@
-"""Placeholder: being built (issue 4)."""
+"""The pitch before the form: what it costs this month and after the discount, and what
+the family would receive, in real rupiah. Recomputed on every change from pure domain
+calls (no store). ctrl+r carries the choices into the registration form."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from dataclasses import dataclass
+from datetime import date
 
+from rich.bar import Bar
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from outreach_tui.domain import benefits, contributions, reference
+from outreach_tui.domain.money import rupiah
+from outreach_tui.domain.validation import MAX_INCOME, parse_int
+from outreach_tui.i18n import t
+from outreach_tui.tui.messages import RegistrationPrefilled
 from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+
+DEFAULT_INCOME = "1.000.000"
+
+
+@dataclass(frozen=True)
+class Choices:
+    sector: str | None
+    income: int | None
+    jht: bool
+    children: int
+    years: float | None
+    years_invalid: bool = False
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours taken from the app's theme (Rich renderables cannot read CSS variables)."""
+
+    now: str
+    normal: str
+    good: str
+    warn: str
+
+
+def parse_years(text: str) -> tuple[float | None, bool]:
+    """'' -> unknown; '3' or '2,5' -> years; anything else -> (None, invalid)."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None, False
+    try:
+        years = float(text)
+    except ValueError:
+        return None, True
+    return (years, False) if 0 <= years <= 80 else (None, True)
+
+
+def month_name(month: date, language: str) -> str:
+    return f"{t('explain.months', language).split(',')[month.month - 1]} {month.year}"
+
+
+def _bars(rows: list[tuple[str, int, str, str]], scale: int) -> Table:
+    """Horizontal bars: (label, value, amount text, colour); ``scale`` is the full bar."""
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_column(justify="right", no_wrap=True)
+    for label, value, amount, colour in rows:
+        grid.add_row(label, _bar(value, scale, colour), amount)
+    return grid
+
+
+def _bar(value: int, scale: int, colour: str) -> Bar:
+    return Bar(size=max(scale, 1), begin=0, end=max(0, min(value, scale)), color=colour)
+
+
+def contribution_view(choices: Choices, *, language: str, month: date, palette: Palette) -> Group:
+    def tr(key: str, **params: object) -> str:
+        return t(key, language, **params)
+
+    title = Text(tr("explain.contribution_title", month=month_name(month, language)), "bold")
+    if choices.income is None:
+        return Group(title, Text(tr("explain.income_missing"), style=palette.warn))
+    if not choices.sector:
+        return Group(title, Text(tr("explain.choose_sector"), style=palette.warn))
+    programs = ("JKK", "JKM", "JHT") if choices.jht else ("JKK", "JKM")
+    quote = contributions.quote(
+        choices.income, sector=choices.sector, month=month, programs=programs
+    )
+    parts: list[RenderableType] = [title]
+    scale = quote.normal_total
+    if quote.discount:
+        percent = quote.discount.percent_off
+        parts.append(_bars([
+            (tr("explain.now"), quote.due_total, tr("explain.per_month",
+             amount=rupiah(quote.due_total)), palette.now),
+            (tr("explain.normal"), quote.normal_total, tr("explain.per_month",
+             amount=rupiah(quote.normal_total)), palette.normal),
+        ], scale))  # fmt: skip
+    else:
+        parts.append(_bars([(tr("explain.normal"), quote.normal_total, tr(
+            "explain.per_month", amount=rupiah(quote.normal_total)), palette.normal)], scale))  # fmt: skip
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    if quote.discount:
+        table.add_column(justify="right", no_wrap=True)
+        table.add_row(*(Text(tr(k), style="dim") for k in
+                        ("explain.program_col", "explain.now", "explain.normal")))  # fmt: skip
+        for line in quote.programs:
+            table.add_row(tr(f"explain.program.{line.program}"), rupiah(line.due),
+                          rupiah(line.normal))  # fmt: skip
+        table.add_row(Text(tr("explain.total"), "bold"), Text(rupiah(quote.due_total), "bold"),
+                      Text(rupiah(quote.normal_total), "bold"))  # fmt: skip
+    else:
+        for line in quote.programs:
+            table.add_row(tr(f"explain.program.{line.program}"), rupiah(line.normal))
+        table.add_row(Text(tr("explain.total"), "bold"), Text(rupiah(quote.normal_total), "bold"))
+    parts.append(table)
+
+    notes = Text()
+    if quote.discount:
+        d = quote.discount
+        ends = f"{d.ends_on:%d-%m-%Y}"
+        notes.append(tr("explain.discount", percent=percent, basis=d.legal_basis, ends=ends),
+                     style=palette.good)  # fmt: skip
+        next_month = date(d.to_month.year + d.to_month.month // 12, d.to_month.month % 12 + 1, 1)
+        notes.append("\n" + tr("explain.after", month=month_name(next_month, language),
+                               amount=rupiah(quote.after_discount_total)))  # fmt: skip
+        if d.closing_soon:
+            notes.append("\n! " + tr("explain.closing_soon", months=d.months_left, ends=ends),
+                         style=Style(color=palette.warn, bold=True))  # fmt: skip
+    else:
+        notes.append(tr("explain.no_discount"))
+    if choices.income < reference.load_reference().min_declared_income:
+        notes.append("\n" + tr("explain.basis_floor",
+                               amount=rupiah(reference.load_reference().min_declared_income)))  # fmt: skip
+    if quote.estimate:
+        notes.append("\n" + tr("explain.estimate"), style=palette.warn)
+    notes.append("\n" + tr("explain.due_by"), style="dim")
+    parts.append(notes)
+    return Group(*parts)
+
+
+def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group:
+    def tr(key: str, **params: object) -> str:
+        return t(key, language, **params)
+
+    if choices.income is None:
+        return Group()
+    explanation = benefits.explain_benefits(
+        choices.income, children=choices.children, contribution_years=choices.years
+    )
+    params = {**explanation.params,
+              "scholarship_per_child": rupiah(explanation.params["scholarship_per_child"])}  # fmt: skip
+    title = Text(tr("explain.benefits_title", income=rupiah(explanation.basis)), "bold")
+    if explanation.estimate:
+        title.append(" " + tr("explain.benefits_estimate"), style=palette.warn)
+    scale = max((line.amount or 0) for line in explanation.lines) or 1
+    parts: list[RenderableType] = [title]
+    for line in explanation.lines:
+        scholarship = line.code.endswith("_scholarship")
+        if scholarship and explanation.children == 0:
+            continue
+        label = (tr("explain.scholarship_children", children=explanation.children)
+                 if scholarship else tr(line.code))  # fmt: skip
+        parts.append(Text(label, style="" if scholarship else "bold"))
+        if line.amount is not None:
+            colour = palette.now if scholarship else palette.normal
+            parts.append(_bars([("", line.amount, rupiah(line.amount), colour)], scale))
+        elif line.code == "benefit.jkk_temporary_incapacity":
+            full, after = line.items[0], line.items[1]
+            parts.append(Text("  " + tr("explain.stmb", unit=rupiah(full.unit or 0),
+                              months=full.quantity, after=rupiah(after.unit or 0))))  # fmt: skip
+        else:
+            parts.append(Text("  " + tr("benefit.as_needed")))
+        if line.note and scholarship:
+            parts.append(Text("  " + tr(line.note, **params), style="dim italic"))
+
+    details = Text("\n" + tr("explain.details"), style="bold")
+    for line in explanation.lines:
+        if not line.items:
+            continue
+        details.append("\n" + tr(line.code), style="")
+        for item in line.items:
+            text = tr(item.code, **params,
+                      amount=rupiah(item.amount) if item.amount is not None else "",
+                      unit=rupiah(item.unit) if item.unit is not None else "",
+                      quantity=item.quantity or "")  # fmt: skip
+            details.append("\n  " + text, style="dim")
+        if line.note:
+            details.append("\n  " + tr(line.note, **params), style="dim italic")
+    for note in explanation.notes:
+        details.append("\n" + tr(note, **params), style="dim")
+    parts.append(details)
+    return Group(*parts)
 
 
 class BenefitsScreen(BoothScreen):
+    BINDINGS = [
+        Binding("ctrl+r", "register", "Daftarkan", id="prefill-registration", priority=True),
+    ]
+
     def __init__(self) -> None:
         super().__init__(id="benefits")
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
-        yield Static("…")
+        with Horizontal(id="explain-body"):
+            with Vertical(id="explain-choices"):
+                yield Label(self.t("explain.title"), id="explain-title")
+                yield Label(self.t("explain.sector"))
+                yield Select[str](
+                    [(sector_label(s.code, self.language), s.code) for s in reference.sectors()],
+                    id="explain-sector", prompt=self.t("reg.choose_sector"), compact=True,
+                )  # fmt: skip
+                yield Label(self.t("explain.income"))
+                yield Input(DEFAULT_INCOME, id="explain-income", restrict=r"[0-9., Rrp]*",
+                            max_length=20, compact=True)  # fmt: skip
+                yield Checkbox(self.t("explain.jht"), id="explain-jht", compact=True)
+                yield Label(self.t("explain.children"))
+                yield Select[int](
+                    [(self.t("explain.children_n", n=n), n) for n in (0, 1, 2)],
+                    id="explain-children", value=2, allow_blank=False, compact=True,
+                )  # fmt: skip
+                yield Label(self.t("explain.years"))
+                yield Input(placeholder=self.t("explain.years_hint"), id="explain-years",
+                            restrict=r"[0-9.,]*", max_length=4, compact=True)  # fmt: skip
+                yield Static("", id="explain-problem")
+                yield Static(self.t("explain.help"), id="explain-help")
+            with VerticalScroll(id="explain-result"):
+                yield Static("", id="explain-contribution")
+                yield Static("", id="explain-benefits")
         yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#explain-sector", Select).focus()
+        self.recompute()
+
+    def choices(self) -> Choices:
+        income = parse_int(self.query_one("#explain-income", Input).value)
+        if income is not None and not 0 < income <= MAX_INCOME:
+            income = None
+        years, years_invalid = parse_years(self.query_one("#explain-years", Input).value)
+        sector = self.query_one("#explain-sector", Select).selection
+        return Choices(
+            sector=sector if isinstance(sector, str) else None,
+            income=income,
+            jht=self.query_one("#explain-jht", Checkbox).value,
+            children=self.query_one("#explain-children", Select).selection or 0,
+            years=years,
+            years_invalid=years_invalid,
+        )
+
+    def palette(self) -> Palette:
+        variables = self.app.get_css_variables()
+
+        def colour(name: str, fallback: str) -> str:
+            return Color.parse(variables.get(name) or fallback).hex
+
+        return Palette(
+            now=colour("success", "green"),
+            normal=colour("primary", "blue"),
+            good=colour("success", "green"),
+            warn=colour("warning", "yellow"),
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def recompute(self) -> None:
+        choices = self.choices()
+        palette = self.palette()
+        month = self.booth.today().replace(day=1)
+        problem = self.t("explain.years_invalid") if choices.years_invalid else ""
+        self.query_one("#explain-problem", Static).update(Text(problem, style=palette.warn))
+        self.query_one("#explain-contribution", Static).update(
+            contribution_view(choices, language=self.language, month=month, palette=palette)
+        )
+        self.query_one("#explain-benefits", Static).update(
+            benefits_view(choices, language=self.language, palette=palette)
+        )
+
+    def action_register(self) -> None:
+        choices = self.choices()
+        self.app.post_message(
+            RegistrationPrefilled(
+                sector=choices.sector, declared_income=choices.income, jht=choices.jht
+            )
+        )

@@ -1,19 +1,243 @@
-"""Placeholder: being built (issue 4)."""
+"""Leads: visitors who listened but do not register today. A short form validated as the
+officer types (domain.validation.validate_lead); ctrl+s saves in a worker, then clears."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Footer, Input, Select, Static
+
+from outreach_tui.domain import consent, reference
+from outreach_tui.domain.models import Lead, LeadDraft
+from outreach_tui.domain.validation import ValidationResult, validate_lead
+from outreach_tui.store import StoreError
+from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.form_field import FormField
+
+TEXT_FIELDS = ("full_name", "phone", "interest", "follow_up_on", "notes")
+INPUT_LIMITS = {"full_name": 100, "phone": 24, "interest": 200, "follow_up_on": 10, "notes": 500}
+RECENT = 3  # names of today's latest leads shown under the form
+
+
+def widget_id(field: str) -> str:
+    return "lead-" + field.replace("_", "-")
+
+
+@dataclass
+class LeadSaved(Message):
+    name: str
+
+
+@dataclass
+class LeadSaveFailed(Message):
+    reason: str
+
+
+@dataclass
+class RecentLeadsLoaded(Message):
+    names: list[str]
 
 
 class LeadScreen(BoothScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
+        Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
+    ]
+
     def __init__(self) -> None:
         super().__init__(id="leads")
+        self.touched: set[str] = set()
+        self.show_all = False
+        self.saving = False
+        self.result: ValidationResult[Lead] | None = None
+        self.recent: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
-        yield Static("…")
+        with VerticalScroll(id="lead-form"):
+            yield Static(self.t("lead.title"), id="lead-title")
+            for field in ("full_name", "phone"):
+                yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
+            yield FormField(
+                self.t("lead.label_sector"),
+                Select[str](
+                    [(sector_label(s.code, self.language), s.code) for s in reference.sectors()],
+                    id="lead-sector", prompt=self.t("lead.choose_sector"), compact=True,
+                ),
+                field="sector",
+            )  # fmt: skip
+            yield FormField(
+                self.t("lead.label_interest"), self._input("interest"), field="interest"
+            )
+            version = consent.current().version
+            yield FormField(
+                self.t("lead.label_consent_contact"),
+                Checkbox(self.t("lead.consent_given", version=version), id="lead-consent",
+                         compact=True),
+                field="consent_contact",
+            )  # fmt: skip
+            yield Static(self.t("lead.consent_purpose"), id="lead-consent-purpose")
+            for field in ("follow_up_on", "notes"):
+                yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
+        yield Static("", id="lead-status")
         yield Footer()
+
+    def _input(self, field: str) -> Input:
+        kwargs: dict[str, Any] = {
+            "id": widget_id(field),
+            "placeholder": self.t(f"lead.hint_{field}"),
+            "max_length": INPUT_LIMITS[field],
+            "compact": True,
+        }
+        if field == "phone":
+            kwargs["restrict"] = r"[0-9 +\-().]*"
+        elif field == "follow_up_on":
+            kwargs["restrict"] = r"[0-9\-/.]*"
+        return Input(**kwargs)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.app, "status", self._status_changed, init=True)
+        self.action_clear()
+        self.load_recent()
+
+    # -- the form ---------------------------------------------------------------------------
+
+    def default_follow_up(self) -> str:
+        return f"{self.booth.today() + timedelta(days=7):%d-%m-%Y}"
+
+    def draft(self) -> LeadDraft:
+        values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS}
+        sector = self.query_one("#lead-sector", Select).selection
+        consented = self.query_one("#lead-consent", Checkbox).value
+        return LeadDraft(
+            **values,
+            sector=sector or "",
+            consent_contact=consented,
+            consent_version=consent.current().version if consented else "",
+        )
+
+    def action_clear(self) -> None:
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            for field in TEXT_FIELDS:
+                self.query_one(f"#{widget_id(field)}", Input).value = ""
+            self.query_one("#lead-follow-up-on", Input).value = self.default_follow_up()
+            self.query_one("#lead-sector", Select).clear()
+            self.query_one("#lead-consent", Checkbox).value = False
+        self.touched.clear()
+        self.show_all = False
+        self._revalidate()
+        self.query_one("#lead-full-name", Input).focus()
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("lead-") and event.value:
+            self.touched.add(event.input.id.removeprefix("lead-").replace("-", "_"))
+        self._revalidate()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
+        self.touched.add("sector" if event.control.id == "lead-sector" else "consent_contact")
+        self._revalidate()
+
+    def _revalidate(self) -> None:
+        self.result = validate_lead(self.draft(), today=self.booth.today())
+        for form_field in self.query(FormField):
+            shown = self.show_all or form_field.field in self.touched
+            problems = self.result.for_field(form_field.field) if shown else ()
+            if form_field.field == "consent_contact" and shown:
+                problems += self.result.for_field("consent_version")
+            form_field.show(problems, self.language)
+        self._render_status()
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.show_all = True
+        self._revalidate()
+        assert self.result is not None
+        status = self.booth.status
+        if status is None or not status.officer_code or not status.event_id:
+            self.notify(self.t("reg.need_start_of_day"), severity="error")
+            return
+        if self.result.record is None:
+            fields = list(dict.fromkeys(p.field for p in self.result.errors))
+            self._focus_field(fields[0])
+            self.notify(self.t("lead.cannot_save", count=len(fields)), severity="error")
+            return
+        self.saving = True
+        self.save_lead(self.result.record, status.officer_code, status.event_id)
+
+    @work(thread=True, group="save")  # never exclusive: a save is never cancelled
+    def save_lead(self, lead: Lead, officer_code: str, event_id: str | None) -> None:
+        try:
+            self.booth.store.leads.save(lead, officer_code=officer_code, event_id=event_id)
+        except StoreError as exc:
+            self.post_message(LeadSaveFailed(str(exc)))
+            return
+        self.post_message(LeadSaved(lead.full_name))
+
+    def on_lead_saved(self, message: LeadSaved) -> None:
+        self.saving = False
+        self.notify(self.t("lead.saved", name=message.name))
+        self.action_clear()
+        self.booth.refresh_status()
+        self.load_recent()
+
+    def on_lead_save_failed(self, message: LeadSaveFailed) -> None:
+        self.saving = False
+        self.notify(self.t("reg.save_failed", reason=message.reason), severity="error")
+
+    def _focus_field(self, field: str) -> None:
+        target = {
+            "sector": "#lead-sector",
+            "consent_contact": "#lead-consent",
+            "consent_version": "#lead-consent",
+        }.get(field, f"#{widget_id(field)}")
+        widgets = self.query(target)
+        if widgets:
+            widgets.first().focus()
+
+    # -- today's leads under the form -------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="recent-leads")
+    def load_recent(self) -> None:
+        from outreach_tui.tui.app import local_day_bounds
+
+        start, end = local_day_bounds(self.booth.today())
+        page = self.booth.store.queries.page(
+            "leads", since_utc=start, until_utc=end, limit=RECENT
+        )
+        names = [row["full_name"] for row in page.rows if not row["voided_at"]]
+        self.post_message(RecentLeadsLoaded(names))
+
+    def on_recent_leads_loaded(self, message: RecentLeadsLoaded) -> None:
+        self.recent = message.names
+        self._render_status()
+
+    def _status_changed(self, _: BoothStatus | None) -> None:
+        self._render_status()
+
+    def _render_status(self) -> None:
+        status = self.booth.status
+        text = Text()
+        if self.result is not None and self.result.ok:
+            text.append(self.t("lead.ready") + "  ", style="bold")
+        text.append(self.t("lead.today", count=status.today_leads if status else 0))
+        if self.recent:
+            text.append(" · " + self.t("lead.recent", names=", ".join(self.recent)), style="dim")
+        self.query_one("#lead-status", Static).update(text)

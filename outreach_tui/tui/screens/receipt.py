@@ -40,7 +40,7 @@ class ReceiptScreen(BoothScreen):
     BINDINGS = [
         Binding("enter", "new_registration", "Pendaftaran baru", id="new-registration"),
         Binding("escape", "new_registration", "Tutup", id="close", show=False),
-        Binding("ctrl+p", "write_file", "Cetak ke berkas", id="print-receipt", priority=True),
+        Binding("ctrl+t", "write_file", "Cetak ke berkas", id="print-receipt", priority=True),
     ]
 
     def __init__(self, owner_uuid: str) -> None:
@@ -75,16 +75,14 @@ class ReceiptScreen(BoothScreen):
         lines = receipt_lines(message.receipt, self.language)
         text = Text()
         text.append(lines[0] + "\n", style="bold")
+        reference = self.t("receipt.reference", reference=message.receipt.owner.reference_no)
         for line in lines[1:]:
-            style = (
-                "bold reverse"
-                if line.startswith(self.t("receipt.reference", reference="")[:6])
-                else ""
-            )
-            text.append(line + "\n", style=style)
+            text.append(line + "\n", style="bold reverse" if line == reference else "")
         text.append("\n" + self.t("receipt.next"), style="bold green")
         self.query_one("#receipt-text", Static).update(text)
-        qr = "\n".join(qr_rows(message.receipt.qr_payload))
+        qr = "\n".join(
+            qr_rows(message.receipt.qr_payload, light_on_dark=self.app.current_theme.dark)
+        )
         self.query_one("#receipt-qr", Static).update(Text(qr, no_wrap=True))
 
     def action_new_registration(self) -> None:

@@ -1,19 +1,348 @@
-"""Placeholder: being built (issue 4)."""
+"""Records: today's (or all) registrations and leads, one SQL page at a time.
+
+The page size follows the screen height; PageUp/PageDown fetch the next page from SQL
+(never every row), the search box is debounced in an exclusive worker, Enter opens a
+registration for correction and ctrl+d voids the selected record with a reason.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from outreach_tui.store import StoreError
+from outreach_tui.store.queries import Kind, RecordsPage
+from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
 from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+
+DEBOUNCE_SECONDS = 0.3
+CHROME_LINES = 5  # header, search bar, table header, page line, footer
+Scope = Literal["today", "all"]
+
+# (catalogue key of the heading, width) per kind, most important first: a narrow terminal
+# shows the first columns that fit; the name column takes what is left (NAME_WIDTH).
+COLUMNS: dict[Kind, tuple[tuple[str, int], ...]] = {
+    "registrations": (("time", 11), ("name", 0), ("nik", 16), ("sync", 10),
+                      ("reference", 14), ("phone", 13), ("role", 8)),
+    "leads": (("time", 11), ("name", 0), ("phone", 13), ("sync", 10),
+              ("follow_up", 10), ("sector", 24)),
+}  # fmt: skip
+NAME_WIDTH = (14, 30)
+TIME_TODAY_WIDTH = 5  # HH:MM when the list is today's
+
+
+def fit_columns(kind: Kind, width: int, *, today: bool) -> list[tuple[str, int]]:
+    """The columns that fit ``width`` cells (2 cells of padding each), name widened last."""
+    chosen: list[tuple[str, int]] = []
+    used = 0
+    for key, size in COLUMNS[kind]:
+        size = TIME_TODAY_WIDTH if key == "time" and today else size or NAME_WIDTH[0]
+        if chosen and used + size + 2 > width:
+            break
+        chosen.append((key, size))
+        used += size + 2
+    extra = min(NAME_WIDTH[1] - NAME_WIDTH[0], max(0, width - used))
+    return [(key, size + extra if key == "name" else size) for key, size in chosen]
+
+
+@dataclass
+class RecordsLoaded(Message):
+    request: int
+    kind: Kind
+    page: RecordsPage
+
+
+@dataclass
+class RecordVoided(Message):
+    label: str
+
+
+@dataclass
+class RecordVoidFailed(Message):
+    reason: str
+
+
+def national_phone(e164: str | None) -> str:
+    return "0" + e164.removeprefix("+62") if e164 and e164.startswith("+62") else e164 or ""
 
 
 class RecordsScreen(BoothScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Buka", id="open-record", priority=True),
+        Binding("ctrl+d", "void", "Batalkan data", id="void-record", priority=True),
+        Binding("ctrl+f", "focus_search", "Cari", id="focus-search", priority=True),
+        Binding("f6", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
+        Binding("f7", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
+        Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
+        Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
+        Binding("down", "focus_table", show=False),
+    ]
+
     def __init__(self) -> None:
         super().__init__(id="records")
+        self.kind: Kind = "registrations"
+        self.scope: Scope = "today"
+        self.search = ""
+        self.first_row = 0
+        self.page_size = 15
+        self.page: RecordsPage | None = None
+        self.request = 0
+        self.columns: list[tuple[str, int]] = []
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
-        yield Static("…")
+        with Horizontal(id="records-bar"):
+            yield Static("", id="records-tabs")
+            yield Input(placeholder=self.t("records.search_hint"), id="records-search",
+                        max_length=60, compact=True)  # fmt: skip
+        yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
+        yield Static(self.t("records.loading"), id="records-page")
         yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.page_size = max(3, self.app.size.height - CHROME_LINES)
+        self._set_columns()
+        self._render_tabs()
+        self.query_one("#records-search", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        # First show, back from a correction or a dialog, or from another mode: fresh data.
+        self.reload()
+
+    def on_resize(self, event: Resize) -> None:
+        if fit_columns(self.kind, event.size.width - 2, today=self.scope == "today") != (
+            self.columns
+        ):
+            self._set_columns()
+            self.reload()
+        size = max(3, event.size.height - CHROME_LINES)
+        if size != self.page_size:
+            self.page_size = size
+            self.first_row -= self.first_row % size
+            self.reload()
+
+    # -- loading a page ---------------------------------------------------------------------
+
+    def reload(self, *, debounce: bool = False) -> None:
+        from outreach_tui.tui.app import local_day_bounds
+
+        since = until = None
+        if self.scope == "today":
+            since, until = local_day_bounds(self.booth.today())
+        self.request += 1
+        self.load_page(self.request, self.kind, self.search, since, until,
+                       self.page_size, self.first_row, debounce)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="records")
+    def load_page(
+        self, request: int, kind: Kind, search: str, since: str | None, until: str | None,
+        limit: int, offset: int, debounce: bool,
+    ) -> None:  # fmt: skip
+        worker = get_current_worker()
+        if debounce:
+            time.sleep(DEBOUNCE_SECONDS)
+            if worker.is_cancelled:
+                return
+        page = self.booth.store.queries.page(
+            kind, search=search, since_utc=since, until_utc=until, limit=limit, offset=offset
+        )
+        if not worker.is_cancelled:
+            self.post_message(RecordsLoaded(request, kind, page))
+
+    def on_records_loaded(self, message: RecordsLoaded) -> None:
+        if message.request != self.request:
+            return  # a newer request is on its way
+        page = message.page
+        if not page.rows and page.offset > 0 and page.total:
+            self.first_row = max(0, (page.total - 1) // self.page_size * self.page_size)
+            self.reload()
+            return
+        self.page = page
+        table = self.query_one("#records-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in page.rows:
+            table.add_row(*self._cells(row), key=row["uuid"])
+        if page.rows:
+            table.move_cursor(row=min(cursor, len(page.rows) - 1))
+        self._render_page_line()
+
+    def _cells(self, row: dict[str, Any]) -> list[Text]:
+        voided = bool(row["voided_at"])
+        style = "dim" if voided else ""
+        created = datetime.fromisoformat(row["created_at"]).astimezone()
+        values: dict[str, str | Text] = {
+            "time": f"{created:%H:%M}" if self.scope == "today" else f"{created:%d-%m %H:%M}",
+            "name": Text(row["full_name"], style="dim strike" if voided else "bold"),
+            "phone": national_phone(row["phone"]),
+            "sync": self.t("records.voided")
+            if voided
+            else self.t(f"records.sync.{row['sync_state']}"),
+        }
+        if self.kind == "registrations":
+            values |= {"nik": row["nik"], "reference": row["reference_no"],
+                       "role": self.t(f"records.{row['role']}")}  # fmt: skip
+        else:
+            follow = row["follow_up_on"]
+            values |= {
+                "follow_up": f"{datetime.fromisoformat(follow):%d-%m-%Y}" if follow else "",
+                "sector": sector_label(row["sector"], self.language) if row["sector"] else "",
+            }
+        cells = (values[key] for key, _ in self.columns)
+        return [v if isinstance(v, Text) else Text(v, style=style) for v in cells]
+
+    def _set_columns(self) -> None:
+        table = self.query_one("#records-table", DataTable)
+        table.clear(columns=True)
+        width = self.app.size.width - 2  # room for the vertical scrollbar
+        self.columns = fit_columns(self.kind, width, today=self.scope == "today")
+        for key, size in self.columns:
+            table.add_column(self.t(f"records.col.{key}"), width=size, key=key)
+
+    def _render_tabs(self) -> None:
+        text = Text(no_wrap=True)
+        for group in (
+            (("registrations", "records.registrations"), ("leads", "records.leads")),
+            (("today", "records.today"), ("all", "records.all")),
+        ):
+            for value, key in group:
+                active = value in (self.kind, self.scope)
+                text.append(f" {self.t(key)} ", style="reverse bold" if active else "dim")
+            text.append("  ")
+        self.query_one("#records-tabs", Static).update(text)
+
+    def _render_page_line(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if not page.total:
+            line = self.t("records.empty")
+        else:
+            pages = (page.total + self.page_size - 1) // self.page_size
+            line = self.t("records.page", page=page.offset // self.page_size + 1, pages=pages,
+                          first=page.offset + 1, last=page.offset + len(page.rows),
+                          total=page.total)  # fmt: skip
+        self.query_one("#records-page", Static).update(line)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#records-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search = event.value.strip()
+        self.first_row = 0
+        self.reload(debounce=True)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#records-search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one("#records-table", DataTable).focus()
+
+    def action_toggle_kind(self) -> None:
+        self.kind = "leads" if self.kind == "registrations" else "registrations"
+        self.first_row = 0
+        self.page = None
+        self._set_columns()
+        self._render_tabs()
+        self.reload()
+
+    def action_toggle_scope(self) -> None:
+        self.scope = "all" if self.scope == "today" else "today"
+        self.first_row = 0
+        self._set_columns()
+        self._render_tabs()
+        self.reload()
+
+    def action_page(self, step: int) -> None:
+        total = self.page.total if self.page else 0
+        offset = self.first_row + step * self.page_size
+        if 0 <= offset < total:
+            self.first_row = offset
+            self.reload()
+
+    def selected(self) -> dict[str, Any] | None:
+        table = self.query_one("#records-table", DataTable)
+        if self.page is None or not self.page.rows or table.row_count == 0:
+            return None
+        return self.page.rows[min(table.cursor_row, len(self.page.rows) - 1)]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one("#records-table", DataTable)
+        if not table.has_focus:
+            table.focus()
+            return
+        row = self.selected()
+        if row is None:
+            return
+        if row["voided_at"]:
+            self.notify(self.t("records.cannot_edit_voided"), severity="warning")
+        elif self.kind == "registrations":
+            from outreach_tui.tui.screens.registration import RegistrationScreen
+
+            self.app.push_screen(RegistrationScreen(edit_row=row))  # reloads on resume
+        else:
+            self.notify(self.t("records.lead_detail", name=row["full_name"],
+                               phone=national_phone(row["phone"]),
+                               interest=row["interest"] or "-",
+                               follow_up=row["follow_up_on"] or "-"))  # fmt: skip
+
+    def action_void(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.notify(self.t("records.nothing_selected"), severity="warning")
+            return
+        if row["voided_at"]:
+            return
+        status = self.booth.status
+        if status is None or not status.officer_code:
+            self.notify(self.t("reg.need_start_of_day"), severity="error")
+            return
+        kind, officer = self.kind, status.officer_code
+        label = row.get("reference_no") or national_phone(row["phone"])
+        what = self.t("void.what", name=row["full_name"], reference=label)
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.void_record(kind, row["uuid"], reason, officer, label)
+
+        self.app.push_screen(VoidReasonDialog(what, language=self.language), answered)
+
+    @work(thread=True, group="save")  # never exclusive: a write is never cancelled
+    def void_record(self, kind: Kind, uuid: str, reason: str, officer: str, label: str) -> None:
+        store = self.booth.store
+        try:
+            if kind == "registrations":
+                store.registrations.void(uuid, reason, officer_code=officer)
+            else:
+                store.leads.void(uuid, reason, officer_code=officer)
+        except StoreError as exc:
+            self.post_message(RecordVoidFailed(str(exc)))
+            return
+        self.post_message(RecordVoided(label))
+
+    def on_record_voided(self, message: RecordVoided) -> None:
+        self.notify(self.t("records.voided_done", reference=message.label))
+        self.booth.refresh_status()
+        self.reload()
+
+    def on_record_void_failed(self, message: RecordVoidFailed) -> None:
+        self.notify(self.t("records.void_failed", reason=message.reason), severity="error")

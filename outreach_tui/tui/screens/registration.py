@@ -292,7 +292,9 @@ class RegistrationScreen(BoothScreen):
             self.notify(self.t("reg.need_start_of_day"), severity="error")
             return
         if not self.result.ok:
-            first = self.result.errors[0].field
+            order = [*TEXT_FIELDS, "sector", "payment_months", "programs", "consent_version"]
+            fields = {p.field for p in self.result.errors}
+            first = min(fields, key=lambda f: order.index(f) if f in order else len(order))
             self._focus_field(first)
             self.notify(
                 self.t("reg.cannot_save", count=len({p.field for p in self.result.errors})),

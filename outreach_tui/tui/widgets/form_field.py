@@ -6,32 +6,36 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from outreach_tui.domain.problems import Problem, Severity
 
 
-class FormField(Vertical):  # laid out as a grid: label | widget, problem below
+class FormField(Vertical):
     """Wraps one input widget; `show(problems)` marks it invalid with the reason."""
 
     DEFAULT_CSS = """
     FormField {
         height: auto;
-        layout: grid;
-        grid-size: 2;
-        grid-columns: 22 1fr;
-        grid-rows: auto;
     }
-    FormField > .field-label {
+    FormField > .field-row {
+        height: auto;
+    }
+    FormField .field-label {
         color: $text-muted;
+        width: 22;
         padding: 0 1 0 0;
-        width: 100%;
         text-align: right;
     }
+    FormField .field-row > * {
+        width: 1fr;
+    }
+    FormField .field-row > .field-label {
+        width: 22;
+    }
     FormField > .field-problem {
-        column-span: 2;
         padding: 0 0 0 22;
         height: auto;
         display: none;
@@ -45,7 +49,7 @@ class FormField(Vertical):  # laid out as a grid: label | widget, problem below
     FormField.-warning > .field-problem {
         color: $warning;
     }
-    FormField.-error > .field-label {
+    FormField.-error .field-label {
         color: $error;
     }
     """
@@ -57,8 +61,9 @@ class FormField(Vertical):  # laid out as a grid: label | widget, problem below
         self.widget = widget
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
-        yield self.widget
+        with Horizontal(classes="field-row"):
+            yield Label(self.label, classes="field-label")
+            yield self.widget
         yield Static("", classes="field-problem")
 
     def show(self, problems: Iterable[Problem], language: str) -> None:

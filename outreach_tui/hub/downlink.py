@@ -1,0 +1,98 @@
+"""What a laptop learns on each sync (§5): reference data, the NIK key, known
+participants as keyed digests (never a raw NIK) and supervisor review outcomes.
+
+The cursor is the feed counter: every batch that accepted records and every review takes
+the next value as the last step of its transaction, so values are dense and committed in
+order. A response covers at most ``PAGE`` values; ``more`` says to ask again.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from outreach_tui.domain.reference import load_reference
+from outreach_tui.hub import audit
+from outreach_tui.hub.errors import HubError
+from outreach_tui.hub.ingest import next_feed_seq
+from outreach_tui.hub.meta import HubInfo
+from outreach_tui.hub.storage import Storage, Tx, utc_now
+
+PAGE = 40  # feed values per response: ≤ 40 batches x 500 records of digests
+
+
+def reference_version() -> str:
+    return load_reference().version
+
+
+def reference_payload() -> dict[str, str]:
+    text = resources.files("outreach_tui.data").joinpath("contributions.toml").read_text("utf-8")
+    return {"version": reference_version(), "content": text}
+
+
+def parse_cursor(since: str | None) -> int:
+    if since is None or since == "":
+        return 0
+    if not since.isdigit() or len(since) > 18:
+        raise HubError("downlink.bad_cursor", 422, field="since")
+    return int(since)
+
+
+def downlink(
+    storage: Storage, hub: HubInfo, since: str | None, client_reference: str | None = None
+) -> dict[str, Any]:
+    start = parse_cursor(since)
+    with storage.read() as tx:
+        latest = int(tx.scalar("SELECT value FROM counters WHERE name = 'feed'") or 0)
+        end = min(latest, start + PAGE)
+        known = [
+            {
+                "nik_digest": row["nik_digest"],
+                "registered_on": row["day"],
+                "branch_code": row["branch_code"],
+            }
+            for row in tx.stream(
+                "SELECT r.nik_digest, r.day, COALESCE(e.branch_code, o.branch_code) AS branch_code "
+                "FROM batches b JOIN records r ON r.batch_id = b.batch_id "
+                "LEFT JOIN events e ON e.code = r.event_code "
+                "LEFT JOIN officers o ON o.code = r.officer_code "
+                "WHERE b.feed_seq > ? AND b.feed_seq <= ? AND r.entity = 'registration' "
+                "AND r.voided = 0 AND r.nik_digest IS NOT NULL ORDER BY b.feed_seq, r.uuid",
+                (start, end),
+            )
+        ]
+        reviews = tx.all(
+            "SELECT uuid, outcome, reviewed_at FROM reviews WHERE feed_seq > ? AND feed_seq <= ? "
+            "ORDER BY feed_seq",
+            (start, end),
+        )
+    current = reference_version()
+    return {
+        "cursor": str(max(end, start)),
+        "more": end < latest,
+        "reference": None if client_reference == current else reference_payload(),
+        "nik_key": {"key_id": hub.nik_key_id, "key": hub.nik_key_b64},
+        "known_participants": known,
+        "review_outcomes": reviews,
+    }
+
+
+def record_review(storage: Storage, uuid: str, outcome: str, reviewer: str) -> dict[str, Any]:
+    """A supervisor's decision on a possible duplicate, published through the downlink."""
+
+    def work(tx: Tx) -> dict[str, Any]:
+        if tx.one("SELECT uuid FROM records WHERE uuid = ?", (uuid,)) is None:
+            raise HubError("review.unknown_record", 404, field="uuid")
+        now = utc_now()
+        audit.append(tx, "review.record", actor=reviewer, uuid=uuid, outcome=outcome)
+        seq = next_feed_seq(tx)
+        tx.execute(
+            "INSERT INTO reviews (uuid, outcome, reviewed_at, reviewer, feed_seq) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET outcome = excluded.outcome, "
+            "reviewed_at = excluded.reviewed_at, reviewer = excluded.reviewer, "
+            "feed_seq = excluded.feed_seq",
+            (uuid, outcome, now, reviewer, seq),
+        )
+        return {"uuid": uuid, "outcome": outcome, "reviewed_at": now}
+
+    return storage.write(work)

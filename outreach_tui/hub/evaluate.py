@@ -1,0 +1,150 @@
+"""One received record, judged on its own: hash, fields, the booth's validation.
+
+Pure (no database): runs before the batch transaction opens, so the transaction holds
+its locks only for the inserts. The result is either a rejection (code, field, message)
+or the columns the hub derives for queries and rollups.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from outreach_tui.domain import wire
+from outreach_tui.domain.problems import Problem
+from outreach_tui.domain.validation import validate_lead, validate_registration
+from outreach_tui.hub.meta import HubInfo
+from outreach_tui.hub.models import UUID_PATTERN, RecordIn
+from outreach_tui.i18n import t
+
+LOCAL_ZONE = ZoneInfo("Asia/Jakarta")  # the day a record counts for (rollups, reconcile)
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_UUID = re.compile(UUID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str
+    field: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Columns of `records` computed from a valid record's data."""
+
+    officer_code: str
+    event_code: str
+    day: str
+    role: str
+    path: str
+    sector: str
+    monthly_due: int
+    voided: int
+    nik_digest: str | None
+    created_at: str
+    data_json: str
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 instant with a zone (``…Z`` or ``+07:00``); None otherwise."""
+    if not isinstance(value, str) or not 10 < len(value) < 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
+def _reject(code: str, field: str | None, language: str, **params: Any) -> Rejection:
+    return Rejection(code, field, t(code, language, **params))
+
+
+def _context_problem(record: RecordIn, language: str) -> Rejection | None:
+    """Wire-level checks the booth's validation does not cover."""
+    data = record.data
+    unknown = sorted(set(data) - set(wire.FIELDS[record.entity]))
+    if unknown:
+        return _reject("record.unknown_field", unknown[0], language, name=unknown[0][:40])
+    if record.base_version is not None and record.base_version >= record.version:
+        return _reject("record.base_version", "base_version", language)
+    if parse_timestamp(data.get("created_at")) is None:
+        return _reject("record.bad_timestamp", "created_at", language)
+    officer = data.get("officer_code")
+    if not isinstance(officer, str) or not _CODE.match(officer):
+        return _reject("record.bad_code", "officer_code", language)
+    event = data.get("event_code")
+    if event is not None and (not isinstance(event, str) or not _CODE.match(event)):
+        return _reject("record.bad_code", "event_code", language)
+    voided_at, reason = data.get("voided_at"), data.get("void_reason")
+    if voided_at is not None and parse_timestamp(voided_at) is None:
+        return _reject("record.bad_timestamp", "voided_at", language)
+    if (voided_at is None) != (reason is None or reason == ""):
+        return _reject("record.void_reason", "void_reason", language)
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 300):
+        return _reject("record.void_reason", "void_reason", language)
+    if record.entity == "registration":
+        owner = data.get("owner_uuid")
+        if data.get("role") == "worker" and not (isinstance(owner, str) and _UUID.match(owner)):
+            return _reject("record.owner_missing", "owner_uuid", language)
+        if data.get("role") == "owner" and owner is not None:
+            return _reject("record.owner_missing", "owner_uuid", language)
+    return None
+
+
+def evaluate(record: RecordIn, hub: HubInfo, language: str) -> Rejection | Derived:
+    """Reject the record with the first problem found, or derive its columns."""
+    if wire.content_hash(record.data) != record.content_hash:
+        return _reject("record.hash_mismatch", "content_hash", language)
+    problem = _context_problem(record, language)
+    if problem:
+        return problem
+    data = record.data
+    created = parse_timestamp(data["created_at"])
+    assert created is not None
+    day = local_day(created)
+    common: dict[str, Any] = {
+        "officer_code": data["officer_code"],
+        "event_code": data.get("event_code") or "",
+        "day": day.isoformat(),
+        "voided": 1 if data.get("voided_at") else 0,
+        "created_at": data["created_at"],
+        "data_json": wire.canonical_json(data).decode(),
+    }
+    # Validated as the booth did on that day: today = the record's local day, and the
+    # contribution month (discount windows) = its month.
+    if record.entity == "lead":
+        lead = validate_lead(wire.lead_draft(data), today=day)
+        if lead.record is None:
+            return _first_error(lead.errors, language)
+        sector = lead.record.sector or ""
+        return Derived(
+            role="lead", path="", sector=sector, monthly_due=0, nik_digest=None, **common
+        )
+    checked = validate_registration(
+        wire.registration_draft(data), today=day, contribution_month=day.replace(day=1)
+    )
+    if checked.record is None:
+        return _first_error(checked.errors, language)
+    valid = checked.record
+    return Derived(
+        role=valid.role.value,
+        path=valid.path.value,
+        sector=valid.sector,
+        monthly_due=valid.monthly_due,
+        nik_digest=hub.nik_digest(valid.nik),
+        **common,
+    )
+
+
+def _first_error(errors: tuple[Problem, ...], language: str) -> Rejection:
+    first = errors[0]
+    return Rejection(first.code, first.field, first.message(language))

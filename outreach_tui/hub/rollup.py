@@ -1,0 +1,50 @@
+"""Daily rollups: what one record adds to (or, when replaced, takes from) the tallies.
+
+Deltas are gathered per batch in memory and written at the end in key order, one upsert
+per touched row, so a dashboard over millions of records reads a few hundred rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from outreach_tui.hub.storage import Tx
+
+KEY = ("day", "event_code", "officer_code", "sector", "path", "role")
+COUNTS = ("registrations", "workers", "leads", "voided", "monthly_due")
+Deltas = dict[tuple[str, ...], list[int]]
+
+
+def share(row: Mapping[str, Any]) -> list[int]:
+    """A record's contribution to its rollup row, in COUNTS order."""
+    if row["voided"]:
+        return [0, 0, 0, 1, 0]
+    role = row["role"]
+    return [
+        int(role == "owner"),
+        int(role == "worker"),
+        int(role == "lead"),
+        0,
+        int(row["monthly_due"]) if role != "lead" else 0,
+    ]
+
+
+def add(deltas: Deltas, row: Mapping[str, Any], sign: int) -> None:
+    key = tuple(str(row[k]) for k in KEY)
+    totals = deltas[key]
+    for i, value in enumerate(share(row)):
+        totals[i] += sign * value
+
+
+def apply(tx: Tx, deltas: Deltas) -> None:
+    rows = [(*key, *values) for key, values in sorted(deltas.items()) if any(values)]
+    if not rows:
+        return
+    sets = ", ".join(f"{c} = daily_rollup.{c} + excluded.{c}" for c in COUNTS)
+    tx.executemany(
+        f"INSERT INTO daily_rollup ({', '.join(KEY + COUNTS)}) "
+        f"VALUES ({', '.join('?' * len(KEY + COUNTS))}) "
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {sets}",
+        rows,
+    )

@@ -1,0 +1,272 @@
+"""One sync run (docs/SYNC_PROTOCOL.md section 3): check the hub, re-send any batch a killed
+run left open, push batches until the queue is empty, then reconcile and pull the downlink.
+
+No UI here: progress goes to a callback (the CLI draws a Rich bar, the TUI can post a
+message) and the result is a ``SyncReport`` with the exit code the contract defines.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from outreach_tui.domain.reference import ReferenceDataError, load_reference
+from outreach_tui.store.sync_queue import OUTCOMES, OutgoingBatch, SyncQueue
+from outreach_tui.sync.client import Capabilities, HubClient, encode
+from outreach_tui.sync.errors import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    BatchTooLarge,
+    HubIdMismatch,
+    ProtocolError,
+    SyncError,
+)
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """``phase`` is push, reconcile or downlink; batch k of n while pushing."""
+
+    phase: str
+    batch: int = 0
+    batches: int = 0
+    records_done: int = 0
+    records_total: int = 0
+
+
+@dataclass(frozen=True)
+class DayCheck:
+    day: str
+    registrations: int  # what this laptop believes the hub holds
+    hub_registrations: int
+    leads: int
+    hub_leads: int
+    digest_match: bool
+
+    @property
+    def matches(self) -> bool:
+        return self.digest_match and (self.registrations, self.leads) == (
+            self.hub_registrations,
+            self.hub_leads,
+        )
+
+
+@dataclass
+class SyncReport:
+    hub_url: str
+    hub_id: str | None = None
+    batches: int = 0
+    resent: int = 0  # open batches from an earlier run, sent again
+    replayed: int = 0  # receipts the hub had already stored (a success we never heard)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    still_pending: int = 0
+    local: dict[str, int] = field(default_factory=dict)  # every record by sync state
+    reconciliation: list[DayCheck] = field(default_factory=list)
+    downlink: dict[str, int] | None = None
+    warnings: list[str] = field(default_factory=list)  # catalogue keys: non-fatal problems
+    error: SyncError | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return self.error.exit_code
+        unsettled = self.still_pending + self.local.get("conflict", 0)
+        return EXIT_PARTIAL if unsettled + self.local.get("rejected", 0) else EXIT_OK
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["error"] = (
+            None
+            if self.error is None
+            else {"type": type(self.error).__name__, "key": self.error.key,
+                  "detail": self.error.detail}
+        )  # fmt: skip
+        data["reconciliation"] = [{**asdict(d), "matches": d.matches} for d in self.reconciliation]
+        data["exit_code"] = self.exit_code
+        return data
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+MAX_DOWNLINK_PAGES = 1000  # a guard against a hub that always says "more"
+
+
+class SyncRunner:
+    def __init__(
+        self,
+        queue: SyncQueue,
+        client: HubClient,
+        *,
+        expected_hub_id: str,
+        batch_size: int = 200,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.queue = queue
+        self.client = client
+        self.expected_hub_id = expected_hub_id
+        self.batch_size = max(1, batch_size)
+        self._progress = progress or (lambda _: None)
+
+    def run(self) -> SyncReport:
+        report = SyncReport(hub_url=self.client.base_url)
+        try:
+            caps = self.client.capabilities()
+            report.hub_id = caps.hub_id
+            if caps.hub_id != self.expected_hub_id:
+                raise HubIdMismatch(caps.hub_id, expected=self.expected_hub_id, got=caps.hub_id)
+            self.queue.recover()
+            self._push_all(caps, report)
+            self._reconcile(report)
+            self._downlink(caps, report)
+        except SyncError as exc:
+            report.error = exc
+        report.still_pending = self.queue.pending_count()
+        report.local = self.queue.state_counts()
+        return report
+
+    # -- push -----------------------------------------------------------------------------
+
+    def _push_all(self, caps: Capabilities, report: SyncReport) -> None:
+        size = min(self.batch_size, caps.max_records)
+        waiting = deque(self.queue.open_batches())
+        total = self.queue.pending_count()
+        done = 0
+        while True:
+            batch = (
+                waiting.popleft() if waiting else self.queue.next_batch(size, hub_id=caps.hub_id)
+            )
+            if batch is None:
+                return
+            if not self._fits(batch, caps):
+                self.queue.abandon_batch(batch.batch_id)
+                size = max(1, batch.size // 2)
+                continue
+            batches = self._estimate(report, waiting, batch, size, total - done)
+            self._progress(SyncProgress("push", report.batches + 1, batches, done, total))
+            try:
+                receipt = self.client.push(batch.body)
+            except BatchTooLarge:
+                if batch.size == 1:
+                    self.queue.abandon_batch(batch.batch_id)
+                    raise
+                self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
+                size = max(1, batch.size // 2)
+                continue
+            except ProtocolError:
+                # Refused as a whole (or an unreadable receipt): keep the records pending
+                # for a new batch rather than re-sending these exact bytes forever.
+                self.queue.abandon_batch(batch.batch_id)
+                raise
+            summary = self.queue.apply_receipt(batch.batch_id, receipt)
+            report.batches += 1
+            report.resent += batch.resent
+            report.replayed += summary.replayed
+            for outcome, n in summary.counts.items():
+                report.counts[outcome] += n
+            report.problems += summary.problems
+            done += batch.size
+            total = max(total, done)
+            self._progress(SyncProgress("push", report.batches, report.batches, done, total))
+
+    @staticmethod
+    def _fits(batch: OutgoingBatch, caps: Capabilities) -> bool:
+        if batch.size > caps.max_records and batch.size > 1:
+            return False
+        return batch.size == 1 or len(encode(batch.body)) <= caps.max_bytes
+
+    @staticmethod
+    def _estimate(
+        report: SyncReport,
+        waiting: deque[OutgoingBatch],
+        current: OutgoingBatch,
+        size: int,
+        left: int,
+    ) -> int:
+        """Batches in all: done, this one, open ones waiting, and the fresh tail."""
+        fresh = max(0, left - current.size - sum(b.size for b in waiting))
+        return report.batches + 1 + len(waiting) + -(-fresh // size)
+
+    # -- after the push -------------------------------------------------------------------
+
+    def _reconcile(self, report: SyncReport) -> None:
+        self._progress(SyncProgress("reconcile"))
+        try:
+            hub_days = {d["day"]: d for d in self.client.reconcile(self.queue.device_id)}
+        except SyncError:
+            report.warnings.append("sync.warn.reconcile_failed")
+            return
+        local = {d["day"]: d for d in self.queue.local_reconcile()}
+        for day in sorted(set(hub_days) | set(local)):
+            mine, theirs = local.get(day, {}), hub_days.get(day, {})
+            report.reconciliation.append(
+                DayCheck(
+                    day=day,
+                    registrations=mine.get("registrations", 0),
+                    hub_registrations=_int(theirs.get("registrations")),
+                    leads=mine.get("leads", 0),
+                    hub_leads=_int(theirs.get("leads")),
+                    digest_match=mine.get("digest", "0" * 64) == theirs.get("digest", "0" * 64),
+                )
+            )
+
+    def _downlink(self, caps: Capabilities, report: SyncReport) -> None:
+        """Pull pages until the hub says there is no ``more`` (each page one transaction)."""
+        self._progress(SyncProgress("downlink"))
+        cursor = (self.queue.checkpoint(caps.hub_id) or {}).get("downlink_cursor")
+        totals = {"reference": 0, "known_participants": 0, "review_outcomes": 0}
+        for _ in range(MAX_DOWNLINK_PAGES):
+            installed = self.queue.reference_version() or load_reference().version
+            try:
+                data = self.client.downlink(cursor, reference_version=installed)
+            except SyncError:
+                report.warnings.append("sync.warn.downlink_failed")
+                break
+            clean = self._clean_downlink(data, report)
+            for name, n in self.queue.apply_downlink(clean, hub_id=caps.hub_id).items():
+                totals[name] += n
+            if not data.get("more") or clean["cursor"] in (None, cursor):
+                break
+            cursor = clean["cursor"]
+        report.downlink = totals
+
+    @staticmethod
+    def _clean_downlink(data: dict[str, Any], report: SyncReport) -> dict[str, Any]:
+        """Only well-formed entries reach the store; a damaged reference is not installed."""
+        reference = data.get("reference")
+        if reference is not None:
+            try:
+                if not isinstance(reference, dict) or not isinstance(reference.get("version"), str):
+                    raise ReferenceDataError("reference without a version")
+                load_reference(str(reference.get("content")))
+            except ReferenceDataError:
+                report.warnings.append("sync.warn.reference_invalid")
+                reference = None
+        return {
+            "cursor": data.get("cursor") if isinstance(data.get("cursor"), str) else None,
+            "reference": reference,
+            "nik_key": _valid_key(data.get("nik_key")),
+            "known_participants": [
+                p for p in data.get("known_participants") or []
+                if isinstance(p, dict) and isinstance(p.get("nik_digest"), str)
+            ],
+            "review_outcomes": [
+                r for r in data.get("review_outcomes") or []
+                if isinstance(r, dict) and isinstance(r.get("uuid"), str)
+                and r.get("outcome") in ("same_person", "different_people")
+                and isinstance(r.get("reviewed_at"), str)
+            ],
+        }  # fmt: skip
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _valid_key(key: Any) -> dict[str, str] | None:
+    if not isinstance(key, dict):
+        return None
+    if isinstance(key.get("key_id"), str) and isinstance(key.get("key"), str):
+        return {"key_id": key["key_id"], "key": key["key"]}
+    return None

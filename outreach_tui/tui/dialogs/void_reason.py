@@ -1,0 +1,81 @@
+"""Ask why a record is being voided. Returns the reason, or None when the officer backs out.
+
+A void is never a delete: the record stays, marked void, and the reason syncs with it.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from outreach_tui.i18n import t
+from outreach_tui.tui.keys import localize_bindings
+
+MIN_REASON = 3
+
+
+class VoidReasonDialog(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    VoidReasonDialog {
+        align: center middle;
+    }
+    VoidReasonDialog > Vertical {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        border: thick $error;
+        background: $surface;
+        padding: 1 2;
+    }
+    VoidReasonDialog #void-title {
+        text-style: bold;
+    }
+    VoidReasonDialog #void-explain {
+        color: $text-muted;
+        margin: 1 0;
+    }
+    VoidReasonDialog #void-problem {
+        color: $error;
+        height: auto;
+    }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Batalkan data", id="void-confirm", priority=True),
+        Binding("escape", "cancel", "Kembali", id="cancel"),
+    ]
+
+    def __init__(self, what: str, *, language: str = "id") -> None:
+        super().__init__(id="void-dialog")
+        self.what = what
+        self.language = language
+        localize_bindings(self, language)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("void.title", self.language), id="void-title")
+            yield Static(self.what, id="void-what", markup=False)
+            yield Static(t("void.explain", self.language), id="void-explain")
+            yield Label(t("void.reason", self.language))
+            yield Input(placeholder=t("void.reason_hint", self.language), id="void-reason",
+                        max_length=500)  # fmt: skip
+            yield Static("", id="void-problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#void-reason", Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        reason = " ".join(self.query_one("#void-reason", Input).value.split())
+        if len(reason) < MIN_REASON:
+            self.query_one("#void-problem", Static).update(t("void.reason_missing", self.language))
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

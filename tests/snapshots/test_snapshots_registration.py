@@ -1,0 +1,75 @@
+"""Snapshots of the registration flow at 80×24 and 120×40 (fixed clock, fixed data).
+
+Regenerate after an intended visual change with
+`pytest tests/snapshots --snapshot-update` and review the SVGs in the report.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Select
+
+from outreach_tui.tui.app import OutreachApp
+from outreach_tui.tui.screens.receipt import ReceiptScreen
+from tests.conftest import TODAY
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def app(booth_store) -> OutreachApp:  # type: ignore[no-untyped-def]
+    return OutreachApp(booth_store, ask_start_of_day=False, today=lambda: TODAY)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_empty(snap_compare, app, size) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_with_errors(snap_compare, app, size) -> None:  # type: ignore[no-untyped-def]
+    async def fill_badly(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.screen.query_one("#reg-nik").focus()
+        await pilot.press(*"1671014512900000")
+        pilot.app.screen.query_one("#reg-phone").focus()
+        await pilot.press(*"021 5551234")
+        pilot.app.screen.query_one("#reg-declared-income").focus()
+        await pilot.press(*"750.000")
+        pilot.app.screen.query_one("#reg-sector", Select).value = "kuliner"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=fill_badly)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_receipt(snap_compare, app, booth_store, register, size) -> None:  # type: ignore[no-untyped-def]
+    saved = register(workers=2, full_name="Siti Aminah", declared_income="1.000.000")
+    # Fixed receipt number and time so the picture never changes.
+    with sqlite3.connect(booth_store.path) as conn:
+        conn.execute(
+            "UPDATE registrations SET reference_no = 'R' || substr('00000000000' || seq, -11),"
+            " created_at = '2026-11-23T03:15:00.000Z', full_name = CASE role"
+            " WHEN 'owner' THEN full_name ELSE 'Pekerja ' || seq END"
+        )
+        conn.execute(
+            "UPDATE registrations SET nik = '167101' || substr(nik, 7, 6) || printf('%04d', seq)"
+        )
+    owner_uuid = saved.owner.uuid
+
+    async def open_receipt(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ReceiptScreen(owner_uuid))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_receipt)

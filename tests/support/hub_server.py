@@ -1,0 +1,127 @@
+"""The real hub as a subprocess: ``python -m outreach_tui hub serve`` under uvicorn.
+
+API::
+
+    HubServer(db)              db: an SQLite path or a postgresql:// URL
+      .start()                 spawn on 127.0.0.1:<free port>, wait for /api/v1/capabilities
+      .url                     http://127.0.0.1:PORT
+      .stop()                  SIGTERM, wait (graceful shutdown)
+      .kill()                  SIGKILL (a crash: nothing flushed, no shutdown hooks)
+      .restart()               start again on the same db and port
+      .log()                   the server's stdout+stderr so far
+    running_hub(db, *args)     context manager: a started HubServer, stopped at exit
+    enroll_device(db, ...)     (device_id, token) through the hub's own enrol code
+
+Extra ``serve`` flags (``--max-records 10``…) go in ``args``. The server's output goes
+to a temp log file (never a pipe that could fill up and block it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.support.postgres import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 30.0
+
+
+class HubServer:
+    def __init__(self, db: str | os.PathLike[str], *args: str, port: int | None = None) -> None:
+        self.db = str(db)
+        self.args = args
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log = Path(tempfile.mkstemp(prefix="hub-", suffix=".log")[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> HubServer:
+        command = [sys.executable, "-m", "outreach_tui", "hub", "serve", "--db", self.db,
+                   "--port", str(self.port), *self.args]  # fmt: skip
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with open(self._log, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"hub exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/capabilities", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"hub did not answer within {START_TIMEOUT_S}s:\n{self.log()}")
+
+    def _signal(self, sig: signal.Signals) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def stop(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
+
+    def restart(self) -> HubServer:
+        self.stop()
+        return self.start()
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace")
+
+    def __enter__(self) -> HubServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self._log.unlink(missing_ok=True)
+
+
+@contextmanager
+def running_hub(db: str | os.PathLike[str], *args: str) -> Iterator[HubServer]:
+    with HubServer(db, *args) as server:
+        yield server
+
+
+def enroll_device(
+    db: str | os.PathLike[str],
+    *,
+    officer: str = "PLG-01",
+    name: str | None = None,
+    role: str = "device",
+    days: int = 180,
+) -> tuple[str, str]:
+    """Enrol a device directly in the hub database (the server may be running)."""
+    from outreach_tui.domain.ids import new_uuid
+    from outreach_tui.hub.auth import enroll
+    from outreach_tui.hub.storage import open_storage
+
+    with open_storage(str(db)) as storage:
+        device, token = enroll(
+            storage, officer=officer, name=name or f"laptop-{new_uuid()[-12:]}", role=role,
+            days=days,
+        )  # fmt: skip
+    return device.id, token

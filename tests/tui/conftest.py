@@ -1,0 +1,28 @@
+"""Pilot helpers: the real booth app on a real temp database, with a fixed booth day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from outreach_tui.store import Store
+from outreach_tui.tui.app import OutreachApp
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def make_app(booth_store: Store) -> Callable[..., OutreachApp]:
+    def _make(**kwargs: object) -> OutreachApp:
+        options = {"ask_start_of_day": False, "today": lambda: TODAY, **kwargs}
+        return OutreachApp(booth_store, **options)  # type: ignore[arg-type]
+
+    return _make
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for every worker (saves, queries) and the messages they post."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
