@@ -18,6 +18,7 @@ from outreach_tui.sync.client import Capabilities, HubClient, encode
 from outreach_tui.sync.errors import (
     EXIT_OK,
     EXIT_PARTIAL,
+    AuthError,
     BatchTooLarge,
     HubIdMismatch,
     ProtocolError,
@@ -154,9 +155,10 @@ class SyncRunner:
                 self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
                 size = max(1, batch.size // 2)
                 continue
-            except ProtocolError:
-                # Refused as a whole (or an unreadable receipt): keep the records pending
-                # for a new batch rather than re-sending these exact bytes forever.
+            except (ProtocolError, AuthError):
+                # Refused as a whole, so the hub stored nothing (or the receipt was unreadable:
+                # a re-send then comes back as duplicates). The records go back to pending
+                # for a new batch rather than these exact bytes being re-sent forever.
                 self.queue.abandon_batch(batch.batch_id)
                 raise
             summary = self.queue.apply_receipt(batch.batch_id, receipt)

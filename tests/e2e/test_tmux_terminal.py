@@ -1,14 +1,17 @@
-"""The installed `outreach` in a real terminal (tmux): it draws, and ctrl+q quits."""
+"""The installed `outreach` in a real terminal (tmux): start the day, register one person
+with the keyboard only, see the receipt, quit — and the row is in the database."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,15 +32,26 @@ def tmux(*args: str) -> str:
     ).stdout
 
 
-def wait_for_screen(session: str, needle: str, timeout: float = 20.0) -> str:
+def screen(session: str) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
+
+
+def wait_for(session: str, needle: str, timeout: float = 20.0) -> str:
     deadline = time.monotonic() + timeout
-    screen = ""
+    text = ""
     while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if needle in screen:
-            return screen
+        text = screen(session)
+        if needle in text:
+            return text
         time.sleep(0.2)
-    raise AssertionError(f"{needle!r} never appeared; last screen:\n{screen}")
+    raise AssertionError(f"{needle!r} never appeared; last screen:\n{text}")
+
+
+def keys(session: str, *items: str, literal: bool = False) -> None:
+    """Type like a person: one item at a time, with a short pause between."""
+    for item in items:
+        tmux("send-keys", "-t", session, *(["-l"] if literal else []), item)
+        time.sleep(0.25)
 
 
 @pytest.fixture
@@ -46,13 +60,20 @@ def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         pytest.skip("the outreach console script is not installed in this environment")
     db = tmp_path / "booth.db"
     with Store(db) as store:
-        store.setup.upsert_officer("SKA-02", "Bambang Wijaya")
+        store.setup.upsert_branch("SKA", "Surakarta", "Surakarta")
+        store.setup.upsert_officer("SKA-02", "Bambang Wijaya", "SKA")
+        today = date.today()
+        event_id = store.setup.create_event(
+            code="UMKM-SOLO", name="Sosialisasi BPU UMKM Surakarta", starts_on=today,
+            ends_on=today, city="Surakarta", branch_code="SKA",
+        )  # fmt: skip
         store.settings.set("officer_code", "SKA-02")
+        store.settings.set("event_id", event_id)
     name = f"outreach-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "TERM": "xterm-256color", "OUTREACH_CONFIG": str(tmp_path / "none")}
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
-         f"{OUTREACH} --db {db}; sleep 30"],
+         f"{OUTREACH} --db {db}; sleep 60"],
         check=True, env=env,
     )  # fmt: skip
     try:
@@ -61,15 +82,41 @@ def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         tmux("kill-session", "-t", name)
 
 
-def test_tui_draws_status_and_quits_on_ctrl_q(session: tuple[str, Path]) -> None:
+def test_register_one_person_in_a_real_terminal(session: tuple[str, Path]) -> None:
     name, db = session
-    screen = wait_for_screen(name, "Petugas: SKA-02")
-    assert "Menunggu sinkron: 0" in screen
-    assert "Keluar" in screen  # the footer lists the key
-    tmux("send-keys", "-t", name, "C-q")
-    # After the app exits the shell runs `sleep`; the app's footer disappears.
+    wait_for(name, "Mulai hari")
+    keys(name, "C-s")  # start of day: remembered officer and event
+    wait_for(name, "Pendaftaran pemilik usaha")
+    time.sleep(0.5)
+    keys(name, "3372011203950002", literal=True)
+    wait_for(name, "Laki-laki")  # the NIK was decoded as it was typed
+    keys(name, "Tab")
+    keys(name, "Joko Susilo", literal=True)
+    keys(name, "Tab", "Tab", "Tab")
+    keys(name, "081311112222", literal=True)
+    keys(name, "Tab", "Tab")
+    keys(name, "Jl. Slamet Riyadi 10, Surakarta", literal=True)
+    keys(name, "Tab", "Tab")
+    keys(name, "0", literal=True)
+    keys(name, "Tab")
+    keys(name, "1000000", literal=True)
+    keys(name, "Tab", "Enter", "Down", "Down", "Down", "Down", "Enter")  # 4th: perdagangan
+    keys(name, "Tab", "Tab", "Tab", "Tab", "Space")  # consent
+    wait_for(name, "Siap disimpan")
+    keys(name, "C-s")
+    receipt = wait_for(name, "TANDA TERIMA")
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT full_name, nik, phone, sector, monthly_normal, reference_no, sync_state"
+            " FROM registrations"
+        ).fetchall()
+    assert len(row) == 1
+    full_name, nik, phone, sector, normal, reference_no, state = row[0]
+    assert (full_name, nik, phone) == ("Joko Susilo", "3372011203950002", "+6281311112222")
+    assert sector == "perdagangan" and normal == 16_800 and state == "pending"
+    assert reference_no in receipt
+    keys(name, "C-q")
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and "Keluar" in tmux("capture-pane", "-p", "-t", name):
+    while time.monotonic() < deadline and "TANDA TERIMA" in screen(name):
         time.sleep(0.2)
-    assert "Keluar" not in tmux("capture-pane", "-p", "-t", name)
-    assert db.exists()
+    assert "TANDA TERIMA" not in screen(name)

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Hub
-from hub_builders import batch, lead_data, record, registration_data
+from hub_builders import batch, record, registration_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,7 +168,11 @@ def test_errors_follow_accept_language(client: httpx.Client) -> None:
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
     ),
