@@ -8,6 +8,7 @@ run in thread workers; results come back as messages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from datetime import UTC, date, datetime, time, timedelta
 
 from textual import work
@@ -28,6 +29,9 @@ from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.setup import StartOfDayScreen
 
 
+STYLES = Path(__file__).parent / "styles"
+
+
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -39,7 +43,11 @@ def local_day_bounds(day: date) -> tuple[str, str]:
 
 
 class OutreachApp(App[None]):
-    CSS_PATH = ["styles/app.tcss", "styles/forms.tcss", "styles/screens.tcss", "styles/booth.tcss", "styles/records.tcss"]  # fmt: skip
+    # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the sheets too.
+    CSS_PATH = [
+        STYLES / name
+        for name in ("app.tcss", "forms.tcss", "screens.tcss", "booth.tcss", "records.tcss")
+    ]
     COMMANDS = App.COMMANDS | {BoothCommands}
     BINDINGS = [
         Binding("f2", "switch_mode('register')", "Daftar", id="mode-register"),

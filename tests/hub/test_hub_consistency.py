@@ -19,7 +19,6 @@ import pytest
 from conftest import Hub
 from hub_builders import batch, edited, lead_data, record, registration_data
 
-from outreach_tui.domain.ids import new_uuid
 from tests.support.hub_server import HubServer
 
 PUSH = "/api/v1/batches"
@@ -68,8 +67,8 @@ def test_rollups_equal_a_recount_after_edits_voids_and_conflicts(
 ) -> None:
     owner = registration_data(device_id=laptop)
     owner_rec = record(owner)
-    workers = [record(registration_data(device_id=laptop, owner_uuid=owner_rec["uuid"],
-                                        declared_income="1.500.000")) for _ in range(2)]  # fmt: skip
+    worker = {"owner_uuid": owner_rec["uuid"], "declared_income": "1.500.000"}
+    workers = [record(registration_data(device_id=laptop, **worker)) for _ in range(2)]
     lead = record(lead_data(device_id=laptop, created_at="2026-11-22T18:30:00.000Z"), entity="lead")
     accepted(client, auth, batch(laptop, [owner_rec, *workers, lead]))
     # A sector change moves the owner between rollup rows; a void takes a worker out.
@@ -248,4 +247,3 @@ def test_a_receipt_survives_a_killed_hub(
         again = httpx.post(f"{crash_hub.url}{PUSH}", json=body, headers=auth, timeout=60)
     assert again.json() == {**first.json(), "replayed": True}
     assert hub.count("records", "device_id = ?", (laptop,)) == 5
-    assert new_uuid() != body["batch_id"]

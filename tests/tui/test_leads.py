@@ -4,6 +4,7 @@ version and time, the form cleared, today's count updated."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, timedelta
 
 from textual.widgets import Input, Static
 
@@ -30,7 +31,9 @@ def problem_of(app, field: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> None:
-    app = make_app()
+    # The real clock here: the store stamps created_at with it, and "today" must agree.
+    today = date.today()
+    app = make_app(today=date.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
@@ -39,7 +42,7 @@ async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> N
         assert "Calon hari ini: 0" in str(app.screen.query_one("#lead-status", Static).render())
         # The officer starts typing the name at once; follow-up defaults to a week later.
         await pilot.press(*"Ani Lestari")
-        assert app.screen.query_one("#lead-follow-up-on", Input).value == "30-11-2026"
+        assert app.screen.query_one("#lead-follow-up-on", Input).value == f"{today + timedelta(days=7):%d-%m-%Y}"
         await type_into(pilot, "#lead-phone", "0813 1122 3344")
         await type_into(pilot, "#lead-interest", "JKK untuk usaha ojek suami")
         app.screen.query_one("#lead-consent").focus()
@@ -57,14 +60,16 @@ async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> N
         assert row["consent_contact"] == 1
         assert row["consent_version"] == current().version
         assert row["consent_at"]
-        assert row["follow_up_on"] == "2026-11-30"
+        assert row["follow_up_on"] == (today + timedelta(days=7)).isoformat()
         assert row["officer_code"] == OFFICER
         assert row["event_id"] == event_id
         assert row["sync_state"] == "pending"
         # Cleared for the next visitor, counted in the status line.
         assert app.screen.query_one("#lead-full-name", Input).value == ""
         assert app.screen.focused is app.screen.query_one("#lead-full-name", Input)
-        assert app.status is not None and app.status.today_leads in (0, 1)  # real clock
+        status = str(app.screen.query_one("#lead-status", Static).render())
+        assert "Calon hari ini: 1" in status
+        assert "Terakhir: Ani Lestari" in status
 
 
 async def test_lead_without_consent_is_not_saved_and_says_why(make_app, booth_store) -> None:
