@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.table import Table
 
@@ -48,9 +47,8 @@ DbOption = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of text.")]
 
 
-def _lang() -> str:
-    ctx = click.get_current_context(silent=True)
-    settings = ctx.find_root().obj if ctx else None
+def _lang(ctx: typer.Context | None) -> str:
+    settings = ctx.find_root().obj if ctx is not None else None
     return getattr(settings, "language", DEFAULT_LANGUAGE)
 
 
@@ -59,18 +57,27 @@ def hub_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = kwargs.get("ctx")
         try:
             return func(*args, **kwargs)
         except StorageUnavailable as exc:
-            fail(exc.message(_lang()), EXIT_STORE)
+            fail(exc.message(_lang(ctx)), EXIT_STORE)  # type: ignore[arg-type]
         except HubError as exc:
-            fail(exc.message(_lang()), EXIT_INVALID)
+            fail(exc.message(_lang(ctx)), EXIT_INVALID)  # type: ignore[arg-type]
         except Exception as exc:
             if type(exc).__module__.startswith("psycopg"):
                 fail(f"database error: {str(exc).strip().splitlines()[0][:200]}", EXIT_STORE)
             raise
 
     return user_errors(wrapper)
+
+
+def _say(text: str) -> None:
+    console.print(text, markup=False, soft_wrap=True)
+
+
+def _say_err(text: str) -> None:
+    err_console.print(text, markup=False, soft_wrap=True)
 
 
 def _open(db: str, *, create: bool) -> Any:
@@ -82,6 +89,7 @@ def _open(db: str, *, create: bool) -> Any:
 @hub_app.command("serve")
 @hub_errors
 def serve(
+    ctx: typer.Context,
     db: DbOption,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8765,
@@ -97,7 +105,7 @@ def serve(
 
     from outreach_tui.hub.app import create_app
 
-    lang = _lang()
+    lang = _lang(ctx)
     if (tls_cert is None) != (tls_key is None):
         fail(t("hub.tls_pair", lang), 2)
     for path in (tls_cert, tls_key):
@@ -106,18 +114,17 @@ def serve(
     storage = _open(db, create=True)
     app = create_app(storage, max_records=max_records, max_bytes=max_bytes)
     scheme = "https" if tls_cert else "http"
-    err_console.print(
+    _say_err(
         t(
             "hub.serving",
             lang,
             hub_id=app.state.hub.hub_id,
             url=f"{scheme}://{host}:{port}",
             db=storage.location,
-        ),
-        markup=False,
+        )
     )
     if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
-        err_console.print(t("hub.plain_http", lang), markup=False)
+        _say_err(t("hub.plain_http", lang))
     uvicorn.run(
         app,
         host=host,
@@ -132,6 +139,7 @@ def serve(
 @hub_app.command("enroll")
 @hub_errors
 def enroll(
+    ctx: typer.Context,
     db: DbOption,
     officer: Annotated[str, typer.Option(help="Officer code, e.g. PLG-01.")],
     device: Annotated[str, typer.Option(help="A name for the laptop, e.g. 'laptop-rina'.")],
@@ -142,13 +150,13 @@ def enroll(
     """Enrol a device and print its token (shown once; the hub keeps only a hash)."""
     from outreach_tui.hub import auth
 
-    lang = _lang()
+    lang = _lang(ctx)
     with _open(db, create=True) as storage:
         enrolled, token = auth.enroll(storage, officer=officer, name=device, days=days, role=role)
     if as_json:
         print_json({"device": enrolled.as_dict(), "token": token})
         return
-    console.print(
+    _say(
         t(
             "hub.enrolled",
             lang,
@@ -156,27 +164,26 @@ def enroll(
             id=enrolled.id,
             officer=enrolled.officer_code,
             expires=enrolled.expires_at,
-        ),
-        markup=False,
+        )
     )
-    console.print(t("hub.token_once", lang), markup=False)
+    _say(t("hub.token_once", lang))
     typer.echo(token)
 
 
 @hub_app.command("devices")
 @hub_errors
-def devices(db: DbOption, as_json: JsonFlag = False) -> None:
+def devices(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None:
     """List enrolled devices: role, status, expiry, last seen and last sync."""
     from outreach_tui.hub import auth
 
-    lang = _lang()
+    lang = _lang(ctx)
     with _open(db, create=False) as storage:
         found = auth.list_devices(storage)
     if as_json:
         print_json({"devices": [d.as_dict() for d in found]})
         return
     if not found:
-        console.print(t("hub.no_devices", lang), markup=False)
+        _say(t("hub.no_devices", lang))
         return
     columns = ("id", "name", "officer", "role", "status", "expires", "last_seen", "last_sync")
     table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
@@ -197,6 +204,7 @@ def devices(db: DbOption, as_json: JsonFlag = False) -> None:
 @hub_app.command("revoke")
 @hub_errors
 def revoke(
+    ctx: typer.Context,
     db: DbOption,
     device: Annotated[str, typer.Argument(help="Device id, or its name.")],
     as_json: JsonFlag = False,
@@ -204,28 +212,25 @@ def revoke(
     """Revoke a device's token; the laptop keeps its unsynced data."""
     from outreach_tui.hub import auth
 
-    lang = _lang()
+    lang = _lang(ctx)
     with _open(db, create=False) as storage:
         found, changed = auth.revoke(storage, device)
     if as_json:
         print_json({"device": found.as_dict(), "revoked_now": changed})
     elif changed:
-        console.print(t("hub.revoked_done", lang, name=found.name, id=found.id), markup=False)
+        _say(t("hub.revoked_done", lang, name=found.name, id=found.id))
     else:
-        console.print(
-            t("hub.already_revoked", lang, name=found.name, id=found.id, at=found.revoked_at),
-            markup=False,
-        )
+        _say(t("hub.already_revoked", lang, name=found.name, id=found.id, at=found.revoked_at))
 
 
 @hub_app.command("status")
 @hub_errors
-def status(db: DbOption, as_json: JsonFlag = False) -> None:
+def status(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None:
     """The hub at a glance: identity, records, batches and every device's last sync."""
     from outreach_tui.hub.meta import load_hub_info
     from outreach_tui.hub.status import hub_status
 
-    lang = _lang()
+    lang = _lang(ctx)
     with _open(db, create=False) as storage:
         report = hub_status(storage, load_hub_info(storage))
     if as_json:
@@ -260,6 +265,7 @@ def status(db: DbOption, as_json: JsonFlag = False) -> None:
 @hub_app.command("import")
 @hub_errors
 def import_(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Bundle written by 'outreach export'.")],
     db: DbOption,
     as_json: JsonFlag = False,
@@ -267,7 +273,7 @@ def import_(
     """Apply an outreach-bundle file with the same rules as a sync (idempotent)."""
     from outreach_tui.hub.bundle import import_bundle, load_bundle
 
-    lang = _lang()
+    lang = _lang(ctx)
     load_bundle(file, lang)  # refuse a bad file before creating or touching a database
     with _open(db, create=True) as storage:
         receipt = import_bundle(storage, file, lang)
@@ -278,9 +284,9 @@ def import_(
     if as_json:
         print_json({"receipt": receipt, "counts": counts})
     elif receipt["replayed"]:
-        console.print(t("hub.import_replayed", lang, batch_id=receipt["batch_id"]), markup=False)
+        _say(t("hub.import_replayed", lang, batch_id=receipt["batch_id"]))
     else:
-        console.print(t("hub.imported", lang, batch_id=receipt["batch_id"], **counts), markup=False)
+        _say(t("hub.imported", lang, batch_id=receipt["batch_id"], **counts))
 
 
 def register(app: typer.Typer) -> None:

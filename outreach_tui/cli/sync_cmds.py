@@ -112,7 +112,9 @@ def sync_command(
                 f"{NotLoggedIn().message(lang)} {_safe(queue, lang)}",
                 NotLoggedIn.exit_code,
             )
-        url = creds.normalise_url(hub or saved.url, insecure=saved.insecure)
+        # --hub, then the hub_url setting (OUTREACH_HUB_URL, config), then the login URL;
+        # whichever it is, the hub id must still be the one recorded at login.
+        url = creds.normalise_url(hub or settings.hub_url or saved.url, insecure=saved.insecure)
         report = _run(queue, url, saved, batch_size, lang, tries=retries, quiet=as_json)
         if as_json:
             print_json(report.as_dict())
@@ -180,7 +182,7 @@ def _run(
             err_console.print(t("sync.retry", lang, reason=reason, attempt=attempt), markup=False)
 
     with (
-        HubClient(url, saved.token, tries=tries, on_retry=on_retry) as client,
+        HubClient(url, saved.token, tries=tries, on_retry=on_retry, language=lang) as client,
         Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -190,7 +192,7 @@ def _run(
             disable=quiet or not console.is_terminal,
         ) as bar,
     ):
-        task = bar.add_task(t("sync.reconciling", lang), total=None)
+        task = bar.add_task(t("sync.connecting", lang), total=None)
 
         def on_progress(p: SyncProgress) -> None:
             if p.phase == "push":
@@ -248,6 +250,9 @@ def _show_report(report: SyncReport, lang: str) -> None:
                       markup=False)  # fmt: skip
     for key in report.warnings:
         err_console.print(t(key, lang), markup=False)
+    earlier = report.local.get("rejected", 0) + report.local.get("conflict", 0)
+    if earlier > len(report.problems):
+        console.print(t("sync.attention_earlier", lang, n=earlier), markup=False)
     if report.error is None and not sent and not report.still_pending:
         console.print(t("sync.nothing", lang))
     elif report.exit_code == 0:

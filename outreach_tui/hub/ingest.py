@@ -152,17 +152,29 @@ def next_feed_seq(tx: Tx) -> int:
     return int(row["value"])
 
 
+def _unchanged(tx: Tx, table: str, values: dict[str, Any]) -> bool:
+    """True when the stored row already says everything ``values`` says.
+
+    Context rows are shared by every batch of an event; writing them only when they
+    change keeps concurrent batches on PostgreSQL from queueing behind one row lock.
+    """
+    row = tx.one(f"SELECT * FROM {table} WHERE code = ?", (values["code"],))
+    return row is not None and all(v is None or row[k] == v for k, v in values.items())
+
+
 def _upsert_context(tx: Tx, batch: BatchIn, now: str) -> None:
     if batch.officer is not None:
         o = batch.officer
-        tx.execute(
-            "INSERT INTO officers (code, name, branch_code, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
-            "name = COALESCE(excluded.name, officers.name), "
-            "branch_code = COALESCE(excluded.branch_code, officers.branch_code), "
-            "updated_at = excluded.updated_at",
-            (o.code, o.name, o.branch_code, now, now),
-        )
+        fields = {"code": o.code, "name": o.name, "branch_code": o.branch_code}
+        if not _unchanged(tx, "officers", fields):
+            tx.execute(
+                "INSERT INTO officers (code, name, branch_code, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+                "name = COALESCE(excluded.name, officers.name), "
+                "branch_code = COALESCE(excluded.branch_code, officers.branch_code), "
+                "updated_at = excluded.updated_at",
+                (o.code, o.name, o.branch_code, now, now),
+            )
     columns = wire.EVENT_FIELDS
     updates = ", ".join(f"{c} = COALESCE(excluded.{c}, events.{c})" for c in columns[1:])
     sql = (
@@ -171,7 +183,9 @@ def _upsert_context(tx: Tx, batch: BatchIn, now: str) -> None:
         f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
     )
     for event in sorted({e.code: e for e in batch.events}.values(), key=lambda e: e.code):
-        tx.execute(sql, (*(getattr(event, c) for c in columns), now))
+        values = {c: getattr(event, c) for c in columns}
+        if not _unchanged(tx, "events", values):
+            tx.execute(sql, (*values.values(), now))
 
 
 def _result(record: RecordIn, outcome: str, problem: Rejection | None = None) -> dict[str, Any]:

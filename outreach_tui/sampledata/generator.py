@@ -12,17 +12,20 @@ way (tested).
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
+import outreach_tui
 from outreach_tui.sampledata import scenario as sc
 from outreach_tui.sampledata.filler import FLUSH_ROWS, TABLE_COLUMNS, Filler, Summary
 from outreach_tui.sampledata.timeline import uuid7
@@ -34,8 +37,6 @@ __all__ = ["GenerateReport", "generate", "uuid7"]
 
 # Below this many rows a second process costs more (interpreter start) than it saves.
 PARALLEL_FROM = 100_000
-_QUEUE_BATCHES = 8  # bounded: the producer never runs far ahead of the writer
-_CHILD_POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,12 @@ def generate(
                     summary = Filler(seed, registrations, writer).run()
             set_counter(db, "seq", summary.last_seq)
             bulk_insert(db, "settings", ("key", "value"), summary.settings, replace=True)
-    finally:
+    except BaseException:
         store.close()
+        for suffix in ("", "-wal", "-shm"):  # the empty file we made, so a retry can run
+            Path(f"{out}{suffix}").unlink(missing_ok=True)
+        raise
+    store.close()
     c = summary.counts
     return GenerateReport(
         branches=len(sc.BRANCHES),
@@ -126,46 +131,31 @@ class _Writer:
                 self.progress(self.written, self.total)
 
 
-def _produce(seed: int, total: int, channel: Any) -> None:
-    """Child process: make the rows and send them, in order, then the summary."""
-    try:
-        summary = Filler(seed, total, lambda table, rows: channel.put(("rows", table, rows))).run()
-        channel.put(("done", summary, None))
-    except BaseException:
-        channel.put(("error", traceback.format_exc(), None))
-        raise
-
-
 def _fill_in_child(seed: int, total: int, writer: _Writer) -> Summary:
-    # "spawn" everywhere: forking a process that may hold locks or threads is not safe.
-    context = multiprocessing.get_context("spawn")
-    channel = context.Queue(maxsize=_QUEUE_BATCHES)
-    child = context.Process(
-        target=_produce, args=(seed, total, channel), name="outreach-sample", daemon=True
-    )
-    child.start()
-    finished = False
-    try:
-        while True:
-            try:
-                kind, payload, rows = channel.get(timeout=_CHILD_POLL_SECONDS)
-            except queue.Empty:
-                if not child.is_alive():
-                    raise RuntimeError(
-                        f"sample producer stopped unexpectedly (exit code {child.exitcode})"
-                    ) from None
-                continue
-            if kind == "rows":
+    """Run producer.py in a child interpreter and write what it sends, as it arrives."""
+    package_root = str(Path(outreach_tui.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "outreach_tui.sampledata.producer", str(seed), str(total)]
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
+        assert child.stdout is not None
+        finished = False
+        try:
+            while True:
+                try:
+                    kind, payload, rows = pickle.load(child.stdout)
+                except EOFError:
+                    break
+                if kind == "done":
+                    finished = True
+                    return cast(Summary, payload)
                 writer(payload, rows)
-            elif kind == "done":
-                finished = True
-                return payload
-            else:
-                raise RuntimeError(f"sample producer failed:\n{payload}")
-    finally:
-        if finished:
-            child.join()
-        elif child.is_alive():  # we failed: stop the producer we started, not just orphan it
-            child.terminate()
-            child.join()
-        channel.close()
+        finally:
+            if not finished:
+                child.kill()  # we failed (or it died): stop the child we started
+            child.stdout.close()
+            code = child.wait()
+        errors.seek(0)
+        detail = errors.read().decode(errors="replace").strip()[-2000:]
+        raise RuntimeError(f"sample producer stopped (exit code {code}): {detail}")

@@ -1,5 +1,5 @@
-"""What comes back from the hub: reconciliation tallies, the downlink (protocol §4–5) and
-the records it refused. Used through ``SyncQueue``, which delegates here.
+"""What comes back from the hub: reconciliation tallies, the downlink (protocol §4–5), and
+views of what it answered (states, refused records). Used through ``SyncQueue``.
 """
 
 from __future__ import annotations
@@ -123,6 +123,18 @@ def known_participant(database: Database, nik: str) -> dict[str, Any] | None:
         digest = hmac.new(base64.b64decode(key), nik.encode(), hashlib.sha256).hexdigest()
         rows = list(db.query("SELECT * FROM known_participants WHERE nik_digest = ?", [digest]))
     return rows[0] if rows else None
+
+
+def state_counts(database: Database) -> dict[str, int]:
+    counts = dict.fromkeys(("pending", "uploading", "synced", "conflict", "rejected"), 0)
+    with database.read() as db:
+        for table in TABLES.values():
+            for state, n in db.execute(
+                f"SELECT sync_state, count(*) FROM {table} GROUP BY sync_state"
+            ):
+                key = "synced" if state == "duplicate" else state
+                counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:

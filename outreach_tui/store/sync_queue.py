@@ -235,15 +235,7 @@ class SyncQueue:
 
     def state_counts(self) -> dict[str, int]:
         """Records per sync state, both entities together ('duplicate' counts as synced)."""
-        counts = dict.fromkeys(("pending", "uploading", "synced", "conflict", "rejected"), 0)
-        with self._database.read() as db:
-            for table in TABLES.values():
-                for state, n in db.execute(
-                    f"SELECT sync_state, count(*) FROM {table} GROUP BY sync_state"
-                ):
-                    key = "synced" if state == "duplicate" else state
-                    counts[key] = counts.get(key, 0) + n
-        return counts
+        return sync_inbound.state_counts(self._database)
 
     def problems(self, limit: int = 100) -> list[dict[str, Any]]:
         """Records the hub refused (conflict or rejected), newest change first."""

@@ -57,13 +57,18 @@ class HubClient:
         backoff: float = 0.5,
         on_retry: Callable[[int, str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        language: str = "id",
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._tries = max(1, tries)
         self._backoff = backoff
         self._on_retry = on_retry
         self._sleep = sleep
-        headers = {"User-Agent": f"outreach/{__version__}", "Accept": "application/json"}
+        headers = {
+            "User-Agent": f"outreach/{__version__}",
+            "Accept": "application/json",
+            "Accept-Language": language,  # the hub's rejection messages in the officer's language
+        }
         if token:
             headers["Authorization"] = f"Bearer {token}"
         # No redirects: a captive portal answers with one, and so would a wrong server.

@@ -140,14 +140,16 @@ class SyncRunner:
             )
             if batch is None:
                 return
-            if not self._fits(batch, caps):
+            encoded = encode(batch.body)
+            too_big = batch.size > caps.max_records or len(encoded) > caps.max_bytes
+            if too_big and batch.size > 1:
                 self.queue.abandon_batch(batch.batch_id)
                 size = max(1, batch.size // 2)
                 continue
             batches = self._estimate(report, waiting, batch, size, total - done)
             self._progress(SyncProgress("push", report.batches + 1, batches, done, total))
             try:
-                receipt = self.client.push(batch.body)
+                receipt = self.client.push(batch.body, encoded=encoded)
             except BatchTooLarge:
                 if batch.size == 1:
                     self.queue.abandon_batch(batch.batch_id)
@@ -170,13 +172,7 @@ class SyncRunner:
             report.problems += summary.problems
             done += batch.size
             total = max(total, done)
-            self._progress(SyncProgress("push", report.batches, report.batches, done, total))
-
-    @staticmethod
-    def _fits(batch: OutgoingBatch, caps: Capabilities) -> bool:
-        if batch.size > caps.max_records and batch.size > 1:
-            return False
-        return batch.size == 1 or len(encode(batch.body)) <= caps.max_bytes
+            self._progress(SyncProgress("push", report.batches, batches, done, total))
 
     @staticmethod
     def _estimate(

@@ -59,6 +59,12 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         yield Hub(server, db, engine, storage)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty hub database (no server): an SQLite path or a PostgreSQL URL."""
+    return _database(request.param, tmp_path, request)
+
+
 @pytest.fixture
 def client(hub: Hub) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=hub.url, timeout=60) as http:

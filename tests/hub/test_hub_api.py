@@ -179,3 +179,33 @@ def test_a_worker_without_its_owner_is_rejected(
     assert outcomes(push(client, auth, batch(laptop, [worker_record]))) == [
         ("rejected", "record.owner_missing")
     ]
+
+
+def test_supervisors_read_tallies_and_record_reviews(
+    hub: Hub, client: httpx.Client, auth: dict[str, str], laptop: str
+) -> None:
+    _, supervisor = hub.device(role="supervisor")
+    owner = record(registration_data(device_id=laptop, created_at="2026-11-24T03:00:00.000Z",
+                                     sector="kerajinan"))  # fmt: skip
+    assert outcomes(push(client, auth, batch(laptop, [owner]))) == [("accepted", None)]
+    response = client.get("/api/v1/tallies", params={"since": "2026-11-24", "until": "2026-11-24"},
+                          headers=supervisor)  # fmt: skip
+    assert response.status_code == 200
+    rows = [r for r in response.json()["rows"] if r["sector"] == "kerajinan"]
+    assert rows and all(r["day"] == "2026-11-24" for r in response.json()["rows"])
+    assert sum(r["registrations"] for r in rows) >= 1
+    assert sum(r["monthly_due"] for r in rows) >= owner["data"]["monthly_due"]
+    (event,) = hub.rows("SELECT name, target_registrations FROM events WHERE code = ?",
+                        (owner["data"]["event_code"],))  # fmt: skip
+    assert event == {"name": "Expo UMKM Palembang", "target_registrations": 100}
+
+    unknown = client.post("/api/v1/reviews", headers=supervisor,
+                          json={"uuid": new_uuid(), "outcome": "same_person"})  # fmt: skip
+    assert (unknown.status_code, error_code(unknown)) == (404, "review.unknown_record")
+    bad = client.post("/api/v1/reviews", headers=supervisor,
+                      json={"uuid": owner["uuid"], "outcome": "maybe"})  # fmt: skip
+    assert (bad.status_code, error_code(bad)) == (422, "request.invalid")
+    done = client.post("/api/v1/reviews", headers=supervisor,
+                       json={"uuid": owner["uuid"], "outcome": "different_people"})  # fmt: skip
+    assert done.status_code == 201 and done.json()["outcome"] == "different_people"
+    assert hub.count("reviews", "uuid = ?", (owner["uuid"],)) == 1

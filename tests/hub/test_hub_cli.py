@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +15,10 @@ from typer.testing import CliRunner
 from outreach_tui.cli.main import app
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub.storage import open_storage
-from tests.support.postgres import PostgresCluster
 
 runner = CliRunner()
 DEVICE_KEYS = {"id", "officer_code", "name", "role", "created_at", "expires_at", "revoked_at",
                "last_seen_at", "last_sync_at", "client_device_id", "status"}  # fmt: skip
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "hub.db")
-    else:
-        cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
-        yield cluster.create_database()
 
 
 def hub(*args: str, lang: str = "en") -> Any:
@@ -170,7 +159,7 @@ def test_importing_a_bundle_twice_changes_nothing(db: str, tmp_path: Path) -> No
 
 def test_bad_bundle_files_are_one_line_errors(tmp_path: Path) -> None:
     db = str(tmp_path / "hub.db")
-    path, body = _bundle(tmp_path)
+    _path, body = _bundle(tmp_path)
     cases: dict[str, bytes | None] = {
         "missing.json": None,
         "latin1.json": '{"nama": "Sité"}'.encode("latin-1"),
@@ -194,3 +183,12 @@ def test_bad_bundle_files_are_one_line_errors(tmp_path: Path) -> None:
     traversal = os.path.relpath("/etc/hostname", Path.cwd())
     assert "Invalid bundle" in one_line_error(hub("import", traversal, "--db", db))
     assert not Path(db).exists()  # nothing was created for a refused file
+
+
+def test_a_database_from_a_newer_hub_is_refused(db: str) -> None:
+    hub("enroll", "--db", db, "--officer", "PLG-01", "--device", "x")
+    with open_storage(db) as storage, storage.transaction() as tx:
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'x', 'y')"
+        )
+    assert "newer" in one_line_error(hub("status", "--db", db), 3)

@@ -242,8 +242,7 @@ def test_a_receipt_survives_a_killed_hub(
     with crash_hub:
         first = httpx.post(f"{crash_hub.url}{PUSH}", json=body, headers=auth, timeout=60)
         assert first.status_code == 200
-        crash_hub.kill()  # SIGKILL right after the answer: no shutdown, no flush
-        crash_hub.start()
+        crash_hub.restart(hard=True)  # SIGKILL right after the answer: no shutdown, no flush
         again = httpx.post(f"{crash_hub.url}{PUSH}", json=body, headers=auth, timeout=60)
     assert again.json() == {**first.json(), "replayed": True}
     assert hub.count("records", "device_id = ?", (laptop,)) == 5

@@ -7,7 +7,8 @@ API::
       .url                     http://127.0.0.1:PORT
       .stop()                  SIGTERM, wait (graceful shutdown)
       .kill()                  SIGKILL (a crash: nothing flushed, no shutdown hooks)
-      .restart()               start again on the same db and port
+      .restart(hard=False)     stop (SIGTERM, or SIGKILL when hard) and start again on the
+                               same db and port
       .log()                   the server's stdout+stderr so far
     running_hub(db, *args)     context manager: a started HubServer, stopped at exit
     enroll_device(db, ...)     (device_id, token) through the hub's own enrol code
@@ -85,8 +86,12 @@ class HubServer:
     def kill(self) -> None:
         self._signal(signal.SIGKILL)
 
-    def restart(self) -> HubServer:
-        self.stop()
+    def restart(self, *, hard: bool = False) -> HubServer:
+        """Start again on the same db and port; ``hard`` kills -9 first (a crash)."""
+        if hard:
+            self.kill()
+        else:
+            self.stop()
         return self.start()
 
     def log(self) -> str:

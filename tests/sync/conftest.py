@@ -7,12 +7,10 @@ import itertools
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from outreach_tui.domain.models import LeadDraft, SavedRecord
@@ -21,8 +19,9 @@ from outreach_tui.hub.storage import Storage, open_storage
 from outreach_tui.sampledata.generator import generate
 from outreach_tui.store import Store
 from outreach_tui.store.sync_queue import SyncQueue
-from tests.support.hub_server import HubServer, enroll_device
+from tests.support.hub_server import HubServer
 from tests.support.postgres import PostgresCluster, pg_cluster  # noqa: F401 - a fixture
+from tests.sync.helpers import Hub
 
 OFFICER = "PLG-01"  # as in tests/conftest.py
 TODAY = date(2026, 11, 23)
@@ -51,37 +50,6 @@ def save_lead(store: Store, event_id: str) -> Callable[..., SavedRecord]:
 
 
 # -- end to end: the real hub under uvicorn, on SQLite and PostgreSQL ----------------------
-
-
-@dataclass
-class Hub:
-    """A running hub and its database, for assertions on the hub's own rows."""
-
-    server: HubServer
-    db: str
-    engine: str
-    storage: Storage
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def hub_id(self) -> str:
-        return str(httpx.get(f"{self.url}/api/v1/capabilities", timeout=10).json()["hub_id"])
-
-    def count(self, table: str, where: str = "1 = 1", params: tuple[object, ...] = ()) -> int:
-        with self.storage.read() as tx:
-            return int(tx.scalar(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params))
-
-    def records_of(self, device_id: str) -> dict[str, int]:
-        """uuid -> version of everything the hub holds from this laptop."""
-        with self.storage.read() as tx:
-            rows = tx.all("SELECT uuid, version FROM records WHERE device_id = ?", (device_id,))
-        return {str(r["uuid"]): int(r["version"]) for r in rows}
-
-    def token(self, **kwargs: Any) -> str:
-        return enroll_device(self.db, **kwargs)[1]
 
 
 def _hub_db(engine: str, folder: Path, request: pytest.FixtureRequest) -> str:

@@ -4,7 +4,9 @@ For the first ``drops`` batch uploads (``POST /api/v1/batches``) it forwards the
 waits until the hub starts answering — the hub answers only after its transaction
 committed — and then cuts both connections without relaying a byte. The client sees a
 dropped connection for a batch the hub has stored: exactly the "timeout that hid a
-success" the protocol's replayed receipts exist for. Everything else passes through.
+success" the protocol's replayed receipts exist for. With ``hold=True`` the reply is
+kept back instead (the connection stays open), so a test can kill the client while it
+waits for an answer the hub already committed. Everything else passes through.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ BATCH_REQUEST = b"POST /api/v1/batches"
 
 
 class DroppingProxy:
-    def __init__(self, upstream_port: int, *, drops: int = 1) -> None:
+    def __init__(self, upstream_port: int, *, drops: int = 1, hold: bool = False) -> None:
         self.upstream_port = upstream_port
+        self.hold = hold
+        self.held = threading.Event()  # set once a committed reply is being held back
         self.port = free_port()
         self.drops_left = drops
         self.dropped = 0
@@ -85,6 +89,9 @@ class DroppingProxy:
             while data := await hub_r.read(65536):
                 if armed:  # the hub committed and is answering: lose the answer
                     self.dropped += 1
+                    if self.hold:
+                        self.held.set()
+                        await asyncio.sleep(3600)  # until the client dies or the proxy stops
                     client_w.transport.abort()
                     hub_w.transport.abort()
                     return

@@ -229,3 +229,52 @@ def test_export_to_an_unwritable_place_is_one_line(
     result = run("export", "--out", str(blocker / "bundle.json"), db=db_path)
     assert result.exit_code == 3
     one_line_error(result)
+
+
+def test_login_reads_the_token_from_stdin(isolated: Path) -> None:
+    with other_hub(HUB_ID) as url:
+        result = runner.invoke(app, ["login", url, "-"], input="otk_from-stdin\n")
+    assert result.exit_code == 0, result.output
+    saved = creds.load(isolated)
+    assert saved and saved.token == "otk_from-stdin"
+
+
+def test_a_damaged_credentials_file_is_one_line_and_exit_3(
+    db_path: Path, store: Store, isolated: Path
+) -> None:
+    isolated.parent.mkdir(parents=True)
+    isolated.write_text("url = [not toml", encoding="utf-8")
+    result = run("sync", db=db_path)
+    assert result.exit_code == 3
+    assert str(isolated) in one_line_error(result)
+
+
+def test_sync_messages_exist_in_both_languages_with_the_same_placeholders() -> None:
+    import string
+    import tomllib
+
+    from outreach_tui.i18n import _flatten
+
+    locale = Path(__file__).resolve().parents[2] / "outreach_tui" / "data" / "locale"
+    flat = {}
+    for lang in ("id", "en"):
+        flat[lang] = {}
+        _flatten("", tomllib.loads((locale / lang / "sync.toml").read_text("utf-8")), flat[lang])
+    assert set(flat["id"]) == set(flat["en"]) and flat["id"]
+
+    def names(text: str) -> set[str]:
+        return {n for _, n, _, _ in string.Formatter().parse(text) if n}
+
+    for key, text in flat["id"].items():
+        assert names(text) == names(flat["en"][key]), key
+
+
+def test_the_hub_url_setting_overrides_the_login_url(
+    db_path: Path, store: Store, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with other_hub(HUB_ID) as url:
+        creds.save(isolated, creds.Credentials(url, "otk_x", HUB_ID))
+        monkeypatch.setenv("OUTREACH_HUB_URL", f"http://127.0.0.1:{free_port()}")
+        result = run("sync", "--retries", "1", db=db_path, lang="en")
+    assert result.exit_code == 5
+    assert "does not answer" in one_line_error(result)

@@ -17,59 +17,21 @@ from outreach_tui.cli.main import app
 from outreach_tui.hub.auth import revoke
 from outreach_tui.store import Store
 from outreach_tui.store.sync_queue import SyncQueue
-from outreach_tui.sync.client import HubClient
-from outreach_tui.sync.runner import SyncReport, SyncRunner
+from outreach_tui.sync.runner import SyncReport
 from tests.support.hub_server import enroll_device
-from tests.sync.conftest import Hub
-from tests.sync.helpers import execute, rows, scalar
+from tests.sync.helpers import (
+    Hub,
+    assert_in_step,
+    device_id,
+    execute,
+    laptop_sync,
+    rows,
+    scalar,
+    total_records,
+)
 
 pytestmark = pytest.mark.e2e
 cli = CliRunner()
-
-
-def laptop_sync(
-    path: Path, hub: Hub, token: str, *, url: str | None = None, batch_size: int = 50,
-    tries: int = 5, backoff: float = 0.05,
-) -> SyncReport:  # fmt: skip
-    """One sync run through the real runner and client (what `outreach sync` does)."""
-    with Store(path, create=False) as store:
-        queue = SyncQueue(store.database, store.device_id)
-        with HubClient(url or hub.url, token, tries=tries, backoff=backoff) as client:
-            runner = SyncRunner(queue, client, expected_hub_id=hub.hub_id, batch_size=batch_size)
-            return runner.run()
-
-
-def device_id(path: Path) -> str:
-    return str(scalar(path, "SELECT value FROM settings WHERE key = 'device_id'"))
-
-
-def local_states(path: Path) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for table in ("registrations", "leads"):
-        for r in rows(path, f"SELECT sync_state, count(*) AS n FROM {table} GROUP BY 1"):
-            found[r["sync_state"]] = found.get(r["sync_state"], 0) + r["n"]
-    return found
-
-
-def local_synced(path: Path) -> dict[str, int]:
-    """uuid -> version of every record the laptop believes the hub holds."""
-    return {
-        r["uuid"]: r["version"]
-        for table in ("registrations", "leads")
-        for r in rows(path, f"SELECT uuid, version FROM {table} WHERE sync_state = 'synced'")
-    }
-
-
-def total_records(path: Path) -> int:
-    return int(scalar(path, "SELECT (SELECT count(*) FROM registrations) +"
-                            " (SELECT count(*) FROM leads) AS n"))  # fmt: skip
-
-
-def assert_in_step(path: Path, hub: Hub) -> None:
-    """Nothing waiting on the laptop; the hub holds exactly what the laptop says it does."""
-    assert local_states(path) == {"synced": total_records(path)}
-    assert hub.records_of(device_id(path)) == local_synced(path)
-    assert scalar(path, "SELECT count(*) FROM sync_batches WHERE status = 'open'") == 0
 
 
 # -- the happy path, on both engines --------------------------------------------------------
@@ -254,3 +216,55 @@ def test_export_then_hub_import_twice_then_sync_agrees(
     assert report.exit_code == 0
     assert report.counts == {"accepted": 0, "duplicate": total, "conflict": 0, "rejected": 0}
     assert_in_step(laptop, hub)
+
+
+# -- what comes back: known NIKs and review outcomes ----------------------------------------
+
+
+def test_the_downlink_teaches_a_laptop_what_the_branch_knows(
+    hub: Hub, make_laptop: Callable[..., Path]
+) -> None:
+    first, second = make_laptop(20), make_laptop(10)
+    assert laptop_sync(first, hub, hub.token()).exit_code == 0
+    owner = rows(first, "SELECT uuid, nik FROM registrations WHERE role = 'owner' LIMIT 1")[0]
+    supervisor = hub.token(role="supervisor")
+    review = httpx.post(
+        f"{hub.url}/api/v1/reviews", json={"uuid": owner["uuid"], "outcome": "same_person"},
+        headers={"Authorization": f"Bearer {supervisor}"},
+    )  # fmt: skip
+    assert review.status_code == 201, review.text
+    report = laptop_sync(second, hub, hub.token())
+    assert report.exit_code == 0 and report.downlink
+    assert report.downlink["review_outcomes"] >= 1
+    with Store(second) as store:
+        known = SyncQueue(store.database, store.device_id).known_participant(owner["nik"])
+    assert known is not None and known["branch_code"]  # an offline duplicate warning
+    assert rows(second, "SELECT outcome FROM review_outcomes WHERE uuid = ?", (owner["uuid"],)) == [
+        {"outcome": "same_person"}
+    ]
+    cursor = rows(second, "SELECT downlink_cursor FROM sync_checkpoints")[0]["downlink_cursor"]
+    assert cursor and int(cursor) > 0
+    # the next run asks only for what is new since that cursor
+    assert laptop_sync(second, hub, hub.token()).downlink == {
+        "reference": 0, "known_participants": 0, "review_outcomes": 0,
+    }  # fmt: skip
+
+
+def test_a_batch_the_hub_refuses_whole_is_exit_8_and_set_aside(
+    hub: Hub, make_laptop: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = make_laptop(10)
+    # an event code the hub's strict batch model refuses (a space): the whole batch is 422
+    execute(laptop, "UPDATE events SET code = 'EXPO PLG' WHERE id IN"
+            " (SELECT event_id FROM registrations LIMIT 1)")  # fmt: skip
+    monkeypatch.setenv("OUTREACH_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(tmp_path / "credentials.toml"))
+    assert cli.invoke(app, ["login", hub.url, hub.token()]).exit_code == 0
+    before = _snapshot(laptop)
+    result = cli.invoke(app, ["--db", str(laptop), "--lang", "en", "sync"])
+    assert result.exit_code == 8
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and "refused this batch" in line and "events" in line
+    assert _snapshot(laptop) == before  # every record still pending, nothing lost
+    assert scalar(laptop, "SELECT count(*) FROM sync_batches WHERE status = 'open'") == 0
+    assert hub.records_of(device_id(laptop)) == {}

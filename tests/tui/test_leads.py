@@ -42,7 +42,10 @@ async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> N
         assert "Calon hari ini: 0" in str(app.screen.query_one("#lead-status", Static).render())
         # The officer starts typing the name at once; follow-up defaults to a week later.
         await pilot.press(*"Ani Lestari")
-        assert app.screen.query_one("#lead-follow-up-on", Input).value == f"{today + timedelta(days=7):%d-%m-%Y}"
+        assert (
+            app.screen.query_one("#lead-follow-up-on", Input).value
+            == f"{today + timedelta(days=7):%d-%m-%Y}"
+        )
         await type_into(pilot, "#lead-phone", "0813 1122 3344")
         await type_into(pilot, "#lead-interest", "JKK untuk usaha ojek suami")
         app.screen.query_one("#lead-consent").focus()

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from outreach_tui.hub.errors import HubError, RetryTransaction
+from outreach_tui.hub.errors import HubError, RetryTransaction, StorageUnavailable
 from outreach_tui.hub.storage.schema import LATEST_VERSION, migrations
 
 T = TypeVar("T")
@@ -130,7 +130,7 @@ def migrate(storage: Storage) -> int:
         )
         current = tx.scalar("SELECT MAX(version) AS v FROM schema_migrations") or 0
         if current > LATEST_VERSION:
-            raise HubError("hub.db_newer", version=current, latest=LATEST_VERSION)
+            raise StorageUnavailable("hub.db_newer", version=current, latest=LATEST_VERSION)
         for version, name, statements in migrations(storage.dialect):
             if version <= current:
                 continue

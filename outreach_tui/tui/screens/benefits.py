@@ -68,21 +68,25 @@ def month_name(month: date, language: str) -> str:
 
 
 def _bars(rows: list[tuple[str, int, str, str]], scale: int) -> Table:
-    """Horizontal bars: (label, value, amount text, colour); ``scale`` is the full bar."""
+    """Horizontal bars: (label, value, amount text, colour); ``scale`` is a full bar."""
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_column(justify="right", no_wrap=True)
     for label, value, amount, colour in rows:
-        grid.add_row(label, _bar(value, scale, colour), amount)
+        bar = Bar(size=max(scale, 1), begin=0, end=max(0, min(value, scale)), color=colour)
+        grid.add_row(label, bar, amount)
     return grid
 
 
-def _bar(value: int, scale: int, colour: str) -> Bar:
-    return Bar(size=max(scale, 1), begin=0, end=max(0, min(value, scale)), color=colour)
+def _money(amount: int | None) -> str:
+    return rupiah(amount) if amount is not None else ""
 
 
 def contribution_view(choices: Choices, *, language: str, month: date, palette: Palette) -> Group:
+    """This month's contribution (discounted and normal, as bars and per program) and what
+    it becomes when the PP 50/2025 window closes."""
+
     def tr(key: str, **params: object) -> str:
         return t(key, language, **params)
 
@@ -95,63 +99,65 @@ def contribution_view(choices: Choices, *, language: str, month: date, palette: 
     quote = contributions.quote(
         choices.income, sector=choices.sector, month=month, programs=programs
     )
-    parts: list[RenderableType] = [title]
-    scale = quote.normal_total
-    if quote.discount:
-        percent = quote.discount.percent_off
-        parts.append(_bars([
-            (tr("explain.now"), quote.due_total, tr("explain.per_month",
-             amount=rupiah(quote.due_total)), palette.now),
-            (tr("explain.normal"), quote.normal_total, tr("explain.per_month",
-             amount=rupiah(quote.normal_total)), palette.normal),
-        ], scale))  # fmt: skip
-    else:
-        parts.append(_bars([(tr("explain.normal"), quote.normal_total, tr(
-            "explain.per_month", amount=rupiah(quote.normal_total)), palette.normal)], scale))  # fmt: skip
+    discount = quote.discount
 
+    def per_month(amount: int) -> str:
+        return tr("explain.per_month", amount=rupiah(amount))
+
+    bars = [
+        (tr("explain.normal"), quote.normal_total, per_month(quote.normal_total), palette.normal)
+    ]
+    if discount:
+        bars.insert(
+            0, (tr("explain.now"), quote.due_total, per_month(quote.due_total), palette.now)
+        )
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
-    if quote.discount:
+    if discount:
         table.add_column(justify="right", no_wrap=True)
-        table.add_row(*(Text(tr(k), style="dim") for k in
-                        ("explain.program_col", "explain.now", "explain.normal")))  # fmt: skip
-        for line in quote.programs:
-            table.add_row(tr(f"explain.program.{line.program}"), rupiah(line.due),
-                          rupiah(line.normal))  # fmt: skip
-        table.add_row(Text(tr("explain.total"), "bold"), Text(rupiah(quote.due_total), "bold"),
-                      Text(rupiah(quote.normal_total), "bold"))  # fmt: skip
-    else:
-        for line in quote.programs:
-            table.add_row(tr(f"explain.program.{line.program}"), rupiah(line.normal))
-        table.add_row(Text(tr("explain.total"), "bold"), Text(rupiah(quote.normal_total), "bold"))
-    parts.append(table)
+        headings = ("explain.program_col", "explain.now", "explain.normal")
+        table.add_row(*(Text(tr(key), style="dim") for key in headings))
+    for line in quote.programs:
+        amounts = (line.due, line.normal) if discount else (line.normal,)
+        table.add_row(tr(f"explain.program.{line.program}"), *map(rupiah, amounts))
+    totals = (quote.due_total, quote.normal_total) if discount else (quote.normal_total,)
+    table.add_row(*(Text(cell, "bold") for cell in (tr("explain.total"), *map(rupiah, totals))))
 
     notes = Text()
-    if quote.discount:
-        d = quote.discount
-        ends = f"{d.ends_on:%d-%m-%Y}"
-        notes.append(tr("explain.discount", percent=percent, basis=d.legal_basis, ends=ends),
-                     style=palette.good)  # fmt: skip
-        next_month = date(d.to_month.year + d.to_month.month // 12, d.to_month.month % 12 + 1, 1)
-        notes.append("\n" + tr("explain.after", month=month_name(next_month, language),
-                               amount=rupiah(quote.after_discount_total)))  # fmt: skip
-        if d.closing_soon:
-            notes.append("\n! " + tr("explain.closing_soon", months=d.months_left, ends=ends),
-                         style=Style(color=palette.warn, bold=True))  # fmt: skip
+    if discount:
+        ends = f"{discount.ends_on:%d-%m-%Y}"
+        notes.append(
+            tr("explain.discount", percent=discount.percent_off, basis=discount.legal_basis,
+               ends=ends),
+            style=palette.good,
+        )  # fmt: skip
+        last = discount.to_month
+        after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        notes.append(
+            "\n" + tr("explain.after", month=month_name(after, language),
+                      amount=rupiah(quote.after_discount_total))
+        )  # fmt: skip
+        if discount.closing_soon:
+            notes.append(
+                "\n! " + tr("explain.closing_soon", months=discount.months_left, ends=ends),
+                style=Style(color=palette.warn, bold=True),
+            )
     else:
         notes.append(tr("explain.no_discount"))
-    if choices.income < reference.load_reference().min_declared_income:
-        notes.append("\n" + tr("explain.basis_floor",
-                               amount=rupiah(reference.load_reference().min_declared_income)))  # fmt: skip
+    lowest = reference.load_reference().min_declared_income
+    if choices.income < lowest:
+        notes.append("\n" + tr("explain.basis_floor", amount=rupiah(lowest)))
     if quote.estimate:
         notes.append("\n" + tr("explain.estimate"), style=palette.warn)
     notes.append("\n" + tr("explain.due_by"), style="dim")
-    parts.append(notes)
-    return Group(*parts)
+    return Group(title, _bars(bars, quote.normal_total), table, notes)
 
 
 def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group:
+    """What JKK, JKM and the scholarships would pay this family: bars first (to look at),
+    then the details (to read)."""
+
     def tr(key: str, **params: object) -> str:
         return t(key, language, **params)
 
@@ -160,8 +166,8 @@ def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group
     explanation = benefits.explain_benefits(
         choices.income, children=choices.children, contribution_years=choices.years
     )
-    params = {**explanation.params,
-              "scholarship_per_child": rupiah(explanation.params["scholarship_per_child"])}  # fmt: skip
+    params = dict(explanation.params)
+    params["scholarship_per_child"] = rupiah(params["scholarship_per_child"])
     title = Text(tr("explain.benefits_title", income=rupiah(explanation.basis)), "bold")
     if explanation.estimate:
         title.append(" " + tr("explain.benefits_estimate"), style=palette.warn)
@@ -171,16 +177,18 @@ def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group
         scholarship = line.code.endswith("_scholarship")
         if scholarship and explanation.children == 0:
             continue
-        label = (tr("explain.scholarship_children", children=explanation.children)
-                 if scholarship else tr(line.code))  # fmt: skip
-        parts.append(Text(label, style="" if scholarship else "bold"))
+        if scholarship:
+            parts.append(Text(tr("explain.scholarship_children", children=explanation.children)))
+        else:
+            parts.append(Text(tr(line.code), style="bold"))
         if line.amount is not None:
             colour = palette.now if scholarship else palette.normal
             parts.append(_bars([("", line.amount, rupiah(line.amount), colour)], scale))
         elif line.code == "benefit.jkk_temporary_incapacity":
             full, after = line.items[0], line.items[1]
-            parts.append(Text("  " + tr("explain.stmb", unit=rupiah(full.unit or 0),
-                              months=full.quantity, after=rupiah(after.unit or 0))))  # fmt: skip
+            stmb = tr("explain.stmb", unit=_money(full.unit), months=full.quantity,
+                      after=_money(after.unit))  # fmt: skip
+            parts.append(Text("  " + stmb))
         else:
             parts.append(Text("  " + tr("benefit.as_needed")))
         if line.note and scholarship:
@@ -190,11 +198,9 @@ def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group
     for line in explanation.lines:
         if not line.items:
             continue
-        details.append("\n" + tr(line.code), style="")
+        details.append("\n" + tr(line.code))
         for item in line.items:
-            text = tr(item.code, **params,
-                      amount=rupiah(item.amount) if item.amount is not None else "",
-                      unit=rupiah(item.unit) if item.unit is not None else "",
+            text = tr(item.code, **params, amount=_money(item.amount), unit=_money(item.unit),
                       quantity=item.quantity or "")  # fmt: skip
             details.append("\n  " + text, style="dim")
         if line.note:

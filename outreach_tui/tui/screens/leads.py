@@ -219,9 +219,7 @@ class LeadScreen(BoothScreen):
         from outreach_tui.tui.app import local_day_bounds
 
         start, end = local_day_bounds(self.booth.today())
-        page = self.booth.store.queries.page(
-            "leads", since_utc=start, until_utc=end, limit=RECENT
-        )
+        page = self.booth.store.queries.page("leads", since_utc=start, until_utc=end, limit=RECENT)
         names = [row["full_name"] for row in page.rows if not row["voided_at"]]
         self.post_message(RecentLeadsLoaded(names))
 

@@ -89,7 +89,7 @@ class RecordsScreen(BoothScreen):
         Binding("f7", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
         Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
         Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
-        Binding("down", "focus_table", show=False),
+        Binding("down", "focus_table", "Ke tabel", id="focus-table", show=False),
     ]
 
     def __init__(self) -> None:
@@ -190,9 +190,7 @@ class RecordsScreen(BoothScreen):
             "time": f"{created:%H:%M}" if self.scope == "today" else f"{created:%d-%m %H:%M}",
             "name": Text(row["full_name"], style="dim strike" if voided else "bold"),
             "phone": national_phone(row["phone"]),
-            "sync": self.t("records.voided")
-            if voided
-            else self.t(f"records.sync.{row['sync_state']}"),
+            "sync": self._sync_cell(row),
         }
         if self.kind == "registrations":
             values |= {"nik": row["nik"], "reference": row["reference_no"],
@@ -205,6 +203,13 @@ class RecordsScreen(BoothScreen):
             }
         cells = (values[key] for key, _ in self.columns)
         return [v if isinstance(v, Text) else Text(v, style=style) for v in cells]
+
+    def _sync_cell(self, row: dict[str, Any]) -> Text:
+        if row["voided_at"]:
+            return Text(self.t("records.voided"), style="dim")
+        state = row["sync_state"]
+        needs_action = state in ("conflict", "rejected")  # the officer has to look at these
+        return Text(self.t(f"records.sync.{state}"), style="bold reverse" if needs_action else "")
 
     def _set_columns(self) -> None:
         table = self.query_one("#records-table", DataTable)

@@ -1,0 +1,46 @@
+"""The storage layer on both engines: migrations, identity, append-only audit."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from outreach_tui.hub import audit
+from outreach_tui.hub.meta import load_hub_info
+from outreach_tui.hub.storage import open_storage
+
+
+def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
+    def start(_: int) -> tuple[str, bytes]:
+        with open_storage(db) as storage:
+            info = load_hub_info(storage)
+            return info.hub_id, info.nik_key
+
+    with ThreadPoolExecutor(6) as pool:
+        identities = set(pool.map(start, range(6)))
+    assert len(identities) == 1
+    with open_storage(db) as storage, storage.read() as tx:
+        assert tx.all("SELECT version, name FROM schema_migrations") == [
+            {"version": 1, "name": "initial"}
+        ]
+
+
+def test_the_audit_log_is_append_only(db: str) -> None:
+    with open_storage(db) as storage:
+        with storage.transaction() as tx:
+            audit.append(tx, "test.entry", actor="me", note="kept")
+        for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(Exception, match="append-only"), storage.transaction() as tx:
+                tx.execute(statement)
+        with storage.read() as tx:
+            assert tx.scalar("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'test.entry'") == 1
+
+
+def test_the_sqlite_file_is_private_and_durable(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    with open_storage(str(path)) as storage, storage.read() as tx:
+        assert tx.scalar("PRAGMA journal_mode") == "wal"
+        assert tx.scalar("PRAGMA synchronous") == 2  # FULL
+    assert path.stat().st_mode & 0o777 == 0o600
