@@ -117,7 +117,10 @@ def sync_command(
         url = creds.normalise_url(hub or settings.hub_url or saved.url, insecure=saved.insecure)
         report = _run(queue, url, saved, batch_size, lang, tries=retries, quiet=as_json)
         if as_json:
-            print_json(report.as_dict())
+            payload = report.as_dict()
+            if report.error is not None:
+                payload["error"]["message"] = report.error.message(lang)
+            print_json(payload)
         else:
             _show_report(report, lang)
         if report.error is not None:
@@ -221,7 +224,7 @@ def _show_dry_run(view: dict[str, Any], lang: str, as_json: bool) -> None:
 
 def _show_report(report: SyncReport, lang: str) -> None:
     sent = sum(report.counts.values())
-    if sent or report.still_pending:
+    if sent or (report.still_pending and report.error is None):
         table = Table(title=t("sync.table.title", lang), title_justify="left")
         table.add_column(t("sync.table.outcome", lang))
         table.add_column(t("sync.table.records", lang), justify="right")

@@ -4,10 +4,10 @@
 one ``unsafe_bulk_write()`` transaction with ``executemany`` batches. Rows come from
 ``Filler`` (filler.py), which replays each booth day in time order.
 
-Large runs produce rows in a second process while this one writes: Python row-making and
-SQLite inserts each take about half the time, and they overlap almost completely on two
-cores. The producer is the same code with the same seed, so the file is identical either
-way (tested).
+Large runs make rows in a child process (producer.py) while this one writes: Python
+row-making and SQLite inserts cost about the same CPU, so on two free cores a million
+rows take roughly the writer's share instead of the sum. The child runs the same code
+with the same seed, so the file is identical either way (tested).
 """
 
 from __future__ import annotations

@@ -131,6 +131,11 @@ class HubClient:
             raise ProtocolError("reconcile: days")
         return days
 
+    def check_token(self) -> None:
+        """Raise an ``AuthError`` unless the hub accepts our token (a read with no effect:
+        reconciliation for a device id no laptop has)."""
+        self._request("GET", "/api/v1/reconcile", params={"device_id": "outreach-login-check"})
+
     def downlink(
         self, since: str | None, *, reference_version: str | None = None
     ) -> dict[str, Any]:

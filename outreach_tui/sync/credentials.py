@@ -98,13 +98,15 @@ def save(path: Path, credentials: Credentials) -> None:
 def login(
     url: str, token: str, path: Path, *, insecure: bool = False
 ) -> tuple[Credentials, Capabilities]:
-    """Check the URL answers as an outreach hub, then save URL, token and hub id."""
+    """Check the URL answers as an outreach hub that accepts the token, then save URL,
+    token and hub id."""
     base = normalise_url(url, insecure=insecure)
     token = token.strip()
     if not token or any(c.isspace() for c in token) or not token.isascii():
         raise BadHubUrl("token", url=base)
-    with HubClient(base, tries=2) as client:
+    with HubClient(base, token, tries=2) as client:
         caps = client.capabilities()
+        client.check_token()  # a mistyped, expired or revoked token fails here, not at sync
     credentials = Credentials(base, token, caps.hub_id, insecure, utc_now())
     save(path, credentials)
     return credentials, caps

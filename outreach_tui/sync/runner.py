@@ -144,18 +144,17 @@ class SyncRunner:
             too_big = batch.size > caps.max_records or len(encoded) > caps.max_bytes
             if too_big and batch.size > 1:
                 self.queue.abandon_batch(batch.batch_id)
-                size = max(1, batch.size // 2)
+                size = self._shrink(size, batch, f"{len(encoded)} B > {caps.max_bytes} B")
                 continue
             batches = self._estimate(report, waiting, batch, size, total - done)
             self._progress(SyncProgress("push", report.batches + 1, batches, done, total))
             try:
                 receipt = self.client.push(batch.body, encoded=encoded)
-            except BatchTooLarge:
-                if batch.size == 1:
-                    self.queue.abandon_batch(batch.batch_id)
-                    raise
+            except BatchTooLarge as exc:
                 self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
-                size = max(1, batch.size // 2)
+                if batch.size == 1:
+                    raise
+                size = self._shrink(size, batch, exc.detail)
                 continue
             except (ProtocolError, AuthError):
                 # Refused as a whole, so the hub stored nothing (or the receipt was unreadable:
@@ -173,6 +172,15 @@ class SyncRunner:
             done += batch.size
             total = max(total, done)
             self._progress(SyncProgress("push", report.batches, batches, done, total))
+
+    @staticmethod
+    def _shrink(size: int, batch: OutgoingBatch, detail: str) -> int:
+        """The batch size to use after ``batch`` did not fit (413 or over the limits)."""
+        if batch.resent and batch.size > size:
+            return size  # built by an earlier run with a larger size: rebuild at this one
+        if size == 1:  # cannot get smaller (an owner travelling with its worker)
+            raise BatchTooLarge(detail)
+        return max(1, min(size, batch.size) // 2)
 
     @staticmethod
     def _estimate(

@@ -20,12 +20,17 @@ from tests.support.hub_server import HubServer, enroll_device
 HUB_ID = "0196a000-0000-7000-8000-00000000a001"
 
 
-def receipt(batch: OutgoingBatch, outcome: str = "accepted", **by_uuid: Any) -> dict[str, Any]:
+def receipt(
+    batch: OutgoingBatch, outcome: str | None = "accepted", **by_uuid: Any
+) -> dict[str, Any]:
     """The hub's answer to ``batch``: every record ``outcome`` unless ``by_uuid`` says
-    otherwise (a string outcome, or a dict with outcome/code/field/message)."""
+    otherwise (a string outcome, or a dict with outcome/code/field/message). An outcome of
+    None leaves the record out of the receipt."""
     results = []
     for record in batch.records:
         special = by_uuid.get(record["uuid"], outcome)
+        if special is None:
+            continue
         special = {"outcome": special} if isinstance(special, str) else special
         results.append(
             {"uuid": record["uuid"], "version": record["version"], "code": None,

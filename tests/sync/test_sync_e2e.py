@@ -17,6 +17,7 @@ from outreach_tui.cli.main import app
 from outreach_tui.hub.auth import revoke
 from outreach_tui.store import Store
 from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.runner import SyncReport
 from tests.support.hub_server import enroll_device
 from tests.sync.helpers import (
@@ -168,17 +169,22 @@ def test_bad_tokens_stop_with_exit_6_and_touch_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     laptop = make_laptop(10)
+    monkeypatch.setenv("OUTREACH_CONFIG", str(tmp_path / "config.toml"))
+    token_path = tmp_path / "credentials.toml"
+    monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(token_path))
     device, token = enroll_device(hub.db)
-    if case == "unknown":
+    assert cli.invoke(app, ["login", hub.url, token]).exit_code == 0  # the token was good
+    if case == "unknown":  # e.g. the hub database was rebuilt since
         token = "otk_" + "x" * 43
+        refused = cli.invoke(app, ["--lang", "en", "login", hub.url, token])
+        assert refused.exit_code == 6 and "does not know" in refused.stderr
+        assert creds.load(token_path).token != token  # type: ignore[union-attr]
+        creds.save(token_path, creds.Credentials(hub.url, token, hub.hub_id))
     elif case == "expired":
         expire = "UPDATE devices SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = ?"
         hub.storage.write(lambda tx: tx.execute(expire, (device,)))
     else:
         revoke(hub.storage, device)
-    monkeypatch.setenv("OUTREACH_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(tmp_path / "credentials.toml"))
-    assert cli.invoke(app, ["login", hub.url, token]).exit_code == 0
     before, hub_before = _snapshot(laptop), hub.count("records")
     result = cli.invoke(app, ["--db", str(laptop), "sync"])
     assert result.exit_code == 6

@@ -7,17 +7,23 @@ the file back with a separate sqlite3 connection.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from outreach_tui.domain import wire
 from outreach_tui.domain.models import Registration
 from outreach_tui.store import Store, StoreError
+from outreach_tui.store.sync_inbound import day_digest
 from outreach_tui.store.sync_queue import SyncQueue
+from tests.conftest import owner_draft, validated
 from tests.sync.helpers import HUB_ID, execute, receipt, rows, scalar
 
 OFFICER = "PLG-01"
@@ -384,3 +390,69 @@ def test_downlink_stores_digests_key_reviews_reference_and_cursor(
 
 def test_reconcile_of_an_empty_device_is_empty(queue: SyncQueue) -> None:
     assert queue.local_reconcile() == []
+
+
+# -- properties -----------------------------------------------------------------------------
+
+pairs = st.lists(st.tuples(st.uuids().map(str), st.integers(1, 50)), max_size=30, unique=True)
+
+
+@given(pairs, st.randoms())
+def test_the_day_digest_ignores_order_and_matches_the_hubs(
+    records: list[tuple[str, int]], rnd: Any
+) -> None:
+    from outreach_tui.hub.reconcile import record_digest
+
+    shuffled = list(records)
+    rnd.shuffle(shuffled)
+    assert day_digest(records) == day_digest(shuffled)
+    hub_side = 0
+    for uuid, version in records:
+        hub_side ^= record_digest(uuid, version)
+    assert day_digest(records) == f"{hub_side:064x}"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["accepted", "duplicate", "conflict", "rejected", None]),
+                  st.booleans()),
+        min_size=1, max_size=8,
+    )
+)  # fmt: skip
+def test_any_receipt_leaves_every_record_in_a_state_that_tells_the_truth(
+    plan: list[tuple[str | None, bool]],
+) -> None:
+    """Per record: an outcome (None = missing from the receipt) and whether the officer
+    edited it while the batch was in flight. Afterwards nothing is uploading, a record is
+    synced only at the version the hub acknowledged, and an edit is never lost."""
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "t.db") as store:
+        store.setup.upsert_officer(OFFICER, "Rina")
+        owners = [owner_draft(workers_count=0) for _ in plan]
+        saved = [
+            store.registrations.save(validated(d), officer_code=OFFICER, event_id=None).owner
+            for d in owners
+        ]
+        queue = SyncQueue(store.database, store.device_id)
+        batch = queue.next_batch(len(plan), hub_id=HUB_ID)
+        assert batch is not None
+        for (_, edited), draft, record in zip(plan, owners, saved, strict=True):
+            if edited:
+                store.registrations.edit(record.uuid, validated(replace(draft, full_name="X Y")),
+                                         officer_code=OFFICER)  # fmt: skip
+        answer = receipt(
+            batch, None, **{r.uuid: o for (o, _), r in zip(plan, saved, strict=True) if o}
+        )
+        queue.apply_receipt(batch.batch_id, answer)
+        for (outcome, edited), record in zip(plan, saved, strict=True):
+            row = store.registrations.get(record.uuid)
+            assert row is not None
+            acked = outcome in ("accepted", "duplicate")
+            if edited:
+                assert (row["version"], row["sync_state"]) == (2, "pending")
+                assert row["base_version"] == (1 if acked else None)
+            elif acked:
+                assert (row["sync_state"], row["base_version"]) == ("synced", 1)
+            else:
+                assert row["sync_state"] == (outcome or "pending")
+        assert queue.open_batches() == []
