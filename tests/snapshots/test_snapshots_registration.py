@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from outreach_tui.tui.app import OutreachApp
 from outreach_tui.tui.screens.receipt import ReceiptScreen
@@ -27,6 +27,8 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    for text_input in pilot.app.screen.query(Input):
+        text_input.cursor_blink = False  # a blinking cursor makes pictures differ
     await pilot.pause()
 
 
