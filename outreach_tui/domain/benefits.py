@@ -188,6 +188,7 @@ def explain_benefits(
             "stmb_full_percent": jkk.stmb_full_percent,
             "stmb_after_percent": jkk.stmb_after_percent,
             "contribution_years": contribution_years,
+            "children": counted,
         },
         estimate=bool(verified) and basis not in verified,
         dataset_version=cat.version,

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import sqlite_utils
 
@@ -37,6 +39,7 @@ __all__ = ["GenerateReport", "generate", "uuid7"]
 
 # Below this many rows a second process costs more (interpreter start) than it saves.
 PARALLEL_FROM = 100_000
+_BATCHES_AHEAD = 6  # bounded: the child runs at most this many batches ahead of the writer
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,26 @@ class _Writer:
                 self.progress(self.written, self.total)
 
 
+def _pump(source: IO[bytes], inbox: queue.Queue[tuple[Any, ...]], stop: threading.Event) -> None:
+    """Read the child's messages ahead of the writer: a pipe holds only ~64 KB, so without
+    this the child would stall on every batch until the writer came back for it."""
+    while not stop.is_set():
+        try:
+            message = pickle.load(source)
+        except EOFError:
+            message = ("eof", None, None)
+        except Exception as exc:  # a torn message from a killed child
+            message = ("eof", repr(exc), None)
+        while not stop.is_set():
+            try:
+                inbox.put(message, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        if message[0] != "rows":
+            return
+
+
 def _fill_in_child(seed: int, total: int, writer: _Writer) -> Summary:
     """Run producer.py in a child interpreter and write what it sends, as it arrives."""
     package_root = str(Path(outreach_tui.__file__).resolve().parent.parent)
@@ -140,20 +163,27 @@ def _fill_in_child(seed: int, total: int, writer: _Writer) -> Summary:
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
         assert child.stdout is not None
+        inbox: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=_BATCHES_AHEAD)
+        stop = threading.Event()
+        reader = threading.Thread(
+            target=_pump, args=(child.stdout, inbox, stop), name="sample-reader", daemon=True
+        )
+        reader.start()
         finished = False
         try:
             while True:
-                try:
-                    kind, payload, rows = pickle.load(child.stdout)
-                except EOFError:
-                    break
+                kind, payload, rows = inbox.get()
                 if kind == "done":
                     finished = True
                     return cast(Summary, payload)
+                if kind != "rows":
+                    break
                 writer(payload, rows)
         finally:
+            stop.set()
             if not finished:
                 child.kill()  # we failed (or it died): stop the child we started
+            reader.join()
             child.stdout.close()
             code = child.wait()
         errors.seek(0)

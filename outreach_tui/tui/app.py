@@ -8,8 +8,8 @@ run in thread workers; results come back as messages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from datetime import UTC, date, datetime, time, timedelta
 
 from textual import work
 from textual.app import App
@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
 from outreach_tui.store.queries import BoothStatus
+from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.commands import BoothCommands
 from outreach_tui.tui.keys import localize_bindings
 from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded, RegistrationPrefilled
@@ -28,18 +29,7 @@ from outreach_tui.tui.screens.records import RecordsScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.setup import StartOfDayScreen
 
-
 STYLES = Path(__file__).parent / "styles"
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def local_day_bounds(day: date) -> tuple[str, str]:
-    """UTC ISO bounds of a local calendar day (storage is UTC, the booth thinks locally)."""
-    start = datetime.combine(day, time.min).astimezone()
-    return iso_utc(start), iso_utc(start + timedelta(days=1))
 
 
 class OutreachApp(App[None]):
@@ -119,6 +109,9 @@ class OutreachApp(App[None]):
             None,
         )  # fmt: skip
         if form is not None:
+            # A receipt or workers screen left on top would hide the filled form.
+            while self.screen is not form and len(self.screen_stack) > 1:
+                self.pop_screen()
             form.prefill(
                 sector=message.sector, declared_income=message.declared_income, jht=message.jht
             )

@@ -246,7 +246,7 @@ class BenefitsScreen(BoothScreen):
             with VerticalScroll(id="explain-result"):
                 yield Static("", id="explain-contribution")
                 yield Static("", id="explain-benefits")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

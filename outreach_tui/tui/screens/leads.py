@@ -20,6 +20,7 @@ from outreach_tui.domain.models import Lead, LeadDraft
 from outreach_tui.domain.validation import ValidationResult, validate_lead
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import BoothStatus
+from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -91,7 +92,7 @@ class LeadScreen(BoothScreen):
             for field in ("follow_up_on", "notes"):
                 yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
         yield Static("", id="lead-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _input(self, field: str) -> Input:
         kwargs: dict[str, Any] = {
@@ -216,7 +217,6 @@ class LeadScreen(BoothScreen):
 
     @work(thread=True, exclusive=True, group="recent-leads")
     def load_recent(self) -> None:
-        from outreach_tui.tui.app import local_day_bounds
 
         start, end = local_day_bounds(self.booth.today())
         page = self.booth.store.queries.page("leads", since_utc=start, until_utc=end, limit=RECENT)

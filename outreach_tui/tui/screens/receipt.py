@@ -54,7 +54,7 @@ class ReceiptScreen(BoothScreen):
             with VerticalScroll(id="receipt-text-box"):
                 yield Static(self.t("home.loading"), id="receipt-text")
             yield Static("", id="receipt-qr")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

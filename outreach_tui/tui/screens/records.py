@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
+from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import sector_label
@@ -111,7 +112,7 @@ class RecordsScreen(BoothScreen):
                         max_length=60, compact=True)  # fmt: skip
         yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
         yield Static(self.t("records.loading"), id="records-page")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -139,7 +140,6 @@ class RecordsScreen(BoothScreen):
     # -- loading a page ---------------------------------------------------------------------
 
     def reload(self, *, debounce: bool = False) -> None:
-        from outreach_tui.tui.app import local_day_bounds
 
         since = until = None
         if self.scope == "today":

@@ -126,7 +126,7 @@ class RegistrationScreen(BoothScreen):
                     field="consent_version",
                 )
             yield Static("", id="reg-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _title(self) -> str:
         if self.edit_row is None:
@@ -186,6 +186,9 @@ class RegistrationScreen(BoothScreen):
                 value = row.get(field)
                 if field == "phone" and value:
                     value = "0" + str(value).removeprefix("+62")
+                elif field == "birth_date" and value:
+                    year, month, day = str(value).split("-")
+                    value = f"{day}-{month}-{year}"  # as the hint asks
                 self.query_one(f"#{widget_id(field)}", Input).value = (
                     "" if value is None else str(value)
                 )

@@ -76,7 +76,7 @@ class WorkersScreen(BoothScreen):
                                    classes="worker-consent")  # fmt: skip
                 yield Static("", id=f"worker-{index}-problem", classes="worker-problem")
         yield Static(self.t("workers.help"), id="workers-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
