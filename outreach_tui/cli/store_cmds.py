@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from dataclasses import asdict
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
@@ -171,7 +174,37 @@ def backup_command(
         console.print(t("cli.backup_done", settings.language, path=str(target)))
 
 
+@user_errors
+def audit_command(
+    ctx: typer.Context,
+    record: Annotated[
+        str | None, typer.Option("--record", help="Only entries about this record (uuid).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Who created, edited, voided, exported or synced what, and when (newest first)."""
+    settings: Settings = ctx.obj
+    with Store(settings.db, create=False) as store:
+        entries = store.audit.entries(entity_uuid=record, limit=limit)
+    if as_json:
+        print_json({"entries": [asdict(e) for e in entries]})
+        return
+    table = Table(title=t("audit.title", settings.language), title_justify="left")
+    for key in ("at", "officer", "action", "record", "detail"):
+        table.add_column(t(f"audit.{key}", settings.language))
+    for e in entries:
+        local = datetime.fromisoformat(e.at.replace("Z", "+00:00")).astimezone()
+        table.add_row(
+            f"{local:%Y-%m-%d %H:%M:%S}", e.officer_code or "—", e.action,
+            (e.entity_uuid or "")[:13], Text(json.dumps(e.detail, ensure_ascii=False))
+            if e.detail else "",
+        )  # fmt: skip
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init_command)
     app.command("doctor")(doctor_command)
     app.command("backup")(backup_command)
+    app.command("audit")(audit_command)

@@ -146,6 +146,14 @@ def export_command(
         return
     size = write_bundle(out, bundle)
     entities = [r["entity"] for r in bundle["records"]]
+    with Store(settings.db, create=False) as store:
+        # Personal data left the laptop in a file: that is worth an audit line.
+        store.audit.record(
+            "export.bundle",
+            officer_code=store.settings.get("officer_code"),
+            detail={"out": str(out.expanduser().resolve()), "batch_id": bundle["batch_id"],
+                    "records": len(entities)},
+        )  # fmt: skip
     payload = {
         "out": str(out.expanduser().resolve()),
         "batch_id": bundle["batch_id"],

@@ -203,3 +203,15 @@ def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     assert result.exit_code == 0
     with sqlite3.connect(tmp_path / "copy.db") as conn:
         assert conn.execute("SELECT count(*) FROM officers").fetchone() == (1,)
+
+
+def test_audit_lists_setup_and_backup_newest_first(tmp_path: Path) -> None:
+    db = tmp_path / "booth.db"
+    run(*INIT, db=db)
+    run("backup", "--out", str(tmp_path / "copy.db"), db=db)
+    result = run("audit", "--json", db=db)
+    assert result.exit_code == 0
+    actions = [e["action"] for e in json.loads(result.stdout)["entries"]]
+    assert actions[:2] == ["store.backup", "setup.init"]
+    table = run("audit", db=db)
+    assert "setup.init" in table.stdout and "PLG-01" in table.stdout
