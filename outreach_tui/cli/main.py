@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from outreach_tui import __version__
-from outreach_tui.cli import domain_cmds, hub_cmds, sample_cmd, store_cmds, sync_cmds
+from outreach_tui.cli import domain_cmds, hub_cmds, report_cmds, sample_cmd, store_cmds, sync_cmds
 from outreach_tui.cli.output import user_errors
 from outreach_tui.config import load_settings
 
@@ -62,6 +62,7 @@ store_cmds.register(app)
 sample_cmd.register(app)
 sync_cmds.register(app)
 hub_cmds.register(app)
+report_cmds.register(app)
 
 
 def run() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid6
-
 
 def new_uuid() -> str:
+    import uuid6  # here, not at module level: it pulls importlib.metadata (~15 ms)
+
     return str(uuid6.uuid7())

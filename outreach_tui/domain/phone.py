@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
-
 from outreach_tui.domain.problems import Problem, error
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
@@ -23,7 +20,6 @@ COUNTRY_CODE = 62
 MAX_LENGTH = 64
 _DIGITS = "0123456789"
 _SEPARATORS = "-.()"
-_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
 @dataclass(frozen=True)
@@ -78,6 +74,11 @@ def parse_phone(raw: str) -> PhoneInfo:
     # "62812..." typed without the plus: the country code, not a national number.
     if digits.startswith("628"):
         digits = "+" + digits
+    # Imported here, not at module level: its metadata costs ~20 ms, and the TUI's form
+    # validates (empty) phones at start-up without needing it.
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
     try:
         number = phonenumbers.parse(digits, REGION)
     except NumberParseException:
@@ -88,7 +89,8 @@ def parse_phone(raw: str) -> PhoneInfo:
         return _invalid(raw, "phone.not_indonesian" if possible else "phone.malformed")
     if not phonenumbers.is_valid_number(number):
         return _invalid(raw, "phone.malformed")
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    mobile_types = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if phonenumbers.number_type(number) not in mobile_types:
         return _invalid(raw, "phone.not_mobile")
     return PhoneInfo(
         raw=raw,

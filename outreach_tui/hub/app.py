@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outreach_tui.domain.wire import PROTOCOL_VERSION
 from outreach_tui.hub import downlink, reconcile, status
+from outreach_tui.hub import tallies as hub_tallies
 from outreach_tui.hub.auth import Device, authenticate
 from outreach_tui.hub.body import parse_model
 from outreach_tui.hub.errors import HubError
@@ -165,7 +166,8 @@ def create_app(
         await device(request, supervisor=True)
         first, last = _day_param(since, "since"), _day_param(until, "until")
         rows = await run_in_threadpool(status.tallies, storage, first, last)
-        return {"hub_id": hub.hub_id, "rows": rows}
+        known = await run_in_threadpool(hub_tallies.context, storage)  # events, branches, …
+        return {"hub_id": hub.hub_id, "rows": rows, **known}
 
     @app.post("/api/v1/reviews")
     async def review(request: Request) -> JSONResponse:

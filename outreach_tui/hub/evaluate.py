@@ -47,6 +47,16 @@ class Derived:
     nik_digest: str | None
     created_at: str
     data_json: str
+    programs: str = ""  # registrations: "JKK,JKM" or "JKK,JKM,JHT"
+    converted: int = 0  # leads: 1 when converted_uuid is set
+    person_digest: str | None = None  # keyed digest of name + birth date + phone
+
+
+def person_key(full_name: str, birth_date: str, phone: str | None) -> str | None:
+    """What "same name, birth date and phone" compares (None without a phone)."""
+    if not phone:
+        return None
+    return f"person|{' '.join(full_name.casefold().split())}|{birth_date}|{phone}"
 
 
 def parse_timestamp(value: Any) -> datetime | None:
@@ -126,9 +136,11 @@ def evaluate(record: RecordIn, hub: HubInfo, language: str) -> Rejection | Deriv
         if lead.record is None:
             return _first_error(lead.errors, language)
         sector = lead.record.sector or ""
+        converted = 1 if data.get("converted_uuid") else 0
         return Derived(
-            role="lead", path="", sector=sector, monthly_due=0, nik_digest=None, **common
-        )
+            role="lead", path="", sector=sector, monthly_due=0, nik_digest=None,
+            converted=converted, **common,
+        )  # fmt: skip
     checked = validate_registration(
         wire.registration_draft(data), today=day, contribution_month=day.replace(day=1)
     )
@@ -141,8 +153,18 @@ def evaluate(record: RecordIn, hub: HubInfo, language: str) -> Rejection | Deriv
         sector=valid.sector,
         monthly_due=valid.monthly_due,
         nik_digest=hub.nik_digest(valid.nik),
+        programs=",".join(valid.programs),
+        person_digest=_person_digest(
+            hub, valid.full_name, valid.birth_date.isoformat(), valid.phone
+        ),
         **common,
     )
+
+
+def _person_digest(hub: HubInfo, full_name: str, birth_date: str, phone: str | None) -> str | None:
+    """'' when there is nothing to compare (no phone); NULL only on rows from schema v1."""
+    key = person_key(full_name, birth_date, phone)
+    return "" if key is None else hub.nik_digest(key)
 
 
 def _first_error(errors: tuple[Problem, ...], language: str) -> Rejection:

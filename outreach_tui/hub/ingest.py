@@ -26,7 +26,7 @@ from outreach_tui.i18n import t
 
 _CURRENT = (
     "SELECT uuid, entity, version, content_hash, officer_code, event_code, day, role, path, "
-    "sector, monthly_due, voided FROM records WHERE uuid = ?"
+    "sector, monthly_due, voided, programs, converted FROM records WHERE uuid = ?"
 )
 
 
@@ -58,7 +58,7 @@ class _Run:
     language: str
     received_at: str
     judged: dict[int, Rejection | Derived]
-    deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(lambda: [0] * 5))
+    deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(rollup.empty))
     outcomes: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -250,8 +250,9 @@ def _insert(tx: Tx, run: _Run, record: RecordIn, d: Derived, device: Device | No
     inserted = tx.execute(
         "INSERT INTO records (uuid, entity, version, content_hash, device_id, "
         "enrolled_device_id, officer_code, event_code, day, role, path, sector, monthly_due, "
-        "voided, nik_digest, data, created_at, received_at, updated_at, batch_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "voided, nik_digest, data, created_at, received_at, updated_at, batch_id, programs, "
+        "converted, person_digest) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (uuid) DO NOTHING",
         (
             record.uuid,
@@ -274,6 +275,9 @@ def _insert(tx: Tx, run: _Run, record: RecordIn, d: Derived, device: Device | No
             run.received_at,
             run.received_at,
             run.batch.batch_id,
+            d.programs,
+            d.converted,
+            d.person_digest,
         ),
     )
     if inserted != 1:
@@ -291,7 +295,8 @@ def _update(
         "UPDATE records SET version = ?, content_hash = ?, device_id = ?, "
         "enrolled_device_id = ?, officer_code = ?, event_code = ?, day = ?, role = ?, "
         "path = ?, sector = ?, monthly_due = ?, voided = ?, nik_digest = ?, data = ?, "
-        "created_at = ?, updated_at = ?, batch_id = ? WHERE uuid = ? AND version = ?",
+        "created_at = ?, updated_at = ?, batch_id = ?, programs = ?, converted = ?, "
+        "person_digest = ? WHERE uuid = ? AND version = ?",
         (
             record.version,
             record.content_hash,
@@ -310,6 +315,9 @@ def _update(
             d.created_at,
             run.received_at,
             run.batch.batch_id,
+            d.programs,
+            d.converted,
+            d.person_digest,
             record.uuid,
             old["version"],
         ),

@@ -12,22 +12,34 @@ from typing import Any
 from outreach_tui.hub.storage import Tx
 
 KEY = ("day", "event_code", "officer_code", "sector", "path", "role")
-COUNTS = ("registrations", "workers", "leads", "voided", "monthly_due")
+COUNTS = (
+    "registrations", "workers", "leads", "voided", "monthly_due",
+    "converted", "jht", "jht_monthly_due",  # schema v2: converted leads, JHT registrations
+)  # fmt: skip
 Deltas = dict[tuple[str, ...], list[int]]
 
 
 def share(row: Mapping[str, Any]) -> list[int]:
     """A record's contribution to its rollup row, in COUNTS order."""
     if row["voided"]:
-        return [0, 0, 0, 1, 0]
+        return [0, 0, 0, 1, 0, 0, 0, 0]
     role = row["role"]
+    due = int(row["monthly_due"]) if role != "lead" else 0
+    jht = int(role != "lead" and "JHT" in str(row.get("programs") or "").split(","))
     return [
         int(role == "owner"),
         int(role == "worker"),
         int(role == "lead"),
         0,
-        int(row["monthly_due"]) if role != "lead" else 0,
+        due,
+        int(role == "lead" and bool(row.get("converted"))),
+        jht,
+        due if jht else 0,
     ]
+
+
+def empty() -> list[int]:
+    return [0] * len(COUNTS)
 
 
 def add(deltas: Deltas, row: Mapping[str, Any], sign: int) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 DEFAULT_BATCH = 10_000
 
@@ -93,9 +95,9 @@ def indexes_deferred(db: sqlite_utils.Database, table: str) -> Iterator[None]:
     """Drop ``table``'s explicit indexes for the block, then rebuild them from their own
     ``CREATE INDEX`` text, inside the caller's transaction.
 
-    Building an index once by sorting is several times faster than updating five
-    random-key indexes (NIK, phone, name, ...) row by row. UNIQUE and PRIMARY KEY indexes
-    stay (they have no SQL text). On an error the caller's rollback restores everything.
+    Building an index once by sorting is several times faster than updating a random-key
+    index (NIK, phone, name) row by row. UNIQUE and PRIMARY KEY indexes stay (they have no
+    SQL text). On an error the caller's rollback restores everything.
     """
     indexes = db.execute(
         "SELECT name, sql FROM sqlite_master"

@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -58,9 +60,18 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
     if not readonly:
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def _utils(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    # Imported on first use: sqlite-utils loads its plugins, click and dateutil (~60-90 ms),
+    # which the booth's start-up (plain SQL only) does not need.
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 class Database:
@@ -89,16 +100,25 @@ class Database:
         except StoreError:
             self._writer.close()
             raise
-        self._db = sqlite_utils.Database(self._writer, execute_plugins=False)
+        self._db: sqlite_utils.Database | None = None  # built on first write()
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
         """A write transaction; commits (durably) on exit, rolls back on error."""
         with self._lock:
+            if self._db is None:
+                self._db = _utils(self._writer)
+            with self.write_sql():
+                yield self._db
+
+    @contextmanager
+    def write_sql(self) -> Iterator[sqlite3.Connection]:
+        """``write()`` on the bare connection, for plain SQL (no sqlite-utils needed)."""
+        with self._lock:
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield conn
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -116,10 +136,16 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
         """A fresh reader: never blocks behind a writer in WAL mode, safe on any thread."""
+        with self.read_sql() as conn:
+            yield _utils(conn)
+
+    @contextmanager
+    def read_sql(self) -> Iterator[sqlite3.Connection]:
+        """``read()`` on the bare connection, for plain SQL (no sqlite-utils needed)."""
         conn = connect(self.path)
         conn.execute("PRAGMA query_only = ON")
         try:
-            yield sqlite_utils.Database(conn, execute_plugins=False)
+            yield conn
         finally:
             conn.close()
 

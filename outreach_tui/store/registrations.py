@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
 from outreach_tui.store import audit
 from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.rows import as_json, next_seqs, reference_number, to_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ENTITY = "registration"
 

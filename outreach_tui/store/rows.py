@@ -8,9 +8,10 @@ import uuid
 from dataclasses import fields, is_dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def to_row(record: Any) -> dict[str, Any]:

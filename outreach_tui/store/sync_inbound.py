@@ -9,11 +9,12 @@ import hashlib
 import hmac
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.store.database import Database, utc_now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TABLES = {"registration": "registrations", "lead": "leads"}
 REFERENCE_KIND = "contributions"

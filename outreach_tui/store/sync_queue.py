@@ -13,14 +13,15 @@ import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import wire
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.store import audit, sync_inbound
 from outreach_tui.store.database import Database, StoreError, utc_now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TABLES = {"registration": "registrations", "lead": "leads"}
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")

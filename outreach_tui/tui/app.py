@@ -2,14 +2,17 @@
 
 Modes: register (default), benefits, leads, records. Every screen shows the booth header
 (officer, event, today's count, waiting for sync) and its keys in the footer. Store calls
-run in thread workers; results come back as messages.
+run in thread workers (except the first status, read before any screen exists); results
+come back as messages.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -20,16 +23,42 @@ from outreach_tui.i18n import t
 from outreach_tui.store import Store
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
-from outreach_tui.tui.commands import BoothCommands
 from outreach_tui.tui.keys import localize_bindings
 from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded, RegistrationPrefilled
-from outreach_tui.tui.screens.benefits import BenefitsScreen
-from outreach_tui.tui.screens.leads import LeadScreen
-from outreach_tui.tui.screens.records import RecordsScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
-from outreach_tui.tui.screens.setup import StartOfDayScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.screen import Screen
 
 STYLES = Path(__file__).parent / "styles"
+
+
+# The form is the default mode; the other modes, the start-of-day dialog and the palette
+# provider are imported when first opened, so start-up does not pay for their imports
+# (Rich tables, the benefits tables, the command palette).
+def _benefits_screen() -> Screen[Any]:
+    from outreach_tui.tui.screens.benefits import BenefitsScreen
+
+    return BenefitsScreen()
+
+
+def _lead_screen() -> Screen[Any]:
+    from outreach_tui.tui.screens.leads import LeadScreen
+
+    return LeadScreen()
+
+
+def _records_screen() -> Screen[Any]:
+    from outreach_tui.tui.screens.records import RecordsScreen
+
+    return RecordsScreen()
+
+
+def _booth_commands() -> type[Provider]:
+    from outreach_tui.tui.commands import BoothCommands
+
+    return BoothCommands
 
 
 class OutreachApp(App[None]):
@@ -38,7 +67,7 @@ class OutreachApp(App[None]):
         STYLES / name
         for name in ("app.tcss", "forms.tcss", "screens.tcss", "booth.tcss", "records.tcss")
     ]
-    COMMANDS = App.COMMANDS | {BoothCommands}
+    COMMANDS = App.COMMANDS | {_booth_commands}
     BINDINGS = [
         Binding("f2", "switch_mode('register')", "Daftar", id="mode-register"),
         Binding("f3", "switch_mode('benefits')", "Manfaat", id="mode-benefits"),
@@ -48,11 +77,13 @@ class OutreachApp(App[None]):
         Binding("ctrl+q", "quit", "Keluar", id="quit", priority=True),
     ]
 
+    # The default mode, "register", is built by get_default_screen() and joins MODES once the
+    # app is mounted: Textual re-parses and re-applies the whole stylesheet when the first
+    # screen from MODES opens, which at start-up only repeated work just done.
     MODES = {
-        "register": RegistrationScreen,
-        "benefits": BenefitsScreen,
-        "leads": LeadScreen,
-        "records": RecordsScreen,
+        "benefits": _benefits_screen,
+        "leads": _lead_screen,
+        "records": _records_screen,
     }
     DEFAULT_MODE = "register"
 
@@ -77,12 +108,37 @@ class OutreachApp(App[None]):
     def t(self, key: str, **params: object) -> str:
         return t(key, self.language, **params)
 
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the booth (how the CLI starts it; tests use ``run_test``).
+
+        Everything imported by now (Textual, Rich, the domain) lives as long as the process;
+        ``gc.freeze()`` moves those objects out of the cyclic collector's way, so the
+        collections that building the screens triggers, and every full collection later
+        (a pause while the officer types), no longer walk them.
+        """
+        gc.freeze()
+        return super().run(*args, **kwargs)
+
+    def on_load(self) -> None:
+        # The first status is read here, before any screen exists: a few indexed counts
+        # (~2 ms on 100,000 rows) with nothing on screen to freeze yet, so the header is
+        # right on the first paint. From a worker it arrived after the first paint (its
+        # thread waits for the GIL while the form is built) and re-laid out the screen.
+        # Every later refresh runs in the worker.
+        self.post_message(BoothStatusLoaded(self._read_status()))
+
+    def get_default_screen(self) -> Screen[Any]:
+        # Called once, as the default mode starts; from now on F2 can switch back to it.
+        self.add_mode("register", RegistrationScreen)
+        return RegistrationScreen()
+
     def on_mount(self) -> None:
-        self.refresh_status()
         if self.ask_start_of_day:
             self.action_start_of_day()
 
     def action_start_of_day(self) -> None:
+        from outreach_tui.tui.screens.setup import StartOfDayScreen
+
         self.push_screen(StartOfDayScreen())
 
     def on_booth_changed(self, _: BoothChanged) -> None:
@@ -90,9 +146,11 @@ class OutreachApp(App[None]):
 
     @work(thread=True, exclusive=True, group="status")
     def refresh_status(self) -> None:
+        self.post_message(BoothStatusLoaded(self._read_status()))
+
+    def _read_status(self) -> BoothStatus:
         start, end = local_day_bounds(self.today())
-        status = self.store.queries.status(day_start_utc=start, day_end_utc=end)
-        self.post_message(BoothStatusLoaded(status))
+        return self.store.queries.status(day_start_utc=start, day_end_utc=end)
 
     def on_booth_status_loaded(self, message: BoothStatusLoaded) -> None:
         self.status = message.status

@@ -26,3 +26,16 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(pilot, predicate, *, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause until `predicate()` holds: screen pushes and worker replies can lag on a
+    loaded machine, and a fixed number of pauses is not enough there."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not reached within {timeout}s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)

@@ -13,7 +13,7 @@ from outreach_tui.tui.screens.receipt import ReceiptScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.workers import WorkersScreen
 from tests.conftest import synthetic_nik
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, wait_until
 
 
 def rows(store: Store, sql: str, *params: object) -> list[tuple]:
@@ -54,8 +54,7 @@ async def test_register_owner_with_two_workers_then_receipt(make_app, booth_stor
         assert "Siap disimpan" in summary
 
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, WorkersScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkersScreen))
         # The owner is already on disk before any worker is typed.
         assert rows(booth_store, "SELECT full_name, role FROM registrations") == [
             ("Siti Aminah", "owner")
@@ -69,9 +68,9 @@ async def test_register_owner_with_two_workers_then_receipt(make_app, booth_stor
             app.screen.query_one(f"#worker-{index}-consent").focus()
             await pilot.press("space")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await wait_until(pilot, lambda: "█" in str(app.screen.query_one("#receipt-qr").render()))
 
-        assert isinstance(app.screen, ReceiptScreen)
         owner = rows(
             booth_store,
             "SELECT uuid, reference_no, monthly_due FROM registrations WHERE role = 'owner'",
@@ -96,8 +95,8 @@ async def test_register_owner_with_two_workers_then_receipt(make_app, booth_stor
         assert "█" in str(app.screen.query_one("#receipt-qr", Static).render())  # QR drawn
 
         await pilot.press("enter")  # next registration
-        await settle(pilot)
-        assert isinstance(app.screen, RegistrationScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        await wait_until(pilot, lambda: app.status is not None and app.status.pending_sync == 3)
         assert app.screen.query_one("#reg-nik", Input).value == ""
         assert app.status is not None and app.status.today_owners >= 0
         assert app.status.pending_sync == 3
@@ -130,23 +129,21 @@ async def test_duplicate_nik_warns_before_save_and_never_blocks(make_app, booth_
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await fill_owner(pilot, nik=nik)
-        await settle(pilot)
+        await wait_until(pilot, lambda: "Mungkin sudah terdaftar" in str(
+            app.screen.query_one("#reg-summary", Static).render()))  # fmt: skip
         summary = str(app.screen.query_one("#reg-summary", Static).render())
-        assert "Mungkin sudah terdaftar" in summary
         assert "PLG-01" in summary and earlier.owner.reference_no in summary
 
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("escape")  # go back: nothing saved
         await settle(pilot)
         assert rows(booth_store, "SELECT count(*) FROM registrations WHERE nik = ?", nik) == [(1,)]
 
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("ctrl+s")  # "save anyway" in the dialog
-        await settle(pilot)
-        assert isinstance(app.screen, ReceiptScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
     assert rows(booth_store, "SELECT count(*) FROM registrations WHERE nik = ?", nik) == [(2,)]
 
 

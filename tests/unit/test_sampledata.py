@@ -85,6 +85,7 @@ def test_producer_process_writes_the_same_file(tmp_path: Path) -> None:
     generate(inline, seed=3, registrations=300, parallel=False)
     generate(child, seed=3, registrations=300, parallel=True)
     assert _dump(inline) == _dump(child)
+    assert _schema(inline) == _schema(child)
 
 
 def test_counts_and_report(sample, regs) -> None:
@@ -254,12 +255,22 @@ def test_sync_states_edits_voids_and_audit(sample, regs) -> None:
         assert lead["created_at"] < owner["created_at"]
 
 
-def test_database_is_sound(sample) -> None:
+def _schema(path: Path) -> set[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    finally:
+        conn.close()
+
+
+def test_database_is_sound(sample, tmp_path: Path) -> None:
     path, _ = sample
     with Store(path) as store:
         assert store.integrity_check() == ["ok"]
         summary = store.summary()
     assert summary.owners + summary.workers + summary.voided >= ROWS
+    Store(tmp_path / "fresh.db").close()
+    assert _schema(path) == _schema(tmp_path / "fresh.db")  # dropped indexes all rebuilt
 
 
 def test_refuses_to_overwrite(sample, tmp_path: Path) -> None:

@@ -140,11 +140,70 @@ _V1_APPEND_ONLY = {
 }
 
 
+# v2 (issue 6: supervisor reports). Records keep their programs, whether a lead was
+# converted and a keyed digest of name + birth date + phone (possible-duplicate queue);
+# rollups count converted leads and JHT registrations (the "program" of a tally); reviews
+# remember their duplicate case and a note; branches carry their yearly targets.
+_V2_COMMON = [
+    "ALTER TABLE records ADD COLUMN programs TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE records ADD COLUMN converted {int} NOT NULL DEFAULT 0",
+    "ALTER TABLE records ADD COLUMN person_digest TEXT",
+    "CREATE INDEX records_person ON records (person_digest)",
+    "CREATE INDEX records_day ON records (day, created_at)",
+    "ALTER TABLE daily_rollup ADD COLUMN converted {int} NOT NULL DEFAULT 0",
+    "ALTER TABLE daily_rollup ADD COLUMN jht {int} NOT NULL DEFAULT 0",
+    "ALTER TABLE daily_rollup ADD COLUMN jht_monthly_due {int} NOT NULL DEFAULT 0",
+    "ALTER TABLE reviews ADD COLUMN case_id TEXT",
+    "ALTER TABLE reviews ADD COLUMN note TEXT",
+    """CREATE TABLE branches (
+        code TEXT PRIMARY KEY,
+        name TEXT,
+        city TEXT,
+        target_year {int},
+        target_new_employers {int},
+        target_informal {int},
+        updated_at TEXT NOT NULL)""",
+]
+_V2_BACKFILL = {
+    "sqlite": [
+        "UPDATE records SET programs = COALESCE((SELECT group_concat(value, ',') FROM "
+        "json_each(records.data, '$.programs')), '') WHERE entity = 'registration'",
+        "UPDATE records SET converted = 1 WHERE entity = 'lead' "
+        "AND json_extract(data, '$.converted_uuid') IS NOT NULL",
+    ],
+    "postgres": [
+        "UPDATE records SET programs = COALESCE((SELECT string_agg(p.value, ',' ORDER BY p.n) "
+        "FROM jsonb_array_elements_text(records.data::jsonb -> 'programs') "
+        "WITH ORDINALITY AS p(value, n)), '') WHERE entity = 'registration'",
+        "UPDATE records SET converted = 1 WHERE entity = 'lead' "
+        "AND (data::jsonb ->> 'converted_uuid') IS NOT NULL",
+    ],
+}
+_V2_ROLLUP = [
+    """UPDATE daily_rollup SET converted = a.converted, jht = a.jht,
+        jht_monthly_due = a.jht_monthly_due
+    FROM (SELECT day, event_code, officer_code, sector, path, role,
+            SUM(converted) AS converted,
+            SUM(CASE WHEN ',' || programs || ',' LIKE '%,JHT,%' THEN 1 ELSE 0 END) AS jht,
+            SUM(CASE WHEN ',' || programs || ',' LIKE '%,JHT,%' THEN monthly_due ELSE 0 END)
+                AS jht_monthly_due
+          FROM records WHERE voided = 0
+          GROUP BY day, event_code, officer_code, sector, path, role) AS a
+    WHERE daily_rollup.day = a.day AND daily_rollup.event_code = a.event_code
+      AND daily_rollup.officer_code = a.officer_code AND daily_rollup.sector = a.sector
+      AND daily_rollup.path = a.path AND daily_rollup.role = a.role""",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
-    v1 = [stmt.replace("{id}", words["id"]).replace("{int}", words["int"]) for stmt in _V1_TABLES]
-    return [(1, "initial", v1 + _V1_APPEND_ONLY[dialect])]
+
+    def spell(statements: list[str]) -> list[str]:
+        return [s.replace("{id}", words["id"]).replace("{int}", words["int"]) for s in statements]
+
+    v2 = spell(_V2_COMMON) + _V2_BACKFILL[dialect] + _V2_ROLLUP
+    return [(1, "initial", spell(_V1_TABLES) + _V1_APPEND_ONLY[dialect]), (2, "reports", v2)]
 
 
-LATEST_VERSION = 1
+LATEST_VERSION = 2

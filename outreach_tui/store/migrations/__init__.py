@@ -70,7 +70,7 @@ def _split(sql: str) -> list[str]:
 def migrate(db: Database) -> list[int]:
     """Bring the file to the latest schema; returns the versions applied (may be none)."""
     applied = []
-    with db.write() as conn:
+    with db.write_sql() as conn:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -33,4 +33,5 @@ class BoothScreen(Screen[Any]):
         if not self._localized:
             localize_bindings(self, self.language)
             self._localized = True
-            self.refresh_bindings()
+            # No refresh_bindings() here: the screen is resumed right after it mounts, and
+            # resuming refreshes the footer (one footer rebuild fewer at start-up).

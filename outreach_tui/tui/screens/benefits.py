@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from outreach_tui.domain import benefits, contributions, reference
 from outreach_tui.domain.money import rupiah
@@ -26,6 +26,7 @@ from outreach_tui.i18n import t
 from outreach_tui.tui.messages import RegistrationPrefilled
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import sector_label
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
 DEFAULT_INCOME = "1.000.000"
@@ -246,7 +247,7 @@ class BenefitsScreen(BoothScreen):
             with VerticalScroll(id="explain-result"):
                 yield Static("", id="explain-contribution")
                 yield Static("", id="explain-benefits")
-        yield Footer(compact=True)
+        yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from outreach_tui.domain import consent, reference
 from outreach_tui.domain.models import Lead, LeadDraft
@@ -23,6 +23,7 @@ from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import sector_label
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.form_field import FormField
 
@@ -92,7 +93,7 @@ class LeadScreen(BoothScreen):
             for field in ("follow_up_on", "notes"):
                 yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
         yield Static("", id="lead-status")
-        yield Footer(compact=True)
+        yield BoothFooter(compact=True)
 
     def _input(self, field: str) -> Input:
         kwargs: dict[str, Any] = {

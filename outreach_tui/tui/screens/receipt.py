@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from outreach_tui.reports.receipt import (
     Receipt,
@@ -23,6 +23,7 @@ from outreach_tui.reports.receipt import (
     write_text,
 )
 from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
 
@@ -54,7 +55,7 @@ class ReceiptScreen(BoothScreen):
             with VerticalScroll(id="receipt-text-box"):
                 yield Static(self.t("home.loading"), id="receipt-text")
             yield Static("", id="receipt-qr")
-        yield Footer(compact=True)
+        yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from outreach_tui.store import StoreError
@@ -28,6 +28,7 @@ from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import sector_label
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
 DEBOUNCE_SECONDS = 0.3
@@ -112,7 +113,7 @@ class RecordsScreen(BoothScreen):
                         max_length=60, compact=True)  # fmt: skip
         yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
         yield Static(self.t("records.loading"), id="records-page")
-        yield Footer(compact=True)
+        yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

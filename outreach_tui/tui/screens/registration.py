@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Collapsible, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Collapsible, Input, Select, Static
 
 from outreach_tui.domain import consent, reference
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
@@ -26,6 +26,7 @@ from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.duplicates import DuplicateHit, find_duplicates
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import registration_summary, sector_label
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.form_field import FormField
 
@@ -66,6 +67,9 @@ class RegistrationScreen(BoothScreen):
         Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
         Binding("escape", "close", "Tutup", id="close", show=False),
     ]
+    # Focus lands on NIK as the screen is composed; the default ("*") would focus the
+    # scrolling form first and then move, re-styling every field twice.
+    AUTO_FOCUS = "#reg-nik"
 
     def __init__(self, *, edit_row: dict[str, Any] | None = None) -> None:
         super().__init__(id="registration-edit" if edit_row else "registration")
@@ -74,6 +78,7 @@ class RegistrationScreen(BoothScreen):
         self.touched: set[str] = set()
         self.show_all = False
         self.result: ValidationResult[Registration] | None = None
+        self._validated: tuple[Any, ...] | None = None  # what self.result was computed from
         self.duplicates: list[DuplicateHit] = []
         self.duplicates_for = ""
         self.saving = False
@@ -126,7 +131,7 @@ class RegistrationScreen(BoothScreen):
                     field="consent_version",
                 )
             yield Static("", id="reg-summary")
-        yield Footer(compact=True)
+        yield BoothFooter(compact=True)
 
     def _title(self) -> str:
         if self.edit_row is None:
@@ -244,6 +249,10 @@ class RegistrationScreen(BoothScreen):
 
     def _revalidate(self) -> None:
         draft = self.draft()
+        state = (draft, frozenset(self.touched), self.show_all, self.booth.today())
+        if state == self._validated:
+            return  # e.g. a Select announcing its first value as it mounts: nothing to redo
+        self._validated = state
         self.result = validate_registration(draft, today=self.booth.today())
         for form_field in self.query(FormField):
             shown = self.show_all or form_field.field in self.touched

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import MAX_WORKERS, Path, Registration, RegistrationDraft, Role
 from outreach_tui.domain.validation import ValidationResult, validate_registration
 from outreach_tui.store import StoreError
 from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
 COLUMNS = ("nik", "full_name", "phone", "declared_income")
@@ -76,7 +77,7 @@ class WorkersScreen(BoothScreen):
                                    classes="worker-consent")  # fmt: skip
                 yield Static("", id=f"worker-{index}-problem", classes="worker-problem")
         yield Static(self.t("workers.help"), id="workers-help")
-        yield Footer(compact=True)
+        yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -1,4 +1,10 @@
-"""A labelled form field with its problems shown right under it."""
+"""A labelled form field with its problems shown right under it.
+
+Kept lean on purpose: a form has a dozen or more of these, and every widget costs start-up
+time (styling, layout, its message task). The label is docked left instead of sharing a
+row container with the input, and the problem line is mounted the first time there is a
+problem to show.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
@@ -20,23 +26,17 @@ class FormField(Vertical):
     FormField {
         height: auto;
     }
-    FormField > .field-row {
-        height: auto;
+    FormField > * {
+        width: 1fr;
     }
-    FormField .field-label {
-        color: $text-muted;
+    FormField > .field-label {
+        dock: left;
         width: 22;
+        color: $text-muted;
         padding: 0 1 0 0;
         text-align: right;
     }
-    FormField .field-row > * {
-        width: 1fr;
-    }
-    FormField .field-row > .field-label {
-        width: 22;
-    }
     FormField > .field-problem {
-        padding: 0 0 0 22;
         height: auto;
         display: none;
     }
@@ -49,7 +49,7 @@ class FormField(Vertical):
     FormField.-warning > .field-problem {
         color: $warning;
     }
-    FormField.-error .field-label {
+    FormField.-error > .field-label {
         color: $error;
     }
     """
@@ -59,17 +59,18 @@ class FormField(Vertical):
         self.field = field
         self.label = label
         self.widget = widget
+        self._problem: Static | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-row"):
-            yield Label(self.label, classes="field-label")
-            yield self.widget
-        yield Static("", classes="field-problem")
+        yield Label(self.label, classes="field-label")
+        yield self.widget
 
     def show(self, problems: Iterable[Problem], language: str) -> None:
         problems = list(problems)
         errors = [p for p in problems if p.severity is Severity.ERROR]
         shown = errors or problems
+        if not shown and self._problem is None:
+            return  # nothing to show, and nothing shown before
         self.set_class(bool(shown), "-has-problem")
         self.set_class(bool(errors), "-error")
         self.set_class(bool(shown) and not errors, "-warning")
@@ -78,4 +79,8 @@ class FormField(Vertical):
             if index:
                 text.append("\n")
             text.append(("✗ " if problem in errors else "! ") + problem.message(language))
-        self.query_one(".field-problem", Static).update(text)
+        if self._problem is None:
+            self._problem = Static(text, classes="field-problem")
+            self.mount(self._problem)
+        else:
+            self._problem.update(text)

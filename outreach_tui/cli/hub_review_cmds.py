@@ -1,0 +1,138 @@
+"""`outreach hub duplicates|review|branch-target`: the supervisor's side of the hub.
+
+Like every `outreach hub …` command they work on the hub database directly (``--db``: an
+SQLite path or a postgresql:// URL), also while the server runs. Review outcomes reach
+the officers' laptops through the sync downlink (``review_outcomes``).
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json
+from outreach_tui.i18n import t
+
+OUTCOME_WORDS = {"same": "same_person", "different": "different_people"}
+
+
+def _open(db: str) -> Any:
+    from outreach_tui.hub.storage import open_storage
+
+    return open_storage(db, create=False)
+
+
+def _reviewer() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@hub_errors
+def duplicates(
+    ctx: typer.Context,
+    db: DbOption,
+    include_reviewed: Annotated[
+        bool, typer.Option("--all", help="Also show cases already reviewed.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Possible duplicates: one NIK from several laptops, or one name + birth date + phone
+    under several NIKs."""
+    from outreach_tui.hub.duplicates import list_cases
+    from outreach_tui.hub.meta import load_hub_info
+
+    lang = _lang(ctx)
+    with _open(db) as storage:
+        cases = list_cases(storage, load_hub_info(storage), include_reviewed=include_reviewed)
+    if as_json:
+        print_json({"cases": cases})
+        return
+    if not cases:
+        console.print(t("report.no_cases", lang))
+        return
+    console.print(t("report.cases_title", lang, n=len(cases)), markup=False)
+    for case in cases:
+        state = t("report.case.open" if case["open"] else "report.case.closed", lang)
+        kind = t(f"report.case.kind_{case['kind']}", lang)
+        table = Table(title=f"{case['case_id']} · {kind} · {state}", title_justify="left",
+                      box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
+        for key in ("name", "birth_date", "phone", "nik", "officer", "day", "review"):
+            table.add_column(t(f"report.ccol.{key}", lang), overflow="fold")
+        for r in case["records"]:
+            review = t(f"report.outcome.{r['outcome']}", lang) if r["outcome"] else "—"
+            table.add_row(Text(r["full_name"] or ""), r["birth_date"] or "",
+                          Text(r["phone"] or "—"), r["nik"], r["officer_code"], r["day"],
+                          review)  # fmt: skip
+        console.print(table)
+
+
+@hub_errors
+def review(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(help="Case id from 'outreach hub duplicates'.")],
+    outcome: Annotated[str, typer.Argument(help="same (one person) or different (two).")],
+    db: DbOption,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept on the hub).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record the decision on a possible duplicate; officers get it on their next sync."""
+    from outreach_tui.hub.duplicates import review_case
+
+    lang = _lang(ctx)
+    decided = OUTCOME_WORDS.get(outcome.strip().lower(), outcome.strip().lower())
+    if decided not in OUTCOME_WORDS.values():
+        fail(t("report.bad_outcome", lang, value=outcome[:40]), EXIT_USAGE)
+    with _open(db) as storage:
+        saved = review_case(storage, case_id, decided, reviewer=_reviewer(), note=note)
+    if as_json:
+        print_json(saved)
+        return
+    console.print(
+        t("report.reviewed", lang, case=saved["case_id"], n=len(saved["reviewed"]),
+          outcome=t(f"report.outcome.{decided}", lang)), markup=False,
+    )  # fmt: skip
+
+
+@hub_errors
+def branch_target(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Branch code, e.g. PLG.")],
+    db: DbOption,
+    name: Annotated[str | None, typer.Option(help="Branch name.")] = None,
+    city: Annotated[str | None, typer.Option(help="City.")] = None,
+    year: Annotated[int | None, typer.Option(min=2000, max=2100, help="Target year.")] = None,
+    new_employers: Annotated[
+        int | None, typer.Option(min=0, help="New employers (owners) in the year.")
+    ] = None,
+    informal: Annotated[
+        int | None, typer.Option(min=0, help="Informal (BPU) participants in the year.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Set a branch's yearly targets on the hub (shown by `outreach targets --hub-db`)."""
+    from outreach_tui.hub.tallies import set_branch_targets
+
+    lang = _lang(ctx)
+    values = {"name": name, "city": city, "target_year": year,
+              "target_new_employers": new_employers, "target_informal": informal}  # fmt: skip
+    with _open(db) as storage:
+        saved = set_branch_targets(storage, code.strip().upper(), values, actor=_reviewer())
+    if as_json:
+        print_json({"branch": saved})
+    else:
+        console.print(t("report.branch_saved", lang, code=saved["code"]), markup=False)
+
+
+def register() -> None:
+    """Add the commands to the `outreach hub` group."""
+    hub_app.command("duplicates")(duplicates)
+    hub_app.command("review")(review)
+    hub_app.command("branch-target")(branch_target)

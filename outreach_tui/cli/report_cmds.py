@@ -1,0 +1,233 @@
+"""Supervisor reports: `outreach tally`, `outreach targets`, `outreach export-report`.
+
+Each reads one source: an officer's file (``--db``, default the global ``--db``), a hub
+database (``--hub-db``: SQLite path or postgresql:// URL) or, for tally and targets, a
+hub over HTTP (``--hub URL`` with a supervisor ``--token`` or the ``outreach login``
+credentials). Days are Asia/Jakarta dates. Also registers the hub's review commands
+(``outreach hub duplicates|review|branch-target``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from outreach_tui.cli import hub_review_cmds
+from outreach_tui.cli.hub_cmds import hub_errors
+from outreach_tui.cli.output import EXIT_USAGE, console, err_console, fail, print_json
+from outreach_tui.cli.report_sources import open_source
+from outreach_tui.cli.sync_cmds import sync_errors
+from outreach_tui.config import Settings
+from outreach_tui.domain.validation import parse_date
+from outreach_tui.i18n import t
+from outreach_tui.reports import export, render, tally, targets
+from outreach_tui.reports.sources import ExportSource
+
+LaptopDb = Annotated[
+    Path | None, typer.Option("--db", help="An officer's file (default: the global --db).")
+]
+HubDb = Annotated[
+    str | None, typer.Option("--hub-db", help="Hub database: SQLite path or postgresql:// URL.")
+]
+HubUrl = Annotated[str | None, typer.Option("--hub", help="Hub address (supervisor token).")]
+Token = Annotated[
+    str | None, typer.Option("--token", help="Supervisor token (default: from 'outreach login').")
+]
+First = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")]
+Last = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")]
+By = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="day, officer, event, sector, program or path; repeat to combine."),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON.")]
+TABLE_FORMATS = ("table", "csv", "json")
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.find_root().obj
+
+
+def _day(value: str | None, lang: str) -> date | None:
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        fail(t("report.bad_date", lang, value=value[:40]), EXIT_USAGE)
+    return parsed
+
+
+def _range(first: str | None, last: str | None, lang: str) -> tuple[date | None, date | None]:
+    low, high = _day(first, lang), _day(last, lang)
+    if low and high and low > high:
+        fail(t("report.bad_range", lang), EXIT_USAGE)
+    return low, high
+
+
+def _dimensions(by: list[str] | None, lang: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = [part.strip() for item in (by or default) for part in item.split(",") if part]
+    try:
+        return tally.check_dimensions(wanted)
+    except ValueError as exc:
+        fail(t("report.bad_dimension", lang, value=str(exc)[:40],
+               allowed=", ".join(tally.DIMENSIONS)), EXIT_USAGE)  # fmt: skip
+
+
+def local_today() -> date:
+    from outreach_tui.store.sync_inbound import local_zone
+
+    return datetime.now(local_zone()).date()
+
+
+@hub_errors
+@sync_errors
+def tally_command(
+    ctx: typer.Context,
+    by: By = None,
+    first: First = None,
+    last: Last = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    chart: Annotated[bool, typer.Option("--chart", help="Bar chart per group.")] = False,
+    metric: Annotated[
+        str, typer.Option("--metric", help="What --chart shows (default registrations).")
+    ] = "registrations",
+    db: LaptopDb = None,
+    hub_db: HubDb = None,
+    hub: HubUrl = None,
+    token: Token = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Counts per day, officer, event, sector, program or path (several --by combine)."""
+    settings = _settings(ctx)
+    lang = settings.language
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in TABLE_FORMATS:
+        fail(t("report.bad_format", lang, value=fmt[:20], allowed=", ".join(TABLE_FORMATS)),
+             EXIT_USAGE)  # fmt: skip
+    if chart and fmt != "table":
+        fail(t("report.chart_table_only", lang), EXIT_USAGE)
+    if metric not in tally.METRIC_NAMES:
+        fail(t("report.bad_metric", lang, value=metric[:40],
+               allowed=", ".join(tally.METRIC_NAMES)), EXIT_USAGE)  # fmt: skip
+    dims = _dimensions(by, lang, ("day",))
+    low, high = _range(first, last, lang)
+    with open_source(settings, db=db, hub_db=hub_db, hub=hub, token=token) as source:
+        result = tally.tally(source, dims, low, high)
+    if fmt == "json":
+        print_json(result.as_dict())
+    elif fmt == "csv":
+        typer.echo(render.tally_csv(result), nl=False)
+    elif not result.rows:
+        console.print(t("report.no_rows", lang))
+    elif chart:
+        from outreach_tui.reports.charts import tally_chart
+
+        console.print(tally_chart(result, metric, lang))
+    else:
+        console.print(render.tally_table(result, lang))
+
+
+@hub_errors
+@sync_errors
+def targets_command(
+    ctx: typer.Context,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Count days left from this day.")
+    ] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Progress bars.")] = False,
+    db: LaptopDb = None,
+    hub_db: HubDb = None,
+    hub: HubUrl = None,
+    token: Token = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Progress against event and branch targets: value, %, remaining, pace per day left."""
+    settings = _settings(ctx)
+    lang = settings.language
+    day = _day(today, lang) or local_today()
+    with open_source(settings, db=db, hub_db=hub_db, hub=hub, token=token) as source:
+        found = targets.progress(source, day)
+    if as_json:
+        print_json({"source": source.kind, "today": day.isoformat(),
+                    "targets": [p.as_dict() for p in found]})  # fmt: skip
+    elif not found:
+        console.print(t("report.no_targets", lang))
+    elif chart:
+        from outreach_tui.reports.charts import progress_bars
+
+        console.print(progress_bars(found, lang))
+    else:
+        console.print(render.targets_table(found, lang))
+
+
+@hub_errors
+def export_report_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="xlsx or csv (default: from --out).")
+    ] = None,
+    by: By = None,
+    first: First = None,
+    last: Last = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    db: LaptopDb = None,
+    hub_db: HubDb = None,
+    hub: Annotated[str | None, typer.Option("--hub", hidden=True)] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """One row per registration and lead (or per tally group with --by), CSV or XLSX."""
+    settings = _settings(ctx)
+    lang = settings.language
+    if hub is not None:
+        fail(t("report.no_export_over_http", lang), EXIT_USAGE)
+    fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
+    if fmt not in export.FORMATS:
+        fail(t("report.bad_format", lang, value=fmt[:20], allowed=", ".join(export.FORMATS)),
+             EXIT_USAGE)  # fmt: skip
+    if out.exists() and not force:
+        fail(t("report.out_exists", lang, path=str(out)), EXIT_USAGE)
+    low, high = _range(first, last, lang)
+    dims = _dimensions(by, lang, ()) if by else ()
+    with open_source(settings, db=db, hub_db=hub_db) as source:
+        if dims:
+            grouped = tally.tally(source, dims, low, high)
+            columns = [*grouped.by, *tally.METRIC_NAMES]
+            result = export.write(grouped.records(), columns, out, fmt, sheet="tally")
+        else:
+            assert isinstance(source, ExportSource)
+            result = _export_records(source, out, fmt, low, high, quiet=as_json, lang=lang)
+    if as_json:
+        print_json({**result.as_dict(), "source": source.kind, "by": list(dims),
+                    "from": low.isoformat() if low else None,
+                    "to": high.isoformat() if high else None})  # fmt: skip
+    else:
+        console.print(t("report.exported", lang, rows=result.rows, path=str(result.out)),
+                      markup=False)  # fmt: skip
+
+
+def _export_records(
+    source: ExportSource, out: Path, fmt: str, low: date | None, high: date | None,
+    *, quiet: bool, lang: str,
+) -> export.ExportResult:  # fmt: skip
+    show = not quiet and err_console.is_terminal
+    total = source.count_records(low, high) if show else None
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err_console, transient=True, disable=not show,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(t("report.exporting", lang), total=total)
+        rows = export.record_rows(source.export_rows(low, high))
+        return export.write(rows, export.RECORD_COLUMNS, out, fmt,
+                            progress=lambda n: bar.update(task, completed=n))  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Attach tally, targets, export-report and the hub's review commands."""
+    app.command("tally")(tally_command)
+    app.command("targets")(targets_command)
+    app.command("export-report")(export_report_command)
+    hub_review_cmds.register()

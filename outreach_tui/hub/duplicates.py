@@ -1,0 +1,173 @@
+"""The possible-duplicate queue: people who may have been registered twice.
+
+Two kinds of case, over live (not voided) registrations:
+
+- ``nik``: the same NIK (``nik_digest``) arrived from two or more laptops (one laptop
+  already warns about its own repeats at the booth);
+- ``person``: the same name, birth date and phone (``person_digest``, a keyed hash like
+  the NIK digest) under two or more different NIKs — usually a mistyped NIK.
+
+A case id is the kind and the first 10 hex digits of its digest (``nik-3fa9c1d2e4``), so
+it stays the same while records join the case. A case is open while one of its records
+has no review. ``review_case`` records one outcome for every record of the case in one
+transaction; each takes the next feed value, so the outcomes reach each officer's laptop
+through the downlink's ``review_outcomes`` on their next sync.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from outreach_tui.hub import audit
+from outreach_tui.hub.errors import HubError
+from outreach_tui.hub.evaluate import person_key
+from outreach_tui.hub.ingest import next_feed_seq
+from outreach_tui.hub.meta import HubInfo
+from outreach_tui.hub.storage import Storage, Tx, utc_now
+
+KINDS = {"nik": "nik_digest", "person": "person_digest"}
+OUTCOMES = ("same_person", "different_people")
+CASE_DIGITS = 10
+_LIVE = "entity = 'registration' AND voided = 0"
+_GROUPS = {
+    "nik": f"SELECT nik_digest AS k FROM records WHERE {_LIVE} AND nik_digest IS NOT NULL "
+    "GROUP BY nik_digest HAVING COUNT(DISTINCT device_id) > 1",
+    "person": f"SELECT person_digest AS k FROM records WHERE {_LIVE} "
+    "AND person_digest IS NOT NULL AND person_digest <> '' "
+    "GROUP BY person_digest HAVING COUNT(DISTINCT nik_digest) > 1",
+}
+
+
+def fill_person_digests(storage: Storage, hub: HubInfo, *, chunk: int = 2000) -> int:
+    """Compute ``person_digest`` for records received before schema v2 (NULL there)."""
+    done = 0
+    while True:
+
+        def work(tx: Tx) -> int:
+            rows = tx.all(
+                "SELECT uuid, data FROM records WHERE entity = 'registration' "
+                "AND person_digest IS NULL LIMIT ?",
+                (chunk,),
+            )
+            for row in rows:
+                data = json.loads(row["data"])
+                key = person_key(str(data.get("full_name") or ""),
+                                 str(data.get("birth_date") or ""), data.get("phone"))  # fmt: skip
+                digest = "" if key is None else hub.nik_digest(key)
+                tx.execute("UPDATE records SET person_digest = ? WHERE uuid = ?",
+                           (digest, row["uuid"]))  # fmt: skip
+            return len(rows)
+
+        n = storage.write(work)
+        done += n
+        if n < chunk:
+            return done
+
+
+def _mask(nik: str) -> str:
+    return nik[:6] + "*" * max(0, len(nik) - 10) + nik[-4:] if len(nik) >= 10 else nik
+
+
+def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
+    rows = tx.all(
+        "SELECT r.uuid, r.device_id, r.officer_code, r.event_code, r.day, r.created_at, "
+        "r.role, r.data, v.outcome, v.reviewed_at, v.note FROM records r "
+        f"LEFT JOIN reviews v ON v.uuid = r.uuid WHERE r.{KINDS[kind]} = ? "
+        "AND r.entity = 'registration' AND r.voided = 0 "
+        "ORDER BY r.created_at, r.uuid",
+        (digest,),
+    )
+    members = []
+    for row in rows:
+        data = json.loads(row.pop("data"))
+        members.append(
+            {
+                **row,
+                "full_name": data.get("full_name"),
+                "birth_date": data.get("birth_date"),
+                "phone": data.get("phone"),
+                "nik": _mask(str(data.get("nik") or "")),
+                "reference_no": data.get("reference_no"),
+            }
+        )
+    return members
+
+
+def _case(kind: str, digest: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "case_id": f"{kind}-{digest[:CASE_DIGITS]}",
+        "kind": kind,
+        "open": any(m["outcome"] is None for m in members),
+        "first_seen": members[0]["created_at"] if members else None,
+        "records": members,
+    }
+
+
+def list_cases(storage: Storage, hub: HubInfo, *, include_reviewed: bool = False) -> list[dict]:
+    """Possible duplicates, oldest first; only open ones unless ``include_reviewed``."""
+    fill_person_digests(storage, hub)
+    cases = []
+    with storage.read() as tx:
+        for kind, sql in _GROUPS.items():
+            for row in tx.all(sql):
+                members = _members(tx, kind, row["k"])
+                if len(members) > 1:
+                    cases.append(_case(kind, row["k"], members))
+    cases = [c for c in cases if include_reviewed or c["open"]]
+    return sorted(cases, key=lambda c: (c["first_seen"] or "", c["case_id"]))
+
+
+def _find(tx: Tx, case_id: str) -> tuple[str, str]:
+    kind, _, prefix = case_id.strip().lower().partition("-")
+    hexdigits = set("0123456789abcdef")
+    if kind not in KINDS or len(prefix) < 6 or not set(prefix) <= hexdigits:
+        raise HubError("report.case_unknown", 404, field="case_id", case=case_id[:40])
+    column = KINDS[kind]
+    found = tx.all(
+        f"SELECT DISTINCT {column} AS k FROM records WHERE {column} >= ? AND {column} < ? "
+        f"AND {_LIVE}",
+        (prefix, prefix + "g"),
+    )
+    if not found:
+        raise HubError("report.case_unknown", 404, field="case_id", case=case_id[:40])
+    if len(found) > 1:
+        raise HubError("report.case_ambiguous", 409, field="case_id", case=case_id[:40])
+    return kind, found[0]["k"]
+
+
+def review_case(
+    storage: Storage, case_id: str, outcome: str, *, reviewer: str, note: str | None = None
+) -> dict[str, Any]:
+    """Record ``outcome`` for every record of the case; published through the downlink."""
+    if outcome not in OUTCOMES:
+        raise HubError("report.bad_outcome", 422, field="outcome", value=outcome[:40])
+    note = " ".join(note.split())[:500] if note else None
+
+    def work(tx: Tx) -> dict[str, Any]:
+        kind, digest = _find(tx, case_id)
+        members = _members(tx, kind, digest)
+        canonical = f"{kind}-{digest[:CASE_DIGITS]}"
+        now = utc_now()
+        audit.append(tx, "review.case", actor=reviewer, case=canonical, outcome=outcome,
+                     records=[m["uuid"] for m in members], note=note)  # fmt: skip
+        for member in members:
+            seq = next_feed_seq(tx)
+            tx.execute(
+                "INSERT INTO reviews (uuid, outcome, reviewed_at, reviewer, feed_seq, case_id, "
+                "note) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET "
+                "outcome = excluded.outcome, reviewed_at = excluded.reviewed_at, "
+                "reviewer = excluded.reviewer, feed_seq = excluded.feed_seq, "
+                "case_id = excluded.case_id, note = excluded.note",
+                (member["uuid"], outcome, now, reviewer, seq, canonical, note),
+            )
+        return {
+            "case_id": canonical,
+            "outcome": outcome,
+            "note": note,
+            "reviewed": [
+                {"uuid": m["uuid"], "outcome": outcome, "reviewed_at": now} for m in members
+            ],
+        }
+
+    return storage.write(work)

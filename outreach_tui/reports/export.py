@@ -1,0 +1,144 @@
+"""``outreach export-report``: records or tally groups to CSV or XLSX, streamed.
+
+Rows come from an iterator and go straight to the file (``csv`` module; openpyxl in
+write-only mode, which keeps one row in memory), so a million rows take bounded memory.
+The file is written beside the target and renamed into place at the end: a failed or
+interrupted export never leaves half a file under the requested name.
+
+Record columns (one row per registration or lead; registrations first, then leads, each
+oldest first) — stable, documented in the README:
+
+    entity · uuid · version · reference_no · day · created_at · event_code · officer_code ·
+    device_id · role · path · registration_path · sector · programs · monthly_due ·
+    voided · converted · owner_uuid
+
+No name, NIK, phone or address is exported (UU 27/2022: data minimisation); the
+reference number and uuid find the record when someone needs it. XLSX sheets hold at most
+1,048,575 data rows; longer exports continue on ``records_2``, ``records_3``…
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from outreach_tui.reports.tally import path_label
+
+RECORD_COLUMNS = (
+    "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
+    "officer_code", "device_id", "role", "path", "registration_path", "sector", "programs",
+    "monthly_due", "voided", "converted", "owner_uuid",
+)  # fmt: skip
+FORMATS = ("csv", "xlsx")
+SHEET_ROWS = 1_048_575  # Excel's row limit less the header
+PROGRESS_EVERY = 5_000
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out: Path
+    format: str
+    rows: int
+    columns: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "format": self.format,
+            "rows": self.rows,
+            "columns": list(self.columns),
+            "bytes": self.out.stat().st_size,
+        }
+
+
+def record_rows(rows: Iterable[Mapping[str, Any]]) -> Iterable[dict[str, Any]]:
+    """Source export rows with the derived columns, in RECORD_COLUMNS order."""
+    for row in rows:
+        item = dict(row)
+        item["registration_path"] = path_label(row.get("path"), row.get("role"))
+        item["voided"] = int(bool(row.get("voided")))
+        item["converted"] = int(bool(row.get("converted")))
+        yield {c: item.get(c) for c in RECORD_COLUMNS}
+
+
+def write(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    out: Path,
+    fmt: str,
+    *,
+    sheet: str = "records",
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write ``rows`` (dicts with ``columns``) to ``out`` as ``fmt``; atomic rename."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    out = out.expanduser().resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.part")
+    try:
+        writer = _write_csv if fmt == "csv" else _write_xlsx
+        count = writer(rows, columns, partial, sheet, progress)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ExportResult(out, fmt, count, tuple(columns))
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _write_csv(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    path: Path,
+    _sheet: str,
+    progress: Callable[[int], None] | None,
+) -> int:
+    count = 0
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+            count += 1
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count)
+    if progress:
+        progress(count)
+    return count
+
+
+def _write_xlsx(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    path: Path,
+    sheet: str,
+    progress: Callable[[int], None] | None,
+) -> int:
+    from openpyxl import Workbook  # imported only when an XLSX is asked for
+
+    book = Workbook(write_only=True)
+    count, in_sheet, sheets = 0, 0, 1
+    current = book.create_sheet(sheet)
+    current.append(list(columns))
+    for row in rows:
+        if in_sheet == SHEET_ROWS:
+            sheets += 1
+            current = book.create_sheet(f"{sheet}_{sheets}")
+            current.append(list(columns))
+            in_sheet = 0
+        current.append([None if row.get(c) == "" else row.get(c) for c in columns])
+        in_sheet += 1
+        count += 1
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count)
+    book.save(path)
+    if progress:
+        progress(count)
+    return count

@@ -1,0 +1,124 @@
+"""Where reports read from: one small interface over three kinds of source.
+
+``reports`` never opens a database itself (layering: it imports only domain, i18n and
+data). The CLI (or the TUI) hands it an object with these methods:
+
+- an officer's file: ``outreach_tui.store.tallies.LaptopTallies``
+- a hub database (SQLite or PostgreSQL): ``outreach_tui.hub.tallies.HubTallies``
+- a hub over HTTP: :class:`RollupSource` over ``GET /api/v1/tallies`` (a fetch function
+  the caller provides), which groups the hub's rollup rows here.
+
+Group columns are ``day, event_code, officer_code, sector, path, role``; every fact row
+carries the METRICS below, summed over the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any, Protocol, runtime_checkable
+
+GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
+METRICS = (
+    "owners", "workers", "leads", "converted", "voided", "monthly_due",
+    "jht_owners", "jht_workers", "jht_monthly_due",
+)  # fmt: skip
+Row = dict[str, Any]
+Context = dict[str, list[Row]]  # events, branches, officers
+
+
+@runtime_checkable
+class ReportSource(Protocol):
+    kind: str  # "laptop" | "hub-db" | "hub"
+
+    def facts(
+        self, group: Sequence[str], first: date | None = None, last: date | None = None
+    ) -> list[Row]:
+        """One row per distinct value of ``group`` (columns above), METRICS summed."""
+        ...
+
+    def context(self) -> Context:
+        """``{"events": [...], "branches": [...], "officers": [...]}`` with targets."""
+        ...
+
+    def pending_sync(self) -> int | None:
+        """Records waiting for sync (an officer's file), None where it means nothing."""
+        ...
+
+    def current_event(self) -> str | None:
+        """The event the booth is working on (an officer's file), else None."""
+        ...
+
+
+@runtime_checkable
+class ExportSource(ReportSource, Protocol):
+    def count_records(self, first: date | None = None, last: date | None = None) -> int: ...
+
+    def export_rows(self, first: date | None = None, last: date | None = None) -> Iterator[Row]: ...
+
+
+def aggregate(rows: Sequence[Mapping[str, Any]], group: Sequence[str]) -> list[Row]:
+    """Sum rollup rows (the hub API's, with ``registrations`` for owners) by ``group``."""
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        key = tuple(row[c] for c in group)
+        values = _metrics_of(row)
+        acc = totals.setdefault(key, [0] * len(METRICS))
+        for i, value in enumerate(values):
+            acc[i] += value
+    return [
+        {**dict(zip(group, key, strict=True)), **dict(zip(METRICS, values, strict=True))}
+        for key, values in sorted(totals.items(), key=lambda kv: tuple(map(str, kv[0])))
+        if any(values)
+    ]
+
+
+def _metrics_of(row: Mapping[str, Any]) -> list[int]:
+    role = row.get("role")
+    jht = int(row.get("jht") or 0)
+    return [
+        int(row.get("registrations") or 0),
+        int(row.get("workers") or 0),
+        int(row.get("leads") or 0),
+        int(row.get("converted") or 0),
+        int(row.get("voided") or 0),
+        int(row.get("monthly_due") or 0),
+        jht if role == "owner" else 0,
+        jht if role == "worker" else 0,
+        int(row.get("jht_monthly_due") or 0),
+    ]
+
+
+class RollupSource:
+    """A hub over HTTP: ``fetch(first, last)`` returns the ``/api/v1/tallies`` body."""
+
+    kind = "hub"
+
+    def __init__(self, fetch: Callable[[date | None, date | None], Mapping[str, Any]]) -> None:
+        self._fetch = fetch
+        self._cache: dict[tuple[date | None, date | None], Mapping[str, Any]] = {}
+
+    def _body(self, first: date | None, last: date | None) -> Mapping[str, Any]:
+        if (first, last) not in self._cache:
+            self._cache[(first, last)] = self._fetch(first, last)
+        return self._cache[(first, last)]
+
+    def facts(
+        self, group: Sequence[str], first: date | None = None, last: date | None = None
+    ) -> list[Row]:
+        unknown = set(group) - set(GROUP_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown group columns: {sorted(unknown)}")
+        return aggregate(self._body(first, last).get("rows") or [], group)
+
+    def context(self) -> Context:
+        # Any answer carries the context; with none yet, ask for a day with no rows.
+        far = date(9999, 12, 31)
+        body = self._cache[next(iter(self._cache))] if self._cache else self._body(far, far)
+        return {k: list(body.get(k) or []) for k in ("events", "branches", "officers")}
+
+    def pending_sync(self) -> int | None:
+        return None
+
+    def current_event(self) -> str | None:
+        return None

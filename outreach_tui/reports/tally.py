@@ -1,0 +1,198 @@
+"""Tallies: counts grouped by any of day, officer, event, sector, program and path.
+
+Metrics per group: owners, workers, registrations (owners + workers), leads, converted
+leads and the lead→registration conversion (converted / leads), voided records and the
+sum of monthly contributions (``monthly_due``, integer rupiah, live registrations only).
+
+Dimensions and their values:
+
+    day       Asia/Jakarta date of created_at (ISO)
+    officer   officer code
+    event     event code ('' when a record names no event)
+    sector    sector code ('' for a lead without one)
+    program   "JKK+JKM" or "JKK+JKM+JHT" for registrations; '' for leads and voided
+    path      "bpu_owner", "bpu_worker", "pu_micro_worker" (registrations); "lead"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from outreach_tui.reports.sources import ReportSource, Row
+
+DIMENSIONS = ("day", "officer", "event", "sector", "program", "path")
+COLUMNS = {  # the source's group columns behind each dimension
+    "day": ("day",),
+    "officer": ("officer_code",),
+    "event": ("event_code",),
+    "sector": ("sector",),
+    "program": (),  # split from the JHT metrics, no column needed
+    "path": ("path", "role"),
+}
+PROGRAM_BASE, PROGRAM_JHT = "JKK+JKM", "JKK+JKM+JHT"
+PATHS = ("bpu_owner", "bpu_worker", "pu_micro_owner", "pu_micro_worker", "lead")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    owners: int = 0
+    workers: int = 0
+    leads: int = 0
+    converted: int = 0
+    voided: int = 0
+    monthly_due: int = 0
+
+    @property
+    def registrations(self) -> int:
+        return self.owners + self.workers
+
+    @property
+    def conversion(self) -> float | None:
+        """Converted leads / leads, 0–1 (None without leads)."""
+        return round(self.converted / self.leads, 4) if self.leads else None
+
+    def __add__(self, other: Metrics) -> Metrics:
+        return Metrics(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "owners": self.owners,
+            "workers": self.workers,
+            "registrations": self.registrations,
+            "leads": self.leads,
+            "converted": self.converted,
+            "conversion": self.conversion,
+            "voided": self.voided,
+            "monthly_due": self.monthly_due,
+        }
+
+
+METRIC_NAMES = (
+    "owners", "workers", "registrations", "leads", "converted", "conversion", "voided",
+    "monthly_due",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    key: tuple[str, ...]  # one value per dimension in Tally.by
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class Tally:
+    source: str
+    by: tuple[str, ...]
+    first: date | None
+    last: date | None
+    rows: tuple[TallyRow, ...]
+    totals: Metrics
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``outreach tally --format json``."""
+        return {
+            "source": self.source,
+            "by": list(self.by),
+            "from": self.first.isoformat() if self.first else None,
+            "to": self.last.isoformat() if self.last else None,
+            "rows": [
+                {**dict(zip(self.by, row.key, strict=True)), **row.metrics.as_dict()}
+                for row in self.rows
+            ],
+            "totals": self.totals.as_dict(),
+        }
+
+    def records(self) -> Iterable[dict[str, Any]]:
+        """Flat rows (dimensions then metrics), for CSV and XLSX."""
+        for row in self.rows:
+            yield {**dict(zip(self.by, row.key, strict=True)), **row.metrics.as_dict()}
+
+
+def check_dimensions(by: Sequence[str]) -> tuple[str, ...]:
+    """The requested dimensions in the order given, without repeats; ValueError if unknown."""
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(unknown[0])
+    return tuple(dict.fromkeys(by))
+
+
+def group_columns(by: Sequence[str]) -> list[str]:
+    columns: list[str] = []
+    for dimension in by:
+        columns += [c for c in COLUMNS[dimension] if c not in columns]
+    return columns
+
+
+def path_label(path: str | None, role: str | None) -> str:
+    if role == "lead" or not path:
+        return "lead"
+    return f"{path}_{role}"
+
+
+def _split(fact: Row) -> list[tuple[str, Metrics]]:
+    """A fact row as (program, metrics) parts: JHT registrations, the rest, leads + voided."""
+    jht_owners, jht_workers = fact["jht_owners"], fact["jht_workers"]
+    parts = [
+        (PROGRAM_JHT, Metrics(jht_owners, jht_workers, monthly_due=fact["jht_monthly_due"])),
+        (
+            PROGRAM_BASE,
+            Metrics(
+                fact["owners"] - jht_owners,
+                fact["workers"] - jht_workers,
+                monthly_due=fact["monthly_due"] - fact["jht_monthly_due"],
+            ),
+        ),
+        ("", Metrics(leads=fact["leads"], converted=fact["converted"], voided=fact["voided"])),
+    ]
+    return [(program, m) for program, m in parts if m != Metrics()]
+
+
+def _value(dimension: str, fact: Row) -> str:
+    if dimension == "path":
+        return path_label(fact.get("path"), fact.get("role"))
+    column = COLUMNS[dimension][0]
+    return "" if fact.get(column) is None else str(fact[column])
+
+
+def _metrics(fact: Row) -> Metrics:
+    return Metrics(
+        fact["owners"], fact["workers"], fact["leads"], fact["converted"], fact["voided"],
+        fact["monthly_due"],
+    )  # fmt: skip
+
+
+def build(
+    facts: Iterable[Row],
+    by: Sequence[str],
+    *,
+    source: str = "",
+    first: date | None = None,
+    last: date | None = None,
+) -> Tally:
+    """Group fact rows (from any source) into a tally by the dimensions ``by``."""
+    by = check_dimensions(by)
+    groups: dict[tuple[str, ...], Metrics] = {}
+    totals = Metrics()
+    for fact in facts:
+        parts = _split(fact) if "program" in by else [("", _metrics(fact))]
+        for program, metrics in parts:
+            key = tuple(program if d == "program" else _value(d, fact) for d in by)
+            groups[key] = groups.get(key, Metrics()) + metrics
+            totals = totals + metrics
+    rows = tuple(TallyRow(key, groups[key]) for key in sorted(groups))
+    return Tally(source, by, first, last, rows, totals)
+
+
+def tally(
+    source: ReportSource,
+    by: Sequence[str],
+    first: date | None = None,
+    last: date | None = None,
+) -> Tally:
+    """``outreach tally``: ask the source for its groups, then shape them."""
+    by = check_dimensions(by)
+    facts = source.facts(group_columns(by), first, last)
+    return build(facts, by, source=source.kind, first=first, last=last)

@@ -1,0 +1,224 @@
+"""Supervisor reads of the officer's file: grouped tallies, targets context, export rows.
+
+Tallies are one ``GROUP BY`` per table over the ``created_at`` range (index
+``registrations_created`` / ``leads_created``, covering since migration 0003), never a
+Python loop over records. Group columns and the metric names are the hub's
+(``hub/tallies.py``), so ``reports`` reads both the same way:
+
+    group columns  day · event_code · officer_code · sector · path · role
+    metrics        owners · workers · leads · converted · voided · monthly_due ·
+                   jht_owners · jht_workers · jht_monthly_due
+
+``day`` is the Asia/Jakarta date of ``created_at``; voided records count only in
+``voided``; ``monthly_due`` sums live registrations; ``converted`` counts live leads with
+a ``converted_uuid``; ``jht_*`` are the live registrations that include JHT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from outreach_tui.store.database import Database
+from outreach_tui.store.sync_inbound import local_zone
+
+GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
+METRICS = (
+    "owners", "workers", "leads", "converted", "voided", "monthly_due",
+    "jht_owners", "jht_workers", "jht_monthly_due",
+)  # fmt: skip
+_JHT = "(',' || programs || ',') LIKE '%,JHT,%'"
+_REGISTRATION_METRICS = (
+    "SUM(voided_at IS NULL AND role = 'owner')",
+    "SUM(voided_at IS NULL AND role = 'worker')",
+    "0",
+    "0",
+    "SUM(voided_at IS NOT NULL)",
+    "SUM(CASE WHEN voided_at IS NULL THEN monthly_due ELSE 0 END)",
+    f"SUM(voided_at IS NULL AND role = 'owner' AND {_JHT})",
+    f"SUM(voided_at IS NULL AND role = 'worker' AND {_JHT})",
+    f"SUM(CASE WHEN voided_at IS NULL AND {_JHT} THEN monthly_due ELSE 0 END)",
+)
+_LEAD_METRICS = (
+    "0",
+    "0",
+    "SUM(voided_at IS NULL)",
+    "SUM(voided_at IS NULL AND converted_uuid IS NOT NULL)",
+    "SUM(voided_at IS NOT NULL)",
+    "0",
+    "0",
+    "0",
+    "0",
+)
+EXPORT_COLUMNS = (
+    "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
+    "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
+    "voided", "converted", "owner_uuid",
+)  # fmt: skip
+
+
+def utc_bounds(first: date | None, last: date | None) -> tuple[str, str]:
+    """``created_at`` bounds (inclusive, exclusive) of local days ``first``…``last``."""
+    zone = local_zone()
+
+    def instant(day: date) -> str:
+        moment = datetime.combine(day, time(), tzinfo=zone).astimezone(local_zone("UTC"))
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    low = instant(first) if first else ""
+    high = instant(last + timedelta(days=1)) if last else "9999"
+    return low, high
+
+
+def _day_expression() -> str:
+    """SQLite's local date of ``created_at`` (WIB has had one fixed offset since 1964)."""
+    offset = datetime.now(local_zone()).utcoffset() or timedelta(hours=7)
+    return f"date(t.created_at, '{int(offset.total_seconds()) // 60:+d} minutes')"
+
+
+def _expressions(entity: str) -> dict[str, str]:
+    lead = entity == "lead"
+    return {
+        "day": _day_expression(),
+        "event_code": "COALESCE(e.code, '')",
+        "officer_code": "t.officer_code",
+        "sector": "COALESCE(t.sector, '')",
+        "path": "''" if lead else "t.path",
+        "role": "'lead'" if lead else "t.role",
+    }
+
+
+class LaptopTallies:
+    """Read-only reports over one officer file (any thread: a fresh connection per call).
+
+    Implements ``outreach_tui.reports.sources.ExportSource``.
+    """
+
+    kind = "laptop"
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def context(self) -> dict[str, list[dict[str, Any]]]:
+        return {"events": self.events(), "branches": self.branches(), "officers": self.officers()}
+
+    def facts(
+        self, group: Sequence[str], first: date | None = None, last: date | None = None
+    ) -> list[dict[str, Any]]:
+        """One row per distinct value of ``group`` columns (all metrics summed)."""
+        unknown = set(group) - set(GROUP_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown group columns: {sorted(unknown)}")
+        low, high = utc_bounds(first, last)
+        parts = []
+        for table, entity, metrics in (
+            ("registrations", "registration", _REGISTRATION_METRICS),
+            ("leads", "lead", _LEAD_METRICS),
+        ):
+            exprs = _expressions(entity)
+            keys = [f"{exprs[c]} AS {c}" for c in group]
+            sums = [f"{m} AS {name}" for m, name in zip(metrics, METRICS, strict=True)]
+            by = f" GROUP BY {', '.join(group)}" if group else ""
+            parts.append(
+                f"SELECT {', '.join(keys + sums)} FROM {table} t"
+                " LEFT JOIN events e ON e.id = t.event_id"
+                f" WHERE t.created_at >= ? AND t.created_at < ?{by}"
+            )
+        outer_keys = list(group)
+        outer = ", ".join(outer_keys + [f"SUM({m}) AS {m}" for m in METRICS])
+        sql = f"SELECT {outer} FROM ({' UNION ALL '.join(parts)})"
+        if group:
+            sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"
+        with self._database.read() as db:
+            cursor = db.execute(sql, [low, high, low, high])
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [
+            {k: (int(v or 0) if k in METRICS else v) for k, v in row.items()}
+            for row in rows
+            if any(row[m] for m in METRICS)
+        ]
+
+    def events(self) -> list[dict[str, Any]]:
+        with self._database.read() as db:
+            return list(
+                db.query(
+                    "SELECT code, name, venue, city, branch_code, starts_on, ends_on,"
+                    " target_registrations, target_workers, target_leads FROM events"
+                    " ORDER BY starts_on, code"
+                )
+            )
+
+    def branches(self) -> list[dict[str, Any]]:
+        with self._database.read() as db:
+            return list(
+                db.query(
+                    "SELECT code, name, city, target_year, target_new_employers, target_informal"
+                    " FROM branches ORDER BY code"
+                )
+            )
+
+    def officers(self) -> list[dict[str, Any]]:
+        with self._database.read() as db:
+            return list(db.query("SELECT code, name, branch_code FROM officers ORDER BY code"))
+
+    def current_event(self) -> str | None:
+        """The event chosen at the start of the booth day (settings), as its code."""
+        with self._database.read() as db:
+            row = db.execute(
+                "SELECT e.code FROM settings s JOIN events e ON e.id = s.value"
+                " WHERE s.key = 'event_id'"
+            ).fetchone()
+        return row[0] if row else None
+
+    def pending_sync(self) -> int:
+        with self._database.read() as db:
+            (n,) = db.execute(
+                "SELECT (SELECT count(*) FROM registrations"
+                "        WHERE sync_state IN ('pending', 'uploading'))"
+                " + (SELECT count(*) FROM leads WHERE sync_state IN ('pending', 'uploading'))"
+            ).fetchone()
+        return int(n)
+
+    def count_records(self, first: date | None = None, last: date | None = None) -> int:
+        low, high = utc_bounds(first, last)
+        with self._database.read() as db:
+            (n,) = db.execute(
+                "SELECT (SELECT count(*) FROM registrations WHERE created_at >= ?"
+                " AND created_at < ?) + (SELECT count(*) FROM leads WHERE created_at >= ?"
+                " AND created_at < ?)",
+                [low, high, low, high],
+            ).fetchone()
+        return int(n)
+
+    def export_rows(
+        self, first: date | None = None, last: date | None = None, *, chunk: int = 5000
+    ) -> Iterator[dict[str, Any]]:
+        """Registrations, then leads, created in the range, each oldest first, streamed.
+
+        One read snapshot; only ``chunk`` rows are in memory at a time.
+        """
+        low, high = utc_bounds(first, last)
+        day = _day_expression()
+        queries = (
+            f"SELECT 'registration' AS entity, t.uuid, t.version, t.reference_no, {day} AS day,"
+            " t.created_at, COALESCE(e.code, '') AS event_code, t.officer_code, t.device_id,"
+            " t.role, t.path, t.sector, t.programs, t.monthly_due,"
+            " (t.voided_at IS NOT NULL) AS voided, 0 AS converted, t.owner_uuid"
+            " FROM registrations t LEFT JOIN events e ON e.id = t.event_id"
+            " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.created_at, t.uuid",
+            f"SELECT 'lead', t.uuid, t.version, NULL, {day}, t.created_at,"
+            " COALESCE(e.code, ''), t.officer_code, t.device_id, 'lead', '',"
+            " COALESCE(t.sector, ''), '', 0, (t.voided_at IS NOT NULL),"
+            " (t.voided_at IS NULL AND t.converted_uuid IS NOT NULL), NULL"
+            " FROM leads t LEFT JOIN events e ON e.id = t.event_id"
+            " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.created_at, t.uuid",
+        )
+        with self._database.read() as db:
+            db.execute("BEGIN")  # one snapshot for both tables
+            for sql in queries:
+                cursor = db.execute(sql, [low, high])
+                while rows := cursor.fetchmany(chunk):
+                    for row in rows:
+                        yield dict(zip(EXPORT_COLUMNS, row, strict=True))
