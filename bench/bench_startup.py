@@ -118,14 +118,16 @@ def main() -> None:
         "bytecode": args.bytecode,
         "db": str(args.db),
     }
-    print("launch -> interactive (form painted, cursor in NIK, header filled):")
-    print(f"  bare Textual app with one Input : {result['bare_textual_median_s'] * 1000:7.1f} ms")
-    print(f"  outreach registration form      : {result['outreach_median_s'] * 1000:7.1f} ms")
-    print(f"  ratio                           : {result['ratio']:.2f}  (target < 1.5)")
-    print("launch -> process exited (the same runs, quitting right away):")
-    print(f"  bare Textual app with one Input : {result['bare_textual_to_exit_median_s'] * 1000:7.1f} ms")
-    print(f"  outreach registration form      : {result['outreach_to_exit_median_s'] * 1000:7.1f} ms")
-    print(f"  ratio                           : {result['ratio_to_exit']:.2f}")
+    for title, bare_key, ours_key, ratio_key, target in (
+        ("launch -> interactive (form painted, cursor in NIK, header filled):",
+         "bare_textual_median_s", "outreach_median_s", "ratio", "  (target < 1.5)"),
+        ("launch -> process exited (the same runs, quitting right away):",
+         "bare_textual_to_exit_median_s", "outreach_to_exit_median_s", "ratio_to_exit", ""),
+    ):  # fmt: skip
+        print(title)
+        print(f"  bare Textual app with one Input : {result[bare_key] * 1000:7.1f} ms")
+        print(f"  outreach registration form      : {result[ours_key] * 1000:7.1f} ms")
+        print(f"  ratio                           : {result[ratio_key]:.2f}{target}")
     print(f"bytecode {args.bytecode}; {args.runs} alternating runs each; medians")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from outreach_tui.domain import consent, contributions, reference
+from outreach_tui.domain import consent, reference
 from outreach_tui.domain.models import (
     MAX_WORKERS,
     PAYMENT_PERIODS,
@@ -230,6 +230,10 @@ def validate_registration(
 
     assert full_name and birth_date and nik.nik and nik.sex and nik.province_code
     assert income is not None and workers_count is not None and payment_months
+    # Imported here: only a complete, valid draft needs a quote, and the booth's form
+    # validates an empty one at start-up.
+    from outreach_tui.domain import contributions
+
     quote = contributions.quote(
         income,
         sector=sector_code,

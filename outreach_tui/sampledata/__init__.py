@@ -1,1 +1,1 @@
-
+"""Deterministic synthetic sample databases (fictional people): see generator.generate."""

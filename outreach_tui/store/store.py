@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from outreach_tui.domain.ids import new_uuid
-from outreach_tui.store.audit import AuditLog
 from outreach_tui.store.database import Database, StoreError
-from outreach_tui.store.leads import LeadStore
 from outreach_tui.store.migrations import current_version, latest_version, migrate
 from outreach_tui.store.queries import BoothQueries
-from outreach_tui.store.registrations import RegistrationStore
 from outreach_tui.store.setup import SettingsStore, SetupStore
+
+if TYPE_CHECKING:
+    from outreach_tui.store.audit import AuditLog
+    from outreach_tui.store.leads import LeadStore
+    from outreach_tui.store.registrations import RegistrationStore
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,27 @@ class Store:
                 f"{self.database.path} is not a usable outreach database: {exc}"
             ) from exc
         self.setup = SetupStore(self.database)
-        self.registrations = RegistrationStore(self.database, self.device_id)
-        self.leads = LeadStore(self.database, self.device_id)
-        self.audit = AuditLog(self.database, self.device_id)
         self.queries = BoothQueries(self.database)
+
+    # The writers (and the row/audit helpers they import) are built on first use: opening
+    # the store for the booth's start-up only reads.
+    @cached_property
+    def registrations(self) -> RegistrationStore:
+        from outreach_tui.store.registrations import RegistrationStore
+
+        return RegistrationStore(self.database, self.device_id)
+
+    @cached_property
+    def leads(self) -> LeadStore:
+        from outreach_tui.store.leads import LeadStore
+
+        return LeadStore(self.database, self.device_id)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        from outreach_tui.store.audit import AuditLog
+
+        return AuditLog(self.database, self.device_id)
 
     @property
     def path(self) -> Path:

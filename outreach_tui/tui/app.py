@@ -77,9 +77,9 @@ class OutreachApp(App[None]):
         Binding("ctrl+q", "quit", "Keluar", id="quit", priority=True),
     ]
 
-    # The default mode, "register", is built by get_default_screen() and joins MODES once the
-    # app is mounted: Textual re-parses and re-applies the whole stylesheet when the first
-    # screen from MODES opens, which at start-up only repeated work just done.
+    # The default mode, "register", is built by get_default_screen(), which also adds it to
+    # the modes: Textual re-parses and re-applies the whole stylesheet when the first screen
+    # built from MODES opens, which at start-up only repeated the work just done.
     MODES = {
         "benefits": _benefits_screen,
         "leads": _lead_screen,

@@ -4,16 +4,19 @@ missing. Pure rendering from domain results (no store, no widgets)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from outreach_tui.domain import contributions, reference
+from outreach_tui.domain import reference
 from outreach_tui.domain.models import Registration, RegistrationDraft
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.validation import ValidationResult, parse_int
 from outreach_tui.i18n import t
-from outreach_tui.tui.duplicates import DuplicateHit
+
+if TYPE_CHECKING:
+    from outreach_tui.tui.duplicates import DuplicateHit
 
 
 def sector_label(code: str, language: str) -> str:
@@ -53,6 +56,8 @@ def registration_summary(
     sector = draft.sector if reference.find_sector(draft.sector or "") else None
     heading("summary.contribution")
     if income and income > 0 and sector:
+        from outreach_tui.domain import contributions  # not needed until income and sector
+
         try:
             quote = contributions.quote(
                 income, sector=sector, month=today.replace(day=1),

@@ -7,7 +7,7 @@ The same screen corrects a saved registration (owner or worker) when opened with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -22,13 +22,15 @@ from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, Registrati
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.validation import ValidationResult, validate_registration
 from outreach_tui.store import StoreError
-from outreach_tui.tui.dialogs.confirm import ConfirmDialog
-from outreach_tui.tui.duplicates import DuplicateHit, find_duplicates
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import registration_summary, sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.compact import compact
 from outreach_tui.tui.widgets.form_field import FormField
+
+if TYPE_CHECKING:
+    from outreach_tui.tui.duplicates import DuplicateHit
 
 # (field, widget id) in tab order; owner-only fields are hidden when correcting a worker.
 TEXT_FIELDS = (
@@ -94,31 +96,33 @@ class RegistrationScreen(BoothScreen):
                     yield FormField(self.t(f"reg.label.{field}"), self._input(field), field=field)
                 yield FormField(
                     self.t("reg.label.sector"),
-                    Select[str](
-                        [
-                            (sector_label(s.code, self.language), s.code)
-                            for s in reference.sectors()
-                        ],
-                        id="reg-sector",
-                        prompt=self.t("reg.choose_sector"),
-                        compact=True,
+                    compact(
+                        Select[str](
+                            [
+                                (sector_label(s.code, self.language), s.code)
+                                for s in reference.sectors()
+                            ],
+                            id="reg-sector",
+                            prompt=self.t("reg.choose_sector"),
+                        )
                     ),
                     field="sector",
                 )
                 yield FormField(
                     self.t("reg.label.payment_months"),
-                    Select[int](
-                        [(self.t("reg.months", n=n), n) for n in PAYMENT_PERIODS],
-                        id="reg-payment-months",
-                        value=1,
-                        allow_blank=False,
-                        compact=True,
+                    compact(
+                        Select[int](
+                            [(self.t("reg.months", n=n), n) for n in PAYMENT_PERIODS],
+                            id="reg-payment-months",
+                            value=1,
+                            allow_blank=False,
+                        )
                     ),
                     field="payment_months",
                 )
                 yield FormField(
                     self.t("reg.label.programs"),
-                    Checkbox(self.t("reg.label.jht"), id="reg-jht", compact=True),
+                    compact(Checkbox(self.t("reg.label.jht"), id="reg-jht")),
                     field="programs",
                 )
                 current = consent.current()
@@ -127,7 +131,7 @@ class RegistrationScreen(BoothScreen):
                     yield Static(current.text(self.language))
                 yield FormField(
                     self.t("reg.label.consent"),
-                    Checkbox(self.t("reg.consent_given"), id="reg-consent", compact=True),
+                    compact(Checkbox(self.t("reg.consent_given"), id="reg-consent")),
                     field="consent_version",
                 )
             yield Static("", id="reg-summary")
@@ -142,7 +146,6 @@ class RegistrationScreen(BoothScreen):
         kwargs: dict[str, Any] = {
             "id": widget_id(field),
             "placeholder": self.t(f"reg.hint.{field}"),
-            "compact": True,
         }
         if field == "nik":
             kwargs.update(restrict=r"[0-9 ]*", max_length=24)
@@ -154,7 +157,7 @@ class RegistrationScreen(BoothScreen):
             kwargs.update(restrict=r"[0-9 +\-().]*", max_length=24)
         else:
             kwargs.update(max_length=320)
-        return Input(**kwargs)
+        return compact(Input(**kwargs))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -271,6 +274,8 @@ class RegistrationScreen(BoothScreen):
 
     @work(thread=True, exclusive=True, group="duplicates")
     def check_duplicates(self, nik: str) -> None:
+        from outreach_tui.tui.duplicates import find_duplicates  # first valid NIK only
+
         hits = find_duplicates(self.booth.store, nik)
         if self.edit_row is not None:
             hits = [h for h in hits if h.uuid != self.edit_row["uuid"]]
@@ -314,6 +319,8 @@ class RegistrationScreen(BoothScreen):
             )
             return
         if self.duplicates:
+            from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+
             hit = self.duplicates[0]
             self.app.push_screen(
                 ConfirmDialog(
