@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RUN_DB := .run/sample.db
 
-.PHONY: run test lint bench sample clean
+.PHONY: run test lint bench sample reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 # Regenerate the committed sample database (deterministic: same seed, same rows).
 sample: $(STAMP)
 	$(BIN)/outreach sample --out sample.db --seed 7 --force
+
+# The long loops of the reliability suite (crash, sync faults, API properties).
+reliability: $(STAMP)
+	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -80,20 +80,27 @@ def ratio(ours: float, baseline: float) -> float | None:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A plain aligned table (first column left, the others right)."""
+    """A plain aligned table: the first column and text left, numbers right."""
     cells = [[str(h) for h in headers]] + [
         [f"{c:,.3f}" if isinstance(c, float) else f"{c:,}" if isinstance(c, int) else str(c)
          for c in row]
         for row in rows
     ]  # fmt: skip
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    right = [i > 0 and all(_numeric(row[i]) for row in cells[1:]) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        parts = [
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, right, strict=True)
+        ]
         lines.append("  ".join(parts).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _numeric(cell: str) -> bool:
+    return cell.replace(",", "").replace(".", "").replace("-", "").isdigit() or cell == "-"
 
 
 def write_result(name: str, result: dict[str, Any], *, command: str) -> Path:
@@ -144,10 +151,3 @@ def sample_db(registrations: int, *, seed: int = 7, rebuild: bool = False) -> Pa
     marker.unlink()
     print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
     return path
-
-
-def rss_kib_of_children() -> int:
-    """Peak RSS (KiB) of the largest waited-for child so far (Linux ru_maxrss)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

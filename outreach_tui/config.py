@@ -7,6 +7,7 @@ The file is TOML in the platform's config dir (``outreach config-path`` prints i
     officer = "PLG-01"
     event = "SUMSEL-EXPO-2021"
     hub_url = "http://10.0.0.5:8765"
+    retention_days = 7        # `outreach purge`: keep acknowledged personal data this long
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Settings:
     event: str | None = None
     hub_url: str | None = None
     token_path: Path | None = None
+    retention_days: int = 7  # days personal data stays after the hub acknowledged it
 
 
 def default_db_path() -> Path:
@@ -71,6 +73,16 @@ def _from_env() -> dict[str, Any]:
     return values
 
 
+def _days(value: Any) -> int:
+    try:
+        days = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        days = -1
+    if not 0 <= days <= 3650:
+        raise ConfigError(f"retention_days must be a whole number of days (0-3650), not {value!r}")
+    return days
+
+
 def load_settings(**flags: Any) -> Settings:
     """Merge the three sources; flags that are None do not override."""
     merged: dict[str, Any] = {"db": default_db_path(), "language": "id"}
@@ -80,6 +92,8 @@ def load_settings(**flags: Any) -> Settings:
     for key in ("db", "token_path"):
         if merged.get(key) is not None:
             merged[key] = Path(merged[key]).expanduser()
+    if "retention_days" in merged:
+        merged["retention_days"] = _days(merged["retention_days"])
     if merged.get("language") not in ("id", "en"):
         raise ConfigError(f"language must be 'id' or 'en', not {merged.get('language')!r}")
     return replace(Settings(db=merged.pop("db")), **merged)

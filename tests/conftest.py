@@ -163,3 +163,12 @@ def booth_store(store: Store, event_id: str) -> Store:
     store.settings.set("officer_code", OFFICER)
     store.settings.set("event_id", event_id)
     return store
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers registered here (``--strict-markers`` refuses unknown ones)."""
+    config.addinivalue_line(
+        "markers",
+        "reliability: crash, sync-fault, API property and security checks (tests/reliability;"
+        " `make reliability` runs them with the full loop counts)",
+    )

@@ -14,6 +14,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from outreach_tui.cli.output import (
     EXIT_INVALID,
@@ -287,6 +288,37 @@ def import_(
         _say(t("hub.import_replayed", lang, batch_id=receipt["batch_id"]))
     else:
         _say(t("hub.imported", lang, batch_id=receipt["batch_id"], **counts))
+
+
+@hub_app.command("audit")
+@hub_errors
+def audit_(
+    ctx: typer.Context,
+    db: DbOption,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+    action: Annotated[
+        str | None, typer.Option("--action", help="Only this action (or family, e.g. device).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The hub's append-only audit log: ingest, enrol, revoke, review, import (newest first)."""
+    import json
+
+    from outreach_tui.hub.audit import entries
+
+    lang = _lang(ctx)
+    with _open(db, create=False) as storage:
+        found = entries(storage, limit=limit, action=action)
+    if as_json:
+        print_json({"entries": found})
+        return
+    table = Table(title=t("audit.title", lang), title_justify="left")
+    for key in ("at", "actor", "action", "detail"):
+        table.add_column(t(f"privacy.audit.{key}", lang))
+    for e in found:
+        detail = json.dumps(e["detail"], ensure_ascii=False) if e["detail"] else ""
+        table.add_row(e["at"], e["actor"] or "—", e["action"], Text(detail))
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,16 @@ from typing import Annotated
 import typer
 
 from outreach_tui import __version__
-from outreach_tui.cli import domain_cmds, hub_cmds, report_cmds, sample_cmd, store_cmds, sync_cmds
+from outreach_tui.cli import (
+    dashboard_cmd,
+    domain_cmds,
+    hub_cmds,
+    privacy_cmds,
+    report_cmds,
+    sample_cmd,
+    store_cmds,
+    sync_cmds,
+)
 from outreach_tui.cli.output import user_errors
 from outreach_tui.config import load_settings
 
@@ -63,6 +72,8 @@ sample_cmd.register(app)
 sync_cmds.register(app)
 hub_cmds.register(app)
 report_cmds.register(app)
+dashboard_cmd.register(app)
+privacy_cmds.register(app)
 
 
 def run() -> None:

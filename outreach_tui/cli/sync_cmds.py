@@ -59,6 +59,10 @@ def login_command(
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Allow plain http:// to a LAN address.")
     ] = False,
+    ca_cert: Annotated[
+        Path | None,
+        typer.Option("--ca-cert", help="Branch CA certificate (PEM) the hub's HTTPS must use."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Check the hub and save its address, id and this device's token (file mode 0600)."""
@@ -66,12 +70,13 @@ def login_command(
     if token == "-":
         token = sys.stdin.readline()
     path = creds.credentials_path(settings)
-    saved, caps = creds.login(url, token, path, insecure=insecure)
+    saved, caps = creds.login(url, token, path, insecure=insecure, ca_cert=ca_cert)
     if as_json:
         print_json(
             {"url": saved.url, "hub_id": saved.hub_id, "protocol": caps.protocol,
              "max_records": caps.max_records, "max_bytes": caps.max_bytes,
-             "insecure": saved.insecure, "credentials_path": str(path)}
+             "insecure": saved.insecure, "credentials_path": str(path),
+             "ca_cert": saved.ca_cert}
         )  # fmt: skip
     else:
         console.print(
@@ -193,7 +198,9 @@ def _run(
             err_console.print(t("sync.retry", lang, reason=reason, attempt=attempt), markup=False)
 
     with (
-        HubClient(url, saved.token, tries=tries, on_retry=on_retry, language=lang) as client,
+        HubClient(
+            url, saved.token, tries=tries, on_retry=on_retry, language=lang, ca_pem=saved.ca_pem
+        ) as client,
         Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),

@@ -1,4 +1,10 @@
-"""Consent texts (UU 27/2022): versioned data; a record keeps the version it was given under."""
+"""Consent texts (UU 27/2022): versioned data; a record keeps the version it was given under.
+
+Two kinds: ``registration`` (the data needed to register a participant) and ``lead``
+(consent to be contacted again). ``current()`` is the registration text, as before;
+``current("lead")`` the contact text. Version strings are unique across kinds, so a
+stored version alone says which text the person heard.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,9 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+KINDS = ("registration", "lead")
+DEFAULT_KIND = "registration"
 
 
 @dataclass(frozen=True)
@@ -15,29 +24,60 @@ class ConsentText:
     retention_days_on_device: int
     text_id: str
     text_en: str
+    kind: str = DEFAULT_KIND
 
     def text(self, language: str = "id") -> str:
         return self.text_en if language == "en" else self.text_id
 
 
 @cache
-def _load() -> tuple[str, dict[str, ConsentText]]:
+def _load() -> tuple[dict[str, str], dict[str, ConsentText]]:
     raw = tomllib.loads(
         resources.files("outreach_tui.data").joinpath("consent.toml").read_text(encoding="utf-8")
     )
-    texts = {
-        t["version"]: ConsentText(
-            t["version"], t["effective_from"], t["retention_days_on_device"], t["id"], t["en"]
-        )
-        for t in raw["texts"]
-    }
-    return raw["current"], texts
+    texts: dict[str, ConsentText] = {}
+    for t in raw["texts"]:
+        kind = t.get("kind", DEFAULT_KIND)
+        if kind not in KINDS:
+            raise ValueError(f"consent text {t['version']}: unknown kind {kind!r}")
+        if t["version"] in texts:
+            raise ValueError(f"consent version {t['version']} appears twice")
+        texts[t["version"]] = ConsentText(
+            t["version"], t["effective_from"], t["retention_days_on_device"], t["id"], t["en"],
+            kind,
+        )  # fmt: skip
+    currents = {DEFAULT_KIND: raw["current"], **raw.get("current_by_kind", {})}
+    for kind, version in currents.items():
+        if version not in texts or texts[version].kind != kind:
+            raise ValueError(f"current {kind} consent {version!r} is not a {kind} text")
+    return currents, texts
 
 
-def current() -> ConsentText:
-    version, texts = _load()
-    return texts[version]
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown consent kind {kind!r} (one of {', '.join(KINDS)})")
 
 
-def is_known(version: str) -> bool:
-    return version in _load()[1]
+def current(kind: str = DEFAULT_KIND) -> ConsentText:
+    """The text to show now: ``current()`` for a registration, ``current("lead")``."""
+    _check_kind(kind)
+    currents, texts = _load()
+    return texts[currents[kind]]
+
+
+def get(version: str) -> ConsentText | None:
+    return _load()[1].get(version)
+
+
+def texts(kind: str | None = None) -> list[ConsentText]:
+    """Every known text (of ``kind``), oldest ``effective_from`` first."""
+    if kind is not None:
+        _check_kind(kind)
+    found = [t for t in _load()[1].values() if kind is None or t.kind == kind]
+    return sorted(found, key=lambda t: (t.effective_from, t.version))
+
+
+def is_known(version: str, kind: str | None = None) -> bool:
+    """A version this outreach knows (of ``kind`` when given)."""
+    text = get(version)
+    return text is not None and (kind is None or text.kind == kind)

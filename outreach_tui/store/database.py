@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -63,6 +63,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
     if not readonly:
         conn.execute("PRAGMA synchronous = FULL")
+        # Deleted or overwritten text (a purged NIK, an edited phone) is zeroed, not left
+        # in free space where a copy of the file would still show it.
+        conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 
@@ -101,6 +104,8 @@ class Database:
             self._writer.close()
             raise
         self._db: sqlite_utils.Database | None = None  # built on first write()
+        # The unlocked field cipher when encryption is on (store.crypto sets and clears it).
+        self.cipher: Any = None
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -163,6 +168,23 @@ class Database:
                     yield db
             finally:
                 self._writer.execute("PRAGMA synchronous = FULL")
+
+    def compact(self) -> dict[str, int]:
+        """Rewrite the file without free space (VACUUM, temp data in memory only), then
+        fold the WAL into it and truncate the WAL to zero bytes. Afterwards neither the
+        file nor the WAL holds text deleted earlier. Returns the checkpoint result."""
+        with self._lock:
+            conn = self._writer
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("VACUUM")
+        return self.checkpoint()
+
+    def checkpoint(self) -> dict[str, int]:
+        """``PRAGMA wal_checkpoint(TRUNCATE)``: busy is 1 when a reader kept it from
+        finishing (the WAL is then emptied by a later checkpoint)."""
+        with self._lock:
+            busy, log, done = self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return {"busy": busy, "log_frames": log, "checkpointed_frames": done}
 
     def close(self) -> None:
         with self._lock:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from outreach_tui.store import nik_keys
+from outreach_tui.store.crypto import open_row
 from outreach_tui.store.database import Database
 
 Kind = Literal["registrations", "leads"]
@@ -35,8 +37,11 @@ class RecordsPage:
     limit: int
 
 
-def _search_clause(kind: Kind, search: str) -> tuple[str, list[Any]]:
-    """NIK or phone digits use index range scans; names match anywhere, case-insensitive."""
+def _search_clause(
+    kind: Kind, search: str, digests: list[str] | None = None
+) -> tuple[str, list[Any]]:
+    """NIK or phone digits use index range scans; names match anywhere, case-insensitive.
+    A whole NIK also matches its keyed hash (``digests``: purged or encrypted rows)."""
     text = search.strip()
     digits = re.sub(r"[\s\-.+()]", "", text)
     if digits.isdigit() and len(digits) >= 4:
@@ -46,6 +51,9 @@ def _search_clause(kind: Kind, search: str) -> tuple[str, list[Any]]:
         if kind == "registrations":
             clauses.append("(nik >= ? AND nik < ?)")
             params += [digits, digits + "~"]
+            if digests:
+                clauses.append(f"nik_digest IN ({','.join('?' * len(digests))})")
+                params += digests
         return "(" + " OR ".join(clauses) + ")", params
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     clause = "(full_name LIKE ? ESCAPE '\\'"
@@ -119,14 +127,20 @@ class BoothQueries:
         if until_utc:
             where.append("created_at < ?")
             params.append(until_utc)
-        if search.strip():
-            clause, extra = _search_clause(kind, search)
-            where.append(clause)
-            params += extra
-        sql_where = (" WHERE " + " AND ".join(where)) if where else ""
         limit = max(1, min(limit, 500))
         offset = max(0, offset)
         with self._database.read() as db:
+            if search.strip():
+                digits = re.sub(r"[\s\-.+()]", "", search.strip())
+                digests = (
+                    nik_keys.candidates(db, self._database.cipher, digits)
+                    if kind == "registrations" and len(digits) == 16 and digits.isdigit()
+                    else None
+                )
+                clause, extra = _search_clause(kind, search, digests)
+                where.append(clause)
+                params += extra
+            sql_where = (" WHERE " + " AND ".join(where)) if where else ""
             (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
             rows = list(
                 db.query(
@@ -135,6 +149,8 @@ class BoothQueries:
                     [*params, limit, offset],
                 )
             )
+        cipher = self._database.cipher
+        rows = [open_row(cipher, table, row) for row in rows]
         return RecordsPage(rows=rows, total=total, offset=offset, limit=limit)
 
     def known_digest(self, nik_digest: str) -> dict[str, Any] | None:

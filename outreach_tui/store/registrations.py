@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from outreach_tui.domain import consent
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
-from outreach_tui.store import audit
+from outreach_tui.store import audit, nik_keys
+from outreach_tui.store.crypto import FieldCipher, open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.rows import as_json, next_seqs, reference_number, to_row
 
@@ -21,6 +23,19 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 ENTITY = "registration"
+TABLE = "registrations"
+PURGED = "record purged after sync: correct it at the branch"
+
+
+def require_consent(record: Registration) -> None:
+    """No registration is saved without the version of the consent text it was given
+    under (the schema refuses it too: triggers in migration 0004)."""
+    version = (record.consent_version or "").strip()
+    if not version:
+        raise StoreError("consent required: the participant's consent is not recorded")
+    if not consent.is_known(version, "registration"):
+        raise StoreError(f"consent required: unknown registration consent text {version!r}")
+
 
 # Columns an edit may change; identity, provenance and sync bookkeeping are not among them.
 EDITABLE = (
@@ -51,11 +66,14 @@ class RegistrationStore:
             raise ValueError("the first record must be the owner")
         if any(worker.role is not Role.WORKER for worker in workers):
             raise ValueError("only workers may follow the owner")
+        for record in (owner, *workers):
+            require_consent(record)
         with self._database.write() as db:
+            cipher = write_cipher(db, self._database)
             seqs = next_seqs(db, 1 + len(workers))
-            saved_owner = self._insert(db, owner, seqs[0], None, officer_code, event_id)
+            saved_owner = self._insert(db, cipher, owner, seqs[0], None, officer_code, event_id)
             saved_workers = tuple(
-                self._insert(db, worker, seq, saved_owner.uuid, officer_code, event_id)
+                self._insert(db, cipher, worker, seq, saved_owner.uuid, officer_code, event_id)
                 for worker, seq in zip(workers, seqs[1:], strict=True)
             )
             audit.append(
@@ -74,13 +92,16 @@ class RegistrationStore:
         self, owner_uuid: str, workers: Sequence[Registration], *, officer_code: str
     ) -> tuple[SavedRecord, ...]:
         """Register more workers under an owner saved earlier."""
+        for record in workers:
+            require_consent(record)
         with self._database.write() as db:
+            cipher = write_cipher(db, self._database)
             owner = self._row(db, owner_uuid)
             if owner is None or owner["role"] != Role.OWNER:
                 raise StoreError(f"owner not found: {owner_uuid}")
             seqs = next_seqs(db, len(workers))
             saved = tuple(
-                self._insert(db, worker, seq, owner_uuid, officer_code, owner["event_id"])
+                self._insert(db, cipher, worker, seq, owner_uuid, officer_code, owner["event_id"])
                 for worker, seq in zip(workers, seqs, strict=True)
             )
             for record in saved:
@@ -98,17 +119,28 @@ class RegistrationStore:
 
     def edit(self, record_uuid: str, record: Registration, *, officer_code: str) -> SavedRecord:
         """Correct a registration: a new version that syncs again; the old one is kept."""
+        require_consent(record)
         with self._database.write() as db:
-            current = self._row(db, record_uuid)
-            if current is None:
+            cipher = write_cipher(db, self._database)
+            stored = self._row(db, record_uuid)
+            if stored is None:
                 raise StoreError(f"registration not found: {record_uuid}")
-            if current["voided_at"]:
+            if stored["purged_at"]:
+                raise StoreError(PURGED)
+            if stored["voided_at"]:
                 raise StoreError("a voided registration cannot be edited")
+            current = open_row(cipher, TABLE, stored, strict=True)
             new_values = {k: v for k, v in to_row(record).items() if k in EDITABLE}
             changed = sorted(k for k, v in new_values.items() if current[k] != v)
             if not changed:
                 return self._saved(current)
-            self._keep_history(db, current)
+            if "nik" in changed:
+                new_values["nik_digest"], new_values["nik_key_id"] = nik_keys.digest_with(
+                    db, cipher, record.nik
+                )
+            new_values = seal_row(cipher, TABLE, {**new_values, "uuid": record_uuid})
+            del new_values["uuid"]
+            self._keep_history(db, stored)
             (seq,) = next_seqs(db, 1)
             version = current["version"] + 1
             now = utc_now()
@@ -145,6 +177,8 @@ class RegistrationStore:
                 raise StoreError(f"registration not found: {record_uuid}")
             if current["voided_at"]:
                 return self._saved(current)
+            if current["purged_at"]:
+                raise StoreError(PURGED)
             self._keep_history(db, current)
             (seq,) = next_seqs(db, 1)
             version = current["version"] + 1
@@ -175,24 +209,31 @@ class RegistrationStore:
     # -- reads ----------------------------------------------------------------------------
 
     def get(self, record_uuid: str) -> dict[str, Any] | None:
+        """The row, personal fields opened (``•••`` while encryption is locked)."""
         with self._database.read() as db:
-            return self._row(db, record_uuid)
+            row = self._row(db, record_uuid)
+        return None if row is None else self._open(row)
 
     def workers_of(self, owner_uuid: str) -> list[dict[str, Any]]:
         with self._database.read() as db:
-            return list(
+            rows = list(
                 db.query(
                     "SELECT * FROM registrations WHERE owner_uuid = ? ORDER BY seq", [owner_uuid]
                 )
             )
+        return [self._open(row) for row in rows]
 
     def find_by_nik(self, nik: str, *, include_voided: bool = False) -> list[dict[str, Any]]:
-        """Earlier registrations of the same NIK on this device, for duplicate warnings."""
-        sql = "SELECT * FROM registrations WHERE nik = ?"
-        if not include_voided:
-            sql += " AND voided_at IS NULL"
+        """Earlier registrations of the same NIK on this device, for duplicate warnings:
+        by the NIK itself, or by its keyed hash (purged or encrypted rows)."""
         with self._database.read() as db:
-            return list(db.query(sql + " ORDER BY created_at", [nik]))
+            digests = nik_keys.candidates(db, self._database.cipher, nik)
+            sql = "SELECT * FROM registrations WHERE (nik = ?"
+            if digests:
+                sql += f" OR nik_digest IN ({','.join('?' * len(digests))})"
+            sql += ")" + ("" if include_voided else " AND voided_at IS NULL")
+            rows = list(db.query(sql + " ORDER BY created_at", [nik, *digests]))
+        return [self._open(row) for row in rows]
 
     def count_created_between(self, start_utc: str, end_utc: str) -> tuple[int, int]:
         """(owners, workers) created in [start, end), voided ones excluded."""
@@ -213,13 +254,16 @@ class RegistrationStore:
                 " WHERE entity = ? AND uuid = ? ORDER BY version",
                 [ENTITY, record_uuid],
             )
-            return [{**json.loads(r["data"]), "replaced_at": r["replaced_at"]} for r in rows]
+            return [
+                {**self._open(json.loads(r["data"])), "replaced_at": r["replaced_at"]} for r in rows
+            ]
 
     # -- internals ------------------------------------------------------------------------
 
     def _insert(
         self,
         db: sqlite_utils.Database,
+        cipher: FieldCipher | None,
         record: Registration,
         seq: int,
         owner_uuid: str | None,
@@ -245,8 +289,12 @@ class RegistrationStore:
             "version": 1,
             "sync_state": "pending",
         }
-        db["registrations"].insert(row)
+        row["nik_digest"], row["nik_key_id"] = nik_keys.digest_with(db, cipher, record.nik)
+        db["registrations"].insert(seal_row(cipher, TABLE, row))
         return SavedRecord(record_uuid, seq, row["reference_no"], 1, now)
+
+    def _open(self, row: dict[str, Any]) -> dict[str, Any]:
+        return open_row(self._database.cipher, TABLE, row)
 
     @staticmethod
     def _row(db: sqlite_utils.Database, record_uuid: str) -> dict[str, Any] | None:

@@ -10,14 +10,17 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from outreach_tui.domain.ids import new_uuid
-from outreach_tui.store.database import Database, StoreError
+from outreach_tui.store.database import Database, StoreError, create_private_file
 from outreach_tui.store.migrations import current_version, latest_version, migrate
 from outreach_tui.store.queries import BoothQueries
 from outreach_tui.store.setup import SettingsStore, SetupStore
 
 if TYPE_CHECKING:
     from outreach_tui.store.audit import AuditLog
+    from outreach_tui.store.encryption import KeyVault
     from outreach_tui.store.leads import LeadStore
+    from outreach_tui.store.officers_auth import OfficerAuth
+    from outreach_tui.store.purge import PurgeReport
     from outreach_tui.store.registrations import RegistrationStore
 
 
@@ -44,6 +47,8 @@ class Store:
                 migrate(self.database)
             self.settings = SettingsStore(self.database)
             self.device_id = self._ensure_device_id()
+            if self.settings.get("crypto") is not None:
+                self.crypto.load_session()  # a key left by `outreach unlock`, if still valid
         except sqlite3.DatabaseError as exc:
             self.database.close()
             raise StoreError(
@@ -71,6 +76,35 @@ class Store:
         from outreach_tui.store.audit import AuditLog
 
         return AuditLog(self.database, self.device_id)
+
+    @cached_property
+    def crypto(self) -> KeyVault:
+        """Optional field encryption: status, enable, unlock, lock, recover."""
+        from outreach_tui.store.encryption import KeyVault
+
+        return KeyVault(self.database, self.device_id)
+
+    @cached_property
+    def officers(self) -> OfficerAuth:
+        """Officer sign-in: ``set_pin``, ``verify_pin``, ``has_pin``, ``clear_pin``."""
+        from outreach_tui.store.officers_auth import OfficerAuth
+
+        return OfficerAuth(self.database, self.device_id)
+
+    def purge(
+        self,
+        *,
+        older_than_days: int = 7,
+        dry_run: bool = False,
+        officer_code: str | None = None,
+    ) -> PurgeReport:
+        """Remove personal data the hub acknowledged more than ``older_than_days`` ago."""
+        from outreach_tui.store.purge import purge
+
+        return purge(
+            self.database, self.device_id, older_than_days=older_than_days, dry_run=dry_run,
+            officer_code=officer_code,
+        )  # fmt: skip
 
     @property
     def path(self) -> Path:
@@ -134,10 +168,12 @@ class Store:
         if target == self.path:
             raise StoreError("the backup must go to another file")
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Private before the first byte is copied (and its journal gets the same mode).
+        create_private_file(target)
+        target.chmod(0o600)
         with self.database.read() as db, sqlite3.connect(target) as out:
             db.conn.backup(out)
         out.close()
-        target.chmod(0o600)
         return target
 
     def close(self) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from outreach_tui.store import audit
+from outreach_tui.store.crypto import ENTITY_TABLES, open_row
 from outreach_tui.store.database import Database, utc_now
 
 if TYPE_CHECKING:
@@ -112,6 +114,11 @@ def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str)
             " downlink_cursor = excluded.downlink_cursor, updated_at = excluded.updated_at",
             [hub_id, now, downlink.get("cursor")],
         )
+        if any(done.values()):
+            audit.append(
+                db, device_id=_setting(db, "device_id") or "", action="sync.downlink",
+                detail={"hub_id": hub_id, **done},
+            )  # fmt: skip
     return done
 
 
@@ -141,7 +148,7 @@ def state_counts(database: Database) -> dict[str, int]:
 def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
     """Records the hub refused (conflict or rejected), newest change first."""
     with database.read() as db:
-        return list(
+        rows = list(
             db.query(
                 "SELECT 'registration' AS entity, uuid, reference_no AS label, full_name,"
                 " sync_state, sync_code, sync_field, sync_message, seq FROM registrations"
@@ -152,6 +159,7 @@ def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
                 [limit],
             )
         )
+    return [open_row(database.cipher, ENTITY_TABLES[r["entity"]], r) for r in rows]
 
 
 def reference_version(database: Database) -> str | None:

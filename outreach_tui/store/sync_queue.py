@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from outreach_tui.domain import wire
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.store import audit, sync_inbound
+from outreach_tui.store import sync_outgoing as outgoing
+from outreach_tui.store.crypto import write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
 
 if TYPE_CHECKING:
@@ -73,22 +75,28 @@ class SyncQueue:
                 "SELECT batch_id, body FROM sync_batches WHERE status = 'open'"
                 " ORDER BY created_at, rowid"
             ).fetchall()
-        return [OutgoingBatch(r[0], json.loads(r[1]), resent=True) for r in rows if r[1]]
+        cipher = self._database.cipher
+        return [
+            OutgoingBatch(r[0], outgoing.load_body(cipher, r[0], r[1]), resent=True)
+            for r in rows
+            if r[1]
+        ]
 
     def next_batch(self, limit: int, *, hub_id: str) -> OutgoingBatch | None:
         """Write the next batch (status open) and mark its records uploading, atomically."""
         if limit < 1:
             raise ValueError("limit must be at least 1")
         with self._database.write() as db:
-            picked = self._pick(db, limit)
+            cipher = write_cipher(db, self._database)
+            picked = outgoing.pick(db, limit, ("pending",), cipher)
             if not picked:
                 return None
-            body = self._body(db, new_uuid(), picked)
+            body = outgoing.body(db, self._device_id, new_uuid(), picked)
             db.execute(
                 "INSERT INTO sync_batches (batch_id, hub_id, seq_from, seq_to, record_count,"
                 " status, created_at, body) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
                 [body["batch_id"], hub_id, body["seq_from"], body["seq_to"], len(picked),
-                 utc_now(), json.dumps(body, ensure_ascii=False)],
+                 utc_now(), outgoing.dump_body(cipher, body)],
             )  # fmt: skip
             for entity, row in picked:
                 db.execute(
@@ -105,13 +113,20 @@ class SyncQueue:
                 return
             self._release(db, body["records"])
             db.execute("UPDATE sync_batches SET status = 'failed' WHERE batch_id = ?", [batch_id])
+            audit.append(
+                db, device_id=self._device_id, action="sync.batch_failed",
+                detail={"batch_id": batch_id, "records": len(body["records"])},
+            )  # fmt: skip
 
     def recover(self) -> int:
         """Records marked uploading that no open batch holds (a damaged run) -> pending."""
         with self._database.write() as db:
             held = set()
-            for (text,) in db.execute("SELECT body FROM sync_batches WHERE status = 'open'"):
-                held.update(r["uuid"] for r in json.loads(text or '{"records": []}')["records"])
+            for batch_id, text in db.execute(
+                "SELECT batch_id, body FROM sync_batches WHERE status = 'open'"
+            ).fetchall():
+                body = outgoing.load_body(self._database.cipher, batch_id, text)
+                held.update(r["uuid"] for r in body["records"])
             fixed = 0
             for table in TABLES.values():
                 for (uuid,) in db.execute(
@@ -139,7 +154,8 @@ class SyncQueue:
                 raise StoreError(f"unknown sync batch {batch_id}")
             if row[0] == "acked":
                 return summary
-            sent = {r["uuid"]: r for r in json.loads(row[1])["records"]}
+            body = outgoing.load_body(self._database.cipher, batch_id, row[1])
+            sent = {r["uuid"]: r for r in body["records"]}
             answered: set[str] = set()
             now = utc_now()
             for result in receipt.get("results") or []:
@@ -267,10 +283,10 @@ class SyncQueue:
         re-sending them later is harmless (same uuid, version and hash -> duplicate).
         """
         with self._database.read() as db:
-            picked = self._pick(db, None, states=WAITING)
+            picked = outgoing.pick(db, None, WAITING, self._database.cipher)
             if not picked:
                 return None
-            body = self._body(db, new_uuid(), picked)
+            body = outgoing.body(db, self._device_id, new_uuid(), picked)
         return {"kind": "outreach-bundle", "protocol": wire.PROTOCOL_VERSION, **body}
 
     # -- reconciliation and downlink ------------------------------------------------------
@@ -293,12 +309,13 @@ class SyncQueue:
 
     # -- internals ------------------------------------------------------------------------
 
-    @staticmethod
-    def _open_body(db: sqlite_utils.Database, batch_id: str) -> dict[str, Any] | None:
+    def _open_body(self, db: sqlite_utils.Database, batch_id: str) -> dict[str, Any] | None:
         row = db.execute(
             "SELECT body FROM sync_batches WHERE batch_id = ? AND status = 'open'", [batch_id]
         ).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
+        return (
+            outgoing.load_body(self._database.cipher, batch_id, row[0]) if row and row[0] else None
+        )
 
     @staticmethod
     def _release(db: sqlite_utils.Database, records: Iterable[dict[str, Any]]) -> int:
@@ -311,90 +328,3 @@ class SyncQueue:
                 [r["uuid"], r["version"]],
             ).rowcount
         return released
-
-    @staticmethod
-    def _rows(db: sqlite_utils.Database, entity: str, uuids: list[str]) -> list[dict[str, Any]]:
-        table = TABLES[entity]
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(uuids), 500):
-            chunk = uuids[start : start + 500]
-            found += db.query(
-                f"SELECT t.*, e.code AS _event_code FROM {table} t"
-                f" LEFT JOIN events e ON e.id = t.event_id"
-                f" WHERE t.uuid IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        return found
-
-    def _pick(
-        self,
-        db: sqlite_utils.Database,
-        limit: int | None,
-        *,
-        states: tuple[str, ...] = ("pending",),
-    ) -> list[tuple[str, dict[str, Any]]]:
-        """Waiting records in seq order; a never-acknowledged owner travels before (or with)
-        its workers so the hub never sees a worker whose owner it does not know yet."""
-        marks = ",".join("?" * len(states))
-        sql = (
-            f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
-            f" UNION ALL SELECT 'lead', uuid, seq FROM leads WHERE sync_state IN ({marks})"
-            " ORDER BY seq" + (" LIMIT ?" if limit else "")
-        )
-        head = db.execute(sql, [*states, *states, *([limit] if limit else [])]).fetchall()
-        rows: dict[str, dict[str, dict[str, Any]]] = {}
-        for entity in TABLES:
-            uuids = [u for e, u, _ in head if e == entity]
-            rows[entity] = {r["uuid"]: r for r in self._rows(db, entity, uuids)}
-        picked: list[tuple[str, dict[str, Any]]] = []
-        seen: set[str] = set()
-        for entity, uuid, _ in head:
-            row = rows[entity][uuid]
-            owner_uuid = row.get("owner_uuid") if entity == "registration" else None
-            if owner_uuid and owner_uuid not in seen:
-                owner = self._rows(db, "registration", [owner_uuid])
-                if owner and owner[0]["sync_state"] in states and owner[0]["base_version"] is None:
-                    picked.append(("registration", owner[0]))
-                    seen.add(owner_uuid)
-            if uuid not in seen:
-                picked.append((entity, row))
-                seen.add(uuid)
-        return picked
-
-    def _body(
-        self, db: sqlite_utils.Database, batch_id: str, picked: list[tuple[str, dict[str, Any]]]
-    ) -> dict[str, Any]:
-        records = []
-        for entity, row in picked:
-            make = wire.registration_data if entity == "registration" else wire.lead_data
-            data = make(row, event_code=row["_event_code"])
-            records.append(
-                {"entity": entity, "uuid": row["uuid"], "version": row["version"],
-                 "base_version": row["base_version"], "content_hash": wire.content_hash(data),
-                 "data": data}
-            )  # fmt: skip
-        seqs = [row["seq"] for _, row in picked]
-        body: dict[str, Any] = {
-            "batch_id": batch_id,
-            "device_id": self._device_id,
-            "seq_from": min(seqs),
-            "seq_to": max(seqs),
-            "records": records,
-        }
-        codes = sorted({r["_event_code"] for _, r in picked if r["_event_code"]})
-        if codes:
-            body["events"] = [
-                {name: event[name] for name in wire.EVENT_FIELDS}
-                for event in db.query(
-                    f"SELECT * FROM events WHERE code IN ({','.join('?' * len(codes))})"
-                    " ORDER BY code",
-                    codes,
-                )
-            ]
-        officer = db.execute(
-            "SELECT code, name, branch_code FROM officers WHERE code = ?",
-            [picked[0][1]["officer_code"]],
-        ).fetchone()
-        if officer:
-            body["officer"] = {"code": officer[0], "name": officer[1], "branch_code": officer[2]}
-        return body

@@ -9,6 +9,7 @@ typed ``SyncError`` at once.
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,15 @@ from outreach_tui.sync.errors import (
 )
 
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
+
+
+class TlsUnverified(WrongHub):
+    """The hub's certificate does not verify (unknown CA, wrong host name, expired): we
+    cannot tell it is the hub, so nothing is sent and there is no retry (exit 7)."""
+
+    key = "privacy.tls.unverified"
+
+
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)  # a 500-record batch on a slow branch LAN
 
 
@@ -58,7 +68,10 @@ class HubClient:
         on_retry: Callable[[int, str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         language: str = "id",
+        ca_pem: str | None = None,
     ) -> None:
+        """``ca_pem``: the branch CA certificate(s) (PEM) to verify the hub with, instead
+        of the system's trusted CAs (``outreach login --ca-cert``)."""
         self.base_url = base_url.rstrip("/")
         self._tries = max(1, tries)
         self._backoff = backoff
@@ -72,7 +85,12 @@ class HubClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         # No redirects: a captive portal answers with one, and so would a wrong server.
-        self._http = httpx.Client(timeout=timeout, headers=headers, follow_redirects=False)
+        verify: ssl.SSLContext | bool = True
+        if ca_pem:
+            verify = ssl.create_default_context(cadata=ca_pem)
+        self._http = httpx.Client(
+            timeout=timeout, headers=headers, follow_redirects=False, verify=verify
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -157,6 +175,8 @@ class HubClient:
             try:
                 response = self._http.request(method, url, **kwargs)
             except httpx.HTTPError as exc:
+                if _certificate_failed(exc):
+                    raise TlsUnverified(_tls_reason(exc), url=self.base_url) from None
                 reason = type(exc).__name__
             else:
                 if response.status_code < 500:
@@ -168,6 +188,24 @@ class HubClient:
                 self._on_retry(attempt, reason)
             self._sleep(self._backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _certificate_failed(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
+def _tls_reason(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(seen.verify_message or "certificate verify failed")[:120]
+        seen = seen.__cause__ or seen.__context__
+    return "certificate verify failed"
 
 
 def encode(body: dict[str, Any]) -> bytes:

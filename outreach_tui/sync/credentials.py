@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import ssl
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,7 +21,14 @@ from outreach_tui.config import APP_NAME, Settings
 from outreach_tui.store.database import utc_now
 from outreach_tui.sync.bundle import write_atomic
 from outreach_tui.sync.client import Capabilities, HubClient
-from outreach_tui.sync.errors import BadHubUrl, CredentialsError, InsecureUrl
+from outreach_tui.sync.errors import BadHubUrl, CredentialsError, InsecureUrl, SyncError
+
+
+class BadCaCert(SyncError):
+    """``--ca-cert`` is not a readable PEM certificate, or the hub URL is not https."""
+
+    exit_code = 2
+    key = "privacy.tls.bad_ca"
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class Credentials:
     hub_id: str
     insecure: bool = False  # plain http:// to a LAN address was allowed at login
     saved_at: str = ""
+    ca_pem: str | None = None  # the branch CA (PEM) the hub's certificate must chain to
+    ca_cert: str | None = None  # where that CA was read from at login (for people)
 
 
 def credentials_path(settings: Settings) -> Path:
@@ -75,6 +85,8 @@ def load(path: Path) -> Credentials | None:
             hub_id=str(data["hub_id"]),
             insecure=bool(data.get("insecure", False)),
             saved_at=str(data.get("saved_at", "")),
+            ca_pem=str(data["ca_pem"]) if data.get("ca_pem") else None,
+            ca_cert=str(data["ca_cert"]) if data.get("ca_cert") else None,
         )
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError) as exc:
         raise CredentialsError(f"{path}: {type(exc).__name__}", path=str(path)) from exc
@@ -87,6 +99,7 @@ def save(path: Path, credentials: Credentials) -> None:
         *(
             f"{key} = {json.dumps(value) if isinstance(value, str) else str(value).lower()}"
             for key, value in asdict(credentials).items()
+            if value is not None
         ),
     ]
     try:
@@ -95,18 +108,37 @@ def save(path: Path, credentials: Credentials) -> None:
         raise CredentialsError(f"{path}: {exc.strerror or exc}", path=str(path)) from exc
 
 
+def read_ca(path: Path) -> str:
+    """The PEM text of a CA certificate file, checked to load as a trust anchor."""
+    shown = str(path)[:120]
+    try:
+        pem = Path(path).expanduser().read_text(encoding="ascii")
+        ssl.create_default_context(cadata=pem)
+    except (OSError, UnicodeDecodeError, ValueError, ssl.SSLError) as exc:
+        raise BadCaCert(f"{shown}: {type(exc).__name__}", path=shown) from exc
+    if "-----BEGIN CERTIFICATE-----" not in pem:
+        raise BadCaCert(f"{shown}: no PEM certificate", path=shown)
+    return pem
+
+
 def login(
-    url: str, token: str, path: Path, *, insecure: bool = False
+    url: str, token: str, path: Path, *, insecure: bool = False, ca_cert: Path | None = None
 ) -> tuple[Credentials, Capabilities]:
     """Check the URL answers as an outreach hub that accepts the token, then save URL,
-    token and hub id."""
+    token and hub id (and the branch CA the hub's certificate is checked against)."""
     base = normalise_url(url, insecure=insecure)
     token = token.strip()
     if not token or any(c.isspace() for c in token) or not token.isascii():
         raise BadHubUrl("token", url=base)
-    with HubClient(base, token, tries=2) as client:
+    ca_pem = None
+    if ca_cert is not None:
+        if not base.startswith("https://"):
+            raise BadCaCert(f"{str(ca_cert)[:120]}: https only", path=str(ca_cert)[:120])
+        ca_pem = read_ca(ca_cert)
+    with HubClient(base, token, tries=2, ca_pem=ca_pem) as client:
         caps = client.capabilities()
         client.check_token()  # a mistyped, expired or revoked token fails here, not at sync
-    credentials = Credentials(base, token, caps.hub_id, insecure, utc_now())
+    shown = str(Path(ca_cert).expanduser().resolve()) if ca_cert is not None else None
+    credentials = Credentials(base, token, caps.hub_id, insecure, utc_now(), ca_pem, shown)
     save(path, credentials)
     return credentials, caps

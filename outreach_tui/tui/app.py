@@ -1,6 +1,6 @@
 """The booth app: one Textual app, one mode per job at the booth.
 
-Modes: register (default), benefits, leads, records. Every screen shows the booth header
+Modes: register (default), benefits, leads, records, dashboard. Every screen shows the booth header
 (officer, event, today's count, waiting for sync) and its keys in the footer. Store calls
 run in thread workers (except the first status, read before any screen exists); results
 come back as messages.
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.screen import Screen
 
+    from outreach_tui.reports.sources import ReportSource
+
 STYLES = Path(__file__).parent / "styles"
 
 
@@ -55,6 +57,12 @@ def _records_screen() -> Screen[Any]:
     return RecordsScreen()
 
 
+def _dashboard_screen() -> Screen[Any]:
+    from outreach_tui.tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
 def _booth_commands() -> type[Provider]:
     from outreach_tui.tui.commands import BoothCommands
 
@@ -65,14 +73,16 @@ class OutreachApp(App[None]):
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the sheets too.
     CSS_PATH = [
         STYLES / name
-        for name in ("app.tcss", "forms.tcss", "screens.tcss", "booth.tcss", "records.tcss")
-    ]
+        for name in ("app.tcss", "forms.tcss", "screens.tcss", "booth.tcss", "records.tcss",
+                     "dashboard.tcss")
+    ]  # fmt: skip
     COMMANDS = App.COMMANDS | {_booth_commands}
     BINDINGS = [
         Binding("f2", "switch_mode('register')", "Daftar", id="mode-register"),
         Binding("f3", "switch_mode('benefits')", "Manfaat", id="mode-benefits"),
         Binding("f4", "switch_mode('leads')", "Calon", id="mode-leads"),
         Binding("f5", "switch_mode('records')", "Data", id="mode-records"),
+        Binding("f6", "switch_mode('dashboard')", "Dasbor", id="mode-dashboard"),
         Binding("ctrl+o", "start_of_day", "Petugas/acara", id="start-of-day", show=False),
         Binding("ctrl+q", "quit", "Keluar", id="quit", priority=True),
     ]
@@ -84,6 +94,7 @@ class OutreachApp(App[None]):
         "benefits": _benefits_screen,
         "leads": _lead_screen,
         "records": _records_screen,
+        "dashboard": _dashboard_screen,
     }
     DEFAULT_MODE = "register"
 
@@ -91,14 +102,26 @@ class OutreachApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         *,
         language: str = "id",
         today: Callable[[], date] = date.today,
         ask_start_of_day: bool = True,
+        initial_mode: str | None = None,
+        dashboard_source: ReportSource | None = None,
+        dashboard_label: str | None = None,
     ) -> None:
+        """``store`` is None only for a hub's dashboard (``outreach dashboard --hub-db``):
+        ``dashboard_source`` is then the hub and ``dashboard_label`` names it; the booth
+        modes, which need an officer's file, are switched off."""
+        if initial_mode is not None and initial_mode != self.DEFAULT_MODE:
+            self.DEFAULT_MODE = initial_mode  # App.__init__ opens the first stack with it
         super().__init__()
-        self.store = store
+        if initial_mode is not None and initial_mode != "register":
+            self.add_mode("register", RegistrationScreen)  # get_default_screen never runs
+        self.store: Store = store  # type: ignore[assignment] # None: booth modes are off
+        self.dashboard_source = dashboard_source
+        self.dashboard_label = dashboard_label
         self.language = language
         self.today = today
         self.ask_start_of_day = ask_start_of_day
@@ -125,7 +148,13 @@ class OutreachApp(App[None]):
         # right on the first paint. From a worker it arrived after the first paint (its
         # thread waits for the GIL while the form is built) and re-laid out the screen.
         # Every later refresh runs in the worker.
-        self.post_message(BoothStatusLoaded(self._read_status()))
+        if self.store is not None:
+            self.post_message(BoothStatusLoaded(self._read_status()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.store is None and action in ("switch_mode", "start_of_day"):
+            return parameters == ("dashboard",)  # no officer's file: the dashboard only
+        return True
 
     def get_default_screen(self) -> Screen[Any]:
         # Called once, as the default mode starts; from now on F2 can switch back to it.
@@ -133,7 +162,7 @@ class OutreachApp(App[None]):
         return RegistrationScreen()
 
     def on_mount(self) -> None:
-        if self.ask_start_of_day:
+        if self.ask_start_of_day and self.store is not None:
             self.action_start_of_day()
 
     def action_start_of_day(self) -> None:

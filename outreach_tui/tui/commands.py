@@ -14,6 +14,7 @@ ACTIONS = (
     ("command.benefits", "switch_mode('benefits')"),
     ("command.leads", "switch_mode('leads')"),
     ("command.records", "switch_mode('records')"),
+    ("command.dashboard", "switch_mode('dashboard')"),
     ("command.start_of_day", "start_of_day"),
 )
 

@@ -25,6 +25,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
         assert tx.all("SELECT version, name FROM schema_migrations ORDER BY version") == [
             {"version": 1, "name": "initial"},
             {"version": 2, "name": "reports"},
+            {"version": 3, "name": "audit_guard"},
         ]
 
 

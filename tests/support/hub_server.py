@@ -14,13 +14,16 @@ API::
     enroll_device(db, ...)     (device_id, token) through the hub's own enrol code
 
 Extra ``serve`` flags (``--max-records 10``…) go in ``args``. The server's output goes
-to a temp log file (never a pipe that could fill up and block it).
+to a temp log file (never a pipe that could fill up and block it). With ``--tls-cert`` /
+``--tls-key`` in ``args`` the URL is ``https://``; pass ``ca_cert=`` (the CA that signed
+the server certificate) so the start-up check verifies it.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -38,16 +41,24 @@ START_TIMEOUT_S = 30.0
 
 
 class HubServer:
-    def __init__(self, db: str | os.PathLike[str], *args: str, port: int | None = None) -> None:
+    def __init__(
+        self,
+        db: str | os.PathLike[str],
+        *args: str,
+        port: int | None = None,
+        ca_cert: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.db = str(db)
         self.args = args
+        self.ca_cert = str(ca_cert) if ca_cert is not None else None
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self._log = Path(tempfile.mkstemp(prefix="hub-", suffix=".log")[1])
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if "--tls-cert" in self.args else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> HubServer:
         command = [sys.executable, "-m", "outreach_tui", "hub", "serve", "--db", self.db,
@@ -62,7 +73,9 @@ class HubServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"hub exited with {self.process.returncode}:\n{self.log()}")
             try:
-                if httpx.get(f"{self.url}/api/v1/capabilities", timeout=1).status_code == 200:
+                verify = ssl.create_default_context(cafile=self.ca_cert) if self.ca_cert else True
+                answer = httpx.get(f"{self.url}/api/v1/capabilities", timeout=1, verify=verify)
+                if answer.status_code == 200:
                     return self
             except httpx.TransportError:
                 pass

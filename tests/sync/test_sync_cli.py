@@ -92,7 +92,7 @@ def test_login_saves_url_token_and_hub_id_readable_by_the_owner_only(isolated: P
     data = json.loads(result.stdout)
     assert data == {"url": url, "hub_id": HUB_ID, "protocol": 1, "max_records": 500,
                     "max_bytes": 5_000_000, "insecure": False,
-                    "credentials_path": str(isolated)}  # fmt: skip
+                    "credentials_path": str(isolated), "ca_cert": None}  # fmt: skip
     assert stat.S_IMODE(isolated.stat().st_mode) == 0o600
     saved = creds.load(isolated)
     assert saved and (saved.url, saved.token, saved.hub_id) == (url, "otk_secret-token", HUB_ID)

@@ -195,6 +195,22 @@ _V2_ROLLUP = [
 ]
 
 
+# v3 (issue 8: audit on both sides). The v1 triggers refuse UPDATE and DELETE; this closes
+# the other ways to rewrite history: SQLite's INSERT OR REPLACE (a delete that fires no
+# DELETE trigger) and PostgreSQL's TRUNCATE.
+_V3_AUDIT_GUARD = {
+    "sqlite": [
+        """CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+        WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    ],
+    "postgres": [
+        """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+    ],
+}
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -203,7 +219,11 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         return [s.replace("{id}", words["id"]).replace("{int}", words["int"]) for s in statements]
 
     v2 = spell(_V2_COMMON) + _V2_BACKFILL[dialect] + _V2_ROLLUP
-    return [(1, "initial", spell(_V1_TABLES) + _V1_APPEND_ONLY[dialect]), (2, "reports", v2)]
+    return [
+        (1, "initial", spell(_V1_TABLES) + _V1_APPEND_ONLY[dialect]),
+        (2, "reports", v2),
+        (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
+    ]
 
 
-LATEST_VERSION = 2
+LATEST_VERSION = 3

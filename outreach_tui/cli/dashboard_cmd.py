@@ -1,0 +1,94 @@
+"""`outreach dashboard`: the supervisor dashboard, on an officer's file or a hub database.
+
+    outreach dashboard                      this laptop's file (the global --db)
+    outreach dashboard --db PATH            another officer's file
+    outreach dashboard --hub-db URL         a hub database: SQLite path or postgresql:// URL
+
+The TUI opens straight on its dashboard mode. On a hub database there is no officer's
+file, so the booth modes (F2–F5) are off and the header names the hub. A missing or
+unreadable source is one line on stderr and exit 3, before anything is drawn. Textual
+is imported only here, inside the command, never when the CLI loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from outreach_tui.cli.hub_cmds import hub_errors
+from outreach_tui.cli.output import EXIT_STORE, EXIT_USAGE, fail
+from outreach_tui.config import Settings
+from outreach_tui.i18n import t
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from outreach_tui.tui.app import OutreachApp
+
+LaptopDb = Annotated[
+    Path | None, typer.Option("--db", help="An officer's file (default: the global --db).")
+]
+HubDb = Annotated[
+    str | None, typer.Option("--hub-db", help="Hub database: SQLite path or postgresql:// URL.")
+]
+
+
+def _hub_today() -> date:
+    """The hub counts Asia/Jakarta days, whatever the terminal's own time zone."""
+    from outreach_tui.cli.report_cmds import local_today
+
+    return local_today()
+
+
+@contextmanager
+def dashboard_app(
+    settings: Settings,
+    *,
+    db: Path | None = None,
+    hub_db: str | None = None,
+    today: Callable[[], date] | None = None,
+) -> Iterator[OutreachApp]:
+    """The booth app opening on its dashboard, its source open until the block ends."""
+    lang = settings.language
+    if db is not None and hub_db is not None:
+        fail(t("dashboard.cli.one_source", lang), EXIT_USAGE)
+    if hub_db is not None:
+        from outreach_tui.hub.storage import open_storage
+        from outreach_tui.hub.tallies import HubTallies
+
+        with open_storage(hub_db, create=False) as storage:
+            from outreach_tui.tui.app import OutreachApp
+
+            yield OutreachApp(
+                None, language=lang, today=today or _hub_today, ask_start_of_day=False,
+                initial_mode="dashboard", dashboard_source=HubTallies(storage),
+                dashboard_label=storage.location,
+            )  # fmt: skip
+        return
+    from outreach_tui.store import Store
+
+    path = Path(db or settings.db).expanduser()
+    if not path.exists():
+        fail(t("cli.db_missing", lang, db=str(path)), EXIT_STORE)
+    with Store(path, create=False) as store:
+        from outreach_tui.tui.app import OutreachApp
+
+        yield OutreachApp(store, language=lang, today=today or date.today,
+                          ask_start_of_day=False, initial_mode="dashboard")  # fmt: skip
+
+
+@hub_errors
+def dashboard_command(ctx: typer.Context, db: LaptopDb = None, hub_db: HubDb = None) -> None:
+    """Supervisor dashboard: today's counts, daily bars, targets, per officer (F8 reloads)."""
+    settings: Settings = ctx.find_root().obj
+    with dashboard_app(settings, db=db, hub_db=hub_db) as app:
+        app.run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("dashboard")(dashboard_command)

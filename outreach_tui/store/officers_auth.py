@@ -1,0 +1,186 @@
+"""Officer sign-in on a shared laptop: officer code + PIN, stored as a slow hash.
+
+A PIN is 4–12 digits, hashed with scrypt (n=2**14, r=8, p=1: ~16 MiB, tens of ms) and a
+random per-officer salt; the PIN itself is never stored. Wrong PINs are counted: after
+``FREE_ATTEMPTS`` in a row the officer is locked out for 30 s, doubling with every further
+miss up to 15 minutes; a right PIN resets the count. Every sign-in, miss and lock-out is
+in the audit log.
+
+The TUI calls ``store.officers.verify_pin(code, pin)`` and reads the ``PinCheck``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from outreach_tui.store import audit
+from outreach_tui.store.database import Database, StoreError
+
+PIN_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MIN_DIGITS, MAX_DIGITS = 4, 12
+FREE_ATTEMPTS = 5
+FIRST_LOCK_S = 30
+MAX_LOCK_S = 15 * 60
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    """The answer to a sign-in attempt.
+
+    ``reason``: ``ok`` · ``wrong_pin`` · ``locked`` (too many misses: wait
+    ``retry_after_s``) · ``no_pin`` (none set: ``outreach officer set-pin``) ·
+    ``unknown_officer`` · ``inactive``.
+    """
+
+    ok: bool
+    reason: str
+    officer_code: str
+    attempts_left: int | None = None  # misses left before a lock-out
+    retry_after_s: int = 0
+    locked_until: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def check_pin_format(pin: str) -> str:
+    pin = pin.strip()
+    if not (pin.isascii() and pin.isdigit() and MIN_DIGITS <= len(pin) <= MAX_DIGITS):
+        raise StoreError(f"a PIN is {MIN_DIGITS} to {MAX_DIGITS} digits")
+    if len(set(pin)) == 1 or pin in "0123456789012" or pin in "9876543210":
+        raise StoreError("this PIN is too easy to guess (all the same or a run of digits)")
+    return pin
+
+
+def hash_pin(pin: str, salt: bytes, params: dict[str, int] | None = None) -> str:
+    p = params or PIN_SCRYPT
+    memory = 128 * p["r"] * p["n"] * 2 + (1 << 20)
+    return hashlib.scrypt(
+        pin.encode(), salt=salt, n=p["n"], r=p["r"], p=p["p"], maxmem=memory, dklen=32
+    ).hex()
+
+
+def lock_seconds(failed: int) -> int:
+    """Lock-out after ``failed`` misses in a row (0 while under the free attempts)."""
+    if failed < FREE_ATTEMPTS:
+        return 0
+    return min(FIRST_LOCK_S * 2 ** (failed - FREE_ATTEMPTS), MAX_LOCK_S)
+
+
+class OfficerAuth:
+    def __init__(
+        self,
+        database: Database,
+        device_id: str,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._database = database
+        self._device_id = device_id
+        self._clock = clock
+
+    def set_pin(self, code: str, pin: str, *, by: str | None = None) -> None:
+        """Set (or replace) an officer's PIN; clears any lock-out."""
+        pin = check_pin_format(pin)
+        salt = os.urandom(16)
+        digest = hash_pin(pin, salt)
+        with self._database.write_sql() as db:
+            if db.execute("SELECT 1 FROM officers WHERE code = ?", [code]).fetchone() is None:
+                raise StoreError(f"officer not found: {code}")
+            replaced = db.execute(
+                "SELECT 1 FROM officer_pins WHERE officer_code = ?", [code]
+            ).fetchone()
+            db.execute(
+                "INSERT INTO officer_pins (officer_code, pin_hash, salt, params, set_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (officer_code) DO UPDATE SET"
+                " pin_hash = excluded.pin_hash, salt = excluded.salt, params = excluded.params,"
+                " set_at = excluded.set_at, failed_attempts = 0, last_failed_at = NULL,"
+                " locked_until = NULL",
+                [code, digest, salt.hex(), json.dumps(PIN_SCRYPT), _iso(self._clock())],
+            )
+            detail = {"officer": code, "replaced": replaced is not None}
+            audit.append(db, device_id=self._device_id, officer_code=by or code,
+                         action="officer.pin_set", detail=detail)  # fmt: skip
+
+    def has_pin(self, code: str) -> bool:
+        with self._database.read_sql() as db:
+            return bool(
+                db.execute("SELECT 1 FROM officer_pins WHERE officer_code = ?", [code]).fetchone()
+            )
+
+    def clear_pin(self, code: str, *, by: str | None = None) -> bool:
+        with self._database.write_sql() as db:
+            gone = db.execute("DELETE FROM officer_pins WHERE officer_code = ?", [code]).rowcount
+            if gone:
+                audit.append(db, device_id=self._device_id, officer_code=by,
+                             action="officer.pin_cleared", detail={"officer": code})  # fmt: skip
+        return bool(gone)
+
+    def verify_pin(self, code: str, pin: str) -> PinCheck:
+        """Check a sign-in. Never raises for a wrong or malformed PIN: read ``ok``."""
+        now = self._clock()
+        with self._database.read_sql() as db:
+            officer = db.execute("SELECT active FROM officers WHERE code = ?", [code]).fetchone()
+            row = db.execute(
+                "SELECT pin_hash, salt, params, locked_until"
+                " FROM officer_pins WHERE officer_code = ?",
+                [code],
+            ).fetchone()
+        if officer is None or not officer[0] or row is None:
+            reason = (
+                "unknown_officer" if officer is None else "inactive" if not officer[0] else "no_pin"
+            )
+            self._audit("officer.sign_in_refused", code, {"reason": reason})
+            return PinCheck(False, reason, code)
+        stored, salt, params, locked_until = row
+        if locked_until and datetime.fromisoformat(locked_until) > now:
+            wait = int((datetime.fromisoformat(locked_until) - now).total_seconds()) + 1
+            self._audit("officer.sign_in_refused", code, {"reason": "locked"})
+            return PinCheck(False, "locked", code, 0, wait, locked_until)
+        given = hash_pin(pin.strip(), bytes.fromhex(salt), json.loads(params))
+        if hmac.compare_digest(given, stored):
+            with self._database.write_sql() as db:
+                db.execute(
+                    "UPDATE officer_pins SET failed_attempts = 0, locked_until = NULL"
+                    " WHERE officer_code = ?",
+                    [code],
+                )
+                audit.append(db, device_id=self._device_id, officer_code=code,
+                             action="officer.sign_in")  # fmt: skip
+            return PinCheck(True, "ok", code, FREE_ATTEMPTS, 0, None)
+        return self._missed(code, now)
+
+    def _missed(self, code: str, now: datetime) -> PinCheck:
+        with self._database.write_sql() as db:
+            (failed,) = db.execute(
+                "UPDATE officer_pins SET failed_attempts = failed_attempts + 1,"
+                " last_failed_at = ? WHERE officer_code = ? RETURNING failed_attempts",
+                [_iso(now), code],
+            ).fetchone()
+            wait = lock_seconds(failed)
+            until = _iso(now + timedelta(seconds=wait)) if wait else None
+            if until:
+                db.execute(
+                    "UPDATE officer_pins SET locked_until = ? WHERE officer_code = ?", [until, code]
+                )
+            audit.append(db, device_id=self._device_id, officer_code=code,
+                         action="officer.pin_locked" if wait else "officer.pin_failed",
+                         detail={"failed_attempts": failed, "locked_seconds": wait})  # fmt: skip
+        left = max(0, FREE_ATTEMPTS - failed)
+        return PinCheck(False, "locked" if wait else "wrong_pin", code, left, wait, until)
+
+    def _audit(self, action: str, code: str, detail: dict[str, Any]) -> None:
+        with self._database.write_sql() as db:
+            audit.append(db, device_id=self._device_id, officer_code=code, action=action,
+                         detail=detail)  # fmt: skip

@@ -1,0 +1,127 @@
+"""What goes out in a batch: which records, in what order, and the exact body.
+
+Used by ``SyncQueue``. Personal fields are opened here (strictly: a locked store cannot
+send), and the stored copy of a body is sealed when encryption is on, so the file never
+keeps a plaintext copy of what was sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from outreach_tui.domain import wire
+from outreach_tui.store.crypto import FieldCipher, open_row, open_text, seal_text
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+TABLES = {"registration": "registrations", "lead": "leads"}
+
+
+def _where(batch_id: str) -> str:
+    return f"sync_batches.body:{batch_id}"
+
+
+def dump_body(cipher: FieldCipher | None, body: dict[str, Any]) -> str:
+    """The text stored in ``sync_batches.body`` (sealed when encryption is on)."""
+    return seal_text(cipher, json.dumps(body, ensure_ascii=False), _where(body["batch_id"]))
+
+
+def load_body(cipher: FieldCipher | None, batch_id: str, text: str | None) -> dict[str, Any]:
+    """A stored body (``StoreLocked`` when it is sealed and the store is locked)."""
+    if not text:
+        return {"records": []}
+    return json.loads(open_text(cipher, text, _where(batch_id)))
+
+
+def rows(
+    db: sqlite_utils.Database, entity: str, uuids: list[str], cipher: FieldCipher | None
+) -> list[dict[str, Any]]:
+    table = TABLES[entity]
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(uuids), 500):
+        chunk = uuids[start : start + 500]
+        found += db.query(
+            f"SELECT t.*, e.code AS _event_code FROM {table} t"
+            f" LEFT JOIN events e ON e.id = t.event_id"
+            f" WHERE t.uuid IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+    return [open_row(cipher, table, row, strict=True) for row in found]
+
+
+def pick(
+    db: sqlite_utils.Database,
+    limit: int | None,
+    states: tuple[str, ...],
+    cipher: FieldCipher | None,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Waiting records in seq order; a never-acknowledged owner travels before (or with)
+    its workers so the hub never sees a worker whose owner it does not know yet."""
+    marks = ",".join("?" * len(states))
+    sql = (
+        f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
+        f" UNION ALL SELECT 'lead', uuid, seq FROM leads WHERE sync_state IN ({marks})"
+        " ORDER BY seq" + (" LIMIT ?" if limit else "")
+    )
+    head = db.execute(sql, [*states, *states, *([limit] if limit else [])]).fetchall()
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for entity in TABLES:
+        uuids = [u for e, u, _ in head if e == entity]
+        found[entity] = {r["uuid"]: r for r in rows(db, entity, uuids, cipher)}
+    picked: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for entity, uuid, _ in head:
+        row = found[entity][uuid]
+        owner_uuid = row.get("owner_uuid") if entity == "registration" else None
+        if owner_uuid and owner_uuid not in seen:
+            owner = rows(db, "registration", [owner_uuid], cipher)
+            if owner and owner[0]["sync_state"] in states and owner[0]["base_version"] is None:
+                picked.append(("registration", owner[0]))
+                seen.add(owner_uuid)
+        if uuid not in seen:
+            picked.append((entity, row))
+            seen.add(uuid)
+    return picked
+
+
+def body(
+    db: sqlite_utils.Database,
+    device_id: str,
+    batch_id: str,
+    picked: list[tuple[str, dict[str, Any]]],
+) -> dict[str, Any]:
+    records = []
+    for entity, row in picked:
+        make = wire.registration_data if entity == "registration" else wire.lead_data
+        data = make(row, event_code=row["_event_code"])
+        records.append(
+            {"entity": entity, "uuid": row["uuid"], "version": row["version"],
+             "base_version": row["base_version"], "content_hash": wire.content_hash(data),
+             "data": data}
+        )  # fmt: skip
+    seqs = [row["seq"] for _, row in picked]
+    out: dict[str, Any] = {
+        "batch_id": batch_id,
+        "device_id": device_id,
+        "seq_from": min(seqs),
+        "seq_to": max(seqs),
+        "records": records,
+    }
+    codes = sorted({r["_event_code"] for _, r in picked if r["_event_code"]})
+    if codes:
+        out["events"] = [
+            {name: event[name] for name in wire.EVENT_FIELDS}
+            for event in db.query(
+                f"SELECT * FROM events WHERE code IN ({','.join('?' * len(codes))}) ORDER BY code",
+                codes,
+            )
+        ]
+    officer = db.execute(
+        "SELECT code, name, branch_code FROM officers WHERE code = ?",
+        [picked[0][1]["officer_code"]],
+    ).fetchone()
+    if officer:
+        out["officer"] = {"code": officer[0], "name": officer[1], "branch_code": officer[2]}
+    return out
