@@ -82,7 +82,7 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
         sector=_s(data.get("sector")),
         workers_count=_or(data.get("workers_count"), 0),
         declared_income=_or(data.get("declared_income"), ""),
-        programs=tuple(str(p) for p in data.get("programs") or ()),
+        programs=_programs(data.get("programs")),
         payment_months=_or(data.get("payment_months"), ""),
         consent_version=_s(data.get("consent_version")),
         role=_s(data.get("role")),
@@ -110,3 +110,10 @@ def _s(value: Any) -> str:
 def _or(value: Any, default: Any) -> Any:
     """Numbers pass through as they came (ints or digit strings); missing -> default."""
     return default if value is None or isinstance(value, (list, dict, float)) else value
+
+
+def _programs(value: Any) -> tuple[str, ...]:
+    """A list of codes; anything else (a number, a bool) becomes a code validation rejects."""
+    if isinstance(value, list):
+        return tuple(str(p) for p in value)
+    return () if value is None else (str(value),)

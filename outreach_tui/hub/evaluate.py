@@ -65,9 +65,12 @@ def parse_timestamp(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            return None
+        moment.astimezone(LOCAL_ZONE)  # the edges of year 1/9999 overflow in local time
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo is not None else None
+    return moment
 
 
 def local_day(moment: datetime) -> date:
