@@ -15,14 +15,10 @@ Kill points vary per loop (seeded; the seed is in every failure message):
 
 from __future__ import annotations
 
-import os
-import queue
 import random
 import signal
 import sqlite3
-import subprocess
 import sys
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -30,59 +26,15 @@ from pathlib import Path
 import pytest
 
 from outreach_tui.store import Store
-from tests.reliability.harness import ROOT, SEED, loops
+from tests.helpers.writer import Writer
+from tests.reliability.harness import SEED, loops
 from tests.reliability.invariants import check_durable
 
 pytestmark = [
     pytest.mark.reliability,
     pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL"),
 ]
-WRITER = ROOT / "tests" / "helpers" / "writer_process.py"
 LOOPS = loops("OUTREACH_CRASH_LOOPS", 5)
-
-
-class Writer:
-    """The writer subprocess; its acknowledged uuids read on a background thread."""
-
-    def __init__(self, db: Path, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(WRITER), str(db), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if line.endswith("\n"):  # a line cut by the kill was never acknowledged
-                self.lines.put(line.strip())
-        self.lines.put(None)
-
-    def wait_for(self, count: int, timeout: float = 60) -> list[str]:
-        got: list[str] = []
-        deadline = time.monotonic() + timeout
-        while len(got) < count:
-            line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            if line is None:
-                assert self.process.stderr is not None
-                raise AssertionError(f"writer exited early: {self.process.stderr.read()}")
-            got.append(line)
-        return got
-
-    def kill(self) -> list[str]:
-        """SIGKILL; then whatever it had acknowledged that was not read yet."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-        self.reader.join(timeout=30)
-        rest = []
-        while (line := self.lines.get(timeout=5)) is not None:
-            rest.append(line)
-        return rest
 
 
 @pytest.fixture
