@@ -88,10 +88,11 @@ def keys_of(text: str) -> list[tuple[str, str]]:
 
 
 async def outreach_child(db: str, rounds: int) -> Samples:
-    from textual.widgets import Input, Select, Static
+    from textual.widgets import Input
 
     from outreach_tui.store import Store
     from outreach_tui.tui.app import OutreachApp
+    from outreach_tui.tui.widgets.choice import Choice
 
     store = Store(db, migrate_schema=False)
     app = OutreachApp(store, ask_start_of_day=False)
@@ -100,10 +101,10 @@ async def outreach_child(db: str, rounds: int) -> Samples:
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        observer = Observer(app, screen.query_one("#reg-summary", Static))
+        observer = Observer(app, screen.query_one("#reg-summary"))
         for _ in range(rounds):
             screen.action_clear()
-            screen.query_one("#reg-sector", Select).value = "kuliner"
+            screen.query_one("#reg-sector", Choice).value = "kuliner"
             await pilot.pause()
             for name, widget, text in (("nik", "nik", NIK), ("name", "full-name", NAME),
                                        ("income", "declared-income", INCOME)):  # fmt: skip

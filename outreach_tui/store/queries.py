@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from outreach_tui.store import nik_keys
-from outreach_tui.store.crypto import open_row
 from outreach_tui.store.database import Database
+
+# nik_keys and crypto (hmac, the wire format, the models) are imported by the record
+# lists, not at module level: the booth's start-up reads only its status line from here.
 
 Kind = Literal["registrations", "leads"]
 
@@ -129,6 +130,9 @@ class BoothQueries:
             params.append(until_utc)
         limit = max(1, min(limit, 500))
         offset = max(0, offset)
+        from outreach_tui.store import nik_keys
+        from outreach_tui.store.crypto import open_row
+
         with self._database.read() as db:
             if search.strip():
                 digits = re.sub(r"[\s\-.+()]", "", search.strip())

@@ -9,7 +9,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Input
+
+from outreach_tui.tui.widgets.choice import Choice
 
 from outreach_tui.tui.app import OutreachApp
 from outreach_tui.tui.screens.receipt import ReceiptScreen
@@ -47,7 +49,7 @@ def test_form_with_errors(snap_compare, app, size) -> None:  # type: ignore[no-u
         await pilot.press(*"021 5551234")
         pilot.app.screen.query_one("#reg-declared-income").focus()
         await pilot.press(*"750.000")
-        pilot.app.screen.query_one("#reg-sector", Select).value = "kuliner"
+        pilot.app.screen.query_one("#reg-sector", Choice).value = "kuliner"
         await pilot.press("ctrl+s")
         await settle(pilot)
 

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from outreach_tui.tui.screens.benefits import BenefitsScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
+from outreach_tui.tui.widgets.choice import Choice
 from tests.tui.conftest import settle
 
 
@@ -129,7 +130,7 @@ async def test_ctrl_r_takes_the_choices_into_the_registration_form(make_app) -> 
         assert app.current_mode == "register"
         form = app.screen
         assert isinstance(form, RegistrationScreen)
-        assert form.query_one("#reg-sector", Select).selection == "kuliner"
+        assert form.query_one("#reg-sector", Choice).selection == "kuliner"
         assert form.query_one("#reg-declared-income", Input).value == "1.500.000"
         assert form.query_one("#reg-jht", Checkbox).value is True
         assert form.focused is form.query_one("#reg-nik", Input)

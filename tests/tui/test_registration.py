@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from outreach_tui.store import Store
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
@@ -34,7 +34,8 @@ async def fill_owner(pilot, *, nik: str, workers: int = 0) -> None:  # type: ign
     await type_into(pilot, "#reg-business-name", "Pempek Cek Siti")
     await type_into(pilot, "#reg-workers-count", str(workers))
     await type_into(pilot, "#reg-declared-income", "1.000.000")
-    pilot.app.screen.query_one("#reg-sector", Select).value = "kuliner"
+    pilot.app.screen.query_one("#reg-sector").focus()
+    await pilot.press("enter", "k", "k", "enter")  # the list: Kurir, then Kuliner
     pilot.app.screen.query_one("#reg-consent").focus()
     await pilot.press("space")  # the participant agreed
     await pilot.pause()
@@ -45,10 +46,10 @@ async def test_register_owner_with_two_workers_then_receipt(make_app, booth_stor
     nik = synthetic_nik(sex="F")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        summary = str(app.screen.query_one("#reg-summary", Static).render())
+        summary = str(app.screen.query_one("#reg-summary").render())
         assert "ketik 16 angka NIK" in summary
         await fill_owner(pilot, nik=nik, workers=2)
-        summary = str(app.screen.query_one("#reg-summary", Static).render())
+        summary = str(app.screen.query_one("#reg-summary").render())
         assert "Bayar sekarang: Rp8.400" in summary  # Nov 2026: PP 50/2025 halves 16,800
         assert "31-12-2026" in summary
         assert "Siap disimpan" in summary
@@ -111,9 +112,9 @@ async def test_invalid_form_is_not_saved_and_says_why(make_app, booth_store) -> 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RegistrationScreen)
-        problem = app.screen.query_one("#field-nik .field-problem", Static)
+        problem = app.screen.query_one("#field-nik .field-problem")
         assert "0000" in str(problem.render())
-        summary = str(app.screen.query_one("#reg-summary", Static).render())
+        summary = str(app.screen.query_one("#reg-summary").render())
         assert "Belum bisa disimpan" in summary
         assert app.focused is not None and app.focused.id == "reg-nik"
     assert rows(booth_store, "SELECT count(*) FROM registrations") == [(0,)]
@@ -130,8 +131,8 @@ async def test_duplicate_nik_warns_before_save_and_never_blocks(make_app, booth_
         await settle(pilot)
         await fill_owner(pilot, nik=nik)
         await wait_until(pilot, lambda: "Mungkin sudah terdaftar" in str(
-            app.screen.query_one("#reg-summary", Static).render()))  # fmt: skip
-        summary = str(app.screen.query_one("#reg-summary", Static).render())
+            app.screen.query_one("#reg-summary").render()))  # fmt: skip
+        summary = str(app.screen.query_one("#reg-summary").render())
         assert "PLG-01" in summary and earlier.owner.reference_no in summary
 
         await pilot.press("ctrl+s")
@@ -153,5 +154,5 @@ async def test_english_form(make_app) -> None:
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        summary = str(app.screen.query_one("#reg-summary", Static).render())
+        summary = str(app.screen.query_one("#reg-summary").render())
         assert "Cannot save yet" in summary

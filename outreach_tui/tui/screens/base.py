@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.events import ScreenResume
 from textual.screen import Screen
 
 from outreach_tui.i18n import t
@@ -17,6 +18,7 @@ class BoothScreen(Screen[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._localized = False
+        self._resumed = False
 
     @property
     def booth(self) -> OutreachApp:
@@ -35,3 +37,11 @@ class BoothScreen(Screen[Any]):
             self._localized = True
             # No refresh_bindings() here: the screen is resumed right after it mounts, and
             # resuming refreshes the footer (one footer rebuild fewer at start-up).
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Screen's own handler (subclass handlers are dispatched first). The
+        # first resume follows the mount, which has just styled every widget; restyling
+        # the whole screen again costs ~10 ms at start-up and changes nothing.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False

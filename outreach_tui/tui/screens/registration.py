@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Collapsible, Input, Select, Static
+from textual.widgets import Checkbox, Collapsible, Input, Static
 
 from outreach_tui.domain import consent, reference
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
@@ -26,8 +26,10 @@ from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.summary import registration_summary, sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.compact import compact
 from outreach_tui.tui.widgets.form_field import FormField
+from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:
     from outreach_tui.tui.duplicates import DuplicateHit
@@ -96,27 +98,22 @@ class RegistrationScreen(BoothScreen):
                     yield FormField(self.t(f"reg.label.{field}"), self._input(field), field=field)
                 yield FormField(
                     self.t("reg.label.sector"),
-                    compact(
-                        Select[str](
-                            [
-                                (sector_label(s.code, self.language), s.code)
-                                for s in reference.sectors()
-                            ],
-                            id="reg-sector",
-                            prompt=self.t("reg.choose_sector"),
-                        )
+                    Choice[str](
+                        self._sector_options,
+                        id="reg-sector",
+                        prompt=self.t("reg.choose_sector"),
+                        title=self.t("reg.label.sector"),
                     ),
                     field="sector",
                 )
                 yield FormField(
                     self.t("reg.label.payment_months"),
-                    compact(
-                        Select[int](
-                            [(self.t("reg.months", n=n), n) for n in PAYMENT_PERIODS],
-                            id="reg-payment-months",
-                            value=1,
-                            allow_blank=False,
-                        )
+                    Choice[int](
+                        [(self.t("reg.months", n=n), n) for n in PAYMENT_PERIODS],
+                        id="reg-payment-months",
+                        value=1,
+                        allow_blank=False,
+                        title=self.t("reg.label.payment_months"),
                     ),
                     field="payment_months",
                 )
@@ -134,8 +131,11 @@ class RegistrationScreen(BoothScreen):
                     compact(Checkbox(self.t("reg.consent_given"), id="reg-consent")),
                     field="consent_version",
                 )
-            yield Static("", id="reg-summary")
+            yield SummaryPanel(id="reg-summary")
         yield BoothFooter(compact=True)
+
+    def _sector_options(self) -> list[tuple[str, str]]:
+        return [(sector_label(s.code, self.language), s.code) for s in reference.sectors()]
 
     def _title(self) -> str:
         if self.edit_row is None:
@@ -173,8 +173,8 @@ class RegistrationScreen(BoothScreen):
 
     def draft(self) -> RegistrationDraft:
         values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS}
-        sector = self.query_one("#reg-sector", Select).selection
-        months = self.query_one("#reg-payment-months", Select).selection
+        sector = self.query_one("#reg-sector", Choice).selection
+        months = self.query_one("#reg-payment-months", Choice).selection
         jht = self.query_one("#reg-jht", Checkbox).value
         consented = self.query_one("#reg-consent", Checkbox).value
         row = self.edit_row or {}
@@ -189,7 +189,7 @@ class RegistrationScreen(BoothScreen):
         )
 
     def _load_row(self, row: dict[str, Any]) -> None:
-        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             for field in TEXT_FIELDS:
                 value = row.get(field)
                 if field == "phone" and value:
@@ -200,17 +200,17 @@ class RegistrationScreen(BoothScreen):
                 self.query_one(f"#{widget_id(field)}", Input).value = (
                     "" if value is None else str(value)
                 )
-            self.query_one("#reg-sector", Select).value = row["sector"]
-            self.query_one("#reg-payment-months", Select).value = row["payment_months"]
+            self.query_one("#reg-sector", Choice).value = row["sector"]
+            self.query_one("#reg-payment-months", Choice).value = row["payment_months"]
             self.query_one("#reg-jht", Checkbox).value = "JHT" in row["programs"].split(",")
             self.query_one("#reg-consent", Checkbox).value = True
         self.touched = set(TEXT_FIELDS)
 
     def prefill(self, *, sector: str | None, declared_income: int | None, jht: bool) -> None:
         """Choices carried over from the benefits explainer."""
-        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             if sector:
-                self.query_one("#reg-sector", Select).value = sector
+                self.query_one("#reg-sector", Choice).value = sector
             if declared_income:
                 self.query_one(
                     "#reg-declared-income", Input
@@ -220,11 +220,11 @@ class RegistrationScreen(BoothScreen):
         self.query_one("#reg-nik", Input).focus()
 
     def action_clear(self) -> None:
-        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             for field in TEXT_FIELDS:
                 self.query_one(f"#{widget_id(field)}", Input).value = ""
-            self.query_one("#reg-sector", Select).clear()
-            self.query_one("#reg-payment-months", Select).value = 1
+            self.query_one("#reg-sector", Choice).clear()
+            self.query_one("#reg-payment-months", Choice).value = 1
             self.query_one("#reg-jht", Checkbox).value = False
             self.query_one("#reg-consent", Checkbox).value = False
         self.touched.clear()
@@ -241,9 +241,9 @@ class RegistrationScreen(BoothScreen):
             self.touched.add(event.input.id.removeprefix("reg-").replace("-", "_"))
         self._revalidate()
 
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
-    def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
+    def _choice_changed(self, event: Choice.Changed | Checkbox.Changed) -> None:
         if event.control.id == "reg-sector":
             self.touched.add("sector")
         elif event.control.id == "reg-consent":
@@ -294,7 +294,7 @@ class RegistrationScreen(BoothScreen):
             draft, self.result, self.duplicates, language=self.language,
             today=self.booth.today(), show_errors=self.show_all,
         )  # fmt: skip
-        self.query_one("#reg-summary", Static).update(text)
+        self.query_one("#reg-summary", SummaryPanel).update(text)
 
     # -- saving ---------------------------------------------------------------------------
 

@@ -1,48 +1,130 @@
-"""The footer every booth screen shows: Textual's, rebuilt only when its keys change."""
+"""The footer every booth screen shows: the keys that work here, wrapped to fit.
+
+One widget that draws its keys itself. Textual's Footer builds a widget per key and
+rebuilds them all whenever the bindings change (every focus move), and it cuts keys off
+at 80 columns; a booth screen lists its keys on one or two lines instead, each key whole.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
-from textual.app import ComposeResult
-from textual.widgets import Footer
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+GAP = 2  # columns between two keys
+DISABLED = Style(dim=True)
 
 
-class BoothFooter(Footer):
-    """Textual's Footer rebuilds itself (a widget per key) for every bindings change.
+class FooterKey(NamedTuple):
+    key: str  # what to press, as Textual names it
+    shown: str  # how it is shown, e.g. "^s"
+    description: str
+    enabled: bool
 
-    When a screen opens, its focus, mount and resume each report a change, and later focus
-    moves between inputs report more, mostly with the same keys to show. A rebuild that
-    would show exactly the keys already shown is skipped.
+
+class BoothFooter(Widget):
+    COMPONENT_CLASSES = {"booth-footer--key", "booth-footer--description"}
+    DEFAULT_CSS = """
+    BoothFooter {
+        dock: bottom;
+        height: auto;
+        max-height: 3;
+        background: $footer-background;
+        padding: 0 1;
+    }
+    BoothFooter > .booth-footer--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    BoothFooter > .booth-footer--description {
+        color: $footer-description-foreground;
+    }
     """
 
-    _shown: Any = None
+    def __init__(self, *, compact: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.compact = compact  # kept for the screens' call; the booth is always compact
+        self.keys: tuple[FooterKey, ...] = ()
+        # (line, first column, last column) of each key as last drawn, for mouse clicks.
+        self._places: list[tuple[int, int, int, str]] = []
 
-    def _keys(self) -> Any:
-        """Everything Footer.compose reads, to tell whether a rebuild would change it."""
-        if not self._bindings_ready:
-            return None
-        active = self.screen.active_bindings
-        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-        return (
-            self.compact,
-            self.show_command_palette,
-            palette[1:] if palette else None,
-            tuple(
-                (binding, enabled, tooltip)
-                for (_, binding, enabled, tooltip) in active.values()
-                if binding.show
-            ),
-        )
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    def compose(self) -> ComposeResult:
-        self._shown = self._keys()  # what this build shows
-        yield from super().compose()
-
-    async def recompose(self) -> None:
-        if not self.is_attached:
-            return  # its screen has gone (Footer.recompose does nothing then either)
-        keys = self._keys()
-        if keys is not None and keys == self._shown:
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if not self.is_attached or screen is not self.screen:
             return
-        await super().recompose()
+        keys = self._active_keys()
+        if keys != self.keys:
+            self.keys = keys
+            self.refresh(layout=True)  # the number of lines may change
+
+    def _active_keys(self) -> tuple[FooterKey, ...]:
+        seen: set[str] = set()
+        keys = []
+        palette: FooterKey | None = None
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
+                shown = self.app.get_key_display(binding)
+                palette = FooterKey(binding.key, shown, binding.description, enabled)
+                continue
+            if not binding.show or binding.action in seen:
+                continue  # one key per action, as Textual's footer shows it
+            seen.add(binding.action)
+            shown = self.app.get_key_display(binding)
+            keys.append(FooterKey(binding.key, shown, binding.description, enabled))
+        if palette is not None:
+            keys.append(palette)  # last, as the least used
+        return tuple(keys)
+
+    def _layout(self, width: int) -> list[list[FooterKey]]:
+        """Keys in lines no wider than `width`; a key is never split across lines."""
+        lines: list[list[FooterKey]] = [[]]
+        used = 0
+        for key in self.keys:
+            size = len(key.shown) + 1 + len(key.description)
+            if lines[-1] and used + GAP + size > width:
+                lines.append([])
+                used = 0
+            used += size + (GAP if lines[-1] else 0)
+            lines[-1].append(key)
+        return lines
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self._layout(width)) if self.keys else 1
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("booth-footer--key")
+        description_style = self.get_component_rich_style("booth-footer--description")
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._places = []
+        for row, line in enumerate(self._layout(self.content_region.width or self.size.width)):
+            if row:
+                text.append("\n")
+            column = 0
+            for index, key in enumerate(line):
+                if index:
+                    text.append(" " * GAP)
+                    column += GAP
+                off = Style() if key.enabled else DISABLED
+                text.append(key.shown, style=key_style + off)
+                text.append(" " + key.description, style=description_style + off)
+                end = column + len(key.shown) + 1 + len(key.description)
+                self._places.append((row, column, end, key.key))
+                column = end
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        # Mouse users may click a key; the booth is keyboard-first, so this only mirrors it.
+        x, y = event.x - self.styles.padding.left, event.y
+        for row, start, end, key in self._places:
+            if row == y and start <= x < end:
+                event.stop()
+                self.app.simulate_key(key)
+                return
