@@ -1,13 +1,14 @@
 """Sync throughput on loopback: the real ``outreach sync`` path into a real hub, against
 raw ingest and against one HTTP request per record; and the hub on PostgreSQL.
 
-    python bench/bench_sync.py [--registrations 10000] [--single 300] [--batch-size 200]
+    python bench/bench_sync.py [--registrations 10000] [--single 300] [--batch-size 1000]
     python bench/bench_sync.py --registrations 100000 --single 1000   # docs/BENCHMARKS.md
     python bench/bench_sync.py --profile        # + where the hub and the laptop spend it
 
 The laptop is a generated officer file (``outreach sample``, cached under
 /tmp/outreach-bench) with every record set back to pending, copied fresh for each run.
-The hub is ``outreach hub serve`` under uvicorn in its own process (tests/support), on a
+The hub is ``outreach hub serve --max-records 1000`` (``--hub-max-records``; the serve
+default of 500 would cap the batch size) under uvicorn in its own process (tests/support), on a
 fresh SQLite file (WAL, ``synchronous=FULL``) or a fresh database on a throwaway
 PostgreSQL cluster (tests/support/postgres.py: ``initdb``, **fsync off**).
 
@@ -16,7 +17,7 @@ Modes, all in this run:
 - **sync (SQLite hub)**: ``SyncRunner`` + ``HubClient`` in this process, exactly what
   ``outreach sync --batch-size N`` runs, minus the Rich progress bar. Records/s over the
   push phase (first batch written → last receipt applied) and end to end (capabilities,
-  push, reconcile, downlink).
+  push, reconcile, downlink). Also at ``--other-batch-size`` (200: the CLI's default).
 - **raw ingest (SQLite)**: the same wire records (the batch bodies the sync sent) inserted
   straight into a fresh hub file's ``records`` table, same pragmas, ``executemany`` in one
   transaction: the floor of what storing them costs (no validation, no HTTP, no
@@ -27,8 +28,10 @@ Modes, all in this run:
 - **sync (PostgreSQL hub)** and **raw ingest (PostgreSQL)** (``executemany``, one
   transaction), unless ``--no-postgres`` or no PostgreSQL binaries are found.
 
-Client and hub share this machine's cores (on a branch LAN they would not; the protocol
-waits for each receipt, so they mostly alternate anyway). Writes bench/results/sync.json.
+Client and hub share this machine's cores (on a branch LAN they would not). The protocol
+waits for each receipt, but the runner pipelines its own bookkeeping (a worker thread
+applies receipt k-1 and writes batch k+1 while batch k travels), so the laptop's
+``next_batch``/``apply_receipt`` times overlap the POST time. Writes bench/results/sync.json.
 Targets: ≥ 10,000 records/s into SQLite and ≥ 50 % of the raw ingest.
 """
 
@@ -99,19 +102,19 @@ class TimedQueue(SyncQueue):
 
     spent: dict[str, float]
 
-    def next_batch(self, limit: int, *, hub_id: str) -> Any:
+    def next_batch(self, limit: int, *, hub_id: str, exclude: Any = ()) -> Any:
         started = time.perf_counter()
         try:
-            return super().next_batch(limit, hub_id=hub_id)
+            return super().next_batch(limit, hub_id=hub_id, exclude=exclude)
         finally:
             self.spent["laptop: next_batch (pick, body, mark uploading)"] += (
                 time.perf_counter() - started
             )
 
-    def apply_receipt(self, batch_id: str, receipt: dict[str, Any]) -> Any:
+    def apply_receipt(self, batch_id: str, receipt: dict[str, Any], *, sent: Any = None) -> Any:
         started = time.perf_counter()
         try:
-            return super().apply_receipt(batch_id, receipt)
+            return super().apply_receipt(batch_id, receipt, sent=sent)
         finally:
             self.spent["laptop: apply_receipt"] += time.perf_counter() - started
 
@@ -274,7 +277,7 @@ def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> 
     real_evaluate = ingest.evaluate
     # ingest_batch judges every record before its transaction; hand it the judgements
     # made (and timed) just before, so the transaction is timed on its own.
-    ingest.evaluate = lambda record, *_: judged[id(record)]  # type: ignore[assignment]
+    ingest.evaluate = lambda record, *_, **__: judged[id(record)]  # type: ignore[assignment]
     profiler = cProfile.Profile() if profile else None
     records = 0
     try:
@@ -327,8 +330,11 @@ def laptop_profile(source: Path, folder: Path, hub_url: str, token: str, hub_id:
 # -- main ---------------------------------------------------------------------------------
 
 
+HUB_ARGS: list[str] = []  # extra `outreach hub serve` flags (--hub-max-records)
+
+
 def with_hub(db: str, work: Callable[[str, str, str], dict]) -> dict:
-    with HubServer(db) as server:
+    with HubServer(db, *HUB_ARGS) as server:
         _, token = enroll_device(db, officer="PLG-01", name="bench-laptop")
         hub_id = httpx.get(f"{server.url}/api/v1/capabilities").json()["hub_id"]
         return work(server.url, token, hub_id)
@@ -345,21 +351,31 @@ def main() -> None:
     parser.add_argument(
         "--single", type=int, default=300, help="records sent one per request (slow: keep small)"
     )
-    parser.add_argument("--batch-size", type=int, default=200, help="as outreach sync")
+    parser.add_argument(
+        "--batch-size", type=int, default=1000, help="as outreach sync --batch-size"
+    )
     parser.add_argument(
         "--other-batch-size",
         type=int,
-        default=500,
-        help="a second sync at this size (500: the hub's max_records)",
+        default=200,
+        help="a second sync at this size (200: outreach sync's default)",
+    )
+    parser.add_argument(
+        "--hub-max-records",
+        type=int,
+        default=1000,
+        help="outreach hub serve --max-records (its default, 500, caps the batch size)",
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="print cProfile tops")
     args = parser.parse_args()
+    HUB_ARGS[:] = ["--max-records", str(args.hub_max_records)]
 
     source = benchlib.sample_db(args.registrations)
     small = benchlib.sample_db(args.single)
     result: dict[str, Any] = {"registrations": args.registrations, "single": args.single,
-                              "batch_size": args.batch_size}  # fmt: skip
+                              "batch_size": args.batch_size,
+                              "hub_max_records": args.hub_max_records}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         folder = Path(tmp)
         laptop = pending_laptop(source, folder / "laptop.db")

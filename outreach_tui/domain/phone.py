@@ -7,6 +7,7 @@ and foreign numbers are refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,10 @@ COUNTRY_CODE = 62
 MAX_LENGTH = 64
 _DIGITS = "0123456789"
 _SEPARATORS = "-.()"
+# Already E.164 for Indonesia, as stored and as every synced record carries it: +62, then
+# a national number without the 0 trunk prefix. Such text needs no parsing (the country
+# code and national number are plain slices); validity still comes from phonenumbers.
+_E164_ID = re.compile(r"\+62[1-9][0-9]{4,14}")
 
 
 @dataclass(frozen=True)
@@ -62,39 +67,49 @@ def _invalid(raw: str, code: str) -> PhoneInfo:
     return PhoneInfo(raw, None, None, (error(code, FIELD),))
 
 
-def parse_phone(raw: str) -> PhoneInfo:
+def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
+    """Check ``raw``; ``national=False`` leaves ``national`` unset (validation only needs
+    the E.164 form, and formatting the display form costs as much as the check)."""
     text = raw.strip()
     if not text:
         return _invalid(raw, "phone.empty")
     if len(text) > MAX_LENGTH:
         return _invalid(raw, "phone.malformed")
-    digits = _digits_only(text)
-    if digits is None:
-        return _invalid(raw, "phone.malformed")
-    # "62812..." typed without the plus: the country code, not a national number.
-    if digits.startswith("628"):
-        digits = "+" + digits
     # Imported here, not at module level: its metadata costs ~20 ms, and the TUI's form
     # validates (empty) phones at start-up without needing it.
     import phonenumbers
     from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-    try:
-        number = phonenumbers.parse(digits, REGION)
-    except NumberParseException:
-        return _invalid(raw, "phone.malformed")
+    if _E164_ID.fullmatch(text):
+        # What phonenumbers.parse returns for this text (tests/hub/test_hub_fast_paths.py
+        # compares both over many numbers), without its normalising passes.
+        number = phonenumbers.PhoneNumber(country_code=COUNTRY_CODE, national_number=int(text[3:]))
+    else:
+        digits = _digits_only(text)
+        if digits is None:
+            return _invalid(raw, "phone.malformed")
+        # "62812..." typed without the plus: the country code, not a national number.
+        if digits.startswith("628"):
+            digits = "+" + digits
+        try:
+            number = phonenumbers.parse(digits, REGION)
+        except NumberParseException:
+            return _invalid(raw, "phone.malformed")
 
     if number.country_code != COUNTRY_CODE:
         possible = phonenumbers.is_possible_number(number)
         return _invalid(raw, "phone.not_indonesian" if possible else "phone.malformed")
-    if not phonenumbers.is_valid_number(number):
-        return _invalid(raw, "phone.malformed")
+    # number_type is UNKNOWN for an invalid number, so a mobile type implies validity and
+    # is_valid_number only has to run to tell a landline from garbage.
     mobile_types = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
     if phonenumbers.number_type(number) not in mobile_types:
-        return _invalid(raw, "phone.not_mobile")
+        valid = phonenumbers.is_valid_number(number)
+        return _invalid(raw, "phone.not_mobile" if valid else "phone.malformed")
     return PhoneInfo(
         raw=raw,
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-        national=phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
+        national=(
+            phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL) if national else None
+        ),
         problems=(),
     )

@@ -42,6 +42,10 @@ MAX_LENGTH = {
 MAX_INCOME = 1_000_000_000  # Rp1 billion a month: beyond this it is a typo
 T = TypeVar("T")
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '.,\-][^\W\d_]*)*\.?$")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_LOCAL_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_INT_NOISE = re.compile(r"[.,\s_]")
+_INT = re.compile(r"-?\d{1,15}")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def clean_text(value: object) -> str:
 
 
 def _has_control_chars(text: str) -> bool:
+    if text.isprintable():  # False for every Cc/Cf/Co/Cs character: the common case, fast
+        return False
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text)
 
 
@@ -101,11 +107,11 @@ def _name(problems: list[Problem], field: str, raw: object) -> str | None:
 def parse_date(text: str) -> date | None:
     """ISO ``2001-05-31`` or Indonesian ``31-05-2001`` / ``31/05/2001``; None if neither."""
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    match = _ISO_DATE.fullmatch(text)
     if match:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
-        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        match = _LOCAL_DATE.fullmatch(text)
         if not match:
             return None
         day, month, year = int(match[1]), int(match[2]), int(match[3])
@@ -122,8 +128,8 @@ def parse_int(raw: object) -> int | None:
     if isinstance(raw, int):
         return raw
     text = str(raw or "").strip().lower().removeprefix("rp").strip()
-    text = re.sub(r"[.,\s_]", "", text)
-    if not re.fullmatch(r"-?\d{1,15}", text):
+    text = _INT_NOISE.sub("", text)
+    if not _INT.fullmatch(text):
         return None
     return int(text)
 
@@ -179,7 +185,7 @@ def validate_registration(
     phone_e164: str | None = None
     phone_text = clean_text(draft.phone)
     if phone_text or role is Role.OWNER:
-        phone = parse_phone(phone_text)
+        phone = parse_phone(phone_text, national=False)
         problems.extend(phone.problems)
         phone_e164 = phone.e164
 
@@ -303,7 +309,7 @@ def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ..
 def validate_lead(draft: LeadDraft, *, today: date) -> ValidationResult[Lead]:
     problems: list[Problem] = []
     full_name = _name(problems, "full_name", draft.full_name)
-    phone = parse_phone(clean_text(draft.phone))
+    phone = parse_phone(clean_text(draft.phone), national=False)
     problems.extend(phone.problems)
     sector_code = clean_text(draft.sector) or None
     if sector_code and reference.find_sector(sector_code) is None:

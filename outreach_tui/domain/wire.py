@@ -44,8 +44,13 @@ def nik_digest(key: bytes, nik: str) -> str:
     return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()
 
 
+# What json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds
+# on every call; made once, since both ends encode every record with it.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(data).encode()
 
 
 def content_hash(data: dict[str, Any]) -> str:

@@ -43,6 +43,27 @@ def _check_text(value: Any, depth: int = 0) -> None:
             _check_text(item, depth + 1)
 
 
+def _check_depth(value: Any, depth: int = 0) -> None:
+    """``_check_text`` for containers only: enough when the text cannot hold bad strings."""
+    if depth > MAX_DEPTH:
+        raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        if isinstance(item, (dict, list)):
+            _check_depth(item, depth + 1)
+        elif depth >= MAX_DEPTH:  # a scalar one level deeper, as _check_text counts it
+            raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
+
+
+def _may_hold_bad_text(text: str) -> bool:
+    """A decoded JSON text can only yield a NUL or a lone surrogate through a ``\\u``
+    escape (raw control characters are invalid JSON, and UTF-8 has no surrogates)."""
+    if "\\u" not in text:
+        return False
+    lowered = text.lower()
+    return "\\u0000" in lowered or "\\ud" in lowered
+
+
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
@@ -55,7 +76,10 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise HubError("request.bad_json", 422, reason=reason) from None
     if not isinstance(value, dict):
         raise HubError("request.not_object", 422)
-    _check_text(value)
+    if _may_hold_bad_text(text):
+        _check_text(value)  # every string, one by one
+    else:
+        _check_depth(value)
     return value
 
 

@@ -23,8 +23,16 @@ MAX_BUNDLE_BYTES = 200_000_000
 MAX_BUNDLE_RECORDS = 200_000  # a laptop offline for weeks; still one transaction
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``, ``\\n``…): a file name may
+    carry terminal escape sequences that would retitle or clear the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def load_bundle(path: str | os.PathLike[str], language: str = "id") -> BundleIn:
-    shown = str(path)[:200]
+    shown = printable(str(path)[:200])
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -49,7 +57,9 @@ def load_bundle(path: str | os.PathLike[str], language: str = "id") -> BundleIn:
     except HubError as exc:
         where = f" [{exc.field}]" if exc.field else ""
         raise HubError(
-            "hub.import_invalid", path=Path(shown).name, reason=exc.message(language) + where
+            "hub.import_invalid",
+            path=printable(Path(path).name)[:200],
+            reason=exc.message(language) + where,
         ) from None
 
 

@@ -7,6 +7,7 @@ or the columns the hub derives for queries and rollups.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -113,9 +114,17 @@ def _context_problem(record: RecordIn, language: str) -> Rejection | None:
     return None
 
 
-def evaluate(record: RecordIn, hub: HubInfo, language: str) -> Rejection | Derived:
-    """Reject the record with the first problem found, or derive its columns."""
-    if wire.content_hash(record.data) != record.content_hash:
+def evaluate(
+    record: RecordIn, hub: HubInfo, language: str, *, canonical: bytes | None = None
+) -> Rejection | Derived:
+    """Reject the record with the first problem found, or derive its columns.
+
+    ``canonical``: ``wire.canonical_json(record.data)`` when the caller has it already
+    (it is hashed here and stored as the record's data).
+    """
+    if canonical is None:
+        canonical = wire.canonical_json(record.data)
+    if hashlib.sha256(canonical).hexdigest() != record.content_hash:
         return _reject("record.hash_mismatch", "content_hash", language)
     problem = _context_problem(record, language)
     if problem:
@@ -130,7 +139,7 @@ def evaluate(record: RecordIn, hub: HubInfo, language: str) -> Rejection | Deriv
         "day": day.isoformat(),
         "voided": 1 if data.get("voided_at") else 0,
         "created_at": data["created_at"],
-        "data_json": wire.canonical_json(data).decode(),
+        "data_json": canonical.decode(),
     }
     # Validated as the booth did on that day: today = the record's local day, and the
     # contribution month (discount windows) = its month.

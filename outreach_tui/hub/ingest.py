@@ -1,9 +1,11 @@
 """A batch in, a receipt out: one transaction, per-record outcomes (SYNC_PROTOCOL.md §2).
 
 The same code serves ``POST /api/v1/batches`` and ``outreach hub import``. Locks are
-taken in one global order (batch row, officer, events by code, records by uuid, rollups
-by key, the feed counter, the device row) so concurrent batches on PostgreSQL cannot
-deadlock each other; uniqueness comes from primary keys, never from check-then-insert.
+taken in one order (batch row, officer, events by code, records by uuid — edits, then new
+records —, rollups by key, the feed counter, the device row) so concurrent batches on
+PostgreSQL rarely wait on each other in a cycle (a deadlock is rerun by
+``Storage.write``); uniqueness comes from primary keys, never from check-then-insert.
+Records are looked up and inserted set-based: a few statements per batch, not per record.
 """
 
 from __future__ import annotations
@@ -24,26 +26,94 @@ from outreach_tui.hub.models import BatchIn, RecordIn
 from outreach_tui.hub.storage import Row, Storage, Tx, utc_now
 from outreach_tui.i18n import t
 
-_CURRENT = (
-    "SELECT uuid, entity, version, content_hash, officer_code, event_code, day, role, path, "
-    "sector, monthly_due, voided, programs, converted FROM records WHERE uuid = ?"
+_CURRENT_COLUMNS = (
+    "uuid, entity, version, content_hash, device_id, officer_code, event_code, day, role, "
+    "path, sector, monthly_due, voided, programs, converted"
 )
+_CURRENT = f"SELECT {_CURRENT_COLUMNS} FROM records WHERE uuid = ?"
+_RECORD_COLUMNS = (
+    "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
+    "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
+    "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
+    "converted", "person_digest",
+)  # fmt: skip
+_INSERT_RECORD = (
+    f"INSERT INTO records ({', '.join(_RECORD_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_RECORD_COLUMNS))}) ON CONFLICT (uuid) DO NOTHING"
+)
+_INSERT_VERSION = (
+    "INSERT INTO record_versions (uuid, version, content_hash, data, batch_id, received_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid, version) DO NOTHING"
+)
+CHUNK = 500  # uuids per IN (...) list: well under either engine's parameter limit
 
 
 class _BatchExists(Exception):
     """Another request stored this batch_id first: answer from its stored receipt."""
 
 
-def batch_digest(batch: BatchIn) -> str:
-    """sha256 of the canonical body; bundles hash like the batch they carry."""
-    body = batch.model_dump(mode="json", exclude={"kind", "protocol"})
-    return hashlib.sha256(wire.canonical_json(body)).hexdigest()
+def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
+    """sha256 of the canonical body; bundles hash like the batch they carry.
+
+    The bytes are those of ``canonical_json(batch.model_dump(mode="json"))`` without
+    ``kind`` and ``protocol`` (stored digests must keep matching), assembled from each
+    record's canonical ``data`` (``canonical``, computed once per record for its hash)
+    instead of dumping and re-encoding the whole body.
+    """
+    if canonical is None:
+        canonical = [wire.canonical_json(r.data) for r in batch.records]
+    head = batch.model_dump(mode="json", exclude={"kind", "protocol", "records"})
+    # Keys sort, so "records" has one place; a string value cannot hold it unescaped.
+    before, after = wire.canonical_json({**head, "records": []}).split(b'"records":[]', 1)
+    digest = hashlib.sha256(before + b'"records":[')
+    for n, (record, data) in enumerate(zip(batch.records, canonical, strict=True)):
+        base = "null" if record.base_version is None else str(record.base_version)
+        digest.update(
+            b'%s{"base_version":%s,"content_hash":"%s","data":%s,"entity":"%s",'
+            b'"uuid":"%s","version":%d}'
+            % (
+                b"," if n else b"",
+                base.encode(),
+                record.content_hash.encode(),
+                data,
+                record.entity.encode(),
+                record.uuid.encode(),
+                record.version,
+            )
+        )
+    digest.update(b"]" + after)
+    return digest.hexdigest()
+
+
+def _check_laptop(tx: Tx, device: Device, laptop: str) -> None:
+    """The batch's device_id must be the laptop this token pushes for (RELIABILITY.md).
+
+    A token is bound to the first laptop id it pushes under and refused for any other; a
+    laptop id already bound to a device of another officer is refused too. A laptop
+    enrolled again (new token, same officer) keeps its id.
+    """
+    row = tx.one("SELECT client_device_id FROM devices WHERE id = ?", (device.id,))
+    bound = row["client_device_id"] if row else None
+    if bound is not None:
+        if bound != laptop:
+            raise HubError("batch.device_mismatch", 403, field="device_id")
+        return
+    others = tx.all(
+        "SELECT officer_code FROM devices WHERE client_device_id = ? AND id <> ?",
+        (laptop, device.id),
+    )
+    if any(other["officer_code"] != device.officer_code for other in others):
+        raise HubError("batch.device_not_yours", 403, field="device_id")
 
 
 def stored_receipt(storage: Storage, batch_id: str, digest: str) -> dict[str, Any] | None:
     """The receipt of a batch seen before (replayed), 409 if the id came with other content."""
     with storage.read() as tx:
-        row = tx.one("SELECT digest, receipt FROM batches WHERE batch_id = ?", (batch_id,))
+        return _stored_receipt(tx, batch_id, digest)
+
+
+def _stored_receipt(tx: Tx, batch_id: str, digest: str) -> dict[str, Any] | None:
+    row = tx.one("SELECT digest, receipt FROM batches WHERE batch_id = ?", (batch_id,))
     if row is None:
         return None
     if row["digest"] != digest or row["receipt"] is None:
@@ -57,9 +127,9 @@ class _Run:
     hub: HubInfo
     language: str
     received_at: str
-    judged: dict[int, Rejection | Derived]
+    judged: list[Rejection | Derived]
+    device: Device | None
     deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(rollup.empty))
-    outcomes: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def ingest_batch(
@@ -71,14 +141,26 @@ def ingest_batch(
     source: str = "api",
     language: str = "id",
 ) -> dict[str, Any]:
-    """Apply ``batch`` once; a repeat returns the stored receipt with ``replayed: true``."""
-    digest = batch_digest(batch)
-    if (known := stored_receipt(storage, batch.batch_id, digest)) is not None:
+    """Apply ``batch`` once; a repeat returns the stored receipt with ``replayed: true``.
+
+    ``device`` is the token's device (None for ``outreach hub import``): the batch must
+    come from its laptop (403 otherwise, nothing written).
+    """
+    canonical = [wire.canonical_json(record.data) for record in batch.records]
+    digest = batch_digest(batch, canonical)
+    with storage.read() as tx:
+        if device is not None:
+            _check_laptop(tx, device, batch.device_id)
+        known = _stored_receipt(tx, batch.batch_id, digest)
+    if known is not None:
         return known
-    judged = {i: evaluate(record, hub, language) for i, record in enumerate(batch.records)}
+    judged = [
+        evaluate(record, hub, language, canonical=data)
+        for record, data in zip(batch.records, canonical, strict=True)
+    ]
 
     def work(tx: Tx) -> dict[str, Any]:
-        run = _Run(batch, hub, language, utc_now(), judged)
+        run = _Run(batch, hub, language, utc_now(), judged, device)
         claimed = tx.execute(
             "INSERT INTO batches (batch_id, device_id, client_device_id, source, digest, "
             "record_count, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -95,12 +177,12 @@ def ingest_batch(
         )
         if claimed != 1:
             raise _BatchExists
+        if device is not None:
+            _check_laptop(tx, device, batch.device_id)  # again, under the write lock
         _upsert_context(tx, batch, run.received_at)
-        order = sorted(range(len(batch.records)), key=lambda i: _lock_key(batch.records[i]))
-        for i in order:
-            run.outcomes[i] = _apply(tx, run, batch.records[i], judged[i], device)
+        outcomes = _apply_all(tx, run)
         rollup.apply(tx, run.deltas)
-        results = [run.outcomes[i] for i in range(len(batch.records))]
+        results = [outcomes[i] for i in range(len(batch.records))]
         receipt = {
             "batch_id": batch.batch_id,
             "hub_id": hub.hub_id,
@@ -115,10 +197,16 @@ def ingest_batch(
             (json.dumps(receipt, ensure_ascii=False), feed_seq, batch.batch_id),
         )
         if device is not None:
-            tx.execute(
-                "UPDATE devices SET last_sync_at = ?, client_device_id = ? WHERE id = ?",
+            # Binds the token to this laptop on its first push; a concurrent first push
+            # under another laptop id (PostgreSQL) finds the row bound and rolls back.
+            bound = tx.one(
+                "UPDATE devices SET last_sync_at = ?, "
+                "client_device_id = COALESCE(client_device_id, ?) WHERE id = ? "
+                "RETURNING client_device_id",
                 (run.received_at, batch.device_id, device.id),
             )
+            if bound is None or bound["client_device_id"] != batch.device_id:
+                raise HubError("batch.device_mismatch", 403, field="device_id")
         counts = {
             o: sum(r["outcome"] == o for r in results)
             for o in ("accepted", "duplicate", "conflict", "rejected")
@@ -205,31 +293,105 @@ def _same(row: Row | None, record: RecordIn) -> bool:
     return row["version"] == record.version and row["content_hash"] == record.content_hash
 
 
-def _apply(
-    tx: Tx, run: _Run, record: RecordIn, judged: Rejection | Derived, device: Device | None
-) -> dict[str, Any]:
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+def _apply_all(tx: Tx, run: _Run) -> dict[int, dict[str, Any]]:
+    """Every record's outcome, set-based: one look-up of what the hub holds, then the new
+    records in one ``executemany`` (their history in another); edits one by one."""
+    records = run.batch.records
+    order = sorted(range(len(records)), key=lambda i: _lock_key(records[i]))
+    if len({r.uuid for r in records}) != len(records):
+        # One uuid twice in a batch (never from our client): record by record, so each
+        # sees what the one before it wrote.
+        return {i: _apply(tx, run, records[i], run.judged[i]) for i in order}
+    held: dict[str, Row] = {}
+    for chunk in _chunks([records[i].uuid for i in order]):
+        marks = ", ".join("?" * len(chunk))
+        for row in tx.all(f"SELECT {_CURRENT_COLUMNS} FROM records WHERE uuid IN ({marks})", chunk):
+            held[row["uuid"]] = row
+    older = [r for r in records if r.uuid in held and r.version < held[r.uuid]["version"]]
+    kept = _kept_versions(tx, older)
+    outcomes: dict[int, dict[str, Any]] = {}
+    fresh: list[int] = []
+    for i in order:
+        record, judged, current = records[i], run.judged[i], held.get(records[i].uuid)
+        if _same(current, record) or kept.get((record.uuid, record.version)) == (
+            record.content_hash
+        ):
+            outcomes[i] = _result(record, "duplicate")  # a retry; maybe judged by older rules
+        elif isinstance(judged, Rejection):
+            outcomes[i] = _result(record, "rejected", judged)
+        elif current is None:
+            fresh.append(i)
+        else:
+            outcomes[i] = _against(tx, run, record, judged, current)
+    inserted = _insert(tx, run, [(records[i], run.judged[i]) for i in fresh])
+    for i in fresh:
+        record = records[i]
+        if record.uuid in inserted:
+            outcomes[i] = _result(record, "accepted")
+            continue
+        current = tx.one(_CURRENT, (record.uuid,))  # a concurrent batch inserted it first
+        assert current is not None
+        judged = run.judged[i]
+        assert isinstance(judged, Derived)
+        if _same(current, record):
+            outcomes[i] = _result(record, "duplicate")
+        else:
+            outcomes[i] = _against(tx, run, record, judged, current)
+    return outcomes
+
+
+def _kept_versions(tx: Tx, records: list[RecordIn]) -> dict[tuple[str, int], str]:
+    """(uuid, version) -> content_hash of the older versions the hub kept, for ``records``."""
+    wanted = {(r.uuid, r.version) for r in records}
+    kept: dict[tuple[str, int], str] = {}
+    for chunk in _chunks(sorted({r.uuid for r in records})):
+        marks = ", ".join("?" * len(chunk))
+        for row in tx.all(
+            f"SELECT uuid, version, content_hash FROM record_versions WHERE uuid IN ({marks})",
+            chunk,
+        ):
+            if (row["uuid"], row["version"]) in wanted:
+                kept[(row["uuid"], row["version"])] = row["content_hash"]
+    return kept
+
+
+def _apply(tx: Tx, run: _Run, record: RecordIn, judged: Rejection | Derived) -> dict[str, Any]:
+    """One record on its own (a batch that names a uuid twice)."""
     current = tx.one(_CURRENT, (record.uuid,))
     older = current is not None and record.version < current["version"]
-    if _same(current, record) or (older and _known_version(tx, record)):
+    kept = _kept_versions(tx, [record]) if older else {}
+    if _same(current, record) or kept.get((record.uuid, record.version)) == record.content_hash:
         return _result(record, "duplicate")  # a retry; judged before, maybe by older rules
     if isinstance(judged, Rejection):
         return _result(record, "rejected", judged)
     if current is None:
-        if _insert(tx, run, record, judged, device):
+        if _insert(tx, run, [(record, judged)]):
             return _result(record, "accepted")
         current = tx.one(_CURRENT, (record.uuid,))  # a concurrent batch inserted it first
         assert current is not None
         if _same(current, record):
             return _result(record, "duplicate")
+    return _against(tx, run, record, judged, current)
+
+
+def _against(tx: Tx, run: _Run, record: RecordIn, judged: Derived, current: Row) -> dict[str, Any]:
+    """A valid record whose uuid the hub holds with other content: an edit, or a conflict."""
     if current["entity"] != record.entity:
         return _conflict(run, record, current, "record.entity_mismatch")
+    if current["device_id"] != run.batch.device_id:
+        # Only the laptop that made a record may change it (SYNC_PROTOCOL.md §2).
+        return _conflict(run, record, current, "record.not_yours")
     if record.version > current["version"] and record.base_version == current["version"]:
-        if _update(tx, run, record, judged, current, device):
+        if _update(tx, run, record, judged, current):
             return _result(record, "accepted")
         current = tx.one(_CURRENT, (record.uuid,))  # changed under us: compare again
+        assert current is not None
         if _same(current, record):
             return _result(record, "duplicate")
-        assert current is not None
     return _conflict(run, record, current, "record.conflict")
 
 
@@ -238,108 +400,88 @@ def _conflict(run: _Run, record: RecordIn, current: Row, code: str) -> dict[str,
     return _result(record, "conflict", Rejection(code, None, message))
 
 
-def _known_version(tx: Tx, record: RecordIn) -> bool:
-    row = tx.one(
-        "SELECT content_hash FROM record_versions WHERE uuid = ? AND version = ?",
-        (record.uuid, record.version),
+def _row(run: _Run, record: RecordIn, d: Derived) -> tuple[Any, ...]:
+    """A ``records`` row, in ``_RECORD_COLUMNS`` order."""
+    return (
+        record.uuid,
+        record.entity,
+        record.version,
+        record.content_hash,
+        run.batch.device_id,
+        run.device.id if run.device else None,
+        d.officer_code,
+        d.event_code,
+        d.day,
+        d.role,
+        d.path,
+        d.sector,
+        d.monthly_due,
+        d.voided,
+        d.nik_digest,
+        d.data_json,
+        d.created_at,
+        run.received_at,
+        run.received_at,
+        run.batch.batch_id,
+        d.programs,
+        d.converted,
+        d.person_digest,
     )
-    return row is not None and row["content_hash"] == record.content_hash
 
 
-def _insert(tx: Tx, run: _Run, record: RecordIn, d: Derived, device: Device | None) -> bool:
-    inserted = tx.execute(
-        "INSERT INTO records (uuid, entity, version, content_hash, device_id, "
-        "enrolled_device_id, officer_code, event_code, day, role, path, sector, monthly_due, "
-        "voided, nik_digest, data, created_at, received_at, updated_at, batch_id, programs, "
-        "converted, person_digest) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (uuid) DO NOTHING",
-        (
-            record.uuid,
-            record.entity,
-            record.version,
-            record.content_hash,
-            run.batch.device_id,
-            device.id if device else None,
-            d.officer_code,
-            d.event_code,
-            d.day,
-            d.role,
-            d.path,
-            d.sector,
-            d.monthly_due,
-            d.voided,
-            d.nik_digest,
-            d.data_json,
-            d.created_at,
-            run.received_at,
-            run.received_at,
-            run.batch.batch_id,
-            d.programs,
-            d.converted,
-            d.person_digest,
-        ),
-    )
-    if inserted != 1:
-        return False
-    _keep_version(tx, run, record, d)
-    rollup.add(run.deltas, d.__dict__, +1)
-    return True
+def _insert(tx: Tx, run: _Run, new: list[tuple[RecordIn, Derived]]) -> set[str]:
+    """Insert ``new`` (uuid order, distinct uuids); the uuids that went in.
+
+    ``ON CONFLICT DO NOTHING`` leaves a uuid a concurrent batch inserted first (only
+    possible on PostgreSQL: SQLite's writer holds the file); the caller judges those again.
+    """
+    if not new:
+        return set()
+    added = tx.executemany(_INSERT_RECORD, [_row(run, record, d) for record, d in new])
+    if added == len(new):
+        ours = new
+    else:
+        mine: set[str] = set()
+        for chunk in _chunks([record.uuid for record, _ in new]):
+            marks = ", ".join("?" * len(chunk))
+            mine.update(
+                row["uuid"]
+                for row in tx.all(
+                    f"SELECT uuid FROM records WHERE batch_id = ? AND uuid IN ({marks})",
+                    (run.batch.batch_id, *chunk),
+                )
+            )
+        ours = [(record, d) for record, d in new if record.uuid in mine]
+    _keep_versions(tx, run, ours)
+    for _, d in ours:
+        rollup.add(run.deltas, d.__dict__, +1)
+    return {record.uuid for record, _ in ours}
 
 
-def _update(
-    tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row, device: Device | None
-) -> bool:
+def _update(tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row) -> bool:
     # Compare-and-set on the version we read: a concurrent edit makes this match nothing.
+    values = dict(zip(_RECORD_COLUMNS, _row(run, record, d), strict=True))
+    columns = [c for c in _RECORD_COLUMNS if c not in ("uuid", "entity", "received_at")]
     changed = tx.execute(
-        "UPDATE records SET version = ?, content_hash = ?, device_id = ?, "
-        "enrolled_device_id = ?, officer_code = ?, event_code = ?, day = ?, role = ?, "
-        "path = ?, sector = ?, monthly_due = ?, voided = ?, nik_digest = ?, data = ?, "
-        "created_at = ?, updated_at = ?, batch_id = ?, programs = ?, converted = ?, "
-        "person_digest = ? WHERE uuid = ? AND version = ?",
-        (
-            record.version,
-            record.content_hash,
-            run.batch.device_id,
-            device.id if device else None,
-            d.officer_code,
-            d.event_code,
-            d.day,
-            d.role,
-            d.path,
-            d.sector,
-            d.monthly_due,
-            d.voided,
-            d.nik_digest,
-            d.data_json,
-            d.created_at,
-            run.received_at,
-            run.batch.batch_id,
-            d.programs,
-            d.converted,
-            d.person_digest,
-            record.uuid,
-            old["version"],
-        ),
+        f"UPDATE records SET {', '.join(f'{c} = ?' for c in columns)} "
+        "WHERE uuid = ? AND version = ?",
+        (*(values[c] for c in columns), record.uuid, old["version"]),
     )
     if changed != 1:
         return False
-    _keep_version(tx, run, record, d)
+    _keep_versions(tx, run, [(record, d)])
     rollup.add(run.deltas, old, -1)
     rollup.add(run.deltas, d.__dict__, +1)
     return True
 
 
-def _keep_version(tx: Tx, run: _Run, record: RecordIn, d: Derived) -> None:
-    tx.execute(
-        "INSERT INTO record_versions (uuid, version, content_hash, data, batch_id, received_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid, version) DO NOTHING",
-        (
-            record.uuid,
-            record.version,
-            record.content_hash,
-            d.data_json,
-            run.batch.batch_id,
-            run.received_at,
-        ),
-    )
+def _keep_versions(tx: Tx, run: _Run, kept: list[tuple[RecordIn, Derived]]) -> None:
+    if kept:
+        tx.executemany(
+            _INSERT_VERSION,
+            [
+                (r.uuid, r.version, r.content_hash, d.data_json, run.batch.batch_id,
+                 run.received_at)
+                for r, d in kept
+            ],
+        )  # fmt: skip

@@ -7,7 +7,9 @@ keeps a plaintext copy of what was sent.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import wire
@@ -23,16 +25,48 @@ def _where(batch_id: str) -> str:
     return f"sync_batches.body:{batch_id}"
 
 
-def dump_body(cipher: FieldCipher | None, body: dict[str, Any]) -> str:
+_string = json.encoder.encode_basestring  # a str as a JSON string (non-ASCII kept)
+
+
+def encode_body(body: dict[str, Any]) -> str:
+    """The exact JSON text POSTed for ``body``; stored as it is, so a re-send after a
+    killed run sends the same bytes without encoding the body again."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def seal_body(cipher: FieldCipher | None, batch_id: str, text: str) -> str:
     """The text stored in ``sync_batches.body`` (sealed when encryption is on)."""
-    return seal_text(cipher, json.dumps(body, ensure_ascii=False), _where(body["batch_id"]))
+    return seal_text(cipher, text, _where(batch_id))
+
+
+def dump_body(cipher: FieldCipher | None, body: dict[str, Any]) -> str:
+    return seal_body(cipher, body["batch_id"], encode_body(body))
+
+
+def body_text(cipher: FieldCipher | None, batch_id: str, stored: str) -> str:
+    """A stored body's JSON text (``StoreLocked`` when it is sealed and the store is locked)."""
+    return open_text(cipher, stored, _where(batch_id))
 
 
 def load_body(cipher: FieldCipher | None, batch_id: str, text: str | None) -> dict[str, Any]:
     """A stored body (``StoreLocked`` when it is sealed and the store is locked)."""
     if not text:
         return {"records": []}
-    return json.loads(open_text(cipher, text, _where(batch_id)))
+    return json.loads(body_text(cipher, batch_id, text))
+
+
+def versions(db: sqlite_utils.Database, table: str, uuids: list[str]) -> dict[str, int]:
+    """uuid -> current version, for those of ``uuids`` that exist."""
+    found: dict[str, int] = {}
+    for start in range(0, len(uuids), 500):
+        chunk = uuids[start : start + 500]
+        found.update(
+            db.execute(
+                f"SELECT uuid, version FROM {table} WHERE uuid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    return found
 
 
 def rows(
@@ -56,29 +90,46 @@ def pick(
     limit: int | None,
     states: tuple[str, ...],
     cipher: FieldCipher | None,
+    *,
+    exclude: Collection[str] = (),
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Waiting records in seq order; a never-acknowledged owner travels before (or with)
-    its workers so the hub never sees a worker whose owner it does not know yet."""
+    """Waiting records in seq order, leaving out ``exclude`` (uuids); a never-acknowledged
+    owner travels before (or with) its workers so the hub never sees a worker whose owner
+    it does not know yet."""
     marks = ",".join("?" * len(states))
     sql = (
         f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
         f" UNION ALL SELECT 'lead', uuid, seq FROM leads WHERE sync_state IN ({marks})"
         " ORDER BY seq" + (" LIMIT ?" if limit else "")
     )
-    head = db.execute(sql, [*states, *states, *([limit] if limit else [])]).fetchall()
+    # Excluded records are rare (edited while their batch is in flight): read past them.
+    room = limit + len(exclude) if limit else None
+    head = db.execute(sql, [*states, *states, *([room] if room else [])]).fetchall()
+    if exclude:
+        head = [h for h in head if h[1] not in exclude][:limit]
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for entity in TABLES:
         uuids = [u for e, u, _ in head if e == entity]
         found[entity] = {r["uuid"]: r for r in rows(db, entity, uuids, cipher)}
+    # Owners of these workers that are not in this batch: one look-up for all of them.
+    in_head = {u for _, u, _ in head}
+    outside = sorted(
+        {
+            owner
+            for row in found["registration"].values()
+            if (owner := row.get("owner_uuid")) and owner not in in_head and owner not in exclude
+        }
+    )
+    owners = {r["uuid"]: r for r in rows(db, "registration", outside, cipher)}
     picked: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
     for entity, uuid, _ in head:
         row = found[entity][uuid]
         owner_uuid = row.get("owner_uuid") if entity == "registration" else None
         if owner_uuid and owner_uuid not in seen:
-            owner = rows(db, "registration", [owner_uuid], cipher)
-            if owner and owner[0]["sync_state"] in states and owner[0]["base_version"] is None:
-                picked.append(("registration", owner[0]))
+            owner = owners.get(owner_uuid) or found["registration"].get(owner_uuid)
+            if owner and owner["sync_state"] in states and owner["base_version"] is None:
+                picked.append(("registration", owner))
                 seen.add(owner_uuid)
         if uuid not in seen:
             picked.append((entity, row))
@@ -92,15 +143,38 @@ def body(
     batch_id: str,
     picked: list[tuple[str, dict[str, Any]]],
 ) -> dict[str, Any]:
-    records = []
+    return body_and_text(db, device_id, batch_id, picked)[0]
+
+
+def body_and_text(
+    db: sqlite_utils.Database,
+    device_id: str,
+    batch_id: str,
+    picked: list[tuple[str, dict[str, Any]]],
+) -> tuple[dict[str, Any], str]:
+    """The batch body and its JSON text, with each record's ``data`` written as the
+    canonical JSON its content hash is computed over (encoded once, used twice)."""
+    records, texts = [], []
     for entity, row in picked:
         make = wire.registration_data if entity == "registration" else wire.lead_data
         data = make(row, event_code=row["_event_code"])
-        records.append(
-            {"entity": entity, "uuid": row["uuid"], "version": row["version"],
-             "base_version": row["base_version"], "content_hash": wire.content_hash(data),
-             "data": data}
-        )  # fmt: skip
+        canonical = wire.canonical_json(data)
+        record = {
+            "entity": entity,
+            "uuid": row["uuid"],
+            "version": row["version"],
+            "base_version": row["base_version"],
+            "content_hash": hashlib.sha256(canonical).hexdigest(),
+            "data": data,
+        }
+        records.append(record)
+        base = record["base_version"]
+        texts.append(
+            f'{{"entity":{_string(entity)},"uuid":{_string(record["uuid"])},'
+            f'"version":{int(record["version"])},'
+            f'"base_version":{"null" if base is None else int(base)},'
+            f'"content_hash":"{record["content_hash"]}","data":{canonical.decode()}}}'
+        )
     seqs = [row["seq"] for _, row in picked]
     out: dict[str, Any] = {
         "batch_id": batch_id,
@@ -124,4 +198,5 @@ def body(
     ).fetchone()
     if officer:
         out["officer"] = {"code": officer[0], "name": officer[1], "branch_code": officer[2]}
-    return out
+    head = encode_body({name: value for name, value in out.items() if name != "records"})
+    return out, head[:-1] + ',"records":[' + ",".join(texts) + "]}"

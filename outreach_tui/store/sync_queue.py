@@ -33,8 +33,13 @@ WAITING = ("pending", "uploading")
 @dataclass(frozen=True)
 class OutgoingBatch:
     batch_id: str
-    body: dict[str, Any]  # the exact JSON body to POST
+    body: dict[str, Any]  # the JSON body to POST
     resent: bool = False  # an open batch left by an earlier (killed) run
+    encoded: bytes | None = field(default=None, compare=False)  # its exact bytes, as stored
+
+    @property
+    def uuids(self) -> set[str]:
+        return {r["uuid"] for r in self.body["records"]}
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -76,47 +81,57 @@ class SyncQueue:
                 " ORDER BY created_at, rowid"
             ).fetchall()
         cipher = self._database.cipher
-        return [
-            OutgoingBatch(r[0], outgoing.load_body(cipher, r[0], r[1]), resent=True)
-            for r in rows
-            if r[1]
-        ]
+        batches = []
+        for batch_id, stored in rows:
+            if stored:
+                text = outgoing.body_text(cipher, batch_id, stored)
+                batches.append(
+                    OutgoingBatch(batch_id, json.loads(text), resent=True, encoded=text.encode())
+                )
+        return batches
 
-    def next_batch(self, limit: int, *, hub_id: str) -> OutgoingBatch | None:
-        """Write the next batch (status open) and mark its records uploading, atomically."""
+    def next_batch(
+        self, limit: int, *, hub_id: str, exclude: Collection[str] = ()
+    ) -> OutgoingBatch | None:
+        """Write the next batch (status open) and mark its records uploading, atomically.
+
+        ``exclude``: uuids of a batch still in flight. A record edited meanwhile waits for
+        that receipt, which sets the ``base_version`` its newer version must carry.
+        """
         if limit < 1:
             raise ValueError("limit must be at least 1")
         with self._database.write() as db:
             cipher = write_cipher(db, self._database)
-            picked = outgoing.pick(db, limit, ("pending",), cipher)
+            picked = outgoing.pick(db, limit, ("pending",), cipher, exclude=exclude)
             if not picked:
                 return None
-            body = outgoing.body(db, self._device_id, new_uuid(), picked)
+            body, text = outgoing.body_and_text(db, self._device_id, new_uuid(), picked)
             db.execute(
                 "INSERT INTO sync_batches (batch_id, hub_id, seq_from, seq_to, record_count,"
                 " status, created_at, body) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
                 [body["batch_id"], hub_id, body["seq_from"], body["seq_to"], len(picked),
-                 utc_now(), outgoing.dump_body(cipher, body)],
+                 utc_now(), outgoing.seal_body(cipher, body["batch_id"], text)],
             )  # fmt: skip
-            for entity, row in picked:
-                db.execute(
-                    f"UPDATE {TABLES[entity]} SET sync_state = 'uploading' WHERE uuid = ?",
-                    [row["uuid"]],
+            for entity, table in TABLES.items():
+                db.conn.executemany(
+                    f"UPDATE {table} SET sync_state = 'uploading' WHERE uuid = ?",
+                    [(row["uuid"],) for kind, row in picked if kind == entity],
                 )
-        return OutgoingBatch(body["batch_id"], body)
+        return OutgoingBatch(body["batch_id"], body, encoded=text.encode())
 
-    def abandon_batch(self, batch_id: str) -> None:
-        """The hub refused the whole batch and stored nothing (4xx): retry in a new one."""
+    def abandon_batch(self, batch_id: str, *, sent: bool = True) -> None:
+        """The hub refused the whole batch and stored nothing (4xx): retry in a new one.
+        ``sent=False``: a batch written ahead that the run never sent (it stopped first)."""
         with self._database.write() as db:
             body = self._open_body(db, batch_id)
             if body is None:
                 return
             self._release(db, body["records"])
             db.execute("UPDATE sync_batches SET status = 'failed' WHERE batch_id = ?", [batch_id])
-            audit.append(
-                db, device_id=self._device_id, action="sync.batch_failed",
-                detail={"batch_id": batch_id, "records": len(body["records"])},
-            )  # fmt: skip
+            detail: dict[str, Any] = {"batch_id": batch_id, "records": len(body["records"])}
+            if not sent:
+                detail["sent"] = False
+            audit.append(db, device_id=self._device_id, action="sync.batch_failed", detail=detail)
 
     def recover(self) -> int:
         """Records marked uploading that no open batch holds (a damaged run) -> pending."""
@@ -129,21 +144,32 @@ class SyncQueue:
                 held.update(r["uuid"] for r in body["records"])
             fixed = 0
             for table in TABLES.values():
-                for (uuid,) in db.execute(
-                    f"SELECT uuid FROM {table} WHERE sync_state = 'uploading'"
-                ).fetchall():
-                    if uuid not in held:
-                        db.execute(
-                            f"UPDATE {table} SET sync_state = 'pending' WHERE uuid = ?", [uuid]
-                        )
-                        fixed += 1
+                stray = [
+                    (uuid,)
+                    for (uuid,) in db.execute(
+                        f"SELECT uuid FROM {table} WHERE sync_state = 'uploading'"
+                    ).fetchall()
+                    if uuid not in held
+                ]
+                db.conn.executemany(
+                    f"UPDATE {table} SET sync_state = 'pending' WHERE uuid = ?", stray
+                )
+                fixed += len(stray)
         return fixed
 
     # -- receipts -------------------------------------------------------------------------
 
-    def apply_receipt(self, batch_id: str, receipt: dict[str, Any]) -> ReceiptSummary:
+    def apply_receipt(
+        self, batch_id: str, receipt: dict[str, Any], *, sent: OutgoingBatch | None = None
+    ) -> ReceiptSummary:
         """Store the receipt and apply every outcome, mark the batch acked, advance the
-        checkpoint: one transaction. Applying the same receipt twice changes nothing."""
+        checkpoint: one transaction. Applying the same receipt twice changes nothing.
+
+        ``sent``: the batch as this run wrote it (saves reading its stored body back).
+        Set-based: one look-up of the records' current versions and one ``executemany``
+        per kind of change, not a few statements per record."""
+        if sent is not None and sent.batch_id != batch_id:
+            raise ValueError("sent is another batch")
         summary = ReceiptSummary(batch_id, replayed=bool(receipt.get("replayed")))
         with self._database.write() as db:
             row = db.execute(
@@ -154,19 +180,23 @@ class SyncQueue:
                 raise StoreError(f"unknown sync batch {batch_id}")
             if row[0] == "acked":
                 return summary
-            body = outgoing.load_body(self._database.cipher, batch_id, row[1])
-            sent = {r["uuid"]: r for r in body["records"]}
-            answered: set[str] = set()
-            now = utc_now()
+            if sent is None:
+                records = outgoing.load_body(self._database.cipher, batch_id, row[1])["records"]
+            else:
+                records = sent.records
+            by_uuid = {r["uuid"]: r for r in records}
+            answered: list[tuple[dict[str, Any], dict[str, Any]]] = []
             for result in receipt.get("results") or []:
-                record = sent.get(result.get("uuid"))
+                record = by_uuid.get(result.get("uuid"))
                 if record is None or result.get("version") != record["version"]:
                     continue  # not something we sent: ignore rather than guess
                 if result.get("outcome") not in OUTCOMES:
                     continue
-                answered.add(record["uuid"])
-                self._apply_outcome(db, batch_id, record, result, now, summary)
-            unanswered = [r for uuid, r in sent.items() if uuid not in answered]
+                answered.append((record, result))
+            now = utc_now()
+            self._apply_outcomes(db, batch_id, answered, now, summary)
+            answered_uuids = {record["uuid"] for record, _ in answered}
+            unanswered = [r for uuid, r in by_uuid.items() if uuid not in answered_uuids]
             summary.unanswered = self._release(db, unanswered)
             hub_id = receipt.get("hub_id") or row[2]
             db.execute(
@@ -189,51 +219,64 @@ class SyncQueue:
             )
         return summary
 
-    def _apply_outcome(
+    def _apply_outcomes(
         self,
         db: sqlite_utils.Database,
         batch_id: str,
-        record: dict[str, Any],
-        result: dict[str, Any],
+        answered: list[tuple[dict[str, Any], dict[str, Any]]],
         now: str,
         summary: ReceiptSummary,
     ) -> None:
-        entity, uuid, version = record["entity"], record["uuid"], record["version"]
-        outcome = result["outcome"]
-        code, fld, message = result.get("code"), result.get("field"), result.get("message")
-        summary.counts[outcome] += 1
-        db.execute(
+        """Each answered record's receipt row and new state (see apply_receipt)."""
+        receipts = []
+        for record, result in answered:
+            entity, uuid, version = record["entity"], record["uuid"], record["version"]
+            outcome = result["outcome"]
+            code, fld, message = result.get("code"), result.get("field"), result.get("message")
+            summary.counts[outcome] += 1
+            receipts.append((batch_id, entity, uuid, version, outcome, code, fld, message))
+            if outcome in ("conflict", "rejected"):
+                summary.problems.append(
+                    {"entity": entity, "uuid": uuid, "version": version, "outcome": outcome,
+                     "code": code, "field": fld, "message": message}
+                )  # fmt: skip
+        db.conn.executemany(
             "INSERT INTO sync_receipts (batch_id, entity, uuid, version, outcome, code, field,"
             " message) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [batch_id, entity, uuid, version, outcome, code, fld, message],
+            receipts,
         )
-        if outcome in ("conflict", "rejected"):
-            summary.problems.append(
-                {"entity": entity, "uuid": uuid, "version": version, "outcome": outcome,
-                 "code": code, "field": fld, "message": message}
-            )  # fmt: skip
-        table = TABLES[entity]
-        current = db.execute(f"SELECT version FROM {table} WHERE uuid = ?", [uuid]).fetchone()
-        if current is None:
-            return
-        if current[0] > version:
-            # Edited while in flight: the newer version stays pending; if the hub took the
-            # sent one, the newer one is now based on it (so it is not taken for a conflict).
-            if outcome in ("accepted", "duplicate"):
-                db.execute(f"UPDATE {table} SET base_version = ? WHERE uuid = ?", [version, uuid])
-                summary.superseded += 1
-            return
-        if outcome in ("accepted", "duplicate"):
-            db.execute(
+        for entity, table in TABLES.items():
+            mine = [(rec, res) for rec, res in answered if rec["entity"] == entity]
+            current = outgoing.versions(db, table, [rec["uuid"] for rec, _ in mine])
+            rebased, synced, refused = [], [], []
+            for record, result in mine:
+                uuid, version, outcome = record["uuid"], record["version"], result["outcome"]
+                if uuid not in current:
+                    continue
+                ok = outcome in ("accepted", "duplicate")
+                if current[uuid] > version:
+                    # Edited while in flight: the newer version stays pending; if the hub took
+                    # the sent one, the newer one is now based on it (not taken for a conflict).
+                    if ok:
+                        rebased.append((version, uuid))
+                        summary.superseded += 1
+                elif ok:
+                    synced.append((now, version, uuid))
+                else:
+                    refused.append(
+                        (outcome, result.get("code"), result.get("field"), result.get("message"),
+                         uuid)
+                    )  # fmt: skip
+            db.conn.executemany(f"UPDATE {table} SET base_version = ? WHERE uuid = ?", rebased)
+            db.conn.executemany(
                 f"UPDATE {table} SET sync_state = 'synced', synced_at = ?, base_version = ?,"
                 " sync_code = NULL, sync_field = NULL, sync_message = NULL WHERE uuid = ?",
-                [now, version, uuid],
+                synced,
             )
-        else:
-            db.execute(
+            db.conn.executemany(
                 f"UPDATE {table} SET sync_state = ?, sync_code = ?, sync_field = ?,"
                 " sync_message = ? WHERE uuid = ?",
-                [outcome, code, fld, message, uuid],
+                refused,
             )
 
     # -- views ----------------------------------------------------------------------------
@@ -321,10 +364,13 @@ class SyncQueue:
     def _release(db: sqlite_utils.Database, records: Iterable[dict[str, Any]]) -> int:
         """Sent records still at the sent version and uploading -> pending again."""
         released = 0
-        for r in records:
-            released += db.execute(
-                f"UPDATE {TABLES[r['entity']]} SET sync_state = 'pending'"
-                " WHERE uuid = ? AND version = ? AND sync_state = 'uploading'",
-                [r["uuid"], r["version"]],
-            ).rowcount
+        listed = list(records)
+        for entity, table in TABLES.items():
+            rows = [(r["uuid"], r["version"]) for r in listed if r["entity"] == entity]
+            if rows:
+                released += db.conn.executemany(
+                    f"UPDATE {table} SET sync_state = 'pending'"
+                    " WHERE uuid = ? AND version = ? AND sync_state = 'uploading'",
+                    rows,
+                ).rowcount
         return released

@@ -236,6 +236,10 @@ def _check_status(response: httpx.Response) -> httpx.Response:
     code, message, field = _error_of(response)
     if status == 401:
         raise (AuthExpired if code == "auth.expired" else AuthInvalid)(code)
+    if status == 403 and code.startswith("batch."):
+        # The token is fine but this batch is not its laptop's (batch.device_mismatch):
+        # refused as a whole, like a 409 (exit 8), with the hub's reason.
+        raise ProtocolError(f"HTTP 403 {code}: {message}"[:300], code=code, field=field)
     if status == 403:
         raise (AuthRevoked if code == "auth.revoked" else AuthInvalid)(code)
     if status == 413:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from outreach_tui.domain.reference import ReferenceDataError, load_reference
-from outreach_tui.store.sync_queue import OUTCOMES, OutgoingBatch, SyncQueue
+from outreach_tui.store.sync_queue import OUTCOMES, OutgoingBatch, ReceiptSummary, SyncQueue
 from outreach_tui.sync.client import Capabilities, HubClient, encode
 from outreach_tui.sync.errors import (
     EXIT_OK,
@@ -91,6 +92,47 @@ class SyncReport:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
+
+
+class _Progress:
+    """Counts for the push phase: what was sent, what is acknowledged, what is left."""
+
+    def __init__(self, report: SyncReport, *, total: int) -> None:
+        self.report = report
+        self.total = total
+        self.done = 0  # records of acknowledged batches
+        self.queued = 0  # records sent
+        self.sent = 0  # batches sent
+        self._unapplied: deque[tuple[OutgoingBatch, int]] = deque()
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.queued)
+
+    def before(self, batches: int) -> SyncProgress:
+        """About to send batch k of ``batches``."""
+        return SyncProgress("push", self.sent + 1, batches, self.done, self.total)
+
+    def pushed(self, batch: OutgoingBatch, batches: int) -> None:
+        self.sent += 1
+        self.queued += batch.size
+        self.total = max(self.total, self.queued)
+        self._unapplied.append((batch, batches))
+
+    def after(self, summary: ReceiptSummary) -> SyncProgress:
+        """A receipt applied: count it (the oldest batch sent is the one it answers)."""
+        batch, batches = self._unapplied.popleft()
+        report = self.report
+        report.batches += 1
+        report.resent += batch.resent
+        report.replayed += summary.replayed
+        for outcome, n in summary.counts.items():
+            report.counts[outcome] += n
+        report.problems += summary.problems
+        self.done += batch.size
+        return SyncProgress("push", report.batches, batches, self.done, self.total)
+
+
 MAX_DOWNLINK_PAGES = 1000  # a guard against a hub that always says "more"
 
 
@@ -130,48 +172,84 @@ class SyncRunner:
     # -- push -----------------------------------------------------------------------------
 
     def _push_all(self, caps: Capabilities, report: SyncReport) -> None:
+        """Send every waiting batch, one request at a time, in order.
+
+        Pipelined on one worker thread (the laptop's file has one writer anyway): while
+        batch k travels, the worker applies the receipt of batch k-1 and then writes batch
+        k+1, leaving out k's records (an edit made meanwhile needs k's receipt for its
+        ``base_version``). Each of those is its own transaction, exactly as without the
+        pipeline: a batch is written open before it is sent, a receipt is applied before
+        the batch counts as acknowledged. A run stopped between them leaves open batches
+        that the next run re-sends (a written-ahead batch that was never sent is given
+        back to the queue at once).
+        """
         size = min(self.batch_size, caps.max_records)
         waiting = deque(self.queue.open_batches())
-        total = self.queue.pending_count()
-        done = 0
-        while True:
-            batch = (
-                waiting.popleft() if waiting else self.queue.next_batch(size, hub_id=caps.hub_id)
-            )
-            if batch is None:
-                return
-            encoded = encode(batch.body)
-            too_big = batch.size > caps.max_records or len(encoded) > caps.max_bytes
-            if too_big and batch.size > 1:
-                self.queue.abandon_batch(batch.batch_id)
-                size = self._shrink(size, batch, f"{len(encoded)} B > {caps.max_bytes} B")
-                continue
-            batches = self._estimate(report, waiting, batch, size, total - done)
-            self._progress(SyncProgress("push", report.batches + 1, batches, done, total))
+        progress = _Progress(report, total=self.queue.pending_count())
+        ahead: Future[OutgoingBatch | None] | None = None  # the next batch, being written
+        applying: Future[ReceiptSummary] | None = None  # the last receipt, being applied
+        with ThreadPoolExecutor(1, thread_name_prefix="outreach-sync") as worker:
             try:
-                receipt = self.client.push(batch.body, encoded=encoded)
-            except BatchTooLarge as exc:
-                self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
-                if batch.size == 1:
-                    raise
-                size = self._shrink(size, batch, exc.detail)
-                continue
-            except (ProtocolError, AuthError):
-                # Refused as a whole, so the hub stored nothing (or the receipt was unreadable:
-                # a re-send then comes back as duplicates). The records go back to pending
-                # for a new batch rather than these exact bytes being re-sent forever.
-                self.queue.abandon_batch(batch.batch_id)
-                raise
-            summary = self.queue.apply_receipt(batch.batch_id, receipt)
-            report.batches += 1
-            report.resent += batch.resent
-            report.replayed += summary.replayed
-            for outcome, n in summary.counts.items():
-                report.counts[outcome] += n
-            report.problems += summary.problems
-            done += batch.size
-            total = max(total, done)
-            self._progress(SyncProgress("push", report.batches, batches, done, total))
+                while True:
+                    if waiting:
+                        batch = waiting.popleft()
+                    elif ahead is not None:
+                        batch, ahead = ahead.result(), None
+                    else:
+                        batch = self.queue.next_batch(size, hub_id=caps.hub_id)
+                    if batch is None:
+                        break
+                    encoded = batch.encoded or encode(batch.body)
+                    too_big = batch.size > caps.max_records or len(encoded) > caps.max_bytes
+                    if too_big and batch.size > 1:
+                        self.queue.abandon_batch(batch.batch_id)
+                        size = self._shrink(size, batch, f"{len(encoded)} B > {caps.max_bytes} B")
+                        continue
+                    if not waiting:
+                        ahead = worker.submit(
+                            self.queue.next_batch, size, hub_id=caps.hub_id, exclude=batch.uuids
+                        )
+                    batches = self._estimate(progress.sent, waiting, batch, size, progress.left)
+                    self._progress(progress.before(batches))
+                    try:
+                        receipt = self.client.push(batch.body, encoded=encoded)
+                    except BatchTooLarge as exc:
+                        ahead = self._withdraw(ahead)  # written at the old size
+                        self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
+                        if batch.size == 1:
+                            raise
+                        size = self._shrink(size, batch, exc.detail)
+                        continue
+                    except (ProtocolError, AuthError):
+                        # Refused as a whole, so the hub stored nothing (or the receipt was
+                        # unreadable: a re-send then comes back as duplicates). The records go
+                        # back to pending for a new batch rather than these exact bytes being
+                        # re-sent forever.
+                        self.queue.abandon_batch(batch.batch_id)
+                        raise
+                    # Other errors (network, hub down) leave this batch open: maybe stored.
+                    if applying is not None:
+                        self._progress(progress.after(applying.result()))
+                    applying = worker.submit(
+                        self.queue.apply_receipt, batch.batch_id, receipt, sent=batch
+                    )
+                    progress.pushed(batch, batches)
+            finally:
+                # Stopped by an error: the batch written ahead was never sent, and every
+                # receipt received is still applied.
+                self._withdraw(ahead)
+                if applying is not None:
+                    self._progress(progress.after(applying.result()))
+
+    def _withdraw(self, ahead: Future[OutgoingBatch | None] | None) -> None:
+        """Give a written-ahead, never-sent batch's records back to the queue."""
+        try:
+            written = ahead.result() if ahead is not None else None
+        except Exception:  # its transaction failed: nothing was written
+            return None  # (the error itself surfaces where the run waits for this batch)
+        if written is not None:
+            self.queue.abandon_batch(written.batch_id, sent=False)
+        return None
 
     @staticmethod
     def _shrink(size: int, batch: OutgoingBatch, detail: str) -> int:
@@ -184,15 +262,15 @@ class SyncRunner:
 
     @staticmethod
     def _estimate(
-        report: SyncReport,
+        sent: int,
         waiting: deque[OutgoingBatch],
         current: OutgoingBatch,
         size: int,
         left: int,
     ) -> int:
-        """Batches in all: done, this one, open ones waiting, and the fresh tail."""
+        """Batches in all: sent, this one, open ones waiting, and the fresh tail."""
         fresh = max(0, left - current.size - sum(b.size for b in waiting))
-        return report.batches + 1 + len(waiting) + -(-fresh // size)
+        return sent + 1 + len(waiting) + -(-fresh // size)
 
     # -- after the push -------------------------------------------------------------------
 

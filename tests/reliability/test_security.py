@@ -7,9 +7,9 @@
 - what one device can learn about another's data (documented in docs/RELIABILITY.md):
   reconcile by another laptop's id gives per-day counts and digests only; the downlink
   gives keyed NIK digests (and the key), never a raw NIK, name or phone;
-- known gaps, as strict xfails (they flip to failures once fixed, so the mark gets
-  removed): a device can overwrite another device's record when it knows its uuid, and
-  can push records under another laptop's device id;
+- once known gaps, now fixed (RELIABILITY.md findings 1-3): a device cannot overwrite
+  another device's record when it knows its uuid, nor push records under another
+  laptop's device id, and a bundle's file name is never echoed with its escapes;
 - ``outreach hub import`` with traversal-style and odd file names (FIFO, device, symlink,
   escape sequences) refuses in one line, echoes no file content, writes nothing else;
 - SQL-looking text typed at the booth arrives at the hub verbatim (laptop → hub).
@@ -216,11 +216,6 @@ def test_the_downlink_carries_keyed_digests_never_raw_personal_data(
     assert any(digest in page for page in pages)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (RELIABILITY.md, finding 1): the hub does "
-    "not check that an edit comes from the laptop that owns the record",
-)
 def test_another_device_cannot_overwrite_a_record_it_knows_the_uuid_of(
     http: httpx.Client, hub: RunningHub, device_a: dict[str, Any]
 ) -> None:
@@ -235,11 +230,6 @@ def test_another_device_cannot_overwrite_a_record_it_knows_the_uuid_of(
     assert outcome != "accepted" and held == {"version": 1, "device_id": device_a["laptop"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (RELIABILITY.md, finding 2): a batch's "
-    "device_id is not tied to the token that sends it",
-)
 def test_a_device_cannot_push_under_another_laptops_device_id(
     http: httpx.Client, hub: RunningHub, device_a: dict[str, Any]
 ) -> None:
@@ -301,11 +291,6 @@ def test_import_refuses_traversal_and_odd_files_without_echoing_them(tmp_path: P
     assert not db.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (RELIABILITY.md, finding 3): a bundle's "
-    "file name is echoed with its terminal escape sequences",
-)
 def test_a_file_name_with_terminal_escapes_is_not_echoed_raw(tmp_path: Path) -> None:
     odd = tmp_path / "laporan\x1b]0;owned\x07\x1b[2J.bundle"
     odd.write_text('{"kind": "outreach-bundle"}')

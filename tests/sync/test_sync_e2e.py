@@ -26,6 +26,7 @@ from tests.sync.helpers import (
     device_id,
     execute,
     laptop_sync,
+    local_states,
     rows,
     scalar,
     total_records,
@@ -151,6 +152,21 @@ def test_an_old_batch_sent_again_is_replayed_and_changes_nothing(
     assert answer.json()["results"] == json.loads(first["receipt"])["results"]
     assert (hub.count("records"), hub.count("batches"), hub.count("record_versions")) == before
     assert_in_step(laptop, hub)
+
+
+def test_a_token_of_another_laptop_is_refused_with_exit_8_and_nothing_lost(
+    hub: Hub, make_laptop: Callable[..., Path]
+) -> None:
+    first, second, token = make_laptop(12), make_laptop(12), hub.token()
+    assert laptop_sync(first, hub, token, batch_size=5).exit_code == 0
+    report = laptop_sync(second, hub, token, batch_size=5)  # a copied credentials file
+    assert report.exit_code == 8 and report.error is not None
+    assert report.error.params["code"] == "batch.device_mismatch"
+    assert local_states(second) == {"pending": total_records(second)}  # nothing stuck
+    assert scalar(second, "SELECT count(*) FROM sync_batches WHERE status = 'open'") == 0
+    assert hub.records_of(device_id(second)) == {}
+    assert laptop_sync(second, hub, hub.token(), batch_size=5).exit_code == 0  # its own token
+    assert_in_step(second, hub)
 
 
 # -- authentication: the right exit code, local data untouched ------------------------------

@@ -7,6 +7,7 @@ the file back with a separate sqlite3 connection.
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import threading
 from collections.abc import Callable
@@ -142,6 +143,43 @@ def test_an_edit_made_while_the_batch_was_in_flight_stays_pending_based_on_the_a
     again = queue.next_batch(10, hub_id=HUB_ID)
     assert again and again.records[0]["version"] == 2 and again.records[0]["base_version"] == 1
     assert again.records[0]["data"]["full_name"] == "Siti Aminah Putri"
+
+
+def test_a_batch_written_while_another_is_in_flight_leaves_its_edited_records_out(
+    store: Store, queue: SyncQueue, event_id: str, make_owner: Callable[..., Registration],
+    register: Callable[..., Any],
+) -> None:  # fmt: skip
+    """What the runner's pipeline relies on: batch k+1 is written while k travels, without
+    the records of k (a newer version needs k's receipt for its base_version)."""
+    owner = make_owner(workers_count=0)
+    saved = store.registrations.save(owner, officer_code=OFFICER, event_id=event_id)
+    in_flight = queue.next_batch(10, hub_id=HUB_ID)
+    assert in_flight and in_flight.uuids == {saved.owner.uuid}
+    store.registrations.edit(
+        saved.owner.uuid, replace(owner, full_name="Siti Aminah Putri"), officer_code=OFFICER
+    )
+    other = register().owner.uuid
+    ahead = queue.next_batch(10, hub_id=HUB_ID, exclude=in_flight.uuids)
+    assert ahead and [r["uuid"] for r in ahead.records] == [other]
+    queue.apply_receipt(in_flight.batch_id, receipt(in_flight), sent=in_flight)
+    queue.apply_receipt(ahead.batch_id, receipt(ahead))  # read back from the file
+    assert states(store) == {saved.owner.uuid: "pending", other: "synced"}
+    last = queue.next_batch(10, hub_id=HUB_ID, exclude=ahead.uuids)
+    assert last and [(r["version"], r["base_version"]) for r in last.records] == [(2, 1)]
+
+
+def test_the_stored_body_is_the_exact_text_that_is_sent(
+    store: Store, queue: SyncQueue, register: Callable[..., Any]
+) -> None:
+    register(workers=2)
+    batch = queue.next_batch(10, hub_id=HUB_ID)
+    assert batch and batch.encoded is not None
+    (stored,) = rows(store.path, "SELECT body FROM sync_batches")
+    assert stored["body"].encode() == batch.encoded
+    (left,) = queue.open_batches()
+    assert left.encoded == batch.encoded and json.loads(batch.encoded) == batch.body
+    for sent in batch.body["records"]:  # data travels as the canonical JSON it is hashed as
+        assert wire.canonical_json(sent["data"]) in batch.encoded
 
 
 def test_an_open_batch_survives_a_restart_byte_for_byte(

@@ -37,7 +37,8 @@ class Tx(ABC):
         """Run one statement; the number of rows it changed."""
 
     @abstractmethod
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement per row; the number of rows changed, all together."""
 
     @abstractmethod
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...

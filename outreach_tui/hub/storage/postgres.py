@@ -49,9 +49,11 @@ class PostgresTx(Tx):
             return self.conn.execute(sql.encode()).rowcount
         return self.conn.execute(_pg(sql).encode(), tuple(params)).rowcount
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        # psycopg pipelines the statements: one round trip for the lot, not one per row.
         with self.conn.cursor() as cursor:
             cursor.executemany(_pg(sql).encode(), rows)
+            return cursor.rowcount
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         query = _pg(sql) if params else sql

@@ -29,8 +29,8 @@ class SqliteTx(Tx):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return self.conn.execute(sql, tuple(params)).rowcount
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        return self.conn.executemany(sql, rows).rowcount
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [dict(row) for row in self.conn.execute(sql, tuple(params)).fetchall()]

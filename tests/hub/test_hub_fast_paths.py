@@ -1,0 +1,95 @@
+"""The hub's shortcuts give exactly what the long way gives (no server needed).
+
+- a batch's digest, assembled from each record's canonical data, equals the canonical
+  JSON of the whole parsed body (stored digests of earlier batches must keep matching);
+- a phone already in E.164 skips ``phonenumbers.parse`` but not its validation;
+- a body whose text cannot hold a NUL or a lone surrogate is only checked for depth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+
+import phonenumbers
+import pytest
+from hub_builders import batch, edited, lead_data, record, registration_data
+
+from outreach_tui.domain import wire
+from outreach_tui.domain.ids import new_uuid
+from outreach_tui.domain.phone import parse_phone
+from outreach_tui.hub.body import parse_json, parse_model
+from outreach_tui.hub.errors import HubError
+from outreach_tui.hub.ingest import batch_digest
+from outreach_tui.hub.models import BatchIn, BundleIn
+
+
+def long_way(model: BatchIn) -> str:
+    body = model.model_dump(mode="json", exclude={"kind", "protocol"})
+    return hashlib.sha256(wire.canonical_json(body)).hexdigest()
+
+
+def parsed(body: dict, model: type[BatchIn] = BatchIn) -> BatchIn:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    return parse_model(model, raw, max_records=1000, max_bytes=10_000_000)
+
+
+def test_the_batch_digest_is_the_canonical_json_of_the_body() -> None:
+    laptop = new_uuid()
+    owner = record(registration_data(device_id=laptop, full_name="Ñoño Ünal"))
+    lead = record(lead_data(device_id=laptop, notes='quote " and \\ and 🙂'), entity="lead")
+    edit = record(edited(owner["data"], full_name="Siti"), uuid=owner["uuid"], version=2,
+                  base_version=1)  # fmt: skip
+    bodies = [
+        batch(laptop, [owner, lead, edit]),
+        batch(laptop, []),
+        {**batch(laptop, [lead]), "officer": None, "events": []},
+        {k: v for k, v in batch(laptop, [owner]).items() if k not in ("officer", "events")},
+    ]
+    for body in bodies:
+        model = parsed(body)
+        assert batch_digest(model) == long_way(model)
+    bundle = parsed({**bodies[0], "kind": "outreach-bundle", "protocol": 1}, BundleIn)
+    assert batch_digest(bundle) == long_way(bundle) == batch_digest(parsed(bodies[0]))
+
+
+def test_an_e164_phone_is_judged_as_phonenumbers_parses_it() -> None:
+    rng = random.Random(20261123)
+    numbers = [f"+62{rng.randint(1, 9)}{rng.randrange(10**n):0{n}d}"
+               for n in range(4, 15) for _ in range(60)]  # fmt: skip
+    numbers += ["+6281234567890", "+62215551234", "+628123", "+62812345678901234"]
+    for text in numbers:
+        fast = parse_phone(text)
+        slow = parse_phone(f"{text[:3]} {text[3:]}")  # a space: the general path
+        assert (fast.e164, fast.national, [p.code for p in fast.problems]) == (
+            slow.e164, slow.national, [p.code for p in slow.problems]
+        ), text  # fmt: skip
+        if fast.e164:
+            number = phonenumbers.parse(text, "ID")
+            assert (
+                fast.e164
+                == text
+                == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            )
+    assert parse_phone("+6281234567890", national=False).national is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('{"a": "x\\u0000y"}', "request.bad_text"),
+        ('{"a": ["\\ud800"]}', "request.bad_text"),
+        ('{"a": {"\\uDC00": 1}}', "request.bad_text"),
+        ('{"a": ' + "[" * 33 + "1" + "]" * 33 + "}", "request.too_deep"),
+        ('{"a": ' + "[" * 31 + "{}" + "]" * 31 + "}", None),
+        ('{"a": "\\ud83d\\ude00 \\u00e9"}', None),  # an escaped emoji pair is fine
+    ],
+)
+def test_bad_text_and_depth_are_still_refused(text: str, code: str | None) -> None:
+    if code is None:
+        assert isinstance(parse_json(text.encode()), dict)
+        return
+    with pytest.raises(HubError) as caught:
+        parse_json(text.encode())
+    assert caught.value.code == code
