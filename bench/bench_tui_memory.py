@@ -70,7 +70,7 @@ async def outreach_session(db: str) -> dict[str, Any]:
         await settle()
         await pilot.press("f5")
         await settle()
-        await pilot.press("f7")
+        await pilot.press("f8")
         await settle()
         for _ in range(20):
             await pilot.press("pagedown")
@@ -78,7 +78,7 @@ async def outreach_session(db: str) -> dict[str, Any]:
         for text in ("Siti", "3372", "0858"):
             await pilot.press("ctrl+f", "home", "ctrl+k", *text)
             await settle()
-        await pilot.press("f6")
+        await pilot.press("f7")
         await settle()
         for _ in range(5):
             await pilot.press("pagedown")
@@ -104,7 +104,7 @@ async def bare_session() -> dict[str, Any]:
 
     app = Bare()
     async with app.run_test(size=SIZE) as pilot:
-        keys = ["f5", "f7", *["pagedown"] * 20, *"Siti", *"3372", *"0858", "f6",
+        keys = ["f5", "f8", *["pagedown"] * 20, *"Siti", *"3372", *"0858", "f7",
                 *["pagedown"] * 5]  # fmt: skip
         for key in keys:
             await pilot.press(key)

@@ -8,6 +8,8 @@ The file is TOML in the platform's config dir (``outreach config-path`` prints i
     event = "SUMSEL-EXPO-2021"
     hub_url = "http://10.0.0.5:8765"
     retention_days = 7        # `outreach purge`: keep acknowledged personal data this long
+    auto_purge = true         # purge after every good `outreach sync` and at booth start-up
+    idle_lock_minutes = 5     # booth: lock after this long without a key (0: never)
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class Settings:
     hub_url: str | None = None
     token_path: Path | None = None
     retention_days: int = 7  # days personal data stays after the hub acknowledged it
+    auto_purge: bool = True  # purge after a good `outreach sync` and at booth start-up
+    idle_lock_minutes: int = 5  # booth idle auto-lock (needs officer PINs); 0 = off
 
 
 def default_db_path() -> Path:
@@ -83,6 +87,30 @@ def _days(value: Any) -> int:
     return days
 
 
+def _minutes(value: Any) -> int:
+    try:
+        minutes = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        minutes = -1
+    if not 0 <= minutes <= 1440:
+        raise ConfigError(
+            f"idle_lock_minutes must be a whole number of minutes (0-1440), not {value!r}"
+        )
+    return minutes
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _switch(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
 def load_settings(**flags: Any) -> Settings:
     """Merge the three sources; flags that are None do not override."""
     merged: dict[str, Any] = {"db": default_db_path(), "language": "id"}
@@ -94,6 +122,10 @@ def load_settings(**flags: Any) -> Settings:
             merged[key] = Path(merged[key]).expanduser()
     if "retention_days" in merged:
         merged["retention_days"] = _days(merged["retention_days"])
+    if "idle_lock_minutes" in merged:
+        merged["idle_lock_minutes"] = _minutes(merged["idle_lock_minutes"])
+    if "auto_purge" in merged:
+        merged["auto_purge"] = _switch("auto_purge", merged["auto_purge"])
     if merged.get("language") not in ("id", "en"):
         raise ConfigError(f"language must be 'id' or 'en', not {merged.get('language')!r}")
     return replace(Settings(db=merged.pop("db")), **merged)

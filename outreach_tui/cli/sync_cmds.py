@@ -2,6 +2,9 @@
 
 Exit codes (docs/SYNC_PROTOCOL.md): 0 all synced · 2 bad URL · 3 local database · 4 partial
 · 5 hub unreachable · 6 authentication · 7 wrong hub · 8 batch refused by the hub.
+
+A sync run that reaches its end (exit 0 or 4) is followed by the purge of personal data the
+hub acknowledged more than ``retention_days`` ago (setting ``auto_purge``, ``--no-purge``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -21,7 +24,7 @@ from rich.text import Text
 from outreach_tui.cli.output import console, err_console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
-from outreach_tui.store import Store
+from outreach_tui.store import Store, StoreError
 from outreach_tui.store.sync_inbound import local_zone
 from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.sync import credentials as creds
@@ -29,6 +32,9 @@ from outreach_tui.sync.bundle import write_bundle
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.errors import NotLoggedIn, SyncError
 from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
+
+if TYPE_CHECKING:
+    from outreach_tui.store.purge import PurgeReport
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of tables.")]
 P = ParamSpec("P")
@@ -101,6 +107,14 @@ def sync_command(
     retries: Annotated[
         int, typer.Option("--retries", min=1, max=10, help="Tries per request on network errors.")
     ] = 5,
+    purge: Annotated[
+        bool | None,
+        typer.Option(
+            "--purge/--no-purge",
+            help="Afterwards purge personal data the hub acknowledged more than retention_days"
+            " ago (default: the auto_purge setting, on).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Push every waiting record to the branch hub, then reconcile and fetch updates."""
@@ -121,13 +135,19 @@ def sync_command(
         # whichever it is, the hub id must still be the one recorded at login.
         url = creds.normalise_url(hub or settings.hub_url or saved.url, insecure=saved.insecure)
         report = _run(queue, url, saved, batch_size, lang, tries=retries, quiet=as_json)
+        minimised = None
+        if report.error is None and (settings.auto_purge if purge is None else purge):
+            minimised = _auto_purge(store, settings)
         if as_json:
             payload = report.as_dict()
             if report.error is not None:
                 payload["error"]["message"] = report.error.message(lang)
+            payload["purge"] = minimised.as_dict() if minimised is not None else None
             print_json(payload)
         else:
             _show_report(report, lang)
+            if minimised is not None:
+                console.print(_purge_line(minimised, lang), markup=False, soft_wrap=True)
         if report.error is not None:
             fail(f"{report.error.message(lang)} {_safe(queue, lang)}", report.exit_code)
     raise typer.Exit(report.exit_code)
@@ -177,6 +197,27 @@ def export_command(
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def _auto_purge(store: Store, settings: Settings) -> PurgeReport | None:
+    """Minimisation after a sync run: only rows the hub acknowledged more than
+    ``retention_days`` ago; never anything unsynced (see store/purge.py). A failure here
+    (say, the file is encrypted and locked again) is one line and leaves the sync's exit code."""
+    try:
+        return store.purge(
+            older_than_days=settings.retention_days,
+            officer_code=store.settings.get("officer_code"),
+        )
+    except StoreError as exc:
+        err_console.print(t("privacy.auto_purge.failed", settings.language, detail=str(exc)),
+                          markup=False)  # fmt: skip
+        return None
+
+
+def _purge_line(report: PurgeReport, lang: str) -> str:
+    key = "privacy.auto_purge.done" if report.total else "privacy.auto_purge.nothing"
+    return t(key, lang, registrations=report.registrations, leads=report.leads,
+             days=report.older_than_days)  # fmt: skip
 
 
 def _safe(queue: SyncQueue, lang: str) -> str:

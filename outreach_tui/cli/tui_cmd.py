@@ -11,6 +11,12 @@ def open_tui(settings: Settings) -> None:
 
     store = Store(settings.db)
     try:
-        OutreachApp(store, language=settings.language).run()
+        OutreachApp(
+            store,
+            language=settings.language,
+            auto_purge=settings.auto_purge,
+            retention_days=settings.retention_days,
+            idle_lock_minutes=settings.idle_lock_minutes,
+        ).run()
     finally:
         store.close()

@@ -6,7 +6,9 @@ random per-officer salt; the PIN itself is never stored. Wrong PINs are counted:
 miss up to 15 minutes; a right PIN resets the count. Every sign-in, miss and lock-out is
 in the audit log.
 
-The TUI calls ``store.officers.verify_pin(code, pin)`` and reads the ``PinCheck``.
+The TUI asks ``officer_pins.pins_configured(database)`` once at start-up (one query; the
+booth opens on its sign-in screen when it is true), calls ``store.officers.verify_pin(code,
+pin)``, reads the ``PinCheck``, and records locks and sign-outs with ``record_session``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ MIN_DIGITS, MAX_DIGITS = 4, 12
 FREE_ATTEMPTS = 5
 FIRST_LOCK_S = 30
 MAX_LOCK_S = 15 * 60
+# What the booth records about a session besides the sign-in itself (audit actions).
+SESSION_ACTIONS = ("officer.locked", "officer.sign_out")
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,14 @@ class OfficerAuth:
         left = max(0, FREE_ATTEMPTS - failed)
         return PinCheck(False, "locked" if wait else "wrong_pin", code, left, wait, until)
 
-    def _audit(self, action: str, code: str, detail: dict[str, Any]) -> None:
+    def record_session(self, action: str, code: str | None, *, reason: str) -> None:
+        """Audit a booth session event: ``officer.locked`` (reason ``idle`` or ``manual``)
+        or ``officer.sign_out`` (reason ``switched``: another officer signed in, ``quit``)."""
+        if action not in SESSION_ACTIONS:
+            raise ValueError(f"not a session action: {action!r}")
+        self._audit(action, code, {"reason": reason})
+
+    def _audit(self, action: str, code: str | None, detail: dict[str, Any]) -> None:
         with self._database.write_sql() as db:
             audit.append(db, device_id=self._device_id, officer_code=code, action=action,
                          detail=detail)  # fmt: skip

@@ -16,13 +16,17 @@ ACTIONS = (
     ("command.records", "switch_mode('records')"),
     ("command.dashboard", "switch_mode('dashboard')"),
     ("command.start_of_day", "start_of_day"),
+    ("command.lock_now", "lock_now"),
 )
 
 
 class BoothCommands(Provider):
     def _commands(self) -> list[tuple[str, str]]:
         language = getattr(self.app, "language", "id")
-        return [(t(key, language), action) for key, action in ACTIONS]
+        booth = getattr(self.app, "store", None) is not None  # a hub's dashboard: no lock
+        return [
+            (t(key, language), action) for key, action in ACTIONS if booth or action != "lock_now"
+        ]
 
     async def discover(self) -> Hits:
         for name, action in self._commands():

@@ -100,7 +100,7 @@ def test_register_one_person_in_a_real_terminal(session: tuple[str, Path]) -> No
     keys(name, "0", literal=True)
     keys(name, "Tab")
     keys(name, "1000000", literal=True)
-    keys(name, "Tab", "Enter", "Down", "Down", "Down", "Down", "Enter")  # 4th: perdagangan
+    keys(name, "Tab", "Enter", "Down", "Down", "Down", "Enter")  # 4th: perdagangan
     keys(name, "Tab", "Tab", "Tab", "Tab", "Space")  # consent
     wait_for(name, "Siap disimpan")
     keys(name, "C-s")

@@ -12,9 +12,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from outreach_tui.tui.app import OutreachApp
+from outreach_tui.tui.widgets.choice import Choice
 from tests.conftest import TODAY
 
 SIZES = [(80, 24), (120, 40)]
@@ -54,7 +55,7 @@ def test_benefits_explainer(snap_compare, app, size) -> None:  # type: ignore[no
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
-        pilot.app.screen.query_one("#explain-sector", Select).value = "kuliner"
+        pilot.app.screen.query_one("#explain-sector", Choice).value = "kuliner"
         no_blink(pilot)
         await settle(pilot)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.tui.screens.benefits import BenefitsScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
@@ -24,9 +24,9 @@ def shown(app, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def choose_sector(pilot, steps: int) -> None:  # type: ignore[no-untyped-def]
-    """Open the sector list with the keyboard and move ``steps`` rows down from the prompt."""
+    """Open the sector list with the keyboard and pick its ``steps``-th sector (1 = first)."""
     pilot.app.screen.query_one("#explain-sector").focus()
-    await pilot.press("enter", *["down"] * steps, "enter")
+    await pilot.press("enter", *["down"] * (steps - 1), "enter")
     await pilot.pause()
 
 
@@ -44,8 +44,8 @@ async def test_kuliner_at_one_million_shows_discount_and_death_at_work(make_app)
         await pilot.pause()
         assert isinstance(app.screen, BenefitsScreen)
         assert "Pilih sektor dulu" in shown(app, "#explain-contribution")
-        await choose_sector(pilot, 5)  # prompt, ojek, sopir, kurir, perdagangan, kuliner
-        assert app.screen.query_one("#explain-sector", Select).selection == "kuliner"
+        await choose_sector(pilot, 5)  # ojek, sopir, kurir, perdagangan, kuliner
+        assert app.screen.query_one("#explain-sector", Choice).selection == "kuliner"
 
         contribution = shown(app, "#explain-contribution")
         assert "November 2026" in contribution

@@ -49,6 +49,9 @@ async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> N
         )
         await type_into(pilot, "#lead-phone", "0813 1122 3344")
         await type_into(pilot, "#lead-interest", "JKK untuk usaha ojek suami")
+        app.screen.query_one("#lead-sector").focus()
+        await pilot.press("o")  # type-ahead: the first sector starting with O
+        assert "Ojek" in str(app.screen.query_one("#lead-sector").render())
         app.screen.query_one("#lead-consent").focus()
         await pilot.press("space")
         await pilot.pause()
@@ -61,8 +64,9 @@ async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> N
         assert row["full_name"] == "Ani Lestari"
         assert row["phone"] == "+6281311223344"
         assert row["interest"] == "JKK untuk usaha ojek suami"
+        assert row["sector"] == "ojek"
         assert row["consent_contact"] == 1
-        assert row["consent_version"] == current().version
+        assert row["consent_version"] == current("lead").version == "lead-2026.1"
         assert row["consent_at"]
         assert row["follow_up_on"] == (today + timedelta(days=7)).isoformat()
         assert row["officer_code"] == OFFICER

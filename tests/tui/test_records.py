@@ -40,7 +40,7 @@ async def open_records(pilot, *, all_days: bool = True) -> None:  # type: ignore
     await settle(pilot)
     assert isinstance(pilot.app.screen, RecordsScreen)
     if all_days:  # the store stamps real time; the app's booth day is fixed
-        await pilot.press("f7")
+        await pilot.press("f8")
         await settle(pilot)
 
 
@@ -144,7 +144,7 @@ async def test_void_a_lead(make_app, booth_store, event_id) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_records(pilot)
-        await pilot.press("f6")  # registrations → leads
+        await pilot.press("f7")  # registrations → leads
         await settle(pilot)
         [row] = table_rows(app)
         assert "Ani Lestari" in row and "081311223344" in row
@@ -172,7 +172,7 @@ async def test_today_is_the_default(make_app, booth_store, register) -> None:
         await open_records(pilot, all_days=False)
         [row] = table_rows(app)
         assert "Hari Ini" in row and "12:00" in row  # today's list shows the time only
-        await pilot.press("f7")
+        await pilot.press("f8")
         await settle(pilot)
         rows = table_rows(app)
         assert len(rows) == 2
@@ -206,3 +206,15 @@ async def test_pages_come_from_sql(make_app, booth_store, register) -> None:
         await settle(pilot)
         assert page_line(app).startswith("Hal. 16/17")
         assert len(table_rows(app)) == size
+
+
+async def test_f6_opens_the_dashboard_from_records_too(make_app, booth_store) -> None:
+    # The mode keys F2–F6 mean the same on every screen; records keeps F7/F8 for itself.
+    from outreach_tui.tui.screens.dashboard import DashboardScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_records(pilot, all_days=False)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

@@ -156,3 +156,25 @@ async def test_english_form(make_app) -> None:
         await settle(pilot)
         summary = str(app.screen.query_one("#reg-summary").render())
         assert "Cannot save yet" in summary
+
+
+async def test_workers_under_the_micro_employer_path(make_app, booth_store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await fill_owner(pilot, nik=synthetic_nik(sex="F"), workers=1)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkersScreen))
+        app.screen.query_one("#workers-path").focus()
+        await pilot.press("right")  # BPU -> PU (micro business)
+        assert "PU" in str(app.screen.query_one("#workers-path").render())
+        await type_into(pilot, "#worker-0-nik", synthetic_nik(sex="M"))
+        await type_into(pilot, "#worker-0-full-name", "Budi Santoso")
+        await type_into(pilot, "#worker-0-declared-income", "1500000")
+        app.screen.query_one("#worker-0-consent").focus()
+        await pilot.press("space", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        assert rows(booth_store, "SELECT role, path FROM registrations ORDER BY seq") == [
+            ("owner", "bpu"),
+            ("worker", "pu_micro"),
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.events import ScreenResume
@@ -9,6 +10,8 @@ from textual.screen import Screen
 
 from outreach_tui.i18n import t
 from outreach_tui.tui.keys import localize_bindings
+
+STYLES = Path(__file__).resolve().parents[1] / "styles"  # the screens' own sheets
 
 if TYPE_CHECKING:
     from outreach_tui.tui.app import OutreachApp

@@ -17,17 +17,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from outreach_tui.domain import benefits, contributions, reference
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.validation import MAX_INCOME, parse_int
 from outreach_tui.i18n import t
 from outreach_tui.tui.messages import RegistrationPrefilled
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.choice import Choice
 
 DEFAULT_INCOME = "1.000.000"
 
@@ -213,6 +214,7 @@ def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group
 
 
 class BenefitsScreen(BoothScreen):
+    CSS_PATH = STYLES / "booth.tcss"
     BINDINGS = [
         Binding("ctrl+r", "register", "Daftarkan", id="prefill-registration", priority=True),
     ]
@@ -226,18 +228,20 @@ class BenefitsScreen(BoothScreen):
             with Vertical(id="explain-choices"):
                 yield Label(self.t("explain.title"), id="explain-title")
                 yield Label(self.t("explain.sector"))
-                yield Select[str](
+                yield Choice[str](
                     [(sector_label(s.code, self.language), s.code) for s in reference.sectors()],
-                    id="explain-sector", prompt=self.t("reg.choose_sector"), compact=True,
+                    id="explain-sector", prompt=self.t("reg.choose_sector"),
+                    title=self.t("explain.sector"),
                 )  # fmt: skip
                 yield Label(self.t("explain.income"))
                 yield Input(DEFAULT_INCOME, id="explain-income", restrict=r"[0-9., Rrp]*",
                             max_length=20, compact=True)  # fmt: skip
                 yield Checkbox(self.t("explain.jht"), id="explain-jht", compact=True)
                 yield Label(self.t("explain.children"))
-                yield Select[int](
+                yield Choice[int](
                     [(self.t("explain.children_n", n=n), n) for n in (0, 1, 2)],
-                    id="explain-children", value=2, allow_blank=False, compact=True,
+                    id="explain-children", value=2, allow_blank=False,
+                    title=self.t("explain.children"),
                 )  # fmt: skip
                 yield Label(self.t("explain.years"))
                 yield Input(placeholder=self.t("explain.years_hint"), id="explain-years",
@@ -251,7 +255,7 @@ class BenefitsScreen(BoothScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#explain-sector", Select).focus()
+        self.query_one("#explain-sector", Choice).focus()
         self.recompute()
 
     def choices(self) -> Choices:
@@ -259,12 +263,12 @@ class BenefitsScreen(BoothScreen):
         if income is not None and not 0 < income <= MAX_INCOME:
             income = None
         years, years_invalid = parse_years(self.query_one("#explain-years", Input).value)
-        sector = self.query_one("#explain-sector", Select).selection
+        sector = self.query_one("#explain-sector", Choice).selection
         return Choices(
             sector=sector if isinstance(sector, str) else None,
             income=income,
             jht=self.query_one("#explain-jht", Checkbox).value,
-            children=self.query_one("#explain-children", Select).selection or 0,
+            children=self.query_one("#explain-children", Choice).selection or 0,
             years=years,
             years_invalid=years_invalid,
         )
@@ -283,7 +287,7 @@ class BenefitsScreen(BoothScreen):
         )
 
     @on(Input.Changed)
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
     def recompute(self) -> None:
         choices = self.choices()

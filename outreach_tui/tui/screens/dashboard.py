@@ -29,7 +29,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from outreach_tui.reports.dashboard import DashboardData, dashboard_data
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.widgets import dashboard_parts as parts
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -78,6 +78,7 @@ class DashboardFailed(Message):
 
 
 class DashboardScreen(BoothScreen):
+    CSS_PATH = STYLES / "dashboard.tcss"
     BINDINGS = [
         Binding("f8,ctrl+r", "reload", "Muat ulang", id="dashboard-reload"),
         Binding("f7", "next_event", "Acara lain", id="dashboard-event"),

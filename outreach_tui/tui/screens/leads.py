@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent, reference
 from outreach_tui.domain.models import Lead, LeadDraft
@@ -21,15 +21,17 @@ from outreach_tui.domain.validation import ValidationResult, validate_lead
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.form_field import FormField
 
 TEXT_FIELDS = ("full_name", "phone", "interest", "follow_up_on", "notes")
 INPUT_LIMITS = {"full_name": 100, "phone": 24, "interest": 200, "follow_up_on": 10, "notes": 500}
 RECENT = 3  # names of today's latest leads shown under the form
+CONSENT_KIND = "lead"  # consent to be contacted again, not the registration text
 
 
 def widget_id(field: str) -> str:
@@ -52,6 +54,7 @@ class RecentLeadsLoaded(Message):
 
 
 class LeadScreen(BoothScreen):
+    CSS_PATH = STYLES / "booth.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
         Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
@@ -73,16 +76,16 @@ class LeadScreen(BoothScreen):
                 yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
             yield FormField(
                 self.t("lead.label_sector"),
-                Select[str](
-                    [(sector_label(s.code, self.language), s.code) for s in reference.sectors()],
-                    id="lead-sector", prompt=self.t("lead.choose_sector"), compact=True,
+                Choice[str](
+                    self._sector_options, id="lead-sector", prompt=self.t("lead.choose_sector"),
+                    title=self.t("lead.label_sector"),
                 ),
                 field="sector",
             )  # fmt: skip
             yield FormField(
                 self.t("lead.label_interest"), self._input("interest"), field="interest"
             )
-            version = consent.current().version
+            version = consent.current(CONSENT_KIND).version
             yield FormField(
                 self.t("lead.label_consent_contact"),
                 Checkbox(self.t("lead.consent_given", version=version), id="lead-consent",
@@ -94,6 +97,9 @@ class LeadScreen(BoothScreen):
                 yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
         yield Static("", id="lead-status")
         yield BoothFooter(compact=True)
+
+    def _sector_options(self) -> list[tuple[str, str]]:
+        return [(sector_label(s.code, self.language), s.code) for s in reference.sectors()]
 
     def _input(self, field: str) -> Input:
         kwargs: dict[str, Any] = {
@@ -121,21 +127,21 @@ class LeadScreen(BoothScreen):
 
     def draft(self) -> LeadDraft:
         values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS}
-        sector = self.query_one("#lead-sector", Select).selection
+        sector = self.query_one("#lead-sector", Choice).selection
         consented = self.query_one("#lead-consent", Checkbox).value
         return LeadDraft(
             **values,
             sector=sector or "",
             consent_contact=consented,
-            consent_version=consent.current().version if consented else "",
+            consent_version=consent.current(CONSENT_KIND).version if consented else "",
         )
 
     def action_clear(self) -> None:
-        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             for field in TEXT_FIELDS:
                 self.query_one(f"#{widget_id(field)}", Input).value = ""
             self.query_one("#lead-follow-up-on", Input).value = self.default_follow_up()
-            self.query_one("#lead-sector", Select).clear()
+            self.query_one("#lead-sector", Choice).clear()
             self.query_one("#lead-consent", Checkbox).value = False
         self.touched.clear()
         self.show_all = False
@@ -148,9 +154,9 @@ class LeadScreen(BoothScreen):
             self.touched.add(event.input.id.removeprefix("lead-").replace("-", "_"))
         self._revalidate()
 
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
-    def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
+    def _choice_changed(self, event: Choice.Changed | Checkbox.Changed) -> None:
         self.touched.add("sector" if event.control.id == "lead-sector" else "consent_contact")
         self._revalidate()
 

@@ -22,7 +22,7 @@ from outreach_tui.reports.receipt import (
     write_pdf,
     write_text,
 )
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
@@ -38,6 +38,7 @@ class ReceiptWritten(Message):
 
 
 class ReceiptScreen(BoothScreen):
+    CSS_PATH = STYLES / "receipt.tcss"
     BINDINGS = [
         Binding("enter", "new_registration", "Pendaftaran baru", id="new-registration"),
         Binding("escape", "new_registration", "Tutup", id="close", show=False),

@@ -26,7 +26,7 @@ from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -83,12 +83,13 @@ def national_phone(e164: str | None) -> str:
 
 
 class RecordsScreen(BoothScreen):
+    CSS_PATH = STYLES / "records.tcss"
     BINDINGS = [
         Binding("enter", "open", "Buka", id="open-record", priority=True),
         Binding("ctrl+d", "void", "Batalkan data", id="void-record", priority=True),
         Binding("ctrl+f", "focus_search", "Cari", id="focus-search", priority=True),
-        Binding("f6", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
-        Binding("f7", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
+        Binding("f7", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
+        Binding("f8", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
         Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
         Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
         Binding("down", "focus_table", "Ke tabel", id="focus-table", show=False),

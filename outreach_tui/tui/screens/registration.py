@@ -17,13 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Collapsible, Input, Static
 
-from outreach_tui.domain import consent, reference
+from outreach_tui.domain import consent
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
-from outreach_tui.domain.nik import parse_nik
-from outreach_tui.domain.validation import ValidationResult, validate_registration
 from outreach_tui.store import StoreError
 from outreach_tui.tui.screens.base import BoothScreen
-from outreach_tui.tui.summary import registration_summary, sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
@@ -32,6 +29,7 @@ from outreach_tui.tui.widgets.form_field import FormField
 from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:
+    from outreach_tui.domain.validation import ValidationResult
     from outreach_tui.tui.duplicates import DuplicateHit
 
 # (field, widget id) in tab order; owner-only fields are hidden when correcting a worker.
@@ -135,6 +133,9 @@ class RegistrationScreen(BoothScreen):
         yield BoothFooter(compact=True)
 
     def _sector_options(self) -> list[tuple[str, str]]:
+        from outreach_tui.domain import reference
+        from outreach_tui.tui.summary import sector_label
+
         return [(sector_label(s.code, self.language), s.code) for s in reference.sectors()]
 
     def _title(self) -> str:
@@ -167,7 +168,13 @@ class RegistrationScreen(BoothScreen):
             for field in OWNER_ONLY:
                 self.query_one(f"#field-{field.replace('_', '-')}").display = False
         self.query_one("#reg-nik", Input).focus()
-        self._revalidate()
+        if self.edit_row is not None:
+            self._revalidate()
+        else:
+            # An empty form has nothing to mark yet; its first check (and the validation
+            # and reference imports behind it) fills the side panel right after the first
+            # paint, so the officer sees the form and can type a frame sooner.
+            self.call_after_refresh(self._revalidate)
 
     # -- reading and writing the form -----------------------------------------------------
 
@@ -251,6 +258,9 @@ class RegistrationScreen(BoothScreen):
         self._revalidate()
 
     def _revalidate(self) -> None:
+        from outreach_tui.domain.nik import parse_nik
+        from outreach_tui.domain.validation import validate_registration
+
         draft = self.draft()
         state = (draft, frozenset(self.touched), self.show_all, self.booth.today())
         if state == self._validated:
@@ -287,6 +297,7 @@ class RegistrationScreen(BoothScreen):
             self._render_summary()
 
     def _render_summary(self) -> None:
+        from outreach_tui.tui.summary import registration_summary
 
         assert self.result is not None
         draft = self.draft()

@@ -1,4 +1,7 @@
-"""Start of day: pick the officer and the event (remembered from last time)."""
+"""Start of day: pick the officer and the event (remembered from last time).
+
+When the officer signed in with a PIN (a shared laptop), the officer is the one signed in:
+only the event is chosen here; another officer signs in through the lock (ctrl+l)."""
 
 from __future__ import annotations
 
@@ -76,6 +79,9 @@ class StartOfDayScreen(ModalScreen[None]):
 
     def on_choices_loaded(self, message: ChoicesLoaded) -> None:
         lang = self.language
+        signed_in = getattr(self.app, "signed_in", None)
+        if signed_in is not None:
+            message.officer_code = signed_in
         officer = self.query_one("#start-officer", Select)
         event = self.query_one("#start-event", Select)
         officer.set_options((f"{o['code']} — {o['name']}", o["code"]) for o in message.officers)
@@ -89,6 +95,7 @@ class StartOfDayScreen(ModalScreen[None]):
         if message.event_id in ids:
             event.value = message.event_id
         self._remembered = message.officer_code in codes and message.event_id in ids
+        officer.disabled = signed_in is not None and signed_in in codes
         if not message.officers or not message.events:
             self.query_one("#start-hint", Static).update(t("start.run_init", lang))
         self.query_one("#start-go", Button).focus()

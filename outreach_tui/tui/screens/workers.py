@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import MAX_WORKERS, Path, Registration, RegistrationDraft, Role
@@ -24,6 +24,7 @@ from outreach_tui.store import StoreError
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.choice import Choice
 
 COLUMNS = ("nik", "full_name", "phone", "declared_income")
 
@@ -57,10 +58,11 @@ class WorkersScreen(BoothScreen):
         yield Static(self.t("workers.title", count=self.count), id="workers-title")
         with Horizontal(id="workers-path-row"):
             yield Label(self.t("workers.path"))
-            yield Select[str](
+            yield Choice[str](
                 [(self.t("workers.path_bpu"), Path.BPU.value),
                  (self.t("workers.path_pu"), Path.PU_MICRO.value)],
                 id="workers-path", value=Path.BPU.value, allow_blank=False,
+                title=self.t("workers.path"),
             )  # fmt: skip
         with VerticalScroll(id="workers-rows"):
             for index in range(self.count):
@@ -101,7 +103,7 @@ class WorkersScreen(BoothScreen):
         )
 
     def _validate_rows(self) -> tuple[list[Registration], int]:
-        path = self.query_one("#workers-path", Select).selection or Path.BPU.value
+        path = self.query_one("#workers-path", Choice).selection or Path.BPU.value
         records, failed = [], 0
         for index in range(self.count):
             draft = self._draft(index, path)

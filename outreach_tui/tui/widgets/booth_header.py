@@ -1,4 +1,6 @@
-"""The line at the top of every booth screen: who, where, today's count, waiting for sync."""
+"""The line at the top of every booth screen: who, where, today's count, waiting for sync.
+
+With officer PINs (a shared laptop) it names the officer signed in, with the lock key."""
 
 from __future__ import annotations
 
@@ -28,11 +30,16 @@ class BoothHeader(Static):
         self.language = language
 
     def on_mount(self) -> None:
-        # Every screen has its own header; all follow the app's status.
+        # Every screen has its own header; all follow the app's status and sign-in.
         self.watch(self.app, "status", self._follow, init=True)
+        if hasattr(self.app, "signed_in"):
+            self.watch(self.app, "signed_in", self._signed_in, init=False)
 
     def _follow(self, status: BoothStatus | None) -> None:
         self.status = status
+
+    def _signed_in(self, _: str | None) -> None:
+        self.refresh()
 
     def render(self) -> Text:
         lang = self.language
@@ -42,8 +49,16 @@ class BoothHeader(Static):
         if status is None:
             text.append(" · " + t("home.loading", lang))
             return text
-        who = status.officer_code or t("home.not_set_up", lang)
-        text.append(f" · {who}")
+        signed_in = getattr(self.app, "signed_in", None)
+        if signed_in is not None:
+            # A shared laptop: who is signed in (name from the status once it follows).
+            name = status.officer_name if status.officer_code == signed_in else None
+            text.append(" · ")
+            text.append(" ".join(filter(None, [signed_in, name])), style="bold")
+            text.append(" " + t("header.lock_hint", lang), style="italic")
+        else:
+            who = status.officer_code or t("home.not_set_up", lang)
+            text.append(f" · {who}")
         if status.event_name:
             text.append(f" · {status.event_name}")
         text.append(" · ")

@@ -1,9 +1,10 @@
 """A one-line choice among a few options, for forms typed at speed.
 
 ←/→ step through the options, a letter or digit jumps to the next option starting with
-it, and Enter opens the whole list. One widget: Textual's Select is six (its current
-value, its overlay list, their labels), which a form pays for at start-up even though the
-list is rarely opened. The list here is built when first opened.
+it, Enter opens the whole list, and Backspace empties an optional choice. One widget:
+Textual's Select is six (its current value, its overlay list, their labels), which a form
+pays for at start-up even though the list is rarely opened. The list here is built when
+first opened.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Choice(Widget, Generic[Value], can_focus=True):
         Binding("enter,space", "open", "Pilih", id="choice-open"),
         Binding("left", "step(-1)", show=False),
         Binding("right", "step(1)", show=False),
+        Binding("backspace,delete", "clear", show=False),
     ]
 
     value: reactive[Value | None] = reactive(None, init=False)
@@ -112,6 +114,10 @@ class Choice(Widget, Generic[Value], can_focus=True):
 
     def clear(self) -> None:
         self.value = None
+
+    def action_clear(self) -> None:
+        if self.allow_blank:
+            self.clear()
 
     def _index(self) -> int | None:
         for index, (_label, value) in enumerate(self.options):
