@@ -11,10 +11,9 @@ import sqlite3
 import pytest
 from textual.widgets import Input
 
-from outreach_tui.tui.widgets.choice import Choice
-
 from outreach_tui.tui.app import OutreachApp
 from outreach_tui.tui.screens.receipt import ReceiptScreen
+from outreach_tui.tui.widgets.choice import Choice
 from tests.conftest import TODAY
 
 SIZES = [(80, 24), (120, 40)]
@@ -54,6 +53,18 @@ def test_form_with_errors(snap_compare, app, size) -> None:  # type: ignore[no-u
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=fill_badly)
+
+
+def test_form_scrolled_to_consent(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
+    # At 80x24 the form scrolls; the labels the form draws must move with their controls.
+    async def scroll_down(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # every problem shown: the form grows
+        await settle(pilot)
+        pilot.app.screen.query_one("#reg-consent").focus()
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=scroll_down)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 from outreach_tui.domain.consent import current
 from outreach_tui.store import Store
 from outreach_tui.tui.screens.leads import LeadScreen
-from outreach_tui.tui.widgets.form_field import FormField
+from outreach_tui.tui.widgets.field_form import FieldForm
 from tests.conftest import OFFICER
 from tests.tui.conftest import settle
 
@@ -28,7 +28,7 @@ async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no
 
 
 def problem_of(app, field: str) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one(f"#field-{field} .field-problem").render())
+    return str(app.screen.query_one(f"#problem-{field}").render())
 
 
 async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> None:
@@ -109,6 +109,6 @@ async def test_english_labels(make_app) -> None:
         await settle(pilot)
         await pilot.press("f4")
         await settle(pilot)
-        labels = [str(field.render()).strip() for field in app.screen.query(FormField)]
+        labels = list(app.screen.query_one(FieldForm).labels.values())
         assert "Mobile number" in labels
         assert "Leads today: 0" in str(app.screen.query_one("#lead-status", Static).render())

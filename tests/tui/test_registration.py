@@ -112,7 +112,7 @@ async def test_invalid_form_is_not_saved_and_says_why(make_app, booth_store) -> 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RegistrationScreen)
-        problem = app.screen.query_one("#field-nik .field-problem")
+        problem = app.screen.query_one("#problem-nik")
         assert "0000" in str(problem.render())
         summary = str(app.screen.query_one("#reg-summary").render())
         assert "Belum bisa disimpan" in summary

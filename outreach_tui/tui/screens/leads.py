@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
@@ -26,7 +25,7 @@ from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
-from outreach_tui.tui.widgets.form_field import FormField
+from outreach_tui.tui.widgets.field_form import FieldForm
 
 TEXT_FIELDS = ("full_name", "phone", "interest", "follow_up_on", "notes")
 INPUT_LIMITS = {"full_name": 100, "phone": 24, "interest": 200, "follow_up_on": 10, "notes": 500}
@@ -70,31 +69,31 @@ class LeadScreen(BoothScreen):
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
-        with VerticalScroll(id="lead-form"):
+        with FieldForm(id="lead-form") as form:
             yield Static(self.t("lead.title"), id="lead-title")
             for field in ("full_name", "phone"):
-                yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
-            yield FormField(
-                self.t("lead.label_sector"),
+                yield form.labelled(self._input(field), self.t(f"lead.label_{field}"), field=field)
+            yield form.labelled(
                 Choice[str](
                     self._sector_options, id="lead-sector", prompt=self.t("lead.choose_sector"),
                     title=self.t("lead.label_sector"),
                 ),
+                self.t("lead.label_sector"),
                 field="sector",
             )  # fmt: skip
-            yield FormField(
-                self.t("lead.label_interest"), self._input("interest"), field="interest"
+            yield form.labelled(
+                self._input("interest"), self.t("lead.label_interest"), field="interest"
             )
             version = consent.current(CONSENT_KIND).version
-            yield FormField(
-                self.t("lead.label_consent_contact"),
+            yield form.labelled(
                 Checkbox(self.t("lead.consent_given", version=version), id="lead-consent",
                          compact=True),
+                self.t("lead.label_consent_contact"),
                 field="consent_contact",
             )  # fmt: skip
             yield Static(self.t("lead.consent_purpose"), id="lead-consent-purpose")
             for field in ("follow_up_on", "notes"):
-                yield FormField(self.t(f"lead.label_{field}"), self._input(field), field=field)
+                yield form.labelled(self._input(field), self.t(f"lead.label_{field}"), field=field)
         yield Static("", id="lead-status")
         yield BoothFooter(compact=True)
 
@@ -162,12 +161,13 @@ class LeadScreen(BoothScreen):
 
     def _revalidate(self) -> None:
         self.result = validate_lead(self.draft(), today=self.booth.today())
-        for form_field in self.query(FormField):
-            shown = self.show_all or form_field.field in self.touched
-            problems = self.result.for_field(form_field.field) if shown else ()
-            if form_field.field == "consent_contact" and shown:
+        form = self.query_one(FieldForm)
+        for field in form.controls:
+            shown = self.show_all or field in self.touched
+            problems = self.result.for_field(field) if shown else ()
+            if field == "consent_contact" and shown:
                 problems += self.result.for_field("consent_version")
-            form_field.show(problems, self.language)
+            form.show(field, problems, self.language)
         self._render_status()
 
     # -- saving -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, Collapsible, Input, Static
 
@@ -25,7 +25,7 @@ from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.compact import compact
-from outreach_tui.tui.widgets.form_field import FormField
+from outreach_tui.tui.widgets.field_form import FieldForm
 from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:
@@ -90,22 +90,22 @@ class RegistrationScreen(BoothScreen):
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
         with Horizontal(id="reg-body"):
-            with VerticalScroll(id="reg-form"):
+            with FieldForm(id="reg-form") as form:
                 yield Static(self._title(), id="reg-title")
                 for field in TEXT_FIELDS:
-                    yield FormField(self.t(f"reg.label.{field}"), self._input(field), field=field)
-                yield FormField(
-                    self.t("reg.label.sector"),
+                    label = self.t(f"reg.label.{field}")
+                    yield form.labelled(self._input(field), label, field=field)
+                yield form.labelled(
                     Choice[str](
                         self._sector_options,
                         id="reg-sector",
                         prompt=self.t("reg.choose_sector"),
                         title=self.t("reg.label.sector"),
                     ),
+                    self.t("reg.label.sector"),
                     field="sector",
                 )
-                yield FormField(
-                    self.t("reg.label.payment_months"),
+                yield form.labelled(
                     Choice[int](
                         [(self.t("reg.months", n=n), n) for n in PAYMENT_PERIODS],
                         id="reg-payment-months",
@@ -113,20 +113,21 @@ class RegistrationScreen(BoothScreen):
                         allow_blank=False,
                         title=self.t("reg.label.payment_months"),
                     ),
+                    self.t("reg.label.payment_months"),
                     field="payment_months",
                 )
-                yield FormField(
-                    self.t("reg.label.programs"),
+                yield form.labelled(
                     compact(Checkbox(self.t("reg.label.jht"), id="reg-jht")),
+                    self.t("reg.label.programs"),
                     field="programs",
                 )
                 current = consent.current()
                 with Collapsible(title=self.t("reg.consent_text", version=current.version),
                                  id="reg-consent-text", collapsed=True):  # fmt: skip
                     yield Static(current.text(self.language))
-                yield FormField(
-                    self.t("reg.label.consent"),
+                yield form.labelled(
                     compact(Checkbox(self.t("reg.consent_given"), id="reg-consent")),
+                    self.t("reg.label.consent"),
                     field="consent_version",
                 )
             yield SummaryPanel(id="reg-summary")
@@ -165,8 +166,9 @@ class RegistrationScreen(BoothScreen):
         if self.edit_row is not None:
             self._load_row(self.edit_row)
         if self.role is Role.WORKER:
+            form = self.query_one(FieldForm)
             for field in OWNER_ONLY:
-                self.query_one(f"#field-{field.replace('_', '-')}").display = False
+                form.set_field_display(field, False)
         self.query_one("#reg-nik", Input).focus()
         if self.edit_row is not None:
             self._revalidate()
@@ -267,12 +269,13 @@ class RegistrationScreen(BoothScreen):
             return  # e.g. a Select announcing its first value as it mounts: nothing to redo
         self._validated = state
         self.result = validate_registration(draft, today=self.booth.today())
-        for form_field in self.query(FormField):
-            shown = self.show_all or form_field.field in self.touched
-            problems = self.result.for_field(form_field.field) if shown else ()
-            if form_field.field == "workers_count" and self.role is Role.WORKER:
+        form = self.query_one(FieldForm)
+        for field in form.controls:
+            shown = self.show_all or field in self.touched
+            problems = self.result.for_field(field) if shown else ()
+            if field == "workers_count" and self.role is Role.WORKER:
                 problems = ()
-            form_field.show(problems, self.language)
+            form.show(field, problems, self.language)
         nik = parse_nik(draft.nik, today=self.booth.today())
         if nik.is_valid and nik.nik != self.duplicates_for:
             self.duplicates_for = nik.nik or ""
