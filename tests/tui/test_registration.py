@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 
+from textual.geometry import Region
 from textual.widgets import Input, Static
 
+from outreach_tui.domain.consent import current
 from outreach_tui.store import Store
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.receipt import ReceiptScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.workers import WorkersScreen
+from outreach_tui.tui.widgets.field_form import FieldForm
 from tests.conftest import synthetic_nik
 from tests.tui.conftest import settle, wait_until
 
@@ -178,3 +181,20 @@ async def test_workers_under_the_micro_employer_path(make_app, booth_store) -> N
             ("owner", "bpu"),
             ("worker", "pu_micro"),
         ]
+
+
+async def test_consent_text_opens_in_place_and_labels_follow(make_app, booth_store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = app.screen.query_one(FieldForm)
+        checkbox = app.screen.query_one("#reg-consent")
+        before = checkbox.region.y
+        app.screen.query_one("#reg-consent-text").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert current().text("id")[:30] in str(app.screen.query_one("#reg-consent-text").render())
+        assert checkbox.region.y > before  # the text opened above the consent checkbox
+        # What the officer sees on the checkbox's row: its label, drawn by the form.
+        lines = form.render_lines(Region(0, 0, form.size.width, form.size.height))
+        assert "Persetujuan data" in lines[checkbox.region.y - form.region.y].text

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Checkbox, Collapsible, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
@@ -25,6 +25,7 @@ from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.compact import compact
+from outreach_tui.tui.widgets.disclosure import Disclosure
 from outreach_tui.tui.widgets.field_form import FieldForm
 from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
@@ -122,9 +123,11 @@ class RegistrationScreen(BoothScreen):
                     field="programs",
                 )
                 current = consent.current()
-                with Collapsible(title=self.t("reg.consent_text", version=current.version),
-                                 id="reg-consent-text", collapsed=True):  # fmt: skip
-                    yield Static(current.text(self.language))
+                yield Disclosure(
+                    self.t("reg.consent_text", version=current.version),
+                    current.text(self.language),
+                    id="reg-consent-text",
+                )
                 yield form.labelled(
                     compact(Checkbox(self.t("reg.consent_given"), id="reg-consent")),
                     self.t("reg.label.consent"),

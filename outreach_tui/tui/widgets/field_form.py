@@ -103,6 +103,12 @@ class FieldForm(VerticalScroll):
         # The controls move once the layout has run; draw the labels where they land.
         self.call_after_refresh(self.refresh)
 
+    def on_resize(self) -> None:
+        self.refresh()  # its content grew or shrank: the controls below it have moved
+
+    def on_disclosure_toggled(self) -> None:
+        self._relabel()  # a text opened or closed between two fields
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self.refresh()  # the labels scroll with their controls
