@@ -69,6 +69,8 @@ def _split(sql: str) -> list[str]:
 
 def migrate(db: Database) -> list[int]:
     """Bring the file to the latest schema; returns the versions applied (may be none)."""
+    if current_version(db) == latest_version():
+        return []  # the usual case: a read, no write transaction (the file stays untouched)
     applied = []
     with db.write_sql() as conn:
         conn.execute(
