@@ -20,8 +20,7 @@ class ChoiceList(ModalScreen[int | None]):
         align: center middle;
     }
     ChoiceList > Vertical {
-        width: auto;
-        min-width: 30;
+        width: 48;
         max-width: 90%;
         height: auto;
         max-height: 90%;
@@ -32,7 +31,7 @@ class ChoiceList(ModalScreen[int | None]):
     ChoiceList #choice-title {
         text-style: bold;
     }
-    ChoiceList OptionList {
+    ChoiceList OptionList, ChoiceList OptionList:focus {
         height: auto;
         max-height: 20;
         border: none;

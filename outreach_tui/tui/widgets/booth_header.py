@@ -43,30 +43,41 @@ class BoothHeader(Static):
 
     def render(self) -> Text:
         lang = self.language
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("outreach", style="bold")
+        brand = Text("outreach", style="bold")
         status = self.status
         if status is None:
-            text.append(" · " + t("home.loading", lang))
-            return text
+            return brand + Text(" · " + t("home.loading", lang))
+        who = Text()
         signed_in = getattr(self.app, "signed_in", None)
         if signed_in is not None:
             # A shared laptop: who is signed in (name from the status once it follows).
             name = status.officer_name if status.officer_code == signed_in else None
-            text.append(" · ")
-            text.append(" ".join(filter(None, [signed_in, name])), style="bold")
-            text.append(" " + t("header.lock_hint", lang), style="italic")
+            who.append(" ".join(filter(None, [signed_in, name])), style="bold")
+            who.append(" " + t("header.lock_hint", lang), style="italic")
         else:
-            who = status.officer_code or t("home.not_set_up", lang)
-            text.append(f" · {who}")
-        if status.event_name:
-            text.append(f" · {status.event_name}")
-        text.append(" · ")
-        text.append(
-            t("header.today", lang, owners=status.today_owners, workers=status.today_workers,
-              leads=status.today_leads),
-        )  # fmt: skip
-        text.append(" · ")
+            who.append(status.officer_code or t("home.not_set_up", lang))
+        today = t("header.today", lang, owners=status.today_owners,
+                  workers=status.today_workers, leads=status.today_leads)  # fmt: skip
         pending = t("header.pending", lang, pending=status.pending_sync)
+        event = status.event_name or ""
+
+        # Who, today's counts and what waits for sync always show; when the line is too
+        # long (80 columns) the app's name gives way first, then the event name is cut.
+        width = self.content_region.width or 10_000
+        fixed = who.cell_len + len(today) + len(pending) + 6  # two " · " separators
+
+        def length(with_brand: bool, event: str) -> int:
+            return fixed + (len(brand) + 3 if with_brand else 0) + (len(event) + 3 if event else 0)
+
+        with_brand = length(True, event) <= width
+        if not with_brand and length(False, event) > width:
+            room = width - length(False, "") - 3
+            event = event[: room - 1] + "…" if room >= 8 else ""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for part in (brand if with_brand else None, who, event, today):
+            if part:
+                text.append(" · " if text else "")
+                text.append(part)
+        text.append(" · ")
         text.append(pending, style="bold" if status.pending_sync else "")
         return text
