@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Label, Static
 
 from outreach_tui.i18n import t
 from outreach_tui.tui.keys import localize_bindings
 from outreach_tui.tui.messages import BoothChanged
+from outreach_tui.tui.widgets.choice import Choice
 
 
 @dataclass
@@ -54,9 +55,11 @@ class StartOfDayScreen(ModalScreen[None]):
         with Vertical(id="start-of-day-box"):
             yield Label(t("start.title", lang), id="start-title")
             yield Label(t("start.officer", lang))
-            yield Select[str]([], id="start-officer", prompt=t("start.choose", lang))
+            yield Choice[str]([], id="start-officer", prompt=t("start.choose", lang),
+                              title=t("start.officer", lang))  # fmt: skip
             yield Label(t("start.event", lang))
-            yield Select[str]([], id="start-event", prompt=t("start.choose", lang))
+            yield Choice[str]([], id="start-event", prompt=t("start.choose", lang),
+                              title=t("start.event", lang))  # fmt: skip
             yield Static("", id="start-hint")
             yield Button(t("start.go", lang), id="start-go", variant="primary")
 
@@ -82,8 +85,8 @@ class StartOfDayScreen(ModalScreen[None]):
         signed_in = getattr(self.app, "signed_in", None)
         if signed_in is not None:
             message.officer_code = signed_in
-        officer = self.query_one("#start-officer", Select)
-        event = self.query_one("#start-event", Select)
+        officer = self.query_one("#start-officer", Choice)
+        event = self.query_one("#start-event", Choice)
         officer.set_options((f"{o['code']} — {o['name']}", o["code"]) for o in message.officers)
         event.set_options(
             (f"{e['name']} ({e['starts_on']} – {e['ends_on']})", e["id"]) for e in message.events
@@ -105,8 +108,8 @@ class StartOfDayScreen(ModalScreen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        officer = self.query_one("#start-officer", Select).selection
-        event = self.query_one("#start-event", Select).selection
+        officer = self.query_one("#start-officer", Choice).selection
+        event = self.query_one("#start-event", Choice).selection
         if officer is None or event is None:
             self.query_one("#start-hint", Static).update(t("start.pick_both", self.language))
             return

@@ -9,7 +9,7 @@ first opened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from rich.style import Style
@@ -107,6 +107,13 @@ class Choice(Widget, Generic[Value], can_focus=True):
             source = self._options_source
             self._options = list(source() if callable(source) else source)
         return self._options
+
+    def set_options(self, options: Iterable[tuple[str, Value]]) -> None:
+        """New options; the value is kept if it is still one of them."""
+        self._options = list(options)
+        if self.value is not None and self._index() is None:
+            self.value = None
+        self.refresh()
 
     @property
     def selection(self) -> Value | None:
