@@ -38,6 +38,7 @@ TEXT_FIELDS = (
     "nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
     "business_name", "workers_count", "declared_income",
 )  # fmt: skip
+WARM_UP_AFTER_S = 1.0  # once the form is up and the officer has started
 OWNER_ONLY = ("birth_place", "email", "address", "business_name", "workers_count")
 
 
@@ -180,6 +181,16 @@ class RegistrationScreen(BoothScreen):
             # and reference imports behind it) fills the side panel right after the first
             # paint, so the officer sees the form and can type a frame sooner.
             self.call_after_refresh(self._revalidate)
+            self.set_timer(WARM_UP_AFTER_S, self.warm_up)
+
+    @work(thread=True, group="warm-up")
+    def warm_up(self) -> None:
+        """Load what the first save needs while the officer is still typing: the writer
+        and its imports, the duplicate lookup, the receipt (about 15 ms, once)."""
+        from outreach_tui.reports import receipt  # noqa: F401
+        from outreach_tui.tui import duplicates  # noqa: F401
+
+        self.booth.store.registrations  # noqa: B018 (builds the writer)
 
     # -- reading and writing the form -----------------------------------------------------
 
