@@ -9,7 +9,8 @@ The file is TOML in the platform's config dir (``outreach config-path`` prints i
     hub_url = "http://10.0.0.5:8765"
     retention_days = 7        # `outreach purge`: keep acknowledged personal data this long
     auto_purge = true         # purge after every good `outreach sync` and at booth start-up
-    idle_lock_minutes = 5     # booth: lock after this long without a key (0: never)
+    idle_lock_minutes = 5     # booth: lock after this long without a key (0: never;
+                              # flag: outreach --idle-lock-minutes N)
 """
 
 from __future__ import annotations

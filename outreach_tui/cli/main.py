@@ -53,13 +53,25 @@ def main(
         str | None,
         typer.Option("--lang", help="Language of the UI: id or en.", envvar="OUTREACH_LANGUAGE"),
     ] = None,
+    idle_lock_minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--idle-lock-minutes",
+            min=0,
+            max=1440,
+            show_default=False,
+            help="Booth: lock after this many minutes without a key (officer PINs; 0 never).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Bare `outreach` opens the booth TUI on --db."""
-    ctx.obj = load_settings(db=db, language=lang)
+    # OUTREACH_IDLE_LOCK_MINUTES and the config file are read by load_settings (file <
+    # env < flag), so the option has no envvar of its own.
+    ctx.obj = load_settings(db=db, language=lang, idle_lock_minutes=idle_lock_minutes)
     if ctx.invoked_subcommand is None:
         from outreach_tui.cli.tui_cmd import open_tui
 

@@ -192,9 +192,14 @@ class KeyVault:
 
     def lock(self) -> None:
         """Forget the data key in this process and end the session for later commands."""
-        self._database.cipher = None
+        self.forget()
         with contextlib.suppress(FileNotFoundError):
             self.session_path.unlink()
+
+    def forget(self) -> None:
+        """Forget the data key in this process only (the booth, on quit): a session left
+        by ``outreach unlock`` for later commands stays until it expires or ``lock``."""
+        self._database.cipher = None
 
     def load_session(self) -> bool:
         """Pick up a key left by ``outreach unlock`` (if valid and not expired)."""

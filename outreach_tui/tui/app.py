@@ -5,12 +5,11 @@ Modes: register (default), benefits, leads, records, dashboard. Every screen sho
 run in thread workers (except the first status, read before any screen exists); results
 come back as messages.
 
-Shared laptops: when any officer has a PIN, the booth opens on the sign-in screen, locks
-itself after ``idle_lock_minutes`` without a key (or on ctrl+l) and unlocks with the same
-officer's PIN exactly where it was. The lock is a mode of its own (``LOCK_MODE``): the
-other modes' screens stay mounted underneath with every typed character. Another officer
-signing in on a locked screen confirms first, and the unsaved input of the officer who
-locked it is discarded (every mode starts afresh). Without PINs none of this loads.
+Shared laptops and encrypted files (lock.py, a mixin of the app): when any officer has a
+PIN the booth opens on the sign-in and locks itself when idle; when the file is encrypted
+and its key is not open, it opens on the passphrase first. Both cover everything as a mode
+of their own, with the other modes' screens mounted underneath. Without PINs and without
+encryption none of this loads.
 """
 
 from __future__ import annotations
@@ -21,33 +20,29 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import events, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import AwaitMount
 
 from outreach_tui.i18n import t
 from outreach_tui.store import Store, StoreError
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.lock import BoothLock
 from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded, RegistrationPrefilled
 from outreach_tui.tui.screens.base import STYLES
 from outreach_tui.tui.screens.registration import RegistrationScreen
 
 if TYPE_CHECKING:
-    from textual.await_complete import AwaitComplete
     from textual.command import Provider
     from textual.screen import Screen
-    from textual.timer import Timer
 
     from outreach_tui.reports.sources import ReportSource
-    from outreach_tui.tui.screens.signin import SignedIn
 
 
 # The form is the default mode; the other modes, the start-of-day dialog and the palette
@@ -84,13 +79,6 @@ def _booth_commands() -> type[Provider]:
 
 
 @dataclass
-class PinsChecked(Message):
-    """Whether any officer has a PIN (asked again by "lock now" when none had at start)."""
-
-    configured: bool
-
-
-@dataclass
 class PurgeFinished(Message):
     """The start-up purge minimised old acknowledged records."""
 
@@ -99,7 +87,7 @@ class PurgeFinished(Message):
     days: int
 
 
-class OutreachApp(App[None]):
+class OutreachApp(BoothLock, App[None]):
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the sheets too.
     # The other screens bring their own sheets (STYLES / CSS_PATH on each screen).
     CSS_PATH = [STYLES / "app.tcss", STYLES / "forms.tcss"]
@@ -125,7 +113,6 @@ class OutreachApp(App[None]):
         "dashboard": _dashboard_screen,
     }
     DEFAULT_MODE = "register"
-    LOCK_MODE = "locked"  # added while locked: the sign-in screen covers everything
 
     status: reactive[BoothStatus | None] = reactive(None)
     signed_in: reactive[str | None] = reactive(None)  # officer code, once a PIN was given
@@ -167,14 +154,8 @@ class OutreachApp(App[None]):
         self.ask_start_of_day = ask_start_of_day
         self.auto_purge = auto_purge
         self.retention_days = retention_days
-        self.idle_lock_minutes = idle_lock_minutes
-        self.idle_check_seconds = idle_check_seconds
-        self._idle_clock = idle_clock
-        self._last_input = idle_clock()
-        self._idle_timer: Timer | None = None
-        self.signin_required = False  # any officer has a PIN (read in on_load)
-        self._locked_from: str | None = None  # while locked: the mode to go back to
-        self._remembered_officer: str | None = None
+        self._init_lock(idle_lock_minutes=idle_lock_minutes, idle_clock=idle_clock,
+                        idle_check_seconds=idle_check_seconds)  # fmt: skip
         self.title = t("app.title", language)
         localize_bindings(self, language)
 
@@ -206,6 +187,11 @@ class OutreachApp(App[None]):
             from outreach_tui.store.officer_pins import pins_configured
 
             self.signin_required = pins_configured(self.store.database)
+            # One settings row (store.crypto.SETTING, as Store reads it): the encryption
+            # code is imported only when the file is encrypted.
+            if self.store.settings.get("crypto") is not None:
+                self.key_enabled = True
+                self.key_required = not self.store.crypto.status().unlocked
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self._locked_from is not None:
@@ -222,10 +208,17 @@ class OutreachApp(App[None]):
     def on_mount(self) -> None:
         if self.store is None:
             return
+        if self.key_required:
+            self.ask_passphrase()  # the rest of the start follows the passphrase
+            return
         if self.signin_required:
             self.lock("start")  # start of day follows the sign-in
         elif self.ask_start_of_day:
             self.action_start_of_day()
+        self.booth_opened()
+
+    def booth_opened(self) -> None:
+        """The file is open (unlocked if encrypted): start-up work that needs it."""
         if self.auto_purge:
             self.call_after_refresh(self.purge_in_background)
 
@@ -233,146 +226,6 @@ class OutreachApp(App[None]):
         from outreach_tui.tui.screens.setup import StartOfDayScreen
 
         self.push_screen(StartOfDayScreen())
-
-    # -- sign-in and lock -------------------------------------------------------------------
-
-    @property
-    def locked(self) -> bool:
-        return self._locked_from is not None
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
-            self._last_input = self._idle_clock()
-        await super().on_event(event)
-
-    def lock(self, reason: str) -> None:
-        """Cover everything with the sign-in screen (``reason``: start, idle, manual)."""
-        if self.locked or self.store is None:
-            return
-        from outreach_tui.tui.screens.signin import SignInScreen
-
-        status = self.status
-        officer = None
-        if reason != "start":
-            officer = self.signed_in or (status.officer_code if status else None)
-        name = status.officer_name if status and status.officer_code == officer else None
-        self._locked_from = self.current_mode
-        self.add_mode(
-            self.LOCK_MODE,
-            partial(SignInScreen, officer_code=officer or self._remembered_officer,
-                    locked_by=officer, locked_by_name=name, reason=reason,
-                    idle_minutes=self.idle_lock_minutes),
-        )  # fmt: skip
-        self.switch_mode(self.LOCK_MODE)
-        if officer is not None:
-            self.record_session("officer.locked", officer, reason)
-
-    def action_lock_now(self) -> None:
-        if self.locked:
-            return
-        if self.signin_required:
-            self.lock("manual")
-        else:
-            self.check_pins()  # a PIN may have been set since the booth started
-
-    @work(thread=True, exclusive=True, group="pins")
-    def check_pins(self) -> None:
-        from outreach_tui.store.officer_pins import pins_configured
-
-        self.post_message(PinsChecked(pins_configured(self.store.database)))
-
-    def on_pins_checked(self, message: PinsChecked) -> None:
-        self.signin_required = message.configured
-        if message.configured:
-            self.lock("manual")
-        else:
-            self.notify(self.t("signin.no_pins"), severity="warning")
-
-    async def on_signed_in(self, message: SignedIn) -> None:
-        back_to = self._locked_from or self.DEFAULT_MODE
-        first = self.signed_in is None and message.switched_from is None
-        self._locked_from = None
-        if message.switched_from is not None:
-            self.record_session("officer.sign_out", message.switched_from, "switched")
-            await self._discard_open_screens()
-            back_to = "register"
-        await self.switch_mode(back_to)
-        await self.remove_mode(self.LOCK_MODE)
-        self.signed_in = message.officer_code
-        self._last_input = self._idle_clock()
-        if self._idle_timer is None and self.idle_lock_minutes > 0:
-            self._idle_timer = self.set_interval(self.idle_check_seconds, self.lock_if_idle)
-        if self.status is None or self.status.officer_code != message.officer_code:
-            self.set_officer(message.officer_code)
-        if message.switched_from is not None:
-            self.notify(self.t("signin.welcome", officer=message.officer_code))
-        if first and self.ask_start_of_day:
-            self.action_start_of_day()
-
-    async def _discard_open_screens(self) -> None:
-        """Another officer took over: every mode starts again from its base screen."""
-        from outreach_tui.tui.screens.registration import RegistrationScreen
-
-        for mode, base in {**self.MODES, "register": RegistrationScreen}.items():
-            await self.remove_mode(mode)
-            self.add_mode(mode, base)
-
-    def lock_if_idle(self) -> None:
-        """Lock after ``idle_lock_minutes`` without a key press (runs on a timer)."""
-        if self.locked or self.signed_in is None or self.idle_lock_minutes <= 0:
-            return
-        if self._idle_clock() - self._last_input >= self.idle_lock_minutes * 60:
-            self.lock("idle")
-
-    @work(thread=True, group="signin-officer")
-    def set_officer(self, officer_code: str) -> None:
-        """Signing in sets today's officer, as the start of day does."""
-        self.store.settings.set("officer_code", officer_code)
-        self.post_message(BoothStatusLoaded(self._read_status()))
-
-    @work(thread=True, group="session-audit")
-    def record_session(self, action: str, officer_code: str, reason: str) -> None:
-        self.store.officers.record_session(action, officer_code, reason=reason)
-
-    async def action_quit(self) -> None:
-        if self.signed_in is not None and self.store is not None:
-            # Synchronous: a worker would not outlive the exit. One small write.
-            self.store.officers.record_session("officer.sign_out", self.signed_in, reason="quit")
-        await super().action_quit()
-
-    # While locked, screens underneath may still finish work (a save's worker) and push or
-    # dismiss a screen: those go to the hidden mode, never on top of the lock.
-    def push_screen(  # type: ignore[override]
-        self,
-        screen: Screen[Any] | str,
-        callback: Callable[[Any], Any] | None = None,
-        wait_for_dismiss: bool = False,
-        *,
-        mode: str | None = None,
-    ) -> Any:
-        if mode is None and self._locked_from is not None:
-            mode = self._locked_from
-        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
-
-    def pop_screen(self) -> AwaitComplete:
-        if self.locked and self.current_mode == self.LOCK_MODE and len(self.screen_stack) == 1:
-            # Only a screen under the lock can ask for this (Screen.dismiss pops the top of
-            # the current stack): pop it from its own stack (Textual 8 internals).
-            from textual.await_complete import AwaitComplete
-
-            hidden = self._screen_stacks.get(self._locked_from or "", [])
-            if len(hidden) <= 1:
-                return AwaitComplete.nothing()
-            screen = hidden.pop()
-            screen._pop_result_callback()
-            return AwaitComplete(self._replace_screen(screen)).call_next(self)
-        return super().pop_screen()
-
-    def switch_mode(self, mode: str) -> AwaitMount:
-        if self._locked_from is not None and mode != self.LOCK_MODE:
-            self._locked_from = mode  # shown once unlocked
-            return AwaitMount(self.screen, [])
-        return super().switch_mode(mode)
 
     # -- minimisation after sync ------------------------------------------------------------
 
