@@ -77,3 +77,22 @@ def test_cli_commands_start_without_loading_textual() -> None:
         cwd=PACKAGE.parent,
     )  # fmt: skip
     assert out.stdout.strip() == "False"
+
+
+def test_opening_an_up_to_date_file_stays_light(tmp_path: Path) -> None:
+    # The booth opens its file before the first paint: no sqlite-utils (~60 ms of imports,
+    # plugins included) and no write to the file when the schema is already current.
+    path = tmp_path / "booth.db"
+    probe = (
+        "import sys; from pathlib import Path; from outreach_tui.store import Store\n"
+        f"path = Path({str(path)!r})\n"
+        "Store(path).database.close()\n"  # creates and migrates (may use anything)
+        "for name in [m for m in sys.modules if m.startswith('sqlite_utils')]:\n"
+        "    del sys.modules[name]\n"
+        "before = path.stat().st_mtime_ns\n"
+        "Store(path)\n"
+        "print('sqlite_utils' in sys.modules, path.stat().st_mtime_ns == before)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, cwd=PACKAGE.parent)  # fmt: skip
+    assert done.stdout.split() == ["False", "True"]
