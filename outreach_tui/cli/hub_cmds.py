@@ -96,7 +96,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8765,
     tls_cert: Annotated[Path | None, typer.Option(help="PEM certificate (enables HTTPS).")] = None,
     tls_key: Annotated[Path | None, typer.Option(help="PEM private key.")] = None,
-    max_records: Annotated[int, typer.Option(min=1, max=10_000, help="Records per batch.")] = 500,
+    max_records: Annotated[int, typer.Option(min=1, max=10_000, help="Records per batch.")] = 1000,
     max_bytes: Annotated[
         int, typer.Option(min=1_000, max=50_000_000, help="Bytes per batch.")
     ] = 5_000_000,

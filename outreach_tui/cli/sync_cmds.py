@@ -103,7 +103,7 @@ def sync_command(
     ] = False,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, max=10_000, help="Records per batch.")
-    ] = 200,
+    ] = 1000,
     retries: Annotated[
         int, typer.Option("--retries", min=1, max=10, help="Tries per request on network errors.")
     ] = 5,

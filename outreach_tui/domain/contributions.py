@@ -11,6 +11,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from outreach_tui.domain.money import discounted, percent_of
@@ -142,9 +143,27 @@ def quote(
     "pu_micro" (a micro business's worker at the minimum wage-earner package; ``income``
     is then the wage base, normally the regional minimum wage).
     """
-    ref = reference or load_reference()
     if isinstance(income, bool) or not isinstance(income, int):
         raise ValueError(f"income must be whole rupiah (int), got {income!r}")
+    if reference is None:
+        # The shipped dataset never changes in a process, and a quote is immutable: the
+        # hub validates thousands of records a second over a few hundred distinct
+        # (income, sector, month, programs, path), so those are quoted once.
+        wanted = (programs,) if isinstance(programs, str) else tuple(programs)
+        return _shipped_quote(income, sector, month.replace(day=1), wanted, path)
+    return _quote(income, sector, month, programs, path, reference)
+
+
+@lru_cache(maxsize=4096)
+def _shipped_quote(
+    income: int, sector: str, month: date, programs: tuple[str, ...], path: str
+) -> ContributionQuote:
+    return _quote(income, sector, month, programs, path, load_reference())
+
+
+def _quote(
+    income: int, sector: str, month: date, programs: Iterable[str], path: str, ref: Reference
+) -> ContributionQuote:
     if income <= 0:
         raise ValueError("income must be more than Rp0")
     if path not in ("bpu", "pu_micro"):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from outreach_tui.domain.problems import Problem, error
@@ -63,6 +65,15 @@ def _digits_only(text: str) -> str | None:
     return kept
 
 
+@cache
+def _phonenumbers() -> ModuleType:
+    """Imported on first use, not at module level: its metadata costs ~20 ms, and the
+    TUI's form validates (empty) phones at start-up without needing it."""
+    import phonenumbers
+
+    return phonenumbers
+
+
 def _invalid(raw: str, code: str) -> PhoneInfo:
     return PhoneInfo(raw, None, None, (error(code, FIELD),))
 
@@ -75,11 +86,7 @@ def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
         return _invalid(raw, "phone.empty")
     if len(text) > MAX_LENGTH:
         return _invalid(raw, "phone.malformed")
-    # Imported here, not at module level: its metadata costs ~20 ms, and the TUI's form
-    # validates (empty) phones at start-up without needing it.
-    import phonenumbers
-    from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
-
+    phonenumbers = _phonenumbers()
     if _E164_ID.fullmatch(text):
         # What phonenumbers.parse returns for this text (tests/hub/test_hub_fast_paths.py
         # compares both over many numbers), without its normalising passes.
@@ -93,7 +100,7 @@ def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
             digits = "+" + digits
         try:
             number = phonenumbers.parse(digits, REGION)
-        except NumberParseException:
+        except phonenumbers.NumberParseException:
             return _invalid(raw, "phone.malformed")
 
     if number.country_code != COUNTRY_CODE:
@@ -101,15 +108,15 @@ def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
         return _invalid(raw, "phone.not_indonesian" if possible else "phone.malformed")
     # number_type is UNKNOWN for an invalid number, so a mobile type implies validity and
     # is_valid_number only has to run to tell a landline from garbage.
-    mobile_types = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    kinds = phonenumbers.PhoneNumberType
+    mobile_types = (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
     if phonenumbers.number_type(number) not in mobile_types:
         valid = phonenumbers.is_valid_number(number)
         return _invalid(raw, "phone.not_mobile" if valid else "phone.malformed")
+    formats = phonenumbers.PhoneNumberFormat
     return PhoneInfo(
         raw=raw,
-        e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-        national=(
-            phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL) if national else None
-        ),
+        e164=phonenumbers.format_number(number, formats.E164),
+        national=phonenumbers.format_number(number, formats.NATIONAL) if national else None,
         problems=(),
     )

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from types import ModuleType
 from typing import Generic, TypeVar
 
 from outreach_tui.domain import consent, reference
@@ -71,6 +73,8 @@ class ValidationResult(Generic[T]):
 
 def clean_text(value: object) -> str:
     """Trim, NFC-normalise and collapse inner whitespace of free text."""
+    if type(value) is str and value.isascii():
+        return " ".join(value.split())  # ASCII is already NFC; the common case, cheaper
     text = unicodedata.normalize("NFC", str(value or ""))
     return " ".join(text.split())
 
@@ -236,11 +240,7 @@ def validate_registration(
 
     assert full_name and birth_date and nik.nik and nik.sex and nik.province_code
     assert income is not None and workers_count is not None and payment_months
-    # Imported here: only a complete, valid draft needs a quote, and the booth's form
-    # validates an empty one at start-up.
-    from outreach_tui.domain import contributions
-
-    quote = contributions.quote(
+    quote = _contributions().quote(
         income,
         sector=sector_code,
         month=contribution_month or today.replace(day=1),
@@ -274,6 +274,15 @@ def validate_registration(
     return ValidationResult(tuple(problems), record)
 
 
+@cache
+def _contributions() -> ModuleType:
+    """Imported on first use: only a complete, valid draft needs a quote, and the booth's
+    form validates an empty one at start-up. Cached: the hub calls this per record."""
+    from outreach_tui.domain import contributions
+
+    return contributions
+
+
 def _email(problems: list[Problem], raw: object) -> str | None:
     text = clean_text(raw)
     if not text:
@@ -294,7 +303,8 @@ def _email(problems: list[Problem], raw: object) -> str | None:
 
 def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ...]:
     items = [raw] if isinstance(raw, str) else list(raw or [])
-    names = {clean_text(p).upper() for item in items for p in str(item).split(",") if clean_text(p)}
+    cleaned = (clean_text(p) for item in items for p in str(item).split(","))
+    names = {p.upper() for p in cleaned if p}
     unknown = names - {"JKK", "JKM", "JHT"}
     if unknown:
         problems.append(

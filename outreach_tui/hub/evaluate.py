@@ -82,15 +82,20 @@ def _reject(code: str, field: str | None, language: str, **params: Any) -> Rejec
     return Rejection(code, field, t(code, language, **params))
 
 
-def _context_problem(record: RecordIn, language: str) -> Rejection | None:
-    """Wire-level checks the booth's validation does not cover."""
+_FIELD_SETS = {entity: frozenset(names) for entity, names in wire.FIELDS.items()}
+
+
+def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
+    """Wire-level checks the booth's validation does not cover: the first problem, or
+    (all fine) the record's ``created_at``, parsed."""
     data = record.data
-    unknown = sorted(set(data) - set(wire.FIELDS[record.entity]))
-    if unknown:
+    if not _FIELD_SETS[record.entity].issuperset(data):
+        unknown = sorted(set(data) - _FIELD_SETS[record.entity])
         return _reject("record.unknown_field", unknown[0], language, name=unknown[0][:40])
     if record.base_version is not None and record.base_version >= record.version:
         return _reject("record.base_version", "base_version", language)
-    if parse_timestamp(data.get("created_at")) is None:
+    created = parse_timestamp(data.get("created_at"))
+    if created is None:
         return _reject("record.bad_timestamp", "created_at", language)
     officer = data.get("officer_code")
     if not isinstance(officer, str) or not _CODE.match(officer):
@@ -111,7 +116,7 @@ def _context_problem(record: RecordIn, language: str) -> Rejection | None:
             return _reject("record.owner_missing", "owner_uuid", language)
         if data.get("role") == "owner" and owner is not None:
             return _reject("record.owner_missing", "owner_uuid", language)
-    return None
+    return created
 
 
 def evaluate(
@@ -126,12 +131,10 @@ def evaluate(
         canonical = wire.canonical_json(record.data)
     if hashlib.sha256(canonical).hexdigest() != record.content_hash:
         return _reject("record.hash_mismatch", "content_hash", language)
-    problem = _context_problem(record, language)
-    if problem:
-        return problem
+    created = _context_problem(record, language)
+    if isinstance(created, Rejection):
+        return created
     data = record.data
-    created = parse_timestamp(data["created_at"])
-    assert created is not None
     day = local_day(created)
     common: dict[str, Any] = {
         "officer_code": data["officer_code"],

@@ -143,7 +143,7 @@ class SyncRunner:
         client: HubClient,
         *,
         expected_hub_id: str,
-        batch_size: int = 200,
+        batch_size: int = 1000,
         progress: ProgressCallback | None = None,
     ) -> None:
         self.queue = queue

@@ -3,7 +3,9 @@
 - a batch's digest, assembled from each record's canonical data, equals the canonical
   JSON of the whole parsed body (stored digests of earlier batches must keep matching);
 - a phone already in E.164 skips ``phonenumbers.parse`` but not its validation;
-- a body whose text cannot hold a NUL or a lone surrogate is only checked for depth.
+- a body whose text cannot hold a NUL or a lone surrogate is only checked for depth;
+- a quote from the shipped dataset (memoised) equals one computed afresh, and repeated
+  calls still refuse bad input; ASCII text is cleaned as the NFC path cleans it.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import unicodedata
+from datetime import date
 
 import phonenumbers
 import pytest
 from hub_builders import batch, edited, lead_data, record, registration_data
 
-from outreach_tui.domain import wire
+from outreach_tui.domain import contributions, wire
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.phone import parse_phone
+from outreach_tui.domain.reference import load_reference
+from outreach_tui.domain.validation import clean_text
 from outreach_tui.hub.body import parse_json, parse_model
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import batch_digest
@@ -93,3 +99,39 @@ def test_bad_text_and_depth_are_still_refused(text: str, code: str | None) -> No
     with pytest.raises(HubError) as caught:
         parse_json(text.encode())
     assert caught.value.code == code
+
+
+def _outcome(**args: object) -> object:
+    """The quote, or the error it raised (its text)."""
+    try:
+        return contributions.quote(**args)  # type: ignore[arg-type]
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+def test_a_memoised_quote_equals_a_fresh_one() -> None:
+    ref = load_reference()
+    rng = random.Random(5)
+    sectors = [s.code for s in ref.sectors] + ["no-such-sector"]
+    for _ in range(400):
+        path = rng.choice(["bpu", "pu_micro", "xx"])
+        programs = ["JKK", "JKM"] + (["JHT"] if rng.random() < 0.4 else [])
+        programs += ["XYZ"] if rng.random() < 0.1 else []
+        args = {
+            "income": rng.choice([0, 500_000, 1_000_000, 2_500_000, rng.randint(1, 20_000_000)]),
+            "sector": rng.choice(sectors),
+            "month": date(rng.choice([2025, 2026, 2027]), rng.randint(1, 12), rng.randint(1, 28)),
+            # a list, a tuple, one code as a string, a comma list (refused: as before)
+            "programs": rng.choice([programs, tuple(programs), "JHT", ",".join(programs)]),
+            "path": path,
+        }
+        fresh = _outcome(**args, reference=ref)
+        assert _outcome(**args) == _outcome(**args) == fresh  # errors are never remembered
+
+
+@pytest.mark.parametrize(
+    "value", ["", "  a  b ", "Budi\tSantoso\n", "x" * 300, "Ñoño  Ünal", "e\u0301", None, 12]
+)
+def test_ascii_text_is_cleaned_as_the_nfc_path_cleans_it(value: object) -> None:
+    slow = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+    assert clean_text(value) == slow
