@@ -120,7 +120,7 @@ async def test_right_pin_signs_in_sets_the_officer_and_shows_them_in_the_header(
 ) -> None:
     pins.settings.set("officer_code", "")  # nobody chosen yet on this laptop
     app = booth()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:  # wide: the header has room for all
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert app.locked
         assert app.screen.query_one("#signin-pin", Input).password  # masked
@@ -293,3 +293,17 @@ async def test_screens_finishing_work_under_the_lock_stay_under_it(booth, pins) 
         assert app.screen is lock and app.locked
         await pilot.press(*PIN, "enter")
         await wait_until(pilot, lambda: app.screen is form)
+
+
+async def test_at_80_columns_the_header_keeps_who_counts_and_unsynced(booth, pins) -> None:
+    app = booth()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        app.screen.query_one("#signin-officer", Input).focus()
+        await pilot.press(*"plg-02", "enter", *OTHER_PIN, "enter")
+        await wait_until(pilot, lambda: "Budi Hartono" in header(app))
+        shown = header(app)
+        # The app's name and the event give way; nothing that matters is cut off.
+        assert shown.startswith("PLG-02 Budi Hartono")
+        assert "Hari ini 0 pemilik/0 pekerja/0 calon" in shown
+        assert shown.endswith("Belum sinkron 0") and len(shown) <= 78

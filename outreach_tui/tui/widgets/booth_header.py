@@ -47,37 +47,45 @@ class BoothHeader(Static):
         status = self.status
         if status is None:
             return brand + Text(" · " + t("home.loading", lang))
-        who = Text()
         signed_in = getattr(self.app, "signed_in", None)
-        if signed_in is not None:
-            # A shared laptop: who is signed in (name from the status once it follows).
-            name = status.officer_name if status.officer_code == signed_in else None
-            who.append(" ".join(filter(None, [signed_in, name])), style="bold")
-            who.append(" " + t("header.lock_hint", lang), style="italic")
-        else:
-            who.append(status.officer_code or t("home.not_set_up", lang))
+        code = signed_in or status.officer_code or t("home.not_set_up", lang)
+        # A shared laptop shows who is signed in (name once the status follows) and the
+        # lock key; a single officer's laptop just the officer code.
+        name = status.officer_name if signed_in and status.officer_code == signed_in else ""
+        hint = t("header.lock_hint", lang) if signed_in else ""
+        event = status.event_name or ""
         today = t("header.today", lang, owners=status.today_owners,
                   workers=status.today_workers, leads=status.today_leads)  # fmt: skip
         pending = t("header.pending", lang, pending=status.pending_sync)
-        event = status.event_name or ""
 
-        # Who, today's counts and what waits for sync always show; when the line is too
-        # long (80 columns) the app's name gives way first, then the event name is cut.
+        # The officer code, today's counts and what waits for sync always show. When the
+        # line is too long (80 columns) the rest gives way in this order: the app's name,
+        # the event name (cut, then dropped), the lock hint, the officer's name.
         width = self.content_region.width or 10_000
-        fixed = who.cell_len + len(today) + len(pending) + 6  # two " · " separators
+        shown = {"brand": True, "event": event, "hint": hint, "name": name}
 
-        def length(with_brand: bool, event: str) -> int:
-            return fixed + (len(brand) + 3 if with_brand else 0) + (len(event) + 3 if event else 0)
+        def line() -> Text:
+            who = Text(code, style="bold" if signed_in else "")
+            for extra, style in ((shown["name"], "bold"), (shown["hint"], "italic")):
+                if extra:
+                    who.append(" " + extra, style=style)
+            text = Text(no_wrap=True, overflow="ellipsis")
+            for part in (brand if shown["brand"] else "", who, shown["event"], today):
+                if part:
+                    text.append(" · " if text else "")
+                    text.append(part)
+            text.append(" · ")
+            text.append(pending, style="bold" if status.pending_sync else "")
+            return text
 
-        with_brand = length(True, event) <= width
-        if not with_brand and length(False, event) > width:
-            room = width - length(False, "") - 3
-            event = event[: room - 1] + "…" if room >= 8 else ""
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for part in (brand if with_brand else None, who, event, today):
-            if part:
-                text.append(" · " if text else "")
-                text.append(part)
-        text.append(" · ")
-        text.append(pending, style="bold" if status.pending_sync else "")
+        text = line()
+        for give_way in ("brand", "event", "hint", "name"):
+            if text.cell_len <= width:
+                break
+            if give_way == "event" and event:
+                room = len(event) - (text.cell_len - width)
+                shown["event"] = event[: room - 1] + "…" if room >= 8 else ""
+            else:
+                shown[give_way] = "" if give_way != "brand" else False
+            text = line()
         return text
