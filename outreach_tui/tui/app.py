@@ -89,8 +89,9 @@ class PurgeFinished(Message):
 
 class OutreachApp(BoothLock, App[None]):
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the sheets too.
-    # The other screens bring their own sheets (STYLES / CSS_PATH on each screen).
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "forms.tcss"]
+    # The form and what follows a save (workers, receipt) are styled from the start; the
+    # other modes bring their own sheets (CSS_PATH on each screen), parsed when first opened.
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "forms.tcss", STYLES / "receipt.tcss"]
     COMMANDS = App.COMMANDS | {_booth_commands}
     BINDINGS = [
         Binding("f2", "switch_mode('register')", "Daftar", id="mode-register"),

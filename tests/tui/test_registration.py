@@ -198,3 +198,19 @@ async def test_consent_text_opens_in_place_and_labels_follow(make_app, booth_sto
         # What the officer sees on the checkbox's row: its label, drawn by the form.
         lines = form.render_lines(Region(0, 0, form.size.width, form.size.height))
         assert "Persetujuan data" in lines[checkbox.region.y - form.region.y].text
+
+
+async def test_owner_without_workers_goes_straight_to_the_receipt(make_app, booth_store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_owner(pilot, nik=synthetic_nik(sex="F"), workers=0)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        # Built by the save itself: the receipt and its QR are there as the screen opens.
+        [(reference_no,)] = rows(booth_store, "SELECT reference_no FROM registrations")
+        assert reference_no in str(app.screen.query_one("#receipt-text", Static).render())
+        assert "█" in str(app.screen.query_one("#receipt-qr", Static).render())
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        assert app.screen.query_one("#reg-nik", Input).value == ""  # cleared under the receipt

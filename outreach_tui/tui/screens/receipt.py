@@ -22,7 +22,7 @@ from outreach_tui.reports.receipt import (
     write_pdf,
     write_text,
 )
-from outreach_tui.tui.screens.base import STYLES, BoothScreen
+from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
@@ -38,29 +38,32 @@ class ReceiptWritten(Message):
 
 
 class ReceiptScreen(BoothScreen):
-    CSS_PATH = STYLES / "receipt.tcss"
     BINDINGS = [
         Binding("enter", "new_registration", "Pendaftaran baru", id="new-registration"),
         Binding("escape", "new_registration", "Tutup", id="close", show=False),
         Binding("ctrl+t", "write_file", "Cetak ke berkas", id="print-receipt", priority=True),
     ]
 
-    def __init__(self, owner_uuid: str) -> None:
+    def __init__(self, owner_uuid: str, *, receipt: Receipt | None = None) -> None:
         super().__init__(id="receipt")
         self.owner_uuid = owner_uuid
-        self.receipt: Receipt | None = None
+        self.receipt = receipt  # already built by the save, or loaded on mount
 
     def compose(self) -> ComposeResult:
+        # A receipt built by the save is drawn at once; otherwise it is loaded on mount.
+        receipt = self.receipt
         yield BoothHeader(self.language)
         with Horizontal(id="receipt-body"):
             with VerticalScroll(id="receipt-text-box"):
-                yield Static(self.t("home.loading"), id="receipt-text")
-            yield Static("", id="receipt-qr")
+                text = self._text(receipt) if receipt else Text(self.t("home.loading"))
+                yield Static(text, id="receipt-text")
+            yield Static(self._qr(receipt) if receipt else "", id="receipt-qr")
         yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.load()
+        if self.receipt is None:
+            self.load()
 
     @work(thread=True, exclusive=True, group="receipt")
     def load(self) -> None:
@@ -74,18 +77,22 @@ class ReceiptScreen(BoothScreen):
 
     def on_receipt_loaded(self, message: ReceiptLoaded) -> None:
         self.receipt = message.receipt
-        lines = receipt_lines(message.receipt, self.language)
+        self.query_one("#receipt-text", Static).update(self._text(message.receipt))
+        self.query_one("#receipt-qr", Static).update(self._qr(message.receipt))
+
+    def _text(self, receipt: Receipt) -> Text:
+        lines = receipt_lines(receipt, self.language)
         text = Text()
         text.append(lines[0] + "\n", style="bold")
-        reference = self.t("receipt.reference", reference=message.receipt.owner.reference_no)
+        reference = self.t("receipt.reference", reference=receipt.owner.reference_no)
         for line in lines[1:]:
             text.append(line + "\n", style="bold reverse" if line == reference else "")
         text.append("\n" + self.t("receipt.next"), style="bold green")
-        self.query_one("#receipt-text", Static).update(text)
-        qr = "\n".join(
-            qr_rows(message.receipt.qr_payload, light_on_dark=self.app.current_theme.dark)
-        )
-        self.query_one("#receipt-qr", Static).update(Text(qr, no_wrap=True))
+        return text
+
+    def _qr(self, receipt: Receipt) -> Text:
+        rows = qr_rows(receipt.qr_payload, light_on_dark=self.app.current_theme.dark)
+        return Text("\n".join(rows), no_wrap=True)
 
     def action_new_registration(self) -> None:
         self.dismiss(None)

@@ -31,6 +31,7 @@ from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:
     from outreach_tui.domain.validation import ValidationResult
+    from outreach_tui.reports.receipt import Receipt
     from outreach_tui.tui.duplicates import DuplicateHit
 
 # (field, widget id) in tab order; owner-only fields are hidden when correcting a worker.
@@ -58,6 +59,7 @@ class RegistrationSaved(Message):
     reference_no: str
     workers_wanted: int
     edited: bool
+    receipt: Receipt | None = None  # built in the worker when there are no workers to add
 
 
 @dataclass
@@ -186,11 +188,13 @@ class RegistrationScreen(BoothScreen):
     @work(thread=True, group="warm-up")
     def warm_up(self) -> None:
         """Load what the first save needs while the officer is still typing: the writer
-        and its imports, the duplicate lookup, the receipt (about 15 ms, once)."""
-        from outreach_tui.reports import receipt  # noqa: F401
+        and its imports, the duplicate lookup, the receipt and its QR encoder (once)."""
+        from outreach_tui.reports.receipt import qr_rows
         from outreach_tui.tui import duplicates  # noqa: F401
+        from outreach_tui.tui.screens import receipt  # noqa: F401
 
         self.booth.store.registrations  # noqa: B018 (builds the writer)
+        qr_rows("R00000000000", light_on_dark=True)  # the QR encoder's first run
 
     # -- reading and writing the form -----------------------------------------------------
 
@@ -386,11 +390,20 @@ class RegistrationScreen(BoothScreen):
                 result = store.registrations.save(
                     record, officer_code=officer_code, event_id=event_id
                 )
+                receipt = None
+                if not record.workers_count:
+                    # The receipt straight from the saved row: the screen shows it at once,
+                    # without a second trip through a worker.
+                    from outreach_tui.reports.receipt import build_receipt
+
+                    owner = store.registrations.get(result.owner.uuid)
+                    receipt = build_receipt(owner, []) if owner is not None else None
                 self.post_message(
                     RegistrationSaved(
-                        result.owner.uuid, result.owner.reference_no, record.workers_count, False
+                        result.owner.uuid, result.owner.reference_no, record.workers_count,
+                        False, receipt,
                     )
-                )
+                )  # fmt: skip
         except StoreError as exc:
             self.post_message(RegistrationSaveFailed(str(exc)))
 
@@ -409,8 +422,8 @@ class RegistrationScreen(BoothScreen):
             self.dismiss(True)
             return
         draft = self.draft()
-        self.action_clear()
         if message.workers_wanted:
+            self.action_clear()
             self.app.push_screen(
                 WorkersScreen(
                     owner_uuid=message.owner_uuid,
@@ -421,7 +434,8 @@ class RegistrationScreen(BoothScreen):
                 lambda _: self.app.push_screen(ReceiptScreen(message.owner_uuid)),
             )
         else:
-            self.app.push_screen(ReceiptScreen(message.owner_uuid))
+            self.app.push_screen(ReceiptScreen(message.owner_uuid, receipt=message.receipt))
+            self.call_after_refresh(self.action_clear)  # under the receipt, once it shows
 
     def _focus_field(self, field: str) -> None:
         target = {
