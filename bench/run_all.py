@@ -28,6 +28,7 @@ from benchlib import CACHE, RESULTS, ROOT, table
 # name: (script, small-size arguments, full-size arguments)
 BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "startup": ("bench_startup.py", ["--runs", "7"], ["--runs", "15"]),
+    "save_receipt": ("bench_save_receipt.py", ["--rounds", "8"], ["--rounds", "20"]),
     "tally": ("bench_tally.py",
               ["--registrations", "100000", "--db", str(CACHE / "hub-tally-100000.db")],
               ["--registrations", "1000000", "--db", str(CACHE / "hub-tally-1000000.db")]),

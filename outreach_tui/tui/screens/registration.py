@@ -434,8 +434,12 @@ class RegistrationScreen(BoothScreen):
                 lambda _: self.app.push_screen(ReceiptScreen(message.owner_uuid)),
             )
         else:
-            self.app.push_screen(ReceiptScreen(message.owner_uuid, receipt=message.receipt))
-            self.call_after_refresh(self.action_clear)  # under the receipt, once it shows
+            # The form is emptied when the officer comes back from the receipt, so the
+            # receipt's first frame does not wait for it.
+            self.app.push_screen(
+                ReceiptScreen(message.owner_uuid, receipt=message.receipt),
+                lambda _: self.action_clear(),
+            )
 
     def _focus_field(self, field: str) -> None:
         target = {

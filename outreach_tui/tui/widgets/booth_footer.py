@@ -55,6 +55,9 @@ class BoothFooter(Widget):
         self._places: list[tuple[int, int, int, str]] = []
 
     def on_mount(self) -> None:
+        # The keys known now size the footer's first layout, so a screen opening is not
+        # laid out a second time when the bindings are announced (usually the same keys).
+        self.keys = self._active_keys()
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
@@ -62,8 +65,11 @@ class BoothFooter(Widget):
             return
         keys = self._active_keys()
         if keys != self.keys:
+            width = self.content_region.width
+            lines = len(self._layout(width)) if width else 0
             self.keys = keys
-            self.refresh(layout=True)  # the number of lines may change
+            # A new height needs a layout of the screen; the same height just a repaint.
+            self.refresh(layout=not width or len(self._layout(width)) != lines)
 
     def _active_keys(self) -> tuple[FooterKey, ...]:
         seen: set[str] = set()
