@@ -17,11 +17,10 @@ if TYPE_CHECKING:
     from outreach_tui.tui.app import OutreachApp
 
 
-class BoothScreen(Screen[Any]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._localized = False
-        self._resumed = False
+class BoothText:
+    """The booth app and its language, for any screen (booth or full-screen dialog)."""
+
+    app: Any  # a Textual screen's app
 
     @property
     def booth(self) -> OutreachApp:
@@ -33,6 +32,13 @@ class BoothScreen(Screen[Any]):
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.language, **params)
+
+
+class BoothScreen(BoothText, Screen[Any]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._localized = False
+        self._resumed = False
 
     def on_mount(self) -> None:
         if not self._localized:

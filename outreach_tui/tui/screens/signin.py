@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,13 +20,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from outreach_tui.i18n import t
 from outreach_tui.store import StoreError
-from outreach_tui.tui.screens.base import STYLES
+from outreach_tui.tui.screens.base import STYLES, BoothText
 
 if TYPE_CHECKING:
     from outreach_tui.store.officers_auth import PinCheck
-    from outreach_tui.tui.app import OutreachApp
 
 
 @dataclass
@@ -43,7 +41,7 @@ class PinChecked(Message):
     error: str | None = None
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(BoothText, Screen[None]):
     # Loaded when the screen first opens: booths without PINs never parse it.
     CSS_PATH = STYLES / "signin.tcss"
     AUTO_FOCUS = None  # on_mount focuses the code or, when it is known, the PIN
@@ -66,13 +64,6 @@ class SignInScreen(Screen[None]):
         self.reason = reason
         self.idle_minutes = idle_minutes
         self.checking = False
-
-    @property
-    def booth(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
-
-    def t(self, key: str, **params: Any) -> str:
-        return t(key, self.booth.language, **params)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,15 +27,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from outreach_tui.i18n import t
 from outreach_tui.store import StoreError
 from outreach_tui.store.crypto import CryptoError
 from outreach_tui.store.encryption import MIN_PASSPHRASE
 from outreach_tui.tui.keys import localize_bindings
-from outreach_tui.tui.screens.base import STYLES
+from outreach_tui.tui.screens.base import STYLES, BoothText
 
 if TYPE_CHECKING:
-    from outreach_tui.tui.app import OutreachApp
+    pass
 
 
 @dataclass
@@ -54,7 +53,7 @@ class KeyChecked(Message):
     recovery: bool = False
 
 
-class UnlockScreen(Screen[None]):
+class UnlockScreen(BoothText, Screen[None]):
     # Loaded when the screen first opens: unencrypted files never parse it.
     CSS_PATH = STYLES / "unlock.tcss"
     AUTO_FOCUS = "#unlock-passphrase"
@@ -66,13 +65,6 @@ class UnlockScreen(Screen[None]):
         super().__init__(id="unlock")
         self.checking = False
         self.recovery = False  # asking the recovery code and a new passphrase
-
-    @property
-    def booth(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
-
-    def t(self, key: str, **params: Any) -> str:
-        return t(key, self.booth.language, **params)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-box"):
