@@ -78,8 +78,10 @@ def dashboard_app(
     with Store(path, create=False) as store:
         from outreach_tui.tui.app import OutreachApp
 
+        # The laptop's file: the same sign-in and idle lock as the booth.
         yield OutreachApp(store, language=lang, today=today or date.today,
-                          ask_start_of_day=False, initial_mode="dashboard")  # fmt: skip
+                          ask_start_of_day=False, initial_mode="dashboard",
+                          idle_lock_minutes=settings.idle_lock_minutes)  # fmt: skip
 
 
 @hub_errors

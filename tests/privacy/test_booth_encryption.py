@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import typer
 
+from outreach_tui.cli.dashboard_cmd import dashboard_app
 from outreach_tui.cli.main import app as cli_app
 from outreach_tui.cli.tui_cmd import booth_app
 from outreach_tui.config import Settings
@@ -73,6 +74,9 @@ def test_idle_lock_minutes_flag_wins_and_reaches_the_booth(
     assert settings.idle_lock_minutes == 0
     with Store(db_path) as store:
         assert booth_app(settings, store).idle_lock_minutes == 0
+    # The supervisor dashboard on the laptop's file is the same app with the same lock.
+    with dashboard_app(settings_of("--db", str(db_path), "--idle-lock-minutes", "3")) as app:
+        assert app.idle_lock_minutes == 3
 
 
 def test_a_bad_idle_lock_minutes_is_a_usage_error(isolated: Path) -> None:
