@@ -247,3 +247,21 @@ async def test_with_pins_the_sign_in_follows_the_passphrase(
             await pilot.press(*PIN, "enter")
             await wait_until(pilot, lambda: not app.locked and app.signed_in == OFFICER)
             await wait_until(pilot, lambda: type(app.screen).__name__ == "StartOfDayScreen")
+
+
+async def test_a_key_forgotten_mid_session_is_said_in_the_officers_language(booth_store) -> None:
+    booth_store.crypto.enable(PASS)  # on and open in this process, as after the unlock
+    app = OutreachApp(booth_store, ask_start_of_day=False, today=lambda: TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        await settle(pilot)
+        booth_store.crypto.forget()  # e.g. the key was closed behind the booth's back
+        await fill_owner(pilot, nik=synthetic_nik(sex="F"), workers=0)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any(
+            "terenkripsi dan terkunci" in n.message for n in app._notifications
+        ))  # fmt: skip
+        assert isinstance(app.screen, RegistrationScreen)  # nothing lost: the form is still
+        assert app.screen.query_one("#reg-full-name", Input).value == "Siti Aminah"
+    with sqlite3.connect(booth_store.path) as conn:
+        assert conn.execute("SELECT count(*) FROM registrations").fetchone() == (0,)

@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from outreach_tui.tui.app import OutreachApp
 
 
+def store_problem(exc: Exception, language: str) -> str:
+    """Why the store refused, as the officer reads it (a locked key in their language)."""
+    from outreach_tui.store.crypto import StoreLocked
+
+    if isinstance(exc, StoreLocked):
+        return t("reg.store_locked", language)
+    return str(exc)
+
+
 class BoothText:
     """The booth app and its language, for any screen (booth or full-screen dialog)."""
 

@@ -20,7 +20,7 @@ from outreach_tui.domain.validation import ValidationResult, validate_lead
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
-from outreach_tui.tui.screens.base import STYLES, BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -195,7 +195,7 @@ class LeadScreen(BoothScreen):
         try:
             self.booth.store.leads.save(lead, officer_code=officer_code, event_id=event_id)
         except StoreError as exc:
-            self.post_message(LeadSaveFailed(str(exc)))
+            self.post_message(LeadSaveFailed(store_problem(exc, self.language)))
             return
         self.post_message(LeadSaved(lead.full_name))
 

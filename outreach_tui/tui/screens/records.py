@@ -26,7 +26,7 @@ from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
-from outreach_tui.tui.screens.base import STYLES, BoothScreen
+from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -342,7 +342,7 @@ class RecordsScreen(BoothScreen):
             else:
                 store.leads.void(uuid, reason, officer_code=officer)
         except StoreError as exc:
-            self.post_message(RecordVoidFailed(str(exc)))
+            self.post_message(RecordVoidFailed(store_problem(exc, self.language)))
             return
         self.post_message(RecordVoided(label))
 

@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input, Static
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
 from outreach_tui.store import StoreError
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import BoothScreen, store_problem
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
@@ -405,7 +405,7 @@ class RegistrationScreen(BoothScreen):
                     )
                 )  # fmt: skip
         except StoreError as exc:
-            self.post_message(RegistrationSaveFailed(str(exc)))
+            self.post_message(RegistrationSaveFailed(store_problem(exc, self.language)))
 
     def on_registration_save_failed(self, message: RegistrationSaveFailed) -> None:
         self.saving = False

@@ -21,7 +21,7 @@ from outreach_tui.domain import consent
 from outreach_tui.domain.models import MAX_WORKERS, Path, Registration, RegistrationDraft, Role
 from outreach_tui.domain.validation import ValidationResult, validate_registration
 from outreach_tui.store import StoreError
-from outreach_tui.tui.screens.base import BoothScreen
+from outreach_tui.tui.screens.base import BoothScreen, store_problem
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
@@ -153,7 +153,7 @@ class WorkersScreen(BoothScreen):
                 self.owner_uuid, records, officer_code=officer_code
             )
         except StoreError as exc:
-            self.post_message(WorkersSaveFailed(str(exc)))
+            self.post_message(WorkersSaveFailed(store_problem(exc, self.language)))
             return
         self.post_message(WorkersSaved(len(saved)))
 
