@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -123,15 +124,31 @@ def command_line() -> str:
     return " ".join(["python", shown, *sys.argv[1:]])
 
 
+def _schema_version(path: Path) -> int:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        try:
+            return conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+        except sqlite3.DatabaseError:
+            return 0
+
+
+def _latest_schema() -> int:
+    from outreach_tui.store.migrations import latest_version
+
+    return latest_version()
+
+
 def sample_db(registrations: int, *, seed: int = 7, rebuild: bool = False) -> Path:
     """A laptop database from ``outreach sample`` (the real generator), kept in CACHE.
 
-    Cached by size and seed: a million rows take about a minute to make. Delete the file
-    (or pass ``rebuild``) after the generator or the schema changed. Callers must not
-    write to it: copy it first when a bench saves anything.
+    Cached by size and seed: a million rows take about a minute to make. A file of an
+    older schema is made again; delete the file (or pass ``rebuild``) after the generator
+    changed. Callers must not write to it: copy it first when a bench saves anything.
     """
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"laptop-{registrations}-s{seed}.db"
+    if path.exists() and _schema_version(path) != _latest_schema():
+        rebuild = True  # made by an older outreach: benches open it without migrating
     if rebuild:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
