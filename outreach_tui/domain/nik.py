@@ -42,7 +42,12 @@ def provinces() -> Mapping[str, str]:
     return MappingProxyType(dict(tomllib.loads(text)["provinces"]))
 
 
-PROVINCES: Mapping[str, str] = provinces()
+def __getattr__(name: str) -> Any:
+    # PROVINCES is read from the data file when first asked for, not on import: the
+    # booth's form imports this module before the first NIK is typed.
+    if name == "PROVINCES":
+        return provinces()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def province_name(code: str) -> str | None:

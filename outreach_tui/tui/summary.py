@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from outreach_tui.domain import reference
 from outreach_tui.domain.models import Registration, RegistrationDraft
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
@@ -19,7 +18,15 @@ if TYPE_CHECKING:
     from outreach_tui.tui.duplicates import DuplicateHit
 
 
+def _known_sector(code: str) -> bool:
+    from outreach_tui.domain import reference  # the reference data on first use
+
+    return reference.find_sector(code) is not None
+
+
 def sector_label(code: str, language: str) -> str:
+    from outreach_tui.domain import reference  # the reference data on first use
+
     found = reference.find_sector(code)
     if found is None:
         return code
@@ -53,7 +60,7 @@ def registration_summary(
         text.append("\n" + t("summary.nik_waiting", language), style="dim")
 
     income = parse_int(draft.declared_income)
-    sector = draft.sector if reference.find_sector(draft.sector or "") else None
+    sector = draft.sector if draft.sector and _known_sector(draft.sector) else None
     heading("summary.contribution")
     if income and income > 0 and sector:
         from outreach_tui.domain import contributions  # not needed until income and sector
