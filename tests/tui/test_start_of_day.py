@@ -35,3 +35,14 @@ async def test_pick_officer_and_event_with_the_keyboard(store: Store, event_id: 
             pilot,
             lambda: "PLG-02" in str(app.screen.query_one(BoothHeader).render()),
         )
+
+
+async def test_ctrl_s_before_the_choices_arrive_still_starts_the_day(booth_store: Store) -> None:
+    # What the remembered officer does every morning: ctrl+s as soon as the dialog shows,
+    # possibly before its choices have been read from the file.
+    app = OutreachApp(booth_store, ask_start_of_day=True, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, StartOfDayScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        assert booth_store.settings.get("officer_code") == OFFICER

@@ -45,6 +45,8 @@ class StartOfDayScreen(ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__(id="start-of-day")
         self._remembered = False
+        self._loaded = False
+        self._start_when_loaded = False  # ctrl+s came before the choices did
 
     @property
     def language(self) -> str:
@@ -102,12 +104,19 @@ class StartOfDayScreen(ModalScreen[None]):
         if not message.officers or not message.events:
             self.query_one("#start-hint", Static).update(t("start.run_init", lang))
         self.query_one("#start-go", Button).focus()
+        self._loaded = True
+        if self._start_when_loaded:
+            self.action_start()
 
     @on(Button.Pressed, "#start-go")
     def _pressed(self) -> None:
         self.action_start()
 
     def action_start(self) -> None:
+        if not self._loaded:
+            # A quick officer: start as soon as the remembered choices are in.
+            self._start_when_loaded = True
+            return
         officer = self.query_one("#start-officer", Choice).selection
         event = self.query_one("#start-event", Choice).selection
         if officer is None or event is None:
