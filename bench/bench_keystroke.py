@@ -29,8 +29,6 @@ import argparse
 import asyncio
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -153,14 +151,8 @@ async def bare_child(rounds: int) -> Samples:
 
 
 def run_child(kind: str, rounds: int, db: Path | None) -> Samples:
-    command = [sys.executable, __file__, "--child", kind, "--rounds", str(rounds)]
-    if db is not None:
-        command += ["--db", str(db)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=benchlib.ROOT,
-                          timeout=600)  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"{kind} child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    extra = ["--db", str(db)] if db is not None else []
+    return benchlib.child_json(__file__, "--child", kind, "--rounds", str(rounds), *extra)
 
 
 def main() -> None:

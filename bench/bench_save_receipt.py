@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -144,12 +143,7 @@ async def bare_child(db: str, rounds: int) -> list[float]:
 
 
 def run_child(kind: str, rounds: int, db: Path) -> list[float]:
-    command = [sys.executable, __file__, "--child", kind, "--rounds", str(rounds), "--db", str(db)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=benchlib.ROOT,
-                          timeout=600)  # fmt: skip
-    if done.returncode:
-        raise SystemExit(f"{kind} child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return benchlib.child_json(__file__, "--child", kind, "--rounds", str(rounds), "--db", str(db))
 
 
 def main() -> None:

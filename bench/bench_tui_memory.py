@@ -26,8 +26,6 @@ import argparse
 import asyncio
 import json
 import resource
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,14 +117,8 @@ def child(kind: str, db: str | None) -> None:
 
 
 def run_child(kind: str, db: Path | None = None) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", kind]
-    if db is not None:
-        command += ["--db", str(db)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=benchlib.ROOT,
-                          timeout=600)  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"{kind} child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    extra = ["--db", str(db)] if db is not None else []
+    return benchlib.child_json(__file__, "--child", kind, *extra)
 
 
 def main() -> None:

@@ -104,6 +104,16 @@ def _numeric(cell: str) -> bool:
     return cell.replace(",", "").replace(".", "").replace("-", "").isdigit() or cell == "-"
 
 
+def child_json(script: str, *args: str) -> Any:
+    """Run ``script`` again in a fresh process with ``args`` (each bench measures its
+    apps in processes of their own) and return the JSON on its last line of output."""
+    done = subprocess.run([sys.executable, script, *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"{Path(script).name} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def write_result(name: str, result: dict[str, Any], *, command: str) -> Path:
     """bench/results/NAME.json with the machine and the command that reproduces it."""
     RESULTS.mkdir(parents=True, exist_ok=True)
