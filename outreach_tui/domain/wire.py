@@ -12,6 +12,8 @@ import hmac
 import json
 from typing import Any
 
+import orjson
+
 from outreach_tui.domain.models import LeadDraft, RegistrationDraft
 
 PROTOCOL_VERSION = 1
@@ -44,12 +46,34 @@ def nik_digest(key: bytes, nik: str) -> str:
     return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()
 
 
-# What json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds
-# on every call; made once, since both ends encode every record with it.
+# The canonical form: json.dumps(data, sort_keys=True, separators=(",", ":"),
+# ensure_ascii=False), UTF-8. Records always hold str, int, bool, None and lists of str;
+# for those orjson writes the same bytes (tests/unit/test_wire_canonical.py) five times
+# faster. Anything else (floats, whose spelling differs, ints past 64 bits, key types
+# orjson refuses) takes the standard library, so the form never depends on the encoder.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_PLAIN = frozenset({str, int, bool, type(None)})
+_NESTED = _PLAIN | {list, dict}
+
+
+def _plain(value: dict[str, Any] | list[Any]) -> bool:
+    """Only str/int/bool/None values, in dicts and lists, at any depth (orjson itself
+    refuses keys that are not str)."""
+    items = value.values() if type(value) is dict else value
+    kinds = set(map(type, items))
+    if kinds <= _PLAIN:
+        return True
+    if not kinds <= _NESTED:
+        return False
+    return all(_plain(item) for item in items if type(item) is dict or type(item) is list)
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:
+    if _plain(data):
+        try:
+            return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass  # an int past 64 bits, a key not a str, nesting past orjson's limit
     return _CANONICAL.encode(data).encode()
 
 

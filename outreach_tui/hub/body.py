@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from outreach_tui.hub.errors import HubError
@@ -43,16 +44,21 @@ def _check_text(value: Any, depth: int = 0) -> None:
             _check_text(item, depth + 1)
 
 
-def _check_depth(value: Any, depth: int = 0) -> None:
-    """``_check_text`` for containers only: enough when the text cannot hold bad strings."""
+def _check_depth(value: dict[str, Any] | list[Any], depth: int = 0) -> bool:
+    """``_check_text`` for containers only: enough when the text cannot hold bad strings.
+    True when a float was met (see ``_loads``)."""
     if depth > MAX_DEPTH:
         raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
-    items = value.values() if isinstance(value, dict) else value
-    for item in items:
-        if isinstance(item, (dict, list)):
-            _check_depth(item, depth + 1)
-        elif depth >= MAX_DEPTH:  # a scalar one level deeper, as _check_text counts it
-            raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
+    items = value.values() if type(value) is dict else value
+    kinds = set(map(type, items))  # one pass in C; the loop below only for nested values
+    if kinds and depth >= MAX_DEPTH:  # anything one level deeper, as _check_text counts
+        raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
+    floats = float in kinds
+    if dict in kinds or list in kinds:
+        for item in items:
+            if type(item) is dict or type(item) is list:
+                floats |= _check_depth(item, depth + 1)
+    return floats
 
 
 def _may_hold_bad_text(text: str) -> bool:
@@ -64,34 +70,67 @@ def _may_hold_bad_text(text: str) -> bool:
     return "\\u0000" in lowered or "\\ud" in lowered
 
 
-def parse_json(raw: bytes) -> dict[str, Any]:
+def _loads(raw: bytes, text: str, *, exact: bool) -> Any:
+    """orjson (fast), or with ``exact`` the standard library, whose value and refusal
+    reasons the API has always given. orjson refuses some text ``json`` reads (lone
+    surrogates, numbers past a double, nesting past 1,024): those go the old way too. It
+    also reads integers past 64 bits as floats, which callers check for (a body of ours
+    never holds a float) before trusting its value.
+    """
+    if not exact:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else "invalid"
+        raise HubError("request.bad_json", 422, reason=reason) from None
+
+
+def parse_json(raw: bytes, *, exact: bool = True, check_depth: bool = True) -> dict[str, Any]:
+    """``exact=False``: may read with orjson (see ``_loads``). ``check_depth=False``: the
+    caller checks nesting (``parse_model`` does, once the model has typed the body)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HubError("request.not_utf8", 422) from None
-    try:
-        value = json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constants)
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc).splitlines()[0][:120] if str(exc) else "invalid"
-        raise HubError("request.bad_json", 422, reason=reason) from None
+    if text.startswith("\ufeff"):
+        text, raw = text[1:], raw[3:]
+    value = _loads(raw, text, exact=exact)
     if not isinstance(value, dict):
         raise HubError("request.not_object", 422)
     if _may_hold_bad_text(text):
         _check_text(value)  # every string, one by one
-    else:
+    elif check_depth:
         _check_depth(value)
     return value
 
 
-def parse_model(model: type[M], raw: bytes, *, max_records: int, max_bytes: int) -> M:
-    value = parse_json(raw)
+def parse_model(
+    model: type[M], raw: bytes, *, max_records: int, max_bytes: int, exact: bool = False
+) -> M:
+    value = parse_json(raw, exact=exact, check_depth=False)
     records = value.get("records")
     if isinstance(records, list) and len(records) > max_records:
         raise HubError(
             "batch.too_large", 413, field="records", max_records=max_records, max_bytes=max_bytes
         )
     try:
-        return model.model_validate(value)
+        parsed = model.model_validate(value)
     except ValidationError as exc:
+        if not exact:  # the refusal as the standard library's reading words it
+            return parse_model(model, raw, max_records=max_records, max_bytes=max_bytes,
+                               exact=True)  # fmt: skip
+        _check_depth(value)  # too deep says so, rather than naming a field
         field, detail = first_error(exc)
         raise HubError("request.invalid", 422, field=field, detail=detail[:200]) from None
+    # Valid, so every field is typed and flat but the records' free-form ``data``:
+    # checking those is checking the whole body (a record's data sits at depth 3).
+    floats = False
+    for record in getattr(parsed, "records", ()):
+        floats |= _check_depth(record.data, 3)
+    if floats and not exact:  # maybe an integer orjson could not keep: read it exactly
+        return parse_model(model, raw, max_records=max_records, max_bytes=max_bytes, exact=True)
+    return parsed

@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from outreach_tui.domain import wire
 from outreach_tui.hub import audit, rollup
 from outreach_tui.hub.auth import Device
@@ -194,7 +196,7 @@ def ingest_batch(
         feed_seq = next_feed_seq(tx) if accepted else None
         tx.execute(
             "UPDATE batches SET receipt = ?, feed_seq = ? WHERE batch_id = ?",
-            (json.dumps(receipt, ensure_ascii=False), feed_seq, batch.batch_id),
+            (orjson.dumps(receipt).decode(), feed_seq, batch.batch_id),
         )
         if device is not None:
             # Binds the token to this laptop on its first push; a concurrent first push

@@ -93,9 +93,11 @@ def pick(
     *,
     exclude: Collection[str] = (),
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Waiting records in seq order, leaving out ``exclude`` (uuids); a never-acknowledged
-    owner travels before (or with) its workers so the hub never sees a worker whose owner
-    it does not know yet."""
+    """At most ``limit`` waiting records in seq order, leaving out ``exclude`` (uuids); a
+    never-acknowledged owner travels before (or with) its workers so the hub never sees a
+    worker whose owner it does not know yet. The owners pulled in count towards ``limit``:
+    a batch over the hub's ``max_records`` would be refused (and the runner would halve
+    its batch size for the rest of the run)."""
     marks = ",".join("?" * len(states))
     sql = (
         f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
@@ -124,6 +126,8 @@ def pick(
     picked: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
     for entity, uuid, _ in head:
+        if limit and len(picked) >= limit:
+            break  # owners pulled in took the room: the rest waits for the next batch
         row = found[entity][uuid]
         owner_uuid = row.get("owner_uuid") if entity == "registration" else None
         if owner_uuid and owner_uuid not in seen:
@@ -131,6 +135,8 @@ def pick(
             if owner and owner["sync_state"] in states and owner["base_version"] is None:
                 picked.append(("registration", owner))
                 seen.add(owner_uuid)
+                if limit and len(picked) >= limit:
+                    break  # no room left for the worker: it follows its owner next time
         if uuid not in seen:
             picked.append((entity, row))
             seen.add(uuid)

@@ -256,7 +256,7 @@ class SyncRunner:
         """The batch size to use after ``batch`` did not fit (413 or over the limits)."""
         if batch.resent and batch.size > size:
             return size  # built by an earlier run with a larger size: rebuild at this one
-        if size == 1:  # cannot get smaller (an owner travelling with its worker)
+        if size == 1:  # cannot get smaller: this one record is over the hub's byte limit
             raise BatchTooLarge(detail)
         return max(1, min(size, batch.size) // 2)
 

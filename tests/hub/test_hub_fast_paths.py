@@ -4,6 +4,7 @@
   JSON of the whole parsed body (stored digests of earlier batches must keep matching);
 - a phone already in E.164 skips ``phonenumbers.parse`` but not its validation;
 - a body whose text cannot hold a NUL or a lone surrogate is only checked for depth;
+- a body read by orjson parses (or is refused) exactly as the standard library reads it;
 - a quote from the shipped dataset (memoised) equals one computed afresh, and repeated
   calls still refuse bad input; ASCII text is cleaned as the NFC path cleans it.
 """
@@ -99,6 +100,46 @@ def test_bad_text_and_depth_are_still_refused(text: str, code: str | None) -> No
     with pytest.raises(HubError) as caught:
         parse_json(text.encode())
     assert caught.value.code == code
+
+
+def _either(raw: bytes, *, exact: bool) -> object:
+    """The parsed batch (as JSON), or the refusal (code, field, message)."""
+    try:
+        model = parse_model(BatchIn, raw, max_records=10, max_bytes=10**6, exact=exact)
+    except HubError as exc:
+        return (exc.code, exc.field, str(exc))
+    return model.model_dump_json()
+
+
+def _tricky_bodies() -> list[bytes]:
+    laptop = new_uuid()
+    good = record(registration_data(device_id=laptop))
+    body = batch(laptop, [good])
+    text = json.dumps(body, ensure_ascii=False)
+    swaps = {
+        "big int in data": ('"workers_count": 2', '"workers_count": 18446744073709551617'),
+        "negative big int": ('"workers_count": 2', '"workers_count": -99999999999999999999'),
+        "float in data": ('"workers_count": 2', '"workers_count": 2.5'),
+        "exponent": ('"workers_count": 2', '"workers_count": 1e400'),
+        "big version": ('"version": 1', '"version": 18446744073709551616'),
+        "float version": ('"version": 1', '"version": 1.0'),
+        "NaN": ('"workers_count": 2', '"workers_count": NaN'),
+        "lone surrogate": ('"full_name": "', '"full_name": "\\ud800'),
+        "deep data": ('"workers_count": 2', '"workers_count": ' + "[" * 40 + "]" * 40),
+        "deep and invalid": ('"version": 1', '"version": ' + "[" * 40 + "]" * 40),
+    }
+    bodies = [text.encode(), ("\ufeff" + text).encode()]
+    for old, new in swaps.values():
+        assert old in text
+        bodies.append(text.replace(old, new, 1).encode())
+    return bodies
+
+
+def test_the_fast_reading_gives_what_the_standard_library_gives() -> None:
+    # orjson reads plain bodies; whatever it would read differently (integers past 64
+    # bits, odd numbers, lone surrogates, deep nesting) must come out as json's reading.
+    for raw in _tricky_bodies():
+        assert _either(raw, exact=False) == _either(raw, exact=True), raw[:200]
 
 
 def _outcome(**args: object) -> object:

@@ -238,6 +238,35 @@ def test_purged_records_are_final_on_the_laptop(
     assert SyncQueue(store.database, store.device_id).pending_count() == 0
 
 
+# Sync bookkeeping only; every other column of a purged row is frozen by its trigger.
+BOOKKEEPING = {"sync_state", "sync_code", "sync_field", "sync_message", "synced_at",
+               "base_version"}  # fmt: skip
+
+
+@pytest.mark.parametrize("table", ["registrations", "leads"])
+def test_every_own_column_of_a_purged_row_is_frozen(
+    store: Store, person: Callable, lead: Callable, acknowledge: Callable, table: str
+) -> None:
+    # The trigger names the columns it guards (so sync bookkeeping stays cheap): a column
+    # added later without being added to the trigger would be left open. Each one is tried.
+    person("Frozen Owner"), lead()
+    acknowledge(days_ago=8)
+    store.purge(older_than_days=7)
+    uuid = rows(store.path, f"SELECT uuid FROM {table} WHERE purged_at IS NOT NULL")[0]["uuid"]
+    info = rows(store.path, f"SELECT name FROM pragma_table_info('{table}')")
+    columns = [r["name"] for r in info]
+    assert set(columns) > BOOKKEEPING
+    for column in columns:
+        if column in BOOKKEEPING:
+            continue
+        with pytest.raises(Exception, match="purged"):
+            write(store.path, f"UPDATE {table} SET {column} = {column} WHERE uuid = ?", (uuid,))
+    # Bookkeeping may be set, but a purged row never waits for sync again (0004's CHECK).
+    write(store.path, f"UPDATE {table} SET sync_code = NULL WHERE uuid = ?", (uuid,))
+    with pytest.raises(Exception, match="CHECK"):
+        write(store.path, f"UPDATE {table} SET sync_state = 'pending' WHERE uuid = ?", (uuid,))
+
+
 def test_old_batch_bodies_and_receipt_files_go_too(
     store: Store, person: Callable, acknowledge: Callable
 ) -> None:

@@ -288,10 +288,39 @@ def test_a_worker_never_travels_before_its_unsynced_owner(
     # editing the owner moves it after its worker in seq order
     store.registrations.edit(saved.owner.uuid, replace(owner, full_name="Siti B"),
                              officer_code=OFFICER)  # fmt: skip
-    batch = queue.next_batch(1, hub_id=HUB_ID)
-    assert batch
-    assert [r["uuid"] for r in batch.records] == [saved.owner.uuid, saved.workers[0].uuid]
+    # The owner takes the only place (a batch over the limit would be refused by a hub
+    # whose max_records it is); the worker follows in the next batch.
+    first = queue.next_batch(1, hub_id=HUB_ID)
+    assert first and [r["uuid"] for r in first.records] == [saved.owner.uuid]
+    second = queue.next_batch(1, hub_id=HUB_ID)
+    assert second and [r["uuid"] for r in second.records] == [saved.workers[0].uuid]
     assert queue.next_batch(1, hub_id=HUB_ID) is None
+
+
+def test_owners_pulled_in_count_towards_the_batch_size(
+    store: Store,
+    queue: SyncQueue,
+    event_id: str,
+    make_owner: Callable[..., Registration],
+    make_worker: Callable[..., Registration],
+) -> None:
+    owners = []
+    for n in range(3):
+        owner = make_owner(workers_count=2)
+        saved = store.registrations.save(owner, [make_worker(), make_worker()],
+                                         officer_code=OFFICER, event_id=event_id)  # fmt: skip
+        store.registrations.edit(saved.owner.uuid, replace(owner, full_name=f"Siti {n}"),
+                                 officer_code=OFFICER)  # fmt: skip
+        owners.append(saved.owner.uuid)
+    sizes, order = [], []
+    while batch := queue.next_batch(4, hub_id=HUB_ID):
+        sizes.append(batch.size)
+        order += [r["uuid"] for r in batch.records]
+    assert sizes == [4, 4, 1]
+    assert len(order) == len(set(order)) == 9
+    for owner in owners:  # every owner before its workers
+        workers = [u for u in order if store.registrations.get(u)["owner_uuid"] == owner]
+        assert all(order.index(owner) < order.index(w) for w in workers)
 
 
 def test_two_threads_building_batches_never_share_a_record(
