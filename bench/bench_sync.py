@@ -307,7 +307,7 @@ def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> 
     storage = open_storage(str(folder / "breakdown-hub.db"))
     hub = load_hub_info(storage)
     raws = [json.dumps(b, ensure_ascii=False, separators=(",", ":")).encode() for b in bodies]
-    spent = {"parse (JSON + pydantic)": 0.0, "evaluate (hash + validation)": 0.0,
+    spent = {"parse (msgspec: JSON + models)": 0.0, "evaluate (hash + validation)": 0.0,
              "transaction (SQL, rollups, receipt, fsync)": 0.0}  # fmt: skip
     judged: dict[int, Any] = {}
     real_evaluate = ingest.evaluate
@@ -329,7 +329,7 @@ def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> 
             if profiler:
                 profiler.disable()
             t3 = time.perf_counter()
-            spent["parse (JSON + pydantic)"] += t1 - t0
+            spent["parse (msgspec: JSON + models)"] += t1 - t0
             spent["evaluate (hash + validation)"] += t2 - t1
             spent["transaction (SQL, rollups, receipt, fsync)"] += t3 - t2
             records += len(batch.records)

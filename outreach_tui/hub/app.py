@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outreach_tui.domain.wire import PROTOCOL_VERSION
-from outreach_tui.hub import downlink, reconcile, status
+from outreach_tui.hub import downlink, openapi, reconcile, status
 from outreach_tui.hub import tallies as hub_tallies
 from outreach_tui.hub.auth import Device, authenticate
 from outreach_tui.hub.body import parse_model
@@ -83,9 +83,8 @@ def create_app(
         finally:
             storage.close()
 
-    app = FastAPI(
-        title="outreach hub", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
-    )
+    app = FastAPI(title="outreach hub", lifespan=lifespan, docs_url=None, redoc_url=None)
+    openapi.install(app)  # /openapi.json, with the bodies the hub reads itself
     app.state.storage, app.state.hub = storage, hub
 
     @app.exception_handler(HubError)

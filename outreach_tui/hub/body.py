@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-import orjson
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.models import first_error
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=msgspec.Struct)
 MAX_DEPTH = 32
 
 
@@ -44,93 +43,83 @@ def _check_text(value: Any, depth: int = 0) -> None:
             _check_text(item, depth + 1)
 
 
-def _check_depth(value: dict[str, Any] | list[Any], depth: int = 0) -> bool:
-    """``_check_text`` for containers only: enough when the text cannot hold bad strings.
-    True when a float was met (see ``_loads``)."""
+def _check_depth(value: dict[str, Any] | list[Any], depth: int = 0) -> None:
+    """``_check_text`` for containers only: enough when the text cannot hold bad strings."""
     if depth > MAX_DEPTH:
         raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
     items = value.values() if type(value) is dict else value
     kinds = set(map(type, items))  # one pass in C; the loop below only for nested values
     if kinds and depth >= MAX_DEPTH:  # anything one level deeper, as _check_text counts
         raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
-    floats = float in kinds
     if dict in kinds or list in kinds:
         for item in items:
             if type(item) is dict or type(item) is list:
-                floats |= _check_depth(item, depth + 1)
-    return floats
+                _check_depth(item, depth + 1)
 
 
-def _may_hold_bad_text(text: str) -> bool:
-    """A decoded JSON text can only yield a NUL or a lone surrogate through a ``\\u``
-    escape (raw control characters are invalid JSON, and UTF-8 has no surrogates)."""
-    if "\\u" not in text:
+def _may_hold_bad_text(raw: bytes) -> bool:
+    """A JSON text can only yield a NUL or a lone surrogate through a ``\\u`` escape (raw
+    control characters are invalid JSON, and UTF-8 has no surrogates)."""
+    if b"\\u" not in raw:
         return False
-    lowered = text.lower()
-    return "\\u0000" in lowered or "\\ud" in lowered
+    lowered = raw.lower()
+    return b"\\u0000" in lowered or b"\\ud" in lowered
 
 
-def _loads(raw: bytes, text: str, *, exact: bool) -> Any:
-    """orjson (fast), or with ``exact`` the standard library, whose value and refusal
-    reasons the API has always given. orjson refuses some text ``json`` reads (lone
-    surrogates, numbers past a double, nesting past 1,024): those go the old way too. It
-    also reads integers past 64 bits as floats, which callers check for (a body of ours
-    never holds a float) before trusting its value.
-    """
-    if not exact:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    try:
-        return json.loads(text, parse_constant=_no_constants)
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc).splitlines()[0][:120] if str(exc) else "invalid"
-        raise HubError("request.bad_json", 422, reason=reason) from None
-
-
-def parse_json(raw: bytes, *, exact: bool = True, check_depth: bool = True) -> dict[str, Any]:
-    """``exact=False``: may read with orjson (see ``_loads``). ``check_depth=False``: the
-    caller checks nesting (``parse_model`` does, once the model has typed the body)."""
+def parse_json(raw: bytes) -> dict[str, Any]:
+    """The standard library's reading, every refusal with its reason."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HubError("request.not_utf8", 422) from None
-    if text.startswith("\ufeff"):
-        text, raw = text[1:], raw[3:]
-    value = _loads(raw, text, exact=exact)
+    try:
+        value = json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constants)
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else "invalid"
+        raise HubError("request.bad_json", 422, reason=reason) from None
     if not isinstance(value, dict):
         raise HubError("request.not_object", 422)
-    if _may_hold_bad_text(text):
+    if _may_hold_bad_text(raw):
         _check_text(value)  # every string, one by one
-    elif check_depth:
+    else:
         _check_depth(value)
     return value
 
 
-def parse_model(
-    model: type[M], raw: bytes, *, max_records: int, max_bytes: int, exact: bool = False
-) -> M:
-    value = parse_json(raw, exact=exact, check_depth=False)
-    records = value.get("records")
+def parse_model(model: type[M], raw: bytes, *, max_records: int, max_bytes: int) -> M:
+    """``raw`` as ``model``, or a HubError: 413 over ``max_records``, 422 with a reason.
+
+    msgspec decodes the bytes straight into the model; the records' free-form ``data`` is
+    then checked for depth (everything else is typed and flat). A body msgspec refuses,
+    or one whose escapes may hide a NUL or a lone surrogate, takes the exact way.
+    """
+    if not _may_hold_bad_text(raw):
+        try:
+            parsed = msgspec.json.decode(raw, type=model)
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+            pass  # the exact way says why
+        else:
+            _check_size(getattr(parsed, "records", None), max_records, max_bytes)
+            for record in getattr(parsed, "records", ()):
+                _check_depth(record.data, 3)  # a record's data sits at depth 3
+            return parsed
+    return parse_model_exactly(model, raw, max_records=max_records, max_bytes=max_bytes)
+
+
+def parse_model_exactly(model: type[M], raw: bytes, *, max_records: int, max_bytes: int) -> M:
+    """The standard library's reading with every check, then the model: each refusal is
+    the one it always was, and msgspec's own reading never changes what is accepted."""
+    value = parse_json(raw)
+    _check_size(value.get("records"), max_records, max_bytes)
+    try:
+        return msgspec.convert(value, model)
+    except msgspec.ValidationError as exc:
+        field, detail = first_error(exc)
+        raise HubError("request.invalid", 422, field=field, detail=detail[:200]) from None
+
+
+def _check_size(records: object, max_records: int, max_bytes: int) -> None:
     if isinstance(records, list) and len(records) > max_records:
         raise HubError(
             "batch.too_large", 413, field="records", max_records=max_records, max_bytes=max_bytes
         )
-    try:
-        parsed = model.model_validate(value)
-    except ValidationError as exc:
-        if not exact:  # the refusal as the standard library's reading words it
-            return parse_model(model, raw, max_records=max_records, max_bytes=max_bytes,
-                               exact=True)  # fmt: skip
-        _check_depth(value)  # too deep says so, rather than naming a field
-        field, detail = first_error(exc)
-        raise HubError("request.invalid", 422, field=field, detail=detail[:200]) from None
-    # Valid, so every field is typed and flat but the records' free-form ``data``:
-    # checking those is checking the whole body (a record's data sits at depth 3).
-    floats = False
-    for record in getattr(parsed, "records", ()):
-        floats |= _check_depth(record.data, 3)
-    if floats and not exact:  # maybe an integer orjson could not keep: read it exactly
-        return parse_model(model, raw, max_records=max_records, max_bytes=max_bytes, exact=True)
-    return parsed

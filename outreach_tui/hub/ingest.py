@@ -24,7 +24,7 @@ from outreach_tui.hub.auth import Device
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.evaluate import Derived, Rejection, evaluate
 from outreach_tui.hub.meta import HubInfo
-from outreach_tui.hub.models import BatchIn, RecordIn
+from outreach_tui.hub.models import BatchIn, RecordIn, as_json
 from outreach_tui.hub.storage import Row, Storage, Tx, utc_now
 from outreach_tui.i18n import t
 
@@ -57,14 +57,14 @@ class _BatchExists(Exception):
 def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
     """sha256 of the canonical body; bundles hash like the batch they carry.
 
-    The bytes are those of ``canonical_json(batch.model_dump(mode="json"))`` without
-    ``kind`` and ``protocol`` (stored digests must keep matching), assembled from each
+    The bytes are those of ``canonical_json(as_json(batch, exclude=("kind", "protocol")))``
+    (every field, defaults too; stored digests must keep matching), assembled from each
     record's canonical ``data`` (``canonical``, computed once per record for its hash)
     instead of dumping and re-encoding the whole body.
     """
     if canonical is None:
         canonical = [wire.canonical_json(r.data) for r in batch.records]
-    head = batch.model_dump(mode="json", exclude={"kind", "protocol", "records"})
+    head = as_json(batch, exclude=("kind", "protocol", "records"))
     # Keys sort, so "records" has one place; a string value cannot hold it unescaped.
     before, after = wire.canonical_json({**head, "records": []}).split(b'"records":[]', 1)
     digest = hashlib.sha256(before + b'"records":[')

@@ -41,6 +41,18 @@ def test_capabilities_describe_the_hub(hub: Hub, client: httpx.Client) -> None:
     assert caps["hub_id"] == meta["value"]
 
 
+def test_the_openapi_description_documents_the_batch_body(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    post = spec["paths"]["/api/v1/batches"]["post"]
+    ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    batch = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"batch_id", "device_id", "records"} <= set(batch["required"])
+    record = spec["components"]["schemas"]["RecordIn"]
+    assert record["additionalProperties"] is False and "content_hash" in record["required"]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert client.get("/docs").status_code == 404  # no page that loads scripts from the web
+
+
 def test_missing_and_unknown_tokens_are_401(client: httpx.Client, laptop: str) -> None:
     body = batch(laptop, [])
     for headers in ({}, {"Authorization": "Bearer otk_" + "x" * 43}, {"Authorization": "Basic a"}):

@@ -4,7 +4,8 @@
   JSON of the whole parsed body (stored digests of earlier batches must keep matching);
 - a phone already in E.164 skips ``phonenumbers.parse`` but not its validation;
 - a body whose text cannot hold a NUL or a lone surrogate is only checked for depth;
-- a body read by orjson parses (or is refused) exactly as the standard library reads it;
+- a body msgspec decodes parses (or is refused) exactly as the standard library's reading
+  and the same model give it; a batch's digest is the one earlier hubs stored;
 - a quote from the shipped dataset (memoised) equals one computed afresh, and repeated
   calls still refuse bad input; ASCII text is cleaned as the NFC path cleans it.
 """
@@ -26,14 +27,14 @@ from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.phone import parse_phone
 from outreach_tui.domain.reference import load_reference
 from outreach_tui.domain.validation import clean_text
-from outreach_tui.hub.body import parse_json, parse_model
+from outreach_tui.hub.body import parse_json, parse_model, parse_model_exactly
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import batch_digest
-from outreach_tui.hub.models import BatchIn, BundleIn
+from outreach_tui.hub.models import BatchIn, BundleIn, as_json
 
 
 def long_way(model: BatchIn) -> str:
-    body = model.model_dump(mode="json", exclude={"kind", "protocol"})
+    body = as_json(model, exclude=("kind", "protocol"))
     return hashlib.sha256(wire.canonical_json(body)).hexdigest()
 
 
@@ -104,42 +105,70 @@ def test_bad_text_and_depth_are_still_refused(text: str, code: str | None) -> No
 
 def _either(raw: bytes, *, exact: bool) -> object:
     """The parsed batch (as JSON), or the refusal (code, field, message)."""
+    parse = parse_model_exactly if exact else parse_model
     try:
-        model = parse_model(BatchIn, raw, max_records=10, max_bytes=10**6, exact=exact)
+        model = parse(BatchIn, raw, max_records=10, max_bytes=10**6)
     except HubError as exc:
         return (exc.code, exc.field, str(exc))
-    return model.model_dump_json()
+    return as_json(model)
 
 
 def _tricky_bodies() -> list[bytes]:
     laptop = new_uuid()
-    good = record(registration_data(device_id=laptop))
-    body = batch(laptop, [good])
-    text = json.dumps(body, ensure_ascii=False)
-    swaps = {
-        "big int in data": ('"workers_count": 2', '"workers_count": 18446744073709551617'),
-        "negative big int": ('"workers_count": 2', '"workers_count": -99999999999999999999'),
-        "float in data": ('"workers_count": 2', '"workers_count": 2.5'),
-        "exponent": ('"workers_count": 2', '"workers_count": 1e400'),
-        "big version": ('"version": 1', '"version": 18446744073709551616'),
-        "float version": ('"version": 1', '"version": 1.0'),
-        "NaN": ('"workers_count": 2', '"workers_count": NaN'),
-        "lone surrogate": ('"full_name": "', '"full_name": "\\ud800'),
-        "deep data": ('"workers_count": 2', '"workers_count": ' + "[" * 40 + "]" * 40),
-        "deep and invalid": ('"version": 1', '"version": ' + "[" * 40 + "]" * 40),
-    }
-    bodies = [text.encode(), ("\ufeff" + text).encode()]
-    for old, new in swaps.values():
-        assert old in text
-        bodies.append(text.replace(old, new, 1).encode())
-    return bodies
+    body = batch(laptop, [record(registration_data(device_id=laptop))])
+    rec = body["records"][0]
+    changed = [
+        {**body, "records": [{**rec, "data": {**rec["data"], "workers_count": value}}]}
+        for value in (2**64 + 1, -(10**20), 2.5, 1e300, [[[[]]]], "x\x00y", "🙂", "\ud800")
+    ] + [
+        {**body, "records": [{**rec, **change}]}
+        for change in ({"version": 2**64}, {"version": 1.0}, {"version": "1"}, {"version": True},
+                       {"uuid": rec["uuid"] + "\n"}, {"surprise": 1}, {"data": [1]})
+    ] + [
+        {**body, **change}
+        for change in ({"officer": {"code": "PLG\n"}}, {"seq_from": 0.0}, {"seq_to": 10**25},
+                       {"seq_from": 9, "seq_to": 1}, {"events": [{"code": "E", "extra": 1}]})
+    ]  # fmt: skip
+    texts = [json.dumps(b, ensure_ascii=False) for b in [body, *changed]]
+    texts += [json.dumps(b) for b in changed]  # every non-ASCII character as an escape
+    plain = texts[0]
+    deep = "[" * 40 + "]" * 40
+    odd = [
+        "\ufeff" + plain,
+        plain.replace('"workers_count": 2', '"workers_count": NaN'),
+        plain.replace('"workers_count": 2', '"workers_count": 1e400'),
+        plain.replace('"workers_count": 2', f'"workers_count": {deep}'),
+        plain.replace('"version": 1', f'"version": {deep}'),
+        plain + " x",
+        plain.replace('"full_name": "', '"full_name": "\\udc00', 1),
+    ]
+    assert plain not in odd
+    return [t.encode("utf-8", "surrogatepass") for t in dict.fromkeys(texts + odd)]
 
 
 def test_the_fast_reading_gives_what_the_standard_library_gives() -> None:
-    # orjson reads plain bodies; whatever it would read differently (integers past 64
-    # bits, odd numbers, lone surrogates, deep nesting) must come out as json's reading.
+    # msgspec decodes plain bodies; whatever it reads differently (odd numbers, lone
+    # surrogates, NULs, deep nesting, a BOM) must come out as the exact reading does.
     for raw in _tricky_bodies():
         assert _either(raw, exact=False) == _either(raw, exact=True), raw[:200]
+
+
+def test_batch_digests_are_the_ones_earlier_hubs_stored() -> None:
+    # Computed by the hub before the models moved from pydantic to msgspec: a re-sent
+    # batch must still match its stored digest, or it would be refused as a reused id.
+    from tests.hub.golden_body import BODY
+
+    raw = json.dumps(BODY).encode()
+    assert batch_digest(parsed(BODY)) == (
+        "0f24de81a8941fd058dbccb9606df07a40813b2ec8577d54a17856eabdd929e0"
+    )
+    bare = {k: v for k, v in BODY.items() if k not in ("events", "officer")}
+    assert batch_digest(parsed(bare)) == (
+        "fb7f6c109639e7b2a0f50715327e9024e2445d5b317c4b08c30ea704c56b694a"
+    )
+    tagged = raw.replace(b"{", b'{"kind": "outreach-bundle", "protocol": 1, ', 1)
+    bundle = parse_model(BundleIn, tagged, max_records=10, max_bytes=10**6)
+    assert batch_digest(bundle) == batch_digest(parsed(BODY))
 
 
 def _outcome(**args: object) -> object:
