@@ -119,6 +119,12 @@ class _Progress:
         self.total = max(self.total, self.queued)
         self._unapplied.append((batch, batches))
 
+    def unsent(self, batch: OutgoingBatch) -> None:
+        """A batch sent but not acknowledged (refused, or no answer): not counted."""
+        self._unapplied = deque(entry for entry in self._unapplied if entry[0] is not batch)
+        self.sent -= 1
+        self.queued -= batch.size
+
     def after(self, summary: ReceiptSummary) -> SyncProgress:
         """A receipt applied: count it (the oldest batch sent is the one it answers)."""
         batch, batches = self._unapplied.popleft()
@@ -134,6 +140,9 @@ class _Progress:
 
 
 MAX_DOWNLINK_PAGES = 1000  # a guard against a hub that always says "more"
+# Batches travelling at once: the hub validates one while it stores the other. Two is
+# enough to keep it busy (the laptop writes the next batch meanwhile).
+IN_FLIGHT = 2
 
 
 class SyncRunner:
@@ -172,74 +181,112 @@ class SyncRunner:
     # -- push -----------------------------------------------------------------------------
 
     def _push_all(self, caps: Capabilities, report: SyncReport) -> None:
-        """Send every waiting batch, one request at a time, in order.
+        """Send every waiting batch, ``IN_FLIGHT`` requests at a time, in order.
 
-        Pipelined on one worker thread (the laptop's file has one writer anyway): while
-        batch k travels, the worker applies the receipt of batch k-1 and then writes batch
-        k+1, leaving out k's records (an edit made meanwhile needs k's receipt for its
-        ``base_version``). Each of those is its own transaction, exactly as without the
-        pipeline: a batch is written open before it is sent, a receipt is applied before
-        the batch counts as acknowledged. A run stopped between them leaves open batches
-        that the next run re-sends (a written-ahead batch that was never sent is given
-        back to the queue at once).
+        Two batches travel at once, so the hub always has the next one while it stores
+        the last (its validation of one overlaps the other's disk work). Their records
+        never overlap: a batch is written leaving out the records of every batch still in
+        flight (an edit made meanwhile waits for that receipt, which sets the
+        ``base_version`` its newer version must carry). On one worker thread (the
+        laptop's file has one writer anyway) the next batch is written ahead and each
+        receipt is applied, in the order the batches were sent. Each of those is its own
+        transaction, exactly as without the pipeline: a batch is written open before it is
+        sent, a receipt is applied before the batch counts as acknowledged. A run stopped
+        between them leaves open batches that the next run re-sends (a written-ahead batch
+        that was never sent is given back to the queue at once). After an error nothing
+        more is sent; what is in flight is settled, then the first error is raised.
         """
         size = min(self.batch_size, caps.max_records)
         waiting = deque(self.queue.open_batches())
         progress = _Progress(report, total=self.queue.pending_count())
+        flying: deque[tuple[OutgoingBatch, Future[dict[str, Any]]]] = deque()
         ahead: Future[OutgoingBatch | None] | None = None  # the next batch, being written
         applying: Future[ReceiptSummary] | None = None  # the last receipt, being applied
-        with ThreadPoolExecutor(1, thread_name_prefix="outreach-sync") as worker:
+        failed: SyncError | None = None
+        drained = False  # the queue had nothing more to send
+
+        def in_flight() -> set[str]:
+            return set().union(*(batch.uuids for batch, _ in flying))
+
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="outreach-sync") as worker,
+            ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="outreach-push") as sender,
+        ):
             try:
                 while True:
-                    if waiting:
-                        batch = waiting.popleft()
-                    elif ahead is not None:
-                        batch, ahead = ahead.result(), None
-                    else:
-                        batch = self.queue.next_batch(size, hub_id=caps.hub_id)
-                    if batch is None:
-                        break
-                    encoded = batch.encoded or encode(batch.body)
-                    too_big = batch.size > caps.max_records or len(encoded) > caps.max_bytes
-                    if too_big and batch.size > 1:
-                        self.queue.abandon_batch(batch.batch_id)
-                        size = self._shrink(size, batch, f"{len(encoded)} B > {caps.max_bytes} B")
-                        continue
-                    if not waiting:
-                        ahead = worker.submit(
-                            self.queue.next_batch, size, hub_id=caps.hub_id, exclude=batch.uuids
+                    while failed is None and not drained and len(flying) < IN_FLIGHT:
+                        if waiting:
+                            batch = waiting.popleft()
+                        elif ahead is not None:
+                            batch, ahead = ahead.result(), None
+                        else:
+                            batch = self.queue.next_batch(
+                                size, hub_id=caps.hub_id, exclude=in_flight()
+                            )
+                        if batch is None:
+                            drained = True
+                            break
+                        encoded = batch.encoded or encode(batch.body)
+                        too_big = batch.size > caps.max_records or len(encoded) > caps.max_bytes
+                        if too_big and batch.size > 1:
+                            self.queue.abandon_batch(batch.batch_id)
+                            size = self._shrink(size, batch)
+                            continue
+                        batches = self._estimate(progress.sent, waiting, batch, size, progress.left)
+                        self._progress(progress.before(batches))
+                        flying.append(
+                            (batch, sender.submit(self.client.push, batch.body, encoded=encoded))
                         )
-                    batches = self._estimate(progress.sent, waiting, batch, size, progress.left)
-                    self._progress(progress.before(batches))
+                        progress.pushed(batch, batches)
+                        if not waiting:
+                            ahead = worker.submit(
+                                self.queue.next_batch, size, hub_id=caps.hub_id,
+                                exclude=in_flight(),
+                            )  # fmt: skip
+                    if not flying:
+                        break
+                    batch, sent = flying.popleft()
                     try:
-                        receipt = self.client.push(batch.body, encoded=encoded)
+                        receipt = sent.result()
                     except BatchTooLarge as exc:
                         ahead = self._withdraw(ahead)  # written at the old size
                         self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
+                        progress.unsent(batch)
                         if batch.size == 1:
-                            raise
-                        size = self._shrink(size, batch, exc.detail)
+                            failed = failed or exc
+                        else:
+                            size = self._shrink(size, batch)
                         continue
-                    except (ProtocolError, AuthError):
+                    except (ProtocolError, AuthError) as exc:
                         # Refused as a whole, so the hub stored nothing (or the receipt was
                         # unreadable: a re-send then comes back as duplicates). The records go
                         # back to pending for a new batch rather than these exact bytes being
                         # re-sent forever.
                         self.queue.abandon_batch(batch.batch_id)
-                        raise
-                    # Other errors (network, hub down) leave this batch open: maybe stored.
+                        progress.unsent(batch)
+                        failed = failed or exc
+                        continue
+                    except SyncError as exc:
+                        # Network, hub down: this batch stays open (maybe stored).
+                        progress.unsent(batch)
+                        failed = failed or exc
+                        continue
                     if applying is not None:
                         self._progress(progress.after(applying.result()))
                     applying = worker.submit(
                         self.queue.apply_receipt, batch.batch_id, receipt, sent=batch
                     )
-                    progress.pushed(batch, batches)
             finally:
-                # Stopped by an error: the batch written ahead was never sent, and every
-                # receipt received is still applied.
+                # Stopped (by an error, or done): the batch written ahead was never sent,
+                # requests still travelling are waited for (their batches stay open), and
+                # every receipt received is applied.
+                for _, sent in flying:
+                    sent.exception()
                 self._withdraw(ahead)
                 if applying is not None:
                     self._progress(progress.after(applying.result()))
+        if failed is not None:
+            raise failed
 
     def _withdraw(self, ahead: Future[OutgoingBatch | None] | None) -> None:
         """Give a written-ahead, never-sent batch's records back to the queue."""
@@ -252,13 +299,12 @@ class SyncRunner:
         return None
 
     @staticmethod
-    def _shrink(size: int, batch: OutgoingBatch, detail: str) -> int:
-        """The batch size to use after ``batch`` did not fit (413 or over the limits)."""
-        if batch.resent and batch.size > size:
-            return size  # built by an earlier run with a larger size: rebuild at this one
-        if size == 1:  # cannot get smaller: this one record is over the hub's byte limit
-            raise BatchTooLarge(detail)
-        return max(1, min(size, batch.size) // 2)
+    def _shrink(size: int, batch: OutgoingBatch) -> int:
+        """The batch size to use after ``batch`` (more than one record) did not fit (413
+        or over the limits the hub announced)."""
+        if batch.size > size:
+            return size  # written before the last shrink (or by an earlier run): rebuild
+        return max(1, batch.size // 2)
 
     @staticmethod
     def _estimate(

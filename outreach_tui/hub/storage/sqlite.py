@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,7 @@ class SqliteStorage(Storage):
                     "hub.db_unavailable", db=self.location, reason=exc.strerror or str(exc)
                 ) from None
         self._pool = Pool(self._connect, lambda conn: conn.close())
+        self._writer = threading.Lock()
         with self._guard(), self.read():
             pass
 
@@ -123,7 +125,15 @@ class SqliteStorage(Storage):
                 self._pool.put(conn, healthy=healthy and not conn.in_transaction)
 
     def transaction(self) -> Any:
-        return self._tx("BEGIN IMMEDIATE")
+        return self._write()
+
+    @contextmanager
+    def _write(self) -> Iterator[Tx]:
+        # Writers of this process queue on a lock: SQLite's own busy handler would have a
+        # second request sleep-poll (1, 2, 5, 10… ms) for the first one's commit. Other
+        # processes (an import while the hub serves) still wait through busy_timeout.
+        with self._writer, self._tx("BEGIN IMMEDIATE") as tx:
+            yield tx
 
     def read(self) -> Any:
         return self._tx("BEGIN")
