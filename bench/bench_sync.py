@@ -31,10 +31,12 @@ Modes, all in this run:
 - **sync (PostgreSQL hub)** and **raw ingest (PostgreSQL)** (``executemany``, one
   transaction), unless ``--no-postgres`` or no PostgreSQL binaries are found.
 
-Client and hub share this machine's cores (on a branch LAN they would not). The protocol
-waits for each receipt, but the runner pipelines its own bookkeeping (a worker thread
-applies receipt k-1 and writes batch k+1 while batch k travels), so the laptop's
-``next_batch``/``apply_receipt`` times overlap the POST time. Writes bench/results/sync.json.
+Client and hub share this machine's cores (on a branch LAN they would not). Two batches
+travel at once (``sync/runner.py`` ``IN_FLIGHT``), so the hub validates one while it stores
+the other, and a worker thread writes the next batch and applies each receipt meanwhile:
+the laptop's ``next_batch``/``apply_receipt`` times and the POST times overlap (the POST
+times of the two in flight overlap each other too, so their sum exceeds the push time).
+Writes bench/results/sync.json.
 Targets: ≥ 10,000 records/s into SQLite and ≥ 50 % of the raw ingest.
 """
 

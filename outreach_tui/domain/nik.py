@@ -7,7 +7,6 @@ check. Pure Python: the only I/O is reading the province table shipped with the 
 
 from __future__ import annotations
 
-import calendar
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from outreach_tui.domain.models import construct
 from outreach_tui.domain.problems import Problem, Severity, error, warning
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
@@ -27,6 +27,8 @@ ASCII_DIGITS = "0123456789"
 _SEPARATORS = ".-"
 # Past this size we report the length alone and skip scanning a pasted document.
 _MAX_SCANNED = 64
+# Days per month in a common year (2001): calendar.monthrange(2001, m)[1], without the call.
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 # Provinces split from Papua (91) and Papua Barat (92) in 2022: their residents keep
 # NIKs issued before the split, so an address there with the parent code is not a mismatch.
@@ -147,6 +149,8 @@ def _two(n: int) -> str:
 
 
 def _birth_date_warning(nik_date: date, given: date) -> Problem | None:
+    if nik_date == given:
+        return None  # the common case: no part differs
     parts = {
         "day": (nik_date.day, given.day),
         "month": (nik_date.month, given.month),
@@ -188,8 +192,11 @@ def parse_nik(
 ) -> NikInfo:
     """Decode and check a NIK; ``birth_date`` and ``province_code`` (of the address) only
     add warnings, since a NIK is never re-issued after a move or a corrected birth date."""
-    normalized = normalize_nik(raw)
-    problems = _shape_problems(normalized)
+    if type(raw) is str and len(raw) == NIK_LENGTH and raw.isascii() and raw.isdigit():
+        normalized, problems = raw, []  # already 16 ASCII digits (every synced record)
+    else:
+        normalized = normalize_nik(raw)
+        problems = _shape_problems(normalized)
     if problems:
         return NikInfo(raw, None, None, None, None, None, None, None, None, None, tuple(problems))
 
@@ -221,7 +228,7 @@ def parse_nik(
     born: date | None = None
     if sex is not None and 1 <= mm <= 12:
         # 19yy and 20yy share leap status except 1900/2000, and 00 reads as 2000.
-        last_day = 29 if mm == 2 and yy % 4 == 0 else calendar.monthrange(2001, mm)[1]
+        last_day = 29 if mm == 2 and yy % 4 == 0 else _MONTH_DAYS[mm]
         if day <= last_day:
             try:
                 born = date(_birth_year(yy, mm, day, today), mm, day)
@@ -243,7 +250,8 @@ def parse_nik(
         if problem:
             problems.append(problem)
 
-    return NikInfo(
+    return construct(
+        NikInfo,
         raw=raw,
         nik=nik,
         province_code=pp,

@@ -8,11 +8,13 @@ and foreign numbers are refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import Any
 
+from outreach_tui.domain.models import construct
 from outreach_tui.domain.problems import Problem, error
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
@@ -27,6 +29,11 @@ _SEPARATORS = "-.()"
 # a national number without the 0 trunk prefix. Such text needs no parsing (the country
 # code and national number are plain slices); validity still comes from phonenumbers.
 _E164_ID = re.compile(r"\+62[1-9][0-9]{4,14}")
+# The number types phonenumbers.number_type tests before MOBILE, in its order.
+_TYPES_BEFORE_MOBILE = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+    "voicemail", "fixed_line",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,42 @@ def _phonenumbers() -> ModuleType:
     return phonenumbers
 
 
+def _desc_test(desc: Any) -> Callable[[str], bool]:
+    """Whether a national number matches a phonenumbers ``PhoneNumberDesc``, as its
+    ``number_type`` decides it: a listed length (when any are listed), then the pattern."""
+    if desc is None or not desc.national_number_pattern:
+        return lambda number: False
+    pattern, lengths = re.compile(desc.national_number_pattern), frozenset(desc.possible_length)
+    return lambda number: (
+        (not lengths or len(number) in lengths) and bool(pattern.fullmatch(number))
+    )
+
+
+@cache
+def _surely_mobile_test() -> Callable[[str], bool]:
+    """A test of an Indonesian national number that, when True, guarantees what
+    ``number_type`` answers: MOBILE. That walks one pattern per number type in Python
+    (~3 µs); this runs three regexes built from the same metadata: the general pattern, the
+    mobile one, and every type number_type tests first, in one alternation that must not
+    match (lengths left out: a number it matches takes the long way, whatever its length).
+    False only means "ask phonenumbers" (tests/hub/test_evaluate_equivalence.py)."""
+    phonenumbers = _phonenumbers()
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+    if (
+        phonenumbers.region_codes_for_country_code(COUNTRY_CODE) != (REGION,)
+        or meta is None
+        or meta.same_mobile_and_fixed_line_pattern
+    ):
+        return lambda number: False
+    general, mobile = _desc_test(meta.general_desc), _desc_test(meta.mobile)
+    others = [getattr(meta, name) for name in _TYPES_BEFORE_MOBILE]
+    patterns = [d.national_number_pattern for d in others if d and d.national_number_pattern]
+    before = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    return lambda number: (
+        general(number) and mobile(number) and not (before and before.fullmatch(number))
+    )
+
+
 def _invalid(raw: str, code: str) -> PhoneInfo:
     return PhoneInfo(raw, None, None, (error(code, FIELD),))
 
@@ -88,6 +131,10 @@ def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
         return _invalid(raw, "phone.malformed")
     phonenumbers = _phonenumbers()
     if _E164_ID.fullmatch(text):
+        # A mobile in E.164 (every synced record): the national number is the text after
+        # "+62", and format_number(number, E164) would give the text back.
+        if not national and _surely_mobile_test()(text[3:]):
+            return construct(PhoneInfo, raw=raw, e164=text, national=None, problems=())
         # What phonenumbers.parse returns for this text (tests/hub/test_hub_fast_paths.py
         # compares both over many numbers), without its normalising passes.
         number = phonenumbers.PhoneNumber(country_code=COUNTRY_CODE, national_number=int(text[3:]))

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from functools import cache
 from types import ModuleType
 from typing import Generic, TypeVar
@@ -25,6 +26,7 @@ from outreach_tui.domain.models import (
     Registration,
     RegistrationDraft,
     Role,
+    construct,
 )
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.phone import parse_phone
@@ -48,6 +50,11 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LOCAL_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _INT_NOISE = re.compile(r"[.,\s_]")
 _INT = re.compile(r"-?\d{1,15}")
+E = TypeVar("E", bound=Enum)
+_MEMBERS: dict[type[Enum], dict[str, Enum]] = {
+    kind: {member.value: member for member in kind} for kind in (Role, Path)
+}
+_PROGRAMS = frozenset({"JKK", "JKM", "JHT"})
 
 
 @dataclass(frozen=True)
@@ -108,10 +115,26 @@ def _name(problems: list[Problem], field: str, raw: object) -> str | None:
     return text
 
 
+def _member(kind: type[E], value: object) -> E | None:
+    """``kind(value)``, or None where that raises ValueError. A plain str (what the form
+    and the hub pass) is looked up directly, without ``Enum.__call__``."""
+    if type(value) is str:
+        return _MEMBERS[kind].get(value)  # type: ignore[return-value]
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
 def parse_date(text: str) -> date | None:
     """ISO ``2001-05-31`` or Indonesian ``31-05-2001`` / ``31/05/2001``; None if neither."""
     text = text.strip()
     match = _ISO_DATE.fullmatch(text)
+    if match and text.isascii():  # read as below, in one call (\d takes non-ASCII digits)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     if match:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
@@ -143,14 +166,12 @@ def validate_registration(
 ) -> ValidationResult[Registration]:
     problems: list[Problem] = []
 
-    try:
-        role = Role(draft.role)
-    except ValueError:
+    role = _member(Role, draft.role)
+    if role is None:
         role = Role.OWNER
         problems.append(error("registration.role_unknown", "role"))
-    try:
-        path = Path(draft.path)
-    except ValueError:
+    path = _member(Path, draft.path)
+    if path is None:
         path = Path.BPU
         problems.append(error("registration.path_unknown", "path"))
     if role is Role.OWNER and path is Path.PU_MICRO:
@@ -201,7 +222,7 @@ def validate_registration(
     sector_code = clean_text(draft.sector)
     if not sector_code:
         problems.append(error("field.required", "sector"))
-    elif _reference().find_sector(sector_code) is None:
+    elif sector_code not in _sector_codes():
         problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
         sector_code = ""
 
@@ -235,7 +256,7 @@ def validate_registration(
     elif not consent.is_known(consent_version):
         problems.append(error("consent.unknown_version", "consent_version"))
 
-    if any(p.severity is Severity.ERROR for p in problems):
+    if problems and any(p.severity is Severity.ERROR for p in problems):
         return ValidationResult(tuple(problems), None)
 
     assert full_name and birth_date and nik.nik and nik.sex and nik.province_code
@@ -247,7 +268,8 @@ def validate_registration(
         programs=programs,
         path=path.value,
     )
-    record = Registration(
+    record = construct(
+        Registration,
         role=role,
         path=path,
         nik=nik.nik,
@@ -284,12 +306,28 @@ def _reference() -> ModuleType:
 
 
 @cache
+def _sector_codes() -> frozenset[str]:
+    """The shipped dataset's sector codes: ``find_sector(code) is not None`` as a set
+    look-up (the dataset never changes in a process; contributions.quote relies on it too)."""
+    return frozenset(sector.code for sector in _reference().load_reference().sectors)
+
+
+@cache
 def _contributions() -> ModuleType:
     """Imported on first use: only a complete, valid draft needs a quote, and the booth's
     form validates an empty one at start-up. Cached: the hub calls this per record."""
     from outreach_tui.domain import contributions
 
     return contributions
+
+
+@cache
+def _email_validator() -> ModuleType:
+    """Imported on first use: its regex tables cost ~40 ms, and most participants give no
+    email."""
+    import email_validator
+
+    return email_validator
 
 
 def _email(problems: list[Problem], raw: object) -> str | None:
@@ -299,22 +337,24 @@ def _email(problems: list[Problem], raw: object) -> str | None:
     if len(text) > MAX_LENGTH["email"]:
         problems.append(error("field.too_long", "email", max=MAX_LENGTH["email"], length=len(text)))
         return None
-    # Imported here: its regex tables cost ~40 ms, and most participants give no email.
-    from email_validator import EmailNotValidError, validate_email
-
+    checker = _email_validator()
     try:
         # Offline booth: syntax only, no DNS lookup.
-        return validate_email(text, check_deliverability=False).normalized
-    except EmailNotValidError:
+        return checker.validate_email(text, check_deliverability=False).normalized
+    except checker.EmailNotValidError:
         problems.append(error("email.invalid", "email"))
         return None
 
 
 def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ...]:
-    items = [raw] if isinstance(raw, str) else list(raw or [])
-    cleaned = (clean_text(p) for item in items for p in str(item).split(","))
-    names = {p.upper() for p in cleaned if p}
-    unknown = names - {"JKK", "JKM", "JHT"}
+    names: set[str]
+    if type(raw) in (tuple, list) and all(type(p) is str and p in _PROGRAMS for p in raw):
+        names = set(raw)  # exact codes (the form's choices, every synced record): as cleaned
+    else:
+        items = [raw] if isinstance(raw, str) else list(raw or [])
+        cleaned = (clean_text(p) for item in items for p in str(item).split(","))
+        names = {p.upper() for p in cleaned if p}
+    unknown = names - _PROGRAMS
     if unknown:
         problems.append(
             error("programs.unknown", "programs", programs=", ".join(sorted(unknown))[:60])
@@ -322,7 +362,7 @@ def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ..
     if "JHT" in names and path is Path.PU_MICRO:
         problems.append(error("programs.jht_not_on_pu_micro", "programs"))
     # JKK and JKM are the mandatory pair; JHT is the optional savings.
-    return tuple(p for p in ("JKK", "JKM", "JHT") if p in names | {"JKK", "JKM"})
+    return ("JKK", "JKM", "JHT") if "JHT" in names else ("JKK", "JKM")
 
 
 def validate_lead(draft: LeadDraft, *, today: date) -> ValidationResult[Lead]:
@@ -331,7 +371,7 @@ def validate_lead(draft: LeadDraft, *, today: date) -> ValidationResult[Lead]:
     phone = parse_phone(clean_text(draft.phone), national=False)
     problems.extend(phone.problems)
     sector_code = clean_text(draft.sector) or None
-    if sector_code and _reference().find_sector(sector_code) is None:
+    if sector_code and sector_code not in _sector_codes():
         problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
     interest = _text(problems, "interest", draft.interest, required=False)
     notes = _text(problems, "notes", draft.notes, required=False)
@@ -348,12 +388,13 @@ def validate_lead(draft: LeadDraft, *, today: date) -> ValidationResult[Lead]:
         problems.append(error("consent.contact_missing", "consent_contact"))
     elif not consent.is_known(consent_version):
         problems.append(error("consent.unknown_version", "consent_version"))
-    if any(p.severity is Severity.ERROR for p in problems):
+    if problems and any(p.severity is Severity.ERROR for p in problems):
         return ValidationResult(tuple(problems), None)
     assert full_name and phone.e164
     return ValidationResult(
         tuple(problems),
-        Lead(
+        construct(
+            Lead,
             full_name=full_name,
             phone=phone.e164,
             sector=sector_code,

@@ -99,41 +99,51 @@ def lead_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
 
 def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
     """A received record as a draft, so the hub validates it exactly like the booth."""
-    return RegistrationDraft(
-        nik=_s(data.get("nik")),
-        full_name=_s(data.get("full_name")),
-        birth_date=_s(data.get("birth_date")),
-        birth_place=_s(data.get("birth_place")),
-        phone=_s(data.get("phone")),
-        email=_s(data.get("email")),
-        address=_s(data.get("address")),
-        business_name=_s(data.get("business_name")),
-        sector=_s(data.get("sector")),
-        workers_count=_or(data.get("workers_count"), 0),
-        declared_income=_or(data.get("declared_income"), ""),
-        programs=_programs(data.get("programs")),
-        payment_months=_or(data.get("payment_months"), ""),
-        consent_version=_s(data.get("consent_version")),
-        role=_s(data.get("role")),
-        path=_s(data.get("path")),
-    )  # fmt: skip
+    get = data.get
+    # RegistrationDraft(...) as models.construct builds it: without the frozen __init__,
+    # whose object.__setattr__ per field cost more than all the look-ups here.
+    draft = object.__new__(RegistrationDraft)
+    draft.__dict__.update(
+        nik=_s(get("nik")),
+        full_name=_s(get("full_name")),
+        birth_date=_s(get("birth_date")),
+        birth_place=_s(get("birth_place")),
+        phone=_s(get("phone")),
+        email=_s(get("email")),
+        address=_s(get("address")),
+        province_code="",
+        business_name=_s(get("business_name")),
+        sector=_s(get("sector")),
+        workers_count=_or(get("workers_count"), 0),
+        declared_income=_or(get("declared_income"), ""),
+        programs=_programs(get("programs")),
+        payment_months=_or(get("payment_months"), ""),
+        consent_version=_s(get("consent_version")),
+        role=_s(get("role")),
+        path=_s(get("path")),
+    )
+    return draft
 
 
 def lead_draft(data: dict[str, Any]) -> LeadDraft:
-    return LeadDraft(
-        full_name=_s(data.get("full_name")),
-        phone=_s(data.get("phone")),
-        sector=_s(data.get("sector")),
-        interest=_s(data.get("interest")),
-        consent_contact=data.get("consent_contact") is True,
-        consent_version=_s(data.get("consent_version")),
+    get = data.get
+    draft = object.__new__(LeadDraft)  # as registration_draft builds its draft
+    draft.__dict__.update(
+        full_name=_s(get("full_name")),
+        phone=_s(get("phone")),
+        sector=_s(get("sector")),
+        interest=_s(get("interest")),
+        consent_contact=get("consent_contact") is True,
+        consent_version=_s(get("consent_version")),
         follow_up_on="",  # a follow-up date in the past is fine once captured
-        notes=_s(data.get("notes")),
+        notes=_s(get("notes")),
     )
+    return draft
 
 
 def _s(value: Any) -> str:
-    return "" if value is None else str(value)
+    # An exact str is returned as is (what str() returns for it, without the call).
+    return value if type(value) is str else "" if value is None else str(value)
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -144,5 +154,5 @@ def _or(value: Any, default: Any) -> Any:
 def _programs(value: Any) -> tuple[str, ...]:
     """A list of codes; anything else (a number, a bool) becomes a code validation rejects."""
     if isinstance(value, list):
-        return tuple(str(p) for p in value)
+        return tuple(map(str, value))
     return () if value is None else (str(value),)

@@ -8,13 +8,16 @@ or the columns the hub derives for queries and rollups.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from outreach_tui.domain import wire
+from outreach_tui.domain.models import construct
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.hub.meta import HubInfo
@@ -62,16 +65,20 @@ def person_key(full_name: str, birth_date: str, phone: str | None) -> str | None
 
 def parse_timestamp(value: Any) -> datetime | None:
     """An ISO 8601 instant with a zone (``…Z`` or ``+07:00``); None otherwise."""
+    return None if _local_time(value) is None else datetime.fromisoformat(value)
+
+
+def _local_time(value: Any) -> datetime | None:
+    """The instant ``parse_timestamp`` reads, in local time (None where it gives None)."""
     if not isinstance(value, str) or not 10 < len(value) < 40:
         return None
     try:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
             return None
-        moment.astimezone(LOCAL_ZONE)  # the edges of year 1/9999 overflow in local time
+        return moment.astimezone(LOCAL_ZONE)  # the edges of year 1/9999 overflow here
     except (ValueError, OverflowError):
         return None
-    return moment
 
 
 def local_day(moment: datetime) -> date:
@@ -87,14 +94,14 @@ _FIELD_SETS = {entity: frozenset(names) for entity, names in wire.FIELDS.items()
 
 def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
     """Wire-level checks the booth's validation does not cover: the first problem, or
-    (all fine) the record's ``created_at``, parsed."""
+    (all fine) the record's ``created_at``, parsed, in local time."""
     data = record.data
     if not _FIELD_SETS[record.entity].issuperset(data):
         unknown = sorted(set(data) - _FIELD_SETS[record.entity])
         return _reject("record.unknown_field", unknown[0], language, name=unknown[0][:40])
     if record.base_version is not None and record.base_version >= record.version:
         return _reject("record.base_version", "base_version", language)
-    created = parse_timestamp(data.get("created_at"))
+    created = _local_time(data.get("created_at"))
     if created is None:
         return _reject("record.bad_timestamp", "created_at", language)
     officer = data.get("officer_code")
@@ -104,7 +111,7 @@ def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
     if event is not None and (not isinstance(event, str) or not _CODE.match(event)):
         return _reject("record.bad_code", "event_code", language)
     voided_at, reason = data.get("voided_at"), data.get("void_reason")
-    if voided_at is not None and parse_timestamp(voided_at) is None:
+    if voided_at is not None and _local_time(voided_at) is None:
         return _reject("record.bad_timestamp", "voided_at", language)
     if (voided_at is None) != (reason is None or reason == ""):
         return _reject("record.void_reason", "void_reason", language)
@@ -135,26 +142,16 @@ def evaluate(
     if isinstance(created, Rejection):
         return created
     data = record.data
-    day = local_day(created)
-    common: dict[str, Any] = {
-        "officer_code": data["officer_code"],
-        "event_code": data.get("event_code") or "",
-        "day": day.isoformat(),
-        "voided": 1 if data.get("voided_at") else 0,
-        "created_at": data["created_at"],
-        "data_json": canonical.decode(),
-    }
+    day = created.date()  # created is in local time
     # Validated as the booth did on that day: today = the record's local day, and the
     # contribution month (discount windows) = its month.
     if record.entity == "lead":
         lead = validate_lead(wire.lead_draft(data), today=day)
         if lead.record is None:
             return _first_error(lead.errors, language)
-        sector = lead.record.sector or ""
-        converted = 1 if data.get("converted_uuid") else 0
-        return Derived(
-            role="lead", path="", sector=sector, monthly_due=0, nik_digest=None,
-            converted=converted, **common,
+        return _derived(
+            data, canonical, day, role="lead", path="", sector=lead.record.sector or "",
+            monthly_due=0, nik_digest=None, converted=1 if data.get("converted_uuid") else 0,
         )  # fmt: skip
     checked = validate_registration(
         wire.registration_draft(data), today=day, contribution_month=day.replace(day=1)
@@ -162,24 +159,75 @@ def evaluate(
     if checked.record is None:
         return _first_error(checked.errors, language)
     valid = checked.record
-    return Derived(
+    return _derived(
+        data,
+        canonical,
+        day,
         role=valid.role.value,
         path=valid.path.value,
         sector=valid.sector,
         monthly_due=valid.monthly_due,
-        nik_digest=hub.nik_digest(valid.nik),
+        nik_digest=_digest(hub, valid.nik),
         programs=",".join(valid.programs),
         person_digest=_person_digest(
             hub, valid.full_name, valid.birth_date.isoformat(), valid.phone
         ),
-        **common,
+    )
+
+
+def _derived(
+    data: dict[str, Any],
+    canonical: bytes,
+    day: date,
+    *,
+    role: str,
+    path: str,
+    sector: str,
+    monthly_due: int,
+    nik_digest: str | None,
+    programs: str = "",
+    converted: int = 0,
+    person_digest: str | None = None,
+) -> Derived:
+    """``Derived(...)`` of a valid record, built without its frozen ``__init__`` (see
+    models.construct): one per accepted record."""
+    return construct(
+        Derived,
+        officer_code=data["officer_code"],
+        event_code=data.get("event_code") or "",
+        day=day.isoformat(),
+        role=role,
+        path=path,
+        sector=sector,
+        monthly_due=monthly_due,
+        voided=1 if data.get("voided_at") else 0,
+        nik_digest=nik_digest,
+        created_at=data["created_at"],
+        data_json=canonical.decode(),
+        programs=programs,
+        converted=converted,
+        person_digest=person_digest,
     )
 
 
 def _person_digest(hub: HubInfo, full_name: str, birth_date: str, phone: str | None) -> str | None:
     """'' when there is nothing to compare (no phone); NULL only on rows from schema v1."""
     key = person_key(full_name, birth_date, phone)
-    return "" if key is None else hub.nik_digest(key)
+    return "" if key is None else _digest(hub, key)
+
+
+def _digest(hub: HubInfo, text: str) -> str:
+    """``hub.nik_digest(text)`` (HMAC-SHA256, hex) from a copy of an HMAC already keyed:
+    ``hmac.digest`` pads and hashes the key again on every call."""
+    mac = _keyed(hub.nik_key).copy()
+    mac.update(text.encode())
+    return mac.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    """Never updated, only copied."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _first_error(errors: tuple[Problem, ...], language: str) -> Rejection:
