@@ -25,6 +25,9 @@ Modes, all in this run:
   ``record_versions`` row (the hub's schema keeps every accepted version). The floor of
   what storing them costs: no validation, no HTTP, no receipts, no rollups, one commit.
   Baseline of the ≥ 50 % target. Also ``records`` only (no history rows), for reference.
+- **hub alone**: the sync run's batch bodies, encoded beforehand, POSTed two at a time
+  to a fresh hub by a sender that does nothing else: the hub's own capacity, as when the
+  laptops are other machines (on a branch LAN they are).
 - **HTTP per record**: the first ``--single`` records POSTed as batches of one (keep-alive
   httpx, the same API), i.e. OpenRosa-style form-at-a-time submission; and
   ``SyncRunner`` with ``batch_size=1`` on a laptop of ``--single`` registrations.
@@ -294,6 +297,32 @@ def post_one_by_one(hub_url: str, token: str, bodies: list[dict[str, Any]], coun
             "records_per_s": round(len(singles) / elapsed, 1)}  # fmt: skip
 
 
+def replay_batches(hub_url: str, token: str, bodies: list[dict[str, Any]]) -> dict:
+    """The hub alone over HTTP: the sync run's batch bodies, encoded beforehand, POSTed to
+    a fresh hub two at a time (as the runner sends them) by a sender that does nothing
+    else. What a branch hub takes in when the laptops are other machines: here the
+    sender's few µs per record are all the hub shares its two cores with."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    encoded = [json.dumps(b, ensure_ascii=False, separators=(",", ":")).encode() for b in bodies]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(base_url=hub_url, headers=headers, timeout=120) as http:
+
+        def post(raw: bytes) -> int:
+            response = http.post("/api/v1/batches", content=raw)
+            assert response.status_code == 200, response.text
+            results = response.json()["results"]
+            assert all(r["outcome"] == "accepted" for r in results), results[:3]
+            return len(results)
+
+        with ThreadPoolExecutor(2) as pool:
+            started = time.perf_counter()
+            records = sum(pool.map(post, encoded))
+            elapsed = time.perf_counter() - started
+    return {"records": records, "batches": len(bodies), "seconds": round(elapsed, 3),
+            "records_per_s": round(records / elapsed, 1)}  # fmt: skip
+
+
 # -- where the hub's time goes (in process, same bodies) ----------------------------------
 
 
@@ -438,6 +467,12 @@ def main() -> None:
         result["raw_sqlite"] = raw_ingest_sqlite(folder, bodies, history=True)
         result["raw_sqlite_records_only"] = raw_ingest_sqlite(folder, bodies, history=False)
 
+        print("the hub alone: the same batches, encoded beforehand …", flush=True)
+        result["hub_replay"] = with_hub(
+            str(folder / "hub-replay.db"),
+            lambda url, token, _: replay_batches(url, token, bodies),
+        )
+
         print(f"one request per record ({args.single}) …", flush=True)
         result["http_per_record"] = with_hub(
             str(folder / "hub-single.db"),
@@ -517,6 +552,9 @@ def report(r: dict[str, Any]) -> None:
          r["raw_sqlite_records_only"]["seconds"],
          r["raw_sqlite_records_only"]["records_per_s"],
          ratio(r["raw_sqlite_records_only"]["records_per_s"], base)],
+        ["hub alone: same batches pre-encoded, 2 in flight", r["hub_replay"]["records"],
+         r["hub_replay"]["seconds"], r["hub_replay"]["records_per_s"],
+         ratio(r["hub_replay"]["records_per_s"], base)],
         ["HTTP POST per record (keep-alive)", r["http_per_record"]["records"],
          r["http_per_record"]["seconds"], r["http_per_record"]["records_per_s"],
          ratio(r["http_per_record"]["records_per_s"], base)],
@@ -557,6 +595,9 @@ def report(r: dict[str, Any]) -> None:
         base, r["raw_sqlite_records_only"]["records_per_s"]
     )
     r["ratio_sync_to_http_per_record"] = ratio(base, r["http_per_record"]["records_per_s"])
+    r["ratio_hub_alone_to_raw_sqlite"] = ratio(
+        r["hub_replay"]["records_per_s"], r["raw_sqlite"]["records_per_s"]
+    )
     if "sync_postgres" in r:
         r["ratio_sync_postgres_to_raw_postgres"] = ratio(
             r["sync_postgres"]["records_per_s"], r["raw_postgres"]["records_per_s"]
@@ -566,6 +607,7 @@ def report(r: dict[str, Any]) -> None:
         f"{r['ratio_sync_to_raw_sqlite_records_only']:.3f});  "
         f"sync: {base:,.0f} records/s (target >= 10,000)"
     )
+    print(f"hub alone (pre-encoded batches) / raw ingest: {r['ratio_hub_alone_to_raw_sqlite']:.3f}")
     print(f"sync / one request per record: {r['ratio_sync_to_http_per_record']:.1f}x")
     print("time of the SQLite sync run, by part (s):")
     parts = [*r["sync_sqlite"]["breakdown_s"].items(),

@@ -65,7 +65,11 @@ def _plain(value: dict[str, Any] | list[Any]) -> bool:
         return True
     if not kinds <= _NESTED:
         return False
-    return all(_plain(item) for item in items if type(item) is dict or type(item) is list)
+    for item in items:
+        kind = type(item)
+        if (kind is list or kind is dict) and not _plain(item):
+            return False
+    return True
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:
