@@ -102,7 +102,8 @@ def as_json(value: Struct, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 _AT = re.compile(r"^(?P<detail>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<name>[^`]*)`$")
+# msgspec names the object for these; the field is the one named in the message.
+_NAMED = re.compile(r"^Object (?:contains unknown|missing required) field `(?P<name>[^`]*)`$")
 
 
 def first_error(exc: msgspec.ValidationError) -> tuple[str | None, str]:
@@ -111,7 +112,7 @@ def first_error(exc: msgspec.ValidationError) -> tuple[str | None, str]:
     assert match is not None  # the pattern matches any text
     detail, path = match["detail"], match["path"] or ""
     parts = [p for p in re.split(r"\.|\[|\]", path) if p]
-    unknown = _UNKNOWN.match(detail)
-    if unknown:  # msgspec names the object; the field is the unknown one
-        parts.append(unknown["name"])
+    named = _NAMED.match(detail)
+    if named:
+        parts.append(named["name"])
     return (".".join(parts) or None), detail or "invalid"

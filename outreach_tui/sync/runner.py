@@ -7,6 +7,7 @@ message) and the result is a ``SyncReport`` with the exit code the contract defi
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -204,14 +205,12 @@ class SyncRunner:
         applying: Future[ReceiptSummary] | None = None  # the last receipt, being applied
         failed: SyncError | None = None
         drained = False  # the queue had nothing more to send
+        settled = False  # ... even after every receipt was applied (the run is done)
 
         def in_flight() -> set[str]:
             return set().union(*(batch.uuids for batch, _ in flying))
 
-        with (
-            ThreadPoolExecutor(1, thread_name_prefix="outreach-sync") as worker,
-            ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="outreach-push") as sender,
-        ):
+        with ThreadPoolExecutor(1, thread_name_prefix="outreach-sync") as worker:
             try:
                 while True:
                     while failed is None and not drained and len(flying) < IN_FLIGHT:
@@ -220,9 +219,12 @@ class SyncRunner:
                         elif ahead is not None:
                             batch, ahead = ahead.result(), None
                         else:
-                            batch = self.queue.next_batch(
-                                size, hub_id=caps.hub_id, exclude=in_flight()
-                            )
+                            # On the worker too: after any receipt still being applied
+                            # there (an edit's base_version comes from it).
+                            batch = worker.submit(
+                                self.queue.next_batch, size, hub_id=caps.hub_id,
+                                exclude=in_flight(),
+                            ).result()  # fmt: skip
                         if batch is None:
                             drained = True
                             break
@@ -234,17 +236,24 @@ class SyncRunner:
                             continue
                         batches = self._estimate(progress.sent, waiting, batch, size, progress.left)
                         self._progress(progress.before(batches))
-                        flying.append(
-                            (batch, sender.submit(self.client.push, batch.body, encoded=encoded))
-                        )
+                        flying.append((batch, self._send(batch, encoded)))
                         progress.pushed(batch, batches)
+                        settled = False
                         if not waiting:
                             ahead = worker.submit(
                                 self.queue.next_batch, size, hub_id=caps.hub_id,
                                 exclude=in_flight(),
                             )  # fmt: skip
                     if not flying:
-                        break
+                        if failed is not None or settled:
+                            break
+                        # Records may have gone back to the queue (a 413, a receipt that
+                        # left some out): once every receipt is applied, look once more.
+                        if applying is not None:
+                            self._progress(progress.after(applying.result()))
+                            applying = None
+                        drained, settled = False, True
+                        continue
                     batch, sent = flying.popleft()
                     try:
                         receipt = sent.result()
@@ -276,17 +285,34 @@ class SyncRunner:
                     applying = worker.submit(
                         self.queue.apply_receipt, batch.batch_id, receipt, sent=batch
                     )
-            finally:
-                # Stopped (by an error, or done): the batch written ahead was never sent,
-                # requests still travelling are waited for (their batches stay open), and
-                # every receipt received is applied.
+            except Exception:
+                # A store error: requests still travelling are waited for (their batches
+                # stay open for the next run). Ctrl-C does not wait for them.
                 for _, sent in flying:
                     sent.exception()
+                raise
+            finally:
+                # Stopped (by an error, or done): the batch written ahead was never sent,
+                # and every receipt received is applied.
                 self._withdraw(ahead)
                 if applying is not None:
                     self._progress(progress.after(applying.result()))
         if failed is not None:
             raise failed
+
+    def _send(self, batch: OutgoingBatch, encoded: bytes) -> Future[dict[str, Any]]:
+        """POST ``batch`` on a thread of its own. A daemon thread: Ctrl-C ends the run
+        without waiting for a stalled hub (the batch stays open, re-sent next run)."""
+        sent: Future[dict[str, Any]] = Future()
+
+        def push() -> None:
+            try:
+                sent.set_result(self.client.push(batch.body, encoded=encoded))
+            except BaseException as exc:  # handed to the run, which decides
+                sent.set_exception(exc)
+
+        threading.Thread(target=push, name="outreach-push", daemon=True).start()
+        return sent
 
     def _withdraw(self, ahead: Future[OutgoingBatch | None] | None) -> None:
         """Give a written-ahead, never-sent batch's records back to the queue."""

@@ -17,6 +17,7 @@ import json
 import random
 import unicodedata
 from datetime import date
+from typing import Any
 
 import phonenumbers
 import pytest
@@ -151,6 +152,20 @@ def test_the_fast_reading_gives_what_the_standard_library_gives() -> None:
     # surrogates, NULs, deep nesting, a BOM) must come out as the exact reading does.
     for raw in _tricky_bodies():
         assert _either(raw, exact=False) == _either(raw, exact=True), raw[:200]
+
+
+@pytest.mark.parametrize("path", ["batch_id", "records", "records.0.uuid", "events.0.code"])
+def test_a_missing_field_is_named(path: str) -> None:
+    laptop = new_uuid()
+    body = batch(laptop, [record(registration_data(device_id=laptop))])
+    *parents, name = path.split(".")
+    holder: Any = body
+    for part in parents:
+        holder = holder[int(part)] if part.isdigit() else holder[part]
+    del holder[name]
+    with pytest.raises(HubError) as caught:
+        parsed(body)
+    assert (caught.value.code, caught.value.field) == ("request.invalid", path)
 
 
 def test_batch_digests_are_the_ones_earlier_hubs_stored() -> None:

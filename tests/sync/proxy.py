@@ -6,7 +6,9 @@ committed — and then cuts both connections without relaying a byte. The client
 dropped connection for a batch the hub has stored: exactly the "timeout that hid a
 success" the protocol's replayed receipts exist for. With ``hold=True`` the reply is
 kept back instead (the connection stays open), so a test can kill the client while it
-waits for an answer the hub already committed. Everything else passes through.
+waits for an answer the hub already committed. With ``max_body`` it also refuses, as
+nginx's ``client_max_body_size`` does, any request whose Content-Length is larger, with a
+413 of its own (HTML, not the hub's JSON). Everything else passes through.
 """
 
 from __future__ import annotations
@@ -18,11 +20,30 @@ from types import TracebackType
 from tests.support.postgres import free_port
 
 BATCH_REQUEST = b"POST /api/v1/batches"
+_PAGE = b"<html><body><h1>413 Request Entity Too Large</h1></body></html>"
+TOO_LARGE = (
+    b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: text/html\r\n"
+    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_PAGE), _PAGE)
+)
+
+
+def _declared_length(data: bytes) -> int:
+    """The Content-Length of a request whose head is in ``data`` (-1 if none is seen)."""
+    head = data.split(b"\r\n\r\n", 1)[0].lower()
+    for line in head.split(b"\r\n"):
+        if line.startswith(b"content-length:"):
+            return int(line.split(b":", 1)[1].strip() or -1)
+    return -1
 
 
 class DroppingProxy:
-    def __init__(self, upstream_port: int, *, drops: int = 1, hold: bool = False) -> None:
+    def __init__(
+        self, upstream_port: int, *, drops: int = 1, hold: bool = False,
+        max_body: int | None = None,
+    ) -> None:  # fmt: skip
         self.upstream_port = upstream_port
+        self.max_body = max_body
+        self.refused = 0  # requests answered 413 by the proxy itself
         self.hold = hold
         self.held = threading.Event()  # set once a committed reply is being held back
         self.port = free_port()
@@ -76,6 +97,13 @@ class DroppingProxy:
         async def upstream() -> None:
             nonlocal armed
             while data := await client_r.read(65536):
+                if self.max_body is not None and _declared_length(data) > self.max_body:
+                    self.refused += 1
+                    client_w.write(TOO_LARGE)
+                    await client_w.drain()
+                    client_w.close()
+                    hub_w.transport.abort()
+                    return
                 if BATCH_REQUEST in data:
                     self.batch_requests += 1
                     if self.drops_left > 0:

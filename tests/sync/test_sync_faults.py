@@ -65,6 +65,24 @@ def test_a_reply_lost_after_commit_comes_back_replayed(
     assert hub_batches(hub, laptop) == acked(laptop) == report.batches
 
 
+def test_a_proxy_that_refuses_large_bodies_gets_smaller_batches_until_all_are_synced(
+    hub: Hub, make_laptop: Callable[..., Path]
+) -> None:
+    # A reverse proxy in front of the hub (nginx's default client_max_body_size is 1 MB,
+    # a default batch ≈ 1.1 MB) answers 413 before the hub sees the batch. Everything
+    # waiting fits in the first batch, so the queue is empty when the 413 comes back: the
+    # records it gives back must still go, in smaller batches, in the same run.
+    laptop = make_laptop(30)
+    total = total_records(laptop)
+    with DroppingProxy(hub.server.port, drops=0, max_body=12_000) as proxy:
+        report = laptop_sync(laptop, hub, hub.token(), url=proxy.url, batch_size=100)
+    assert proxy.refused >= 2 and report.error is None
+    assert report.exit_code == 0 and report.still_pending == 0
+    assert sum(report.counts.values()) == report.counts["accepted"] == total
+    assert_in_step(laptop, hub)
+    assert hub_batches(hub, laptop) == acked(laptop) == report.batches
+
+
 def _cli_env(tmp_path: Path, hub: Hub) -> dict[str, str]:
     token_path = tmp_path / "credentials.toml"
     creds.save(token_path, creds.Credentials(hub.url, hub.token(), hub.hub_id))

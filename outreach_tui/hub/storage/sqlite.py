@@ -132,8 +132,13 @@ class SqliteStorage(Storage):
         # Writers of this process queue on a lock: SQLite's own busy handler would have a
         # second request sleep-poll (1, 2, 5, 10… ms) for the first one's commit. Other
         # processes (an import while the hub serves) still wait through busy_timeout.
-        with self._writer, self._tx("BEGIN IMMEDIATE") as tx:
-            yield tx
+        if not self._writer.acquire(timeout=BUSY_TIMEOUT_S):
+            raise HubError("hub.busy", 503)
+        try:
+            with self._tx("BEGIN IMMEDIATE") as tx:
+                yield tx
+        finally:
+            self._writer.release()
 
     def read(self) -> Any:
         return self._tx("BEGIN")
