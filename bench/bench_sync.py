@@ -65,6 +65,7 @@ from benchlib import ratio, table
 
 from outreach_tui.domain import wire
 from outreach_tui.hub.evaluate import person_key
+from outreach_tui.hub.ingest import RECORD_COLUMNS  # the raw rows are the hub's rows
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.storage.sqlite import WAL_AUTOCHECKPOINT_PAGES
 from outreach_tui.store import Store
@@ -73,12 +74,6 @@ from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
 from tests.support.hub_server import HubServer, enroll_device
 
-RECORD_COLUMNS = (
-    "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
-    "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
-    "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
-    "converted", "person_digest",
-)  # fmt: skip
 VERSION_COLUMNS = ("uuid", "version", "content_hash", "data", "batch_id", "received_at")
 
 

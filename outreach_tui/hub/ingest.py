@@ -33,15 +33,15 @@ _CURRENT_COLUMNS = (
     "path, sector, monthly_due, voided, programs, converted"
 )
 _CURRENT = f"SELECT {_CURRENT_COLUMNS} FROM records WHERE uuid = ?"
-_RECORD_COLUMNS = (
+RECORD_COLUMNS = (
     "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
     "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
     "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
     "converted", "person_digest",
 )  # fmt: skip
 _INSERT_RECORD = (
-    f"INSERT INTO records ({', '.join(_RECORD_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_RECORD_COLUMNS))}) ON CONFLICT (uuid) DO NOTHING"
+    f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))}) ON CONFLICT (uuid) DO NOTHING"
 )
 _INSERT_VERSION = (
     "INSERT INTO record_versions (uuid, version, content_hash, data, batch_id, received_at) "
@@ -403,7 +403,7 @@ def _conflict(run: _Run, record: RecordIn, current: Row, code: str) -> dict[str,
 
 
 def _row(run: _Run, record: RecordIn, d: Derived) -> tuple[Any, ...]:
-    """A ``records`` row, in ``_RECORD_COLUMNS`` order."""
+    """A ``records`` row, in ``RECORD_COLUMNS`` order."""
     return (
         record.uuid,
         record.entity,
@@ -462,8 +462,8 @@ def _insert(tx: Tx, run: _Run, new: list[tuple[RecordIn, Derived]]) -> set[str]:
 
 def _update(tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row) -> bool:
     # Compare-and-set on the version we read: a concurrent edit makes this match nothing.
-    values = dict(zip(_RECORD_COLUMNS, _row(run, record, d), strict=True))
-    columns = [c for c in _RECORD_COLUMNS if c not in ("uuid", "entity", "received_at")]
+    values = dict(zip(RECORD_COLUMNS, _row(run, record, d), strict=True))
+    columns = [c for c in RECORD_COLUMNS if c not in ("uuid", "entity", "received_at")]
     changed = tx.execute(
         f"UPDATE records SET {', '.join(f'{c} = ?' for c in columns)} "
         "WHERE uuid = ? AND version = ?",
