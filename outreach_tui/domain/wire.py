@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from outreach_tui.domain.models import LeadDraft, RegistrationDraft
+from outreach_tui.domain.models import LeadDraft, RegistrationDraft, construct
 
 PROTOCOL_VERSION = 1
 ENTITIES = ("registration", "lead")
@@ -104,10 +104,10 @@ def lead_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
 def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
     """A received record as a draft, so the hub validates it exactly like the booth."""
     get = data.get
-    # RegistrationDraft(...) as models.construct builds it: without the frozen __init__,
-    # whose object.__setattr__ per field cost more than all the look-ups here.
-    draft = object.__new__(RegistrationDraft)
-    draft.__dict__.update(
+    # construct: without the frozen __init__, whose object.__setattr__ per field cost more
+    # than all the look-ups here.
+    return construct(
+        RegistrationDraft,
         nik=_s(get("nik")),
         full_name=_s(get("full_name")),
         birth_date=_s(get("birth_date")),
@@ -126,13 +126,12 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
         role=_s(get("role")),
         path=_s(get("path")),
     )
-    return draft
 
 
 def lead_draft(data: dict[str, Any]) -> LeadDraft:
     get = data.get
-    draft = object.__new__(LeadDraft)  # as registration_draft builds its draft
-    draft.__dict__.update(
+    return construct(  # as registration_draft builds its draft
+        LeadDraft,
         full_name=_s(get("full_name")),
         phone=_s(get("phone")),
         sector=_s(get("sector")),
@@ -142,7 +141,6 @@ def lead_draft(data: dict[str, Any]) -> LeadDraft:
         follow_up_on="",  # a follow-up date in the past is fine once captured
         notes=_s(get("notes")),
     )
-    return draft
 
 
 def _s(value: Any) -> str:

@@ -275,19 +275,31 @@ def test_recover_releases_uploading_records_no_open_batch_holds(
     assert states(store) == {held: "uploading", stray: "pending"}
 
 
-def test_a_worker_never_travels_before_its_unsynced_owner(
+@pytest.fixture
+def edited_owner(
     store: Store,
-    queue: SyncQueue,
     event_id: str,
     make_owner: Callable[..., Registration],
     make_worker: Callable[..., Registration],
+) -> Callable[[int], Any]:
+    """``edited_owner(workers)``: an owner saved with its workers, never acknowledged, then
+    edited, which moves it after its workers in seq order (it must still travel first)."""
+
+    def make(workers: int) -> Any:
+        owner = make_owner(workers_count=workers)
+        saved = store.registrations.save(owner, [make_worker() for _ in range(workers)],
+                                         officer_code=OFFICER, event_id=event_id)  # fmt: skip
+        store.registrations.edit(saved.owner.uuid, replace(owner, full_name="Siti B"),
+                                 officer_code=OFFICER)  # fmt: skip
+        return saved
+
+    return make
+
+
+def test_a_worker_never_travels_before_its_unsynced_owner(
+    queue: SyncQueue, edited_owner: Callable[[int], Any]
 ) -> None:
-    owner = make_owner(workers_count=1)
-    saved = store.registrations.save(owner, [make_worker()], officer_code=OFFICER,
-                                     event_id=event_id)  # fmt: skip
-    # editing the owner moves it after its worker in seq order
-    store.registrations.edit(saved.owner.uuid, replace(owner, full_name="Siti B"),
-                             officer_code=OFFICER)  # fmt: skip
+    saved = edited_owner(1)
     # The owner takes the only place (a batch over the limit would be refused by a hub
     # whose max_records it is); the worker follows in the next batch.
     first = queue.next_batch(1, hub_id=HUB_ID)
@@ -298,20 +310,9 @@ def test_a_worker_never_travels_before_its_unsynced_owner(
 
 
 def test_owners_pulled_in_count_towards_the_batch_size(
-    store: Store,
-    queue: SyncQueue,
-    event_id: str,
-    make_owner: Callable[..., Registration],
-    make_worker: Callable[..., Registration],
+    store: Store, queue: SyncQueue, edited_owner: Callable[[int], Any]
 ) -> None:
-    owners = []
-    for n in range(3):
-        owner = make_owner(workers_count=2)
-        saved = store.registrations.save(owner, [make_worker(), make_worker()],
-                                         officer_code=OFFICER, event_id=event_id)  # fmt: skip
-        store.registrations.edit(saved.owner.uuid, replace(owner, full_name=f"Siti {n}"),
-                                 officer_code=OFFICER)  # fmt: skip
-        owners.append(saved.owner.uuid)
+    owners = [edited_owner(2).owner.uuid for _ in range(3)]
     sizes, order = [], []
     while batch := queue.next_batch(4, hub_id=HUB_ID):
         sizes.append(batch.size)
