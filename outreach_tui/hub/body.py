@@ -8,6 +8,7 @@ models (422 with the field). Nothing here touches storage.
 from __future__ import annotations
 
 import json
+from itertools import compress
 from typing import Any, TypeVar
 
 import msgspec
@@ -48,13 +49,14 @@ def _check_depth(value: dict[str, Any] | list[Any], depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
     items = value.values() if type(value) is dict else value
-    kinds = set(map(type, items))  # one pass in C; the loop below only for nested values
-    if kinds and depth >= MAX_DEPTH:  # anything one level deeper, as _check_text counts
+    if items and depth >= MAX_DEPTH:  # anything one level deeper, as _check_text counts
         raise HubError("request.too_deep", 422, depth=MAX_DEPTH)
-    if dict in kinds or list in kinds:
-        for item in items:
-            if type(item) is dict or type(item) is list:
-                _check_depth(item, depth + 1)
+    # Only the nested containers, picked out in C (a record's data holds one or two).
+    for item in compress(items, map(_CONTAINERS.__contains__, map(type, items))):
+        _check_depth(item, depth + 1)
+
+
+_CONTAINERS = frozenset((dict, list))
 
 
 def _may_hold_bad_text(raw: bytes) -> bool:
