@@ -45,8 +45,15 @@ def construct(cls: type[T], /, **values: Any) -> T:
     (three times the cost; the hub builds several such objects per record it validates).
     No defaults and no checks: only for hot paths whose results tests compare with
     ``cls(...)`` (tests/hub/test_evaluate_equivalence.py)."""
+    return construct_from(cls, values)  # **values is a fresh dict: the object may own it
+
+
+def construct_from(cls: type[T], values: dict[str, Any], /) -> T:
+    """``construct(cls, **values)`` from a dict the caller just built (a literal) and hands
+    over: it becomes the object's ``__dict__``, uncopied. Passing a literal instead of
+    keywords also skips packing them into a dict in the call (half the cost)."""
     made = object.__new__(cls)
-    made.__dict__.update(values)
+    object.__setattr__(made, "__dict__", values)  # the frozen __setattr__ refuses any name
     return made
 
 

@@ -16,7 +16,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from outreach_tui.domain.models import construct
+from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem, Severity, error, warning
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
@@ -132,6 +132,12 @@ def _regency_kind(kk: int) -> str | None:
     return None  # 00 and 70 are never issued
 
 
+# Look-ups for the two-digit fields of a NIK already checked to be ASCII digits: int() and
+# _regency_kind() of each of the hundred, computed once.
+_TWO_DIGITS = {f"{n:02d}": n for n in range(100)}
+_REGENCY_KINDS = {f"{n:02d}": _regency_kind(n) for n in range(100)}
+
+
 def _birth_year(yy: int, month: int, day: int, today: date) -> int:
     """The century that puts the birth date on or before ``today``."""
     year = 2000 + yy if yy <= today.year % 100 else 1900 + yy
@@ -200,15 +206,20 @@ def parse_nik(
     if problems:
         return NikInfo(raw, None, None, None, None, None, None, None, None, None, tuple(problems))
 
-    nik = normalized
+    nik = normalized  # 16 ASCII digits: every slice below is a key of _TWO_DIGITS
     today = today or date.today()
     pp, kk, cc = nik[0:2], nik[2:4], nik[4:6]
-    dd, mm, yy, serial = int(nik[6:8]), int(nik[8:10]), int(nik[10:12]), nik[12:16]
+    dd, mm, yy, serial = (
+        _TWO_DIGITS[nik[6:8]],
+        _TWO_DIGITS[nik[8:10]],
+        _TWO_DIGITS[nik[10:12]],
+        nik[12:16],
+    )
 
-    name = province_name(pp)
+    name = provinces().get(pp)  # province_name(pp)
     if name is None:
         problems.append(error("nik.province_unknown", FIELD, province=pp))
-    kind = _regency_kind(int(kk))
+    kind = _REGENCY_KINDS[kk]
     if kind is None:
         problems.append(error("nik.regency_invalid", FIELD, regency=kk))
     if cc == "00":
@@ -250,17 +261,19 @@ def parse_nik(
         if problem:
             problems.append(problem)
 
-    return construct(
+    return construct_from(
         NikInfo,
-        raw=raw,
-        nik=nik,
-        province_code=pp,
-        province_name=name,
-        regency_code=pp + kk,
-        regency_kind=kind,
-        district_code=pp + kk + cc,
-        sex=sex,
-        birth_date=born,
-        serial=serial,
-        problems=tuple(problems),
+        {
+            "raw": raw,
+            "nik": nik,
+            "province_code": pp,
+            "province_name": name,
+            "regency_code": pp + kk,
+            "regency_kind": kind,
+            "district_code": pp + kk + cc,
+            "sex": sex,
+            "birth_date": born,
+            "serial": serial,
+            "problems": tuple(problems),
+        },
     )

@@ -32,6 +32,10 @@ _CHOICES = {
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
+class NoRuleError(ValueError):
+    """No contribution rule covers that month (e.g. one before the programme began)."""
+
+
 class ReferenceDataError(ValueError):
     """The reference dataset is malformed; ``message`` names the offending field."""
 
@@ -200,7 +204,7 @@ class Reference:
         for rule in self.rules:
             if rule.program == program and rule.path == path and rule.applies_on(month):
                 return rule
-        raise ValueError(f"no {program} rule on the {path} path for {month:%Y-%m}")
+        raise NoRuleError(f"no {program} rule on the {path} path for {month:%Y-%m}")
 
     def discount(self, month: date, group: str, path: str) -> Discount | None:
         # Windows never overlap (checked on load), so at most one discount applies.

@@ -8,7 +8,6 @@ or the columns the hub derives for queries and rollups.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,8 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from outreach_tui.domain import wire
-from outreach_tui.domain.models import construct
+from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem
+from outreach_tui.domain.reference import NoRuleError
 from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.models import UUID_PATTERN, RecordIn
@@ -153,9 +153,14 @@ def evaluate(
             data, canonical, day, role="lead", path="", sector=lead.record.sector or "",
             monthly_due=0, nik_digest=None, converted=1 if data.get("converted_uuid") else 0,
         )  # fmt: skip
-    checked = validate_registration(
-        wire.registration_draft(data), today=day, contribution_month=day.replace(day=1)
-    )
+    try:
+        checked = validate_registration(  # date(): day.replace(day=1) at a third of the cost
+            wire.registration_draft(data),
+            today=day,
+            contribution_month=date(day.year, day.month, 1),
+        )
+    except NoRuleError:  # valid, but made before any contribution rule: the clock was wrong
+        return _reject("record.bad_timestamp", "created_at", language)
     if checked.record is None:
         return _first_error(checked.errors, language)
     valid = checked.record
@@ -163,8 +168,8 @@ def evaluate(
         data,
         canonical,
         day,
-        role=valid.role.value,
-        path=valid.path.value,
+        role=valid.role._value_,  # the member's str; `.value` is a Python-level property
+        path=valid.path._value_,
         sector=valid.sector,
         monthly_due=valid.monthly_due,
         nik_digest=_digest(hub, valid.nik),
@@ -190,23 +195,25 @@ def _derived(
     person_digest: str | None = None,
 ) -> Derived:
     """``Derived(...)`` of a valid record, built without its frozen ``__init__`` (see
-    models.construct): one per accepted record."""
-    return construct(
+    models.construct_from): one per accepted record."""
+    return construct_from(
         Derived,
-        officer_code=data["officer_code"],
-        event_code=data.get("event_code") or "",
-        day=day.isoformat(),
-        role=role,
-        path=path,
-        sector=sector,
-        monthly_due=monthly_due,
-        voided=1 if data.get("voided_at") else 0,
-        nik_digest=nik_digest,
-        created_at=data["created_at"],
-        data_json=canonical.decode(),
-        programs=programs,
-        converted=converted,
-        person_digest=person_digest,
+        {
+            "officer_code": data["officer_code"],
+            "event_code": data.get("event_code") or "",
+            "day": day.isoformat(),
+            "role": role,
+            "path": path,
+            "sector": sector,
+            "monthly_due": monthly_due,
+            "voided": 1 if data.get("voided_at") else 0,
+            "nik_digest": nik_digest,
+            "created_at": data["created_at"],
+            "data_json": canonical.decode(),
+            "programs": programs,
+            "converted": converted,
+            "person_digest": person_digest,
+        },
     )
 
 
@@ -217,17 +224,30 @@ def _person_digest(hub: HubInfo, full_name: str, birth_date: str, phone: str | N
 
 
 def _digest(hub: HubInfo, text: str) -> str:
-    """``hub.nik_digest(text)`` (HMAC-SHA256, hex) from a copy of an HMAC already keyed:
-    ``hmac.digest`` pads and hashes the key again on every call."""
-    mac = _keyed(hub.nik_key).copy()
-    mac.update(text.encode())
-    return mac.hexdigest()
+    """``hub.nik_digest(text)`` (HMAC-SHA256, hex) from copies of the two SHA-256 states
+    HMAC starts from: ``hmac.digest`` pads and hashes the key again on every call, and an
+    ``hmac.HMAC`` copy wraps the same two copies in Python objects (twice the cost)."""
+    inner, outer = _keyed(hub.nik_key)
+    inner = inner.copy()
+    inner.update(text.encode())
+    outer = outer.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
+
+
+_SHA256_BLOCK = 64
+_IPAD = bytes(b ^ 0x36 for b in range(256))  # translate tables, as hmac.py builds them
+_OPAD = bytes(b ^ 0x5C for b in range(256))
 
 
 @lru_cache(maxsize=4)
-def _keyed(key: bytes) -> hmac.HMAC:
-    """Never updated, only copied."""
-    return hmac.new(key, digestmod=hashlib.sha256)
+def _keyed(key: bytes) -> tuple[Any, Any]:
+    """SHA-256 after the inner and after the outer padded key (RFC 2104); never updated,
+    only copied."""
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_SHA256_BLOCK, b"\0")
+    return hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
 
 
 def _first_error(errors: tuple[Problem, ...], language: str) -> Rejection:

@@ -1,8 +1,10 @@
 """The shortcuts of the hub's per-record validation give exactly what the long way gives.
 
 - a phone in E.164 that the metadata test calls surely mobile is one phonenumbers calls
-  mobile, and parse_phone judges it as its general path does;
-- the keyed digest from a copy of a keyed HMAC is ``HubInfo.nik_digest``;
+  mobile, and parse_phone judges it as its general path does; that test, one regex, is
+  the three-regex one it folds;
+- the keyed digest from copies of HMAC's inner and outer SHA-256 states is
+  ``HubInfo.nik_digest``;
 - objects built without their frozen ``__init__`` equal the ones it builds, field by field
   and in order;
 - a NIK of 16 ASCII digits (not normalised) decodes as the same digits typed with spaces;
@@ -24,7 +26,7 @@ from hub_builders import lead_data, registration_data
 from outreach_tui.domain import wire
 from outreach_tui.domain.models import LeadDraft, Path, RegistrationDraft, Role
 from outreach_tui.domain.nik import parse_nik
-from outreach_tui.domain.phone import _surely_mobile_test, parse_phone
+from outreach_tui.domain.phone import _slow_surely_mobile, _surely_mobile_test, parse_phone
 from outreach_tui.domain.reference import find_sector, load_reference
 from outreach_tui.domain.validation import (
     _member,
@@ -70,6 +72,24 @@ def test_a_surely_mobile_number_is_one_phonenumbers_calls_mobile() -> None:
                 _same_object(fast)
     assert mobiles > 500
     assert shortcut >= 0.99 * mobiles  # the shortcut serves (nearly) every mobile
+
+
+def test_the_one_regex_surely_mobile_test_is_the_three_regex_one() -> None:
+    fast = _surely_mobile_test()
+    slow = _slow_surely_mobile(phonenumbers.PhoneMetadata.metadata_for_region("ID"))
+    rng = random.Random(12)
+    seen = 0
+    # every one- to three-digit start, at every length past the listed ones; the mobile
+    # starts (8x) ten times over
+    for start in map(str, [*range(1, 1000), *range(80, 90), *range(800, 900)] * 10):
+        for length in range(len(start), 20):
+            rest = length - len(start)
+            national = start + (f"{rng.randrange(10**rest):0{rest}d}" if rest else "")
+            seen += slow(national)
+            assert fast(national) == slow(national), national
+    for odd in ["", "0", "8", "812345678a", "812 3456 789", "８１２３４５６７８９", "8" * 60]:
+        assert fast(odd) == slow(odd), odd
+    assert seen > 5000
 
 
 def test_the_digest_from_a_keyed_copy_is_the_hubs() -> None:

@@ -137,6 +137,22 @@ def test_a_hash_that_does_not_match_the_data_is_rejected(
     assert hub.count("records", "uuid = ?", (tampered["uuid"],)) == 0
 
 
+def test_a_registration_dated_before_any_contribution_rule_is_rejected_not_a_500(
+    hub: Hub, client: httpx.Client, auth: dict[str, str], laptop: str
+) -> None:
+    # Valid in every field, but its laptop's clock said 2014: no rule prices that month.
+    data = registration_data(device_id=laptop, birth_date="1990-05-17")
+    early = record({**data, "created_at": "2014-03-03T03:00:00Z"})
+    fine = record(registration_data(device_id=laptop))
+    response = push(client, auth, batch(laptop, [early, fine]))
+    by_uuid = {r["uuid"]: r for r in response.json()["results"]}
+    assert outcomes(response).count(("accepted", None)) == 1
+    assert (by_uuid[early["uuid"]]["code"], by_uuid[early["uuid"]]["field"]) == (
+        "record.bad_timestamp", "created_at"
+    )  # fmt: skip
+    assert hub.count("records", "uuid = ?", (early["uuid"],)) == 0
+
+
 def test_an_edit_needs_the_hubs_version_as_its_base(
     hub: Hub, client: httpx.Client, auth: dict[str, str], laptop: str
 ) -> None:
