@@ -16,7 +16,7 @@ from outreach_tui.store.crypto import ENTITY_TABLES, open_row
 from outreach_tui.store.database import Database, utc_now
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    import sqlite3
 
 TABLES = {"registration": "registrations", "lead": "leads"}
 REFERENCE_KIND = "contributions"
@@ -54,7 +54,7 @@ def local_reconcile(
     zone = zone or local_zone()
     tally: dict[str, dict[str, Any]] = {}
     pairs: dict[str, list[tuple[str, int]]] = {}
-    with database.read() as db:
+    with database.read_sql() as db:
         for entity, table in TABLES.items():
             for uuid, created_at, held in db.execute(
                 f"SELECT uuid, created_at, CASE WHEN sync_state IN ('synced', 'duplicate')"
@@ -76,7 +76,7 @@ def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str)
     """Reference data, NIK digests and review outcomes, and the new cursor: one transaction."""
     now = utc_now()
     done = {"reference": 0, "known_participants": 0, "review_outcomes": 0}
-    with database.write() as db:
+    with database.write_sql() as db:
         reference = downlink.get("reference")
         if reference:
             done["reference"] = db.execute(
@@ -124,18 +124,18 @@ def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str)
 
 def known_participant(database: Database, nik: str) -> dict[str, Any] | None:
     """The branch's record of this NIK (from the downlink), for an offline warning."""
-    with database.read() as db:
+    with database.read_sql() as db:
         key = _setting(db, "nik_key")
         if key is None:
             return None
         digest = hmac.new(base64.b64decode(key), nik.encode(), hashlib.sha256).hexdigest()
-        rows = list(db.query("SELECT * FROM known_participants WHERE nik_digest = ?", [digest]))
+        rows = _dicts(db.execute("SELECT * FROM known_participants WHERE nik_digest = ?", [digest]))
     return rows[0] if rows else None
 
 
 def state_counts(database: Database) -> dict[str, int]:
     counts = dict.fromkeys(("pending", "uploading", "synced", "conflict", "rejected"), 0)
-    with database.read() as db:
+    with database.read_sql() as db:
         for table in TABLES.values():
             for state, n in db.execute(
                 f"SELECT sync_state, count(*) FROM {table} GROUP BY sync_state"
@@ -147,9 +147,9 @@ def state_counts(database: Database) -> dict[str, int]:
 
 def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
     """Records the hub refused (conflict or rejected), newest change first."""
-    with database.read() as db:
-        rows = list(
-            db.query(
+    with database.read_sql() as db:
+        rows = _dicts(
+            db.execute(
                 "SELECT 'registration' AS entity, uuid, reference_no AS label, full_name,"
                 " sync_state, sync_code, sync_field, sync_message, seq FROM registrations"
                 " WHERE sync_state IN ('conflict', 'rejected') UNION ALL"
@@ -163,7 +163,7 @@ def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
 
 
 def reference_version(database: Database) -> str | None:
-    with database.read() as db:
+    with database.read_sql() as db:
         row = db.execute(
             "SELECT version FROM reference_data WHERE kind = ? ORDER BY installed_at DESC,"
             " version DESC LIMIT 1",
@@ -172,14 +172,20 @@ def reference_version(database: Database) -> str | None:
     return row[0] if row else None
 
 
-def _setting(db: sqlite_utils.Database, key: str) -> str | None:
+def _setting(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
-def _set(db: sqlite_utils.Database, key: str, value: str) -> None:
+def _set(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, value],
     )
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    # Rows as dicts, as sqlite-utils' query() gave them (not imported for a sync run).
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -3,22 +3,46 @@
 Used by ``SyncQueue``. Personal fields are opened here (strictly: a locked store cannot
 send), and the stored copy of a body is sealed when encryption is on, so the file never
 keeps a plaintext copy of what was sent.
+
+Per record this is the laptop's hot path of a sync (issue 5): rows are read with plain
+cursors, only the columns that travel, each record's wire ``data`` built straight from
+them (tests/sync/test_sync_outgoing.py holds it equal to ``wire``'s builders), and its
+records marked in one statement.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import wire
-from outreach_tui.store.crypto import FieldCipher, open_row, open_text, seal_text
+from outreach_tui.store.crypto import (
+    PERSONAL,
+    PREFIX,
+    FieldCipher,
+    StoreLocked,
+    open_fields,
+    open_text,
+    seal_text,
+)
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils
 
+    # The bare connection of ``Database.write_sql()`` (what SyncQueue passes), or a
+    # sqlite-utils Database over it (callers of the store's ``write()``).
+    Db = sqlite3.Connection | sqlite_utils.Database
+
 TABLES = {"registration": "registrations", "lead": "leads"}
+
+
+def _conn(db: Db) -> sqlite3.Connection:
+    # Plain cursors either way: no sqlite-utils wrapper (or import) in the hot path.
+    return getattr(db, "conn", db)
 
 
 def _where(batch_id: str) -> str:
@@ -26,6 +50,8 @@ def _where(batch_id: str) -> str:
 
 
 _string = json.encoder.encode_basestring  # a str as a JSON string (non-ASCII kept)
+# How a record's text starts, up to its uuid (the same for every record of an entity).
+_OPENING = {entity: f'{{"entity":{_string(entity)},"uuid":' for entity in TABLES}
 
 
 def encode_body(body: dict[str, Any]) -> str:
@@ -55,38 +81,123 @@ def load_body(cipher: FieldCipher | None, batch_id: str, text: str | None) -> di
     return json.loads(body_text(cipher, batch_id, text))
 
 
-def versions(db: sqlite_utils.Database, table: str, uuids: list[str]) -> dict[str, int]:
-    """uuid -> current version, for those of ``uuids`` that exist."""
-    found: dict[str, int] = {}
-    for start in range(0, len(uuids), 500):
-        chunk = uuids[start : start + 500]
-        found.update(
-            db.execute(
-                f"SELECT uuid, version FROM {table} WHERE uuid IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
+def set_state(db: Db, table: str, state: str, rowids: list[int]) -> None:
+    """Every row of ``rowids`` (same transaction) to ``state``: one statement, not one per
+    row (each UPDATE execution sets up its cursors again, about half its cost). OR FAIL:
+    a failure still raises and the caller's transaction is rolled back whole, and SQLite
+    keeps no statement journal (past 64 KB a temp file on disk: writes, and a copy of
+    those pages outside the store)."""
+    if rowids:
+        _conn(db).execute(
+            f"UPDATE OR FAIL {table} SET sync_state = ?"
+            " WHERE rowid IN (SELECT value FROM json_each(?))",
+            [state, json.dumps(rowids)],
         )
+
+
+# What a record's row holds for ``pick`` and the body: its bookkeeping, and under "data"
+# its wire ``data`` (the fields that travel, in wire's order, event code last).
+BOOKKEEPING = ("_event_code", "uuid", "seq", "version", "base_version", "sync_state", "_rowid")
+_TRAVEL = {
+    entity: tuple(name for name in wire.FIELDS[entity] if name != "event_code") for entity in TABLES
+}
+
+
+def _select(entity: str) -> str:
+    """The travelling columns, the event code, the rest of ``BOOKKEEPING`` and, last,
+    whether any personal value is sealed: SQLite tells in C which rows need opening (the
+    test of ``is_sealed``, over the columns ``open_row`` opens). A text starts with the
+    prefix exactly when it sorts between it and the prefix with its last character one
+    higher; numbers sort below any text and blobs above (not sealed either): two
+    comparisons, half the cost of substr()."""
+    table = TABLES[entity]
+    above = PREFIX[:-1] + chr(ord(PREFIX[-1]) + 1)
+    sealed = " OR ".join(f"(t.{c} >= '{PREFIX}' AND t.{c} < '{above}')" for c in PERSONAL[table])
+    travel = ", ".join(f"t.{name}" for name in _TRAVEL[entity])
+    return (
+        f"SELECT {travel}, e.code, t.uuid, t.seq, t.version, t.base_version, t.sync_state,"
+        f" t.rowid, ({sealed}) FROM {table} t LEFT JOIN events e ON e.id = t.event_id"
+    )
+
+
+_SELECT = {entity: _select(entity) for entity in TABLES}
+
+
+def _registration_data(data: dict[str, Any]) -> None:
+    # As wire.registration_data: programs as a list, estimate a bool.
+    data["programs"] = [p for p in str(data["programs"]).split(",") if p]
+    data["estimate"] = bool(data["estimate"])
+
+
+def _lead_data(data: dict[str, Any]) -> None:
+    # As wire.lead_data: consent_contact a bool.
+    data["consent_contact"] = bool(data["consent_contact"])
+
+
+_FINISH = {"registration": _registration_data, "lead": _lead_data}
+
+
+def rows(db: Db, entity: str, uuids: list[str], cipher: FieldCipher | None) -> list[dict[str, Any]]:
+    """The records ``uuids`` of ``entity``: dicts of ``BOOKKEEPING`` and "data", the wire
+    ``data`` of ``wire.registration_data`` / ``wire.lead_data`` (tests/sync hold them
+    equal), personal fields opened (``StoreLocked`` when one is sealed and the store is
+    locked). Built straight from each row's values: a full row dict handed to wire's
+    builders cost twice as much."""
+    table, travel, finish = TABLES[entity], _TRAVEL[entity], _FINISH[entity]
+    width, blank = len(travel), dict.fromkeys(travel)
+    found: list[dict[str, Any]] = []
+    for values in _values(_conn(db), _SELECT[entity], uuids):
+        data = blank.copy()  # sized once: cheaper than growing a dict key by key
+        data.update(zip(travel, values, strict=False))  # the values after them left out
+        data["event_code"] = values[width]
+        finish(data)
+        row = {  # BOOKKEEPING, spelled out: a third of what dict(zip(...)) cost here
+            "_event_code": values[width], "uuid": values[width + 1],
+            "seq": values[width + 2], "version": values[width + 3],
+            "base_version": values[width + 4], "sync_state": values[width + 5],
+            "_rowid": values[width + 6],
+        }  # fmt: skip
+        if values[-1]:  # a personal value is sealed
+            if cipher is None:
+                raise StoreLocked()
+            data = open_fields(cipher, table, row["uuid"], data)
+        row["data"] = data
+        found.append(row)
     return found
 
 
-def rows(
-    db: sqlite_utils.Database, entity: str, uuids: list[str], cipher: FieldCipher | None
-) -> list[dict[str, Any]]:
-    table = TABLES[entity]
-    found: list[dict[str, Any]] = []
+def _values(conn: sqlite3.Connection, select: str, uuids: list[str]) -> Iterator[tuple[Any, ...]]:
+    # 500 uuids a query: within SQLite's limit of bound parameters on any build.
     for start in range(0, len(uuids), 500):
         chunk = uuids[start : start + 500]
-        found += db.query(
-            f"SELECT t.*, e.code AS _event_code FROM {table} t"
-            f" LEFT JOIN events e ON e.id = t.event_id"
-            f" WHERE t.uuid IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-    return [open_row(cipher, table, row, strict=True) for row in found]
+        yield from conn.execute(f"{select} WHERE t.uuid IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def _head(
+    db: Db, limit: int | None, states: tuple[str, ...], exclude: Collection[str]
+) -> list[tuple[str, str, int]]:
+    """(entity, uuid, seq) of the first ``limit`` waiting records not in ``exclude``."""
+    marks = ",".join("?" * len(states))
+    sql = (
+        f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
+        f" UNION ALL SELECT 'lead', uuid, seq FROM leads WHERE sync_state IN ({marks})"
+        " ORDER BY seq" + (" LIMIT ?" if limit else "")
+    )
+    if not limit:
+        return [h for h in _conn(db).execute(sql, [*states, *states]) if h[1] not in exclude]
+    # Excluded records waiting are rare (edited while their batch is in flight; the others
+    # in flight are uploading): read past those found, not past all of ``exclude`` at once.
+    room = limit
+    while True:
+        head = _conn(db).execute(sql, [*states, *states, room]).fetchall()
+        kept = [h for h in head if h[1] not in exclude] if exclude else head
+        if len(kept) >= limit or len(head) < room:
+            return kept[:limit]
+        room += len(head) - len(kept)
 
 
 def pick(
-    db: sqlite_utils.Database,
+    db: Db,
     limit: int | None,
     states: tuple[str, ...],
     cipher: FieldCipher | None,
@@ -98,17 +209,7 @@ def pick(
     worker whose owner it does not know yet. The owners pulled in count towards ``limit``:
     a batch over the hub's ``max_records`` would be refused (and the runner would halve
     its batch size for the rest of the run)."""
-    marks = ",".join("?" * len(states))
-    sql = (
-        f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
-        f" UNION ALL SELECT 'lead', uuid, seq FROM leads WHERE sync_state IN ({marks})"
-        " ORDER BY seq" + (" LIMIT ?" if limit else "")
-    )
-    # Excluded records are rare (edited while their batch is in flight): read past them.
-    room = limit + len(exclude) if limit else None
-    head = db.execute(sql, [*states, *states, *([room] if room else [])]).fetchall()
-    if exclude:
-        head = [h for h in head if h[1] not in exclude][:limit]
+    head = _head(db, limit, states, exclude)
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for entity in TABLES:
         uuids = [u for e, u, _ in head if e == entity]
@@ -119,7 +220,9 @@ def pick(
         {
             owner
             for row in found["registration"].values()
-            if (owner := row.get("owner_uuid")) and owner not in in_head and owner not in exclude
+            if (owner := row["data"]["owner_uuid"])
+            and owner not in in_head
+            and owner not in exclude
         }
     )
     owners = {r["uuid"]: r for r in rows(db, "registration", outside, cipher)}
@@ -129,7 +232,7 @@ def pick(
         if limit and len(picked) >= limit:
             break  # owners pulled in took the room: the rest waits for the next batch
         row = found[entity][uuid]
-        owner_uuid = row.get("owner_uuid") if entity == "registration" else None
+        owner_uuid = row["data"]["owner_uuid"] if entity == "registration" else None
         if owner_uuid and owner_uuid not in seen:
             owner = owners.get(owner_uuid) or found["registration"].get(owner_uuid)
             if owner and owner["sync_state"] in states and owner["base_version"] is None:
@@ -144,7 +247,7 @@ def pick(
 
 
 def body(
-    db: sqlite_utils.Database,
+    db: Db,
     device_id: str,
     batch_id: str,
     picked: list[tuple[str, dict[str, Any]]],
@@ -153,7 +256,7 @@ def body(
 
 
 def body_and_text(
-    db: sqlite_utils.Database,
+    db: Db,
     device_id: str,
     batch_id: str,
     picked: list[tuple[str, dict[str, Any]]],
@@ -161,25 +264,20 @@ def body_and_text(
     """The batch body and its JSON text, with each record's ``data`` written as the
     canonical JSON its content hash is computed over (encoded once, used twice)."""
     records, texts = [], []
+    canonical_json, sha256 = wire.canonical_json, hashlib.sha256  # looked up once a batch
     for entity, row in picked:
-        make = wire.registration_data if entity == "registration" else wire.lead_data
-        data = make(row, event_code=row["_event_code"])
-        canonical = wire.canonical_json(data)
-        record = {
-            "entity": entity,
-            "uuid": row["uuid"],
-            "version": row["version"],
-            "base_version": row["base_version"],
-            "content_hash": hashlib.sha256(canonical).hexdigest(),
-            "data": data,
-        }
-        records.append(record)
-        base = record["base_version"]
+        data = row["data"]
+        canonical = canonical_json(data)
+        uuid, version, base = row["uuid"], row["version"], row["base_version"]
+        digest = sha256(canonical).hexdigest()
+        records.append(
+            {"entity": entity, "uuid": uuid, "version": version, "base_version": base,
+             "content_hash": digest, "data": data}
+        )  # fmt: skip
         texts.append(
-            f'{{"entity":{_string(entity)},"uuid":{_string(record["uuid"])},'
-            f'"version":{int(record["version"])},'
+            f'{_OPENING[entity]}{_string(uuid)},"version":{int(version)},'
             f'"base_version":{"null" if base is None else int(base)},'
-            f'"content_hash":"{record["content_hash"]}","data":{canonical.decode()}}}'
+            f'"content_hash":"{digest}","data":{canonical.decode()}}}'
         )
     seqs = [row["seq"] for _, row in picked]
     out: dict[str, Any] = {
@@ -190,17 +288,20 @@ def body_and_text(
         "records": records,
     }
     codes = sorted({r["_event_code"] for _, r in picked if r["_event_code"]})
+    conn = _conn(db)
     if codes:
+        cursor = conn.execute(
+            f"SELECT * FROM events WHERE code IN ({','.join('?' * len(codes))}) ORDER BY code",
+            codes,
+        )
+        names = [d[0] for d in cursor.description]
         out["events"] = [
             {name: event[name] for name in wire.EVENT_FIELDS}
-            for event in db.query(
-                f"SELECT * FROM events WHERE code IN ({','.join('?' * len(codes))}) ORDER BY code",
-                codes,
-            )
+            for event in (dict(zip(names, values, strict=True)) for values in cursor)
         ]
-    officer = db.execute(
+    officer = conn.execute(
         "SELECT code, name, branch_code FROM officers WHERE code = ?",
-        [picked[0][1]["officer_code"]],
+        [picked[0][1]["data"]["officer_code"]],
     ).fetchone()
     if officer:
         out["officer"] = {"code": officer[0], "name": officer[1], "branch_code": officer[2]}

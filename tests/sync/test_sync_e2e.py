@@ -141,7 +141,16 @@ def test_an_old_batch_sent_again_is_replayed_and_changes_nothing(
 ) -> None:
     laptop, token = make_laptop(30), hub.token()
     assert laptop_sync(laptop, hub, token, batch_size=10).exit_code == 0
-    first = rows(laptop, "SELECT body, receipt FROM sync_batches ORDER BY created_at LIMIT 1")[0]
+    first = rows(
+        laptop, "SELECT batch_id, body, receipt FROM sync_batches ORDER BY created_at LIMIT 1"
+    )[0]
+    # The laptop keeps each record's outcome in sync_receipts and a summary in the batch.
+    stored = rows(
+        laptop,
+        "SELECT uuid, version, outcome, code, field, message FROM sync_receipts"
+        " WHERE batch_id = ? ORDER BY rowid",
+        (first["batch_id"],),
+    )
     before = hub.count("records"), hub.count("batches"), hub.count("record_versions")
     answer = httpx.post(
         f"{hub.url}/api/v1/batches", content=first["body"].encode(),
@@ -149,7 +158,10 @@ def test_an_old_batch_sent_again_is_replayed_and_changes_nothing(
     )  # fmt: skip
     assert answer.status_code == 200
     assert answer.json()["replayed"] is True
-    assert answer.json()["results"] == json.loads(first["receipt"])["results"]
+    assert answer.json()["results"] == stored
+    summary = json.loads(first["receipt"])
+    assert summary["batch_id"] == first["batch_id"] and summary["result_count"] == len(stored)
+    assert summary["counts"] == {"accepted": 10, "duplicate": 0, "conflict": 0, "rejected": 0}
     assert (hub.count("records"), hub.count("batches"), hub.count("record_versions")) == before
     assert_in_step(laptop, hub)
 
