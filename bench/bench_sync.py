@@ -7,8 +7,9 @@ raw ingest and against one HTTP request per record; and the hub on PostgreSQL.
 
 The laptop is a generated officer file (``outreach sample``, cached under
 /tmp/outreach-bench) with every record set back to pending, copied fresh for each run.
-The hub is ``outreach hub serve --max-records 1000`` (``--hub-max-records``; the serve
-default) under uvicorn in its own process (tests/support), on a fresh SQLite file (WAL,
+The hub is ``outreach hub serve --max-records 1000 --workers 2`` (``--hub-max-records``,
+``--hub-workers``; the headline sync is also run once with one worker) under uvicorn in its
+own processes (tests/support), on a fresh SQLite file (WAL,
 ``synchronous=FULL``) or a fresh database on a throwaway PostgreSQL cluster
 (tests/support/postgres.py: ``initdb``, **fsync off**).
 
@@ -393,10 +394,12 @@ def laptop_profile(source: Path, folder: Path, hub_url: str, token: str, hub_id:
 
 
 HUB_ARGS: list[str] = []  # extra `outreach hub serve` flags (--hub-max-records)
+HUB_WORKERS = [2]  # `outreach hub serve --workers` (--hub-workers)
 
 
-def with_hub(db: str, work: Callable[[str, str, str], dict]) -> dict:
-    with HubServer(db, *HUB_ARGS) as server:
+def with_hub(db: str, work: Callable[[str, str, str], dict], *, workers: int | None = None) -> dict:
+    count = HUB_WORKERS[0] if workers is None else workers
+    with HubServer(db, *HUB_ARGS, "--workers", str(count)) as server:
         _, token = enroll_device(db, officer="PLG-01", name="bench-laptop")
         hub_id = httpx.get(f"{server.url}/api/v1/capabilities").json()["hub_id"]
         return work(server.url, token, hub_id)
@@ -428,16 +431,24 @@ def main() -> None:
         default=1000,
         help="outreach hub serve --max-records (its default: 1000)",
     )
+    parser.add_argument(
+        "--hub-workers",
+        type=int,
+        default=2,
+        help="outreach hub serve --workers (a second run always uses 1)",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="print cProfile tops")
     args = parser.parse_args()
     HUB_ARGS[:] = ["--max-records", str(args.hub_max_records)]
+    HUB_WORKERS[:] = [args.hub_workers]
 
     source = benchlib.sample_db(args.registrations)
     small = benchlib.sample_db(args.single)
     result: dict[str, Any] = {"registrations": args.registrations, "single": args.single,
                               "batch_size": args.batch_size,
-                              "hub_max_records": args.hub_max_records}  # fmt: skip
+                              "hub_max_records": args.hub_max_records,
+                              "hub_workers": args.hub_workers}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         folder = Path(tmp)
         laptop = pending_laptop(source, folder / "laptop.db")
@@ -458,6 +469,15 @@ def main() -> None:
                                                 args.other_batch_size),
         )  # fmt: skip
         result["sync_sqlite_other"].pop("_bodies")
+        if args.hub_workers != 1:
+            print("same laptop, the hub on one worker process …", flush=True)
+            one = pending_laptop(source, folder / "laptop-one-worker.db")
+            result["sync_sqlite_one_worker"] = with_hub(
+                str(folder / "hub-one-worker.db"),
+                lambda url, token, hub_id: run_sync(one, url, token, hub_id, args.batch_size),
+                workers=1,
+            )
+            result["sync_sqlite_one_worker"].pop("_bodies")
         print("raw ingest (SQLite) …", flush=True)
         result["raw_sqlite"] = raw_ingest_sqlite(folder, bodies, history=True)
         result["raw_sqlite_records_only"] = raw_ingest_sqlite(folder, bodies, history=False)
@@ -535,11 +555,17 @@ def postgres_runs(source: Path, folder: Path, bodies: list[dict[str, Any]],
 def report(r: dict[str, Any]) -> None:
     base = r["sync_sqlite"]["records_per_s"]
     rows = [
-        ["outreach sync -> hub (SQLite), push phase", r["sync_sqlite"]["records"],
-         r["sync_sqlite"]["push_seconds"], r["sync_sqlite"]["records_per_s"], 1.0],
+        [f"outreach sync -> hub (SQLite, {r.get('hub_workers', 1)} workers), push phase",
+         r["sync_sqlite"]["records"], r["sync_sqlite"]["push_seconds"],
+         r["sync_sqlite"]["records_per_s"], 1.0],
         ["  same run, end to end (+reconcile, downlink)", r["sync_sqlite"]["records"],
          r["sync_sqlite"]["total_seconds"], r["sync_sqlite"]["records_per_s_end_to_end"],
          ratio(r["sync_sqlite"]["records_per_s_end_to_end"], base)],
+        *([["  same laptop, the hub on 1 worker", r["sync_sqlite_one_worker"]["records"],
+            r["sync_sqlite_one_worker"]["push_seconds"],
+            r["sync_sqlite_one_worker"]["records_per_s"],
+            ratio(r["sync_sqlite_one_worker"]["records_per_s"], base)]]
+          if "sync_sqlite_one_worker" in r else []),
         ["raw ingest: executemany, one tx (SQLite)", r["raw_sqlite"]["records"],
          r["raw_sqlite"]["seconds"], r["raw_sqlite"]["records_per_s"],
          ratio(r["raw_sqlite"]["records_per_s"], base)],
@@ -603,6 +629,12 @@ def report(r: dict[str, Any]) -> None:
         f"sync: {base:,.0f} records/s (target >= 10,000)"
     )
     print(f"hub alone (pre-encoded batches) / raw ingest: {r['ratio_hub_alone_to_raw_sqlite']:.3f}")
+    if "sync_sqlite_one_worker" in r:
+        r["ratio_sync_one_worker_to_raw_sqlite"] = ratio(
+            r["sync_sqlite_one_worker"]["records_per_s"], r["raw_sqlite"]["records_per_s"]
+        )
+        print(f"sync with the hub on 1 worker / raw ingest: "
+              f"{r['ratio_sync_one_worker_to_raw_sqlite']:.3f}")  # fmt: skip
     print(f"sync / one request per record: {r['ratio_sync_to_http_per_record']:.1f}x")
     print("time of the SQLite sync run, by part (s):")
     parts = [*r["sync_sqlite"]["breakdown_s"].items(),

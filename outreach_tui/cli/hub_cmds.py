@@ -8,6 +8,7 @@ a supervisor can manage devices while the server runs.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -100,11 +101,16 @@ def serve(
     max_bytes: Annotated[
         int, typer.Option(min=1_000, max=50_000_000, help="Bytes per batch.")
     ] = 5_000_000,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=32, help="Worker processes (validation runs on that many cores)."),
+    ] = 1,
 ) -> None:
     """Serve the sync API (docs/SYNC_PROTOCOL.md) until stopped."""
     import uvicorn
 
     from outreach_tui.hub.app import create_app
+    from outreach_tui.hub.serving import NoDelayH11Protocol
 
     lang = _lang(ctx)
     if (tls_cert is None) != (tls_key is None):
@@ -126,8 +132,23 @@ def serve(
     )
     if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
         _say_err(t("hub.plain_http", lang))
+    target: Any = app
+    if workers > 1:
+        # uvicorn starts each worker from an import string; the settings go with the
+        # environment. Writers of all workers queue on the store's write lock.
+        storage.close()
+        os.environ.update(
+            OUTREACH_HUB_DB=db,
+            OUTREACH_HUB_MAX_RECORDS=str(max_records),
+            OUTREACH_HUB_MAX_BYTES=str(max_bytes),
+        )
+        target = "outreach_tui.hub.app:app_from_environment"
+        _say_err(t("hub.workers", lang, workers=workers))
     uvicorn.run(
-        app,
+        target,
+        factory=workers > 1,
+        http=NoDelayH11Protocol,
+        workers=workers,
         host=host,
         port=port,
         log_level="info",

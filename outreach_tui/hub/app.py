@@ -8,6 +8,7 @@ work runs in the thread pool; request bodies are read with a byte limit before p
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -184,3 +185,16 @@ def create_app(
         return JSONResponse(saved, 201)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """One uvicorn worker's app (``outreach hub serve --workers N``): uvicorn imports it in
+    each worker process, so the settings travel in the environment."""
+    from outreach_tui.hub.storage import open_storage
+
+    storage = open_storage(os.environ["OUTREACH_HUB_DB"], create=False)
+    return create_app(
+        storage,
+        max_records=int(os.environ["OUTREACH_HUB_MAX_RECORDS"]),
+        max_bytes=int(os.environ["OUTREACH_HUB_MAX_BYTES"]),
+    )

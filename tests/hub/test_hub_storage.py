@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +30,51 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 2, "name": "reports"},
             {"version": 3, "name": "audit_guard"},
         ]
+
+
+_HOLD_A_WRITE = """
+import sys, time
+from outreach_tui.hub import audit
+from outreach_tui.hub.storage import open_storage
+with open_storage(sys.argv[1]) as storage, storage.transaction() as tx:
+    audit.append(tx, "test.first", actor=None)
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_writers_of_two_processes_queue_on_the_files_write_lock(tmp_path: Path) -> None:
+    # `hub serve --workers N` and `hub import` write one file from several processes.
+    db = str(tmp_path / "hub.db")
+    storage = open_storage(db)  # migrated before the other process holds the lock
+    other = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_A_WRITE, db], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert other.stdout is not None and other.stdin is not None
+        assert other.stdout.readline() == "holding\n"
+        # held while the other one writes
+        with open(f"{db}-writer.lock", "rb") as lock, pytest.raises(BlockingIOError):
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with ThreadPoolExecutor(1) as pool, storage:
+
+            def second() -> None:
+                with storage.transaction() as tx:
+                    audit.append(tx, "test.second", actor=None)
+
+            waiting = pool.submit(second)
+            other.stdin.write("go\n")
+            other.stdin.flush()
+            waiting.result(timeout=30)  # queued, then written: no 503, no error
+            with storage.read() as tx:
+                actions = tx.all(
+                    "SELECT action FROM audit_log WHERE action LIKE 'test.%' ORDER BY id"
+                )
+            assert [a["action"] for a in actions] == ["test.first", "test.second"]
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_the_audit_log_is_append_only(db: str) -> None:

@@ -136,6 +136,30 @@ def test_two_laptops_pushing_at_once(hub: Hub, make_laptop: Callable[..., Path])
         assert_in_step(laptop, hub)
 
 
+def test_a_hub_on_two_worker_processes_takes_three_laptops_at_once(
+    own_hub: Callable[..., Hub], make_laptop: Callable[..., Path]
+) -> None:
+    hub = own_hub("--workers", "2")
+    laptops = [make_laptop(120) for _ in range(3)]
+    reports: list[SyncReport] = []
+    threads = [
+        threading.Thread(target=lambda p=p: reports.append(laptop_sync(p, hub, hub.token(),
+                                                                       batch_size=15)))
+        for p in laptops
+    ]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.exit_code for r in reports] == [0, 0, 0]
+    for laptop in laptops:
+        assert_in_step(laptop, hub)
+    workers = {line.split("[")[1].split("]")[0] for line in hub.server.log().splitlines()
+               if "Started server process" in line}  # fmt: skip
+    assert len(workers) == 2, hub.server.log()
+    assert "hub.busy" not in hub.server.log()
+
+
 def test_an_old_batch_sent_again_is_replayed_and_changes_nothing(
     hub: Hub, make_laptop: Callable[..., Path]
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +69,7 @@ class SqliteStorage(Storage):
                 ) from None
         self._pool = Pool(self._connect, lambda conn: conn.close())
         self._writer = threading.Lock()
+        self._file_lock = _FileLock(self.path.with_name(self.path.name + "-writer.lock"))
         with self._guard(), self.read():
             pass
 
@@ -129,14 +131,20 @@ class SqliteStorage(Storage):
 
     @contextmanager
     def _write(self) -> Iterator[Tx]:
-        # Writers of this process queue on a lock: SQLite's own busy handler would have a
-        # second request sleep-poll (1, 2, 5, 10… ms) for the first one's commit. Other
-        # processes (an import while the hub serves) still wait through busy_timeout.
+        # Writers queue on a lock, this process's then the file's (every hub worker and an
+        # `outreach hub import`): SQLite's own busy handler would have a second writer
+        # sleep-poll (1, 2, 5, 10… up to 100 ms) for the first one's commit.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
         if not self._writer.acquire(timeout=BUSY_TIMEOUT_S):
             raise HubError("hub.busy", 503)
         try:
-            with self._tx("BEGIN IMMEDIATE") as tx:
-                yield tx
+            if not self._file_lock.acquire(deadline):
+                raise HubError("hub.busy", 503)
+            try:
+                with self._tx("BEGIN IMMEDIATE") as tx:
+                    yield tx
+            finally:
+                self._file_lock.release()
         finally:
             self._writer.release()
 
@@ -145,3 +153,39 @@ class SqliteStorage(Storage):
 
     def close(self) -> None:
         self._pool.close()
+
+
+class _FileLock:
+    """The writers of every hub process on this file queue here (``serve --workers N``):
+    a short poll of ``flock`` instead of SQLite's busy handler, which sleeps up to 100 ms
+    between tries. Where ``fcntl`` is missing, SQLite's own locking alone decides."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, deadline: float) -> bool:
+        try:
+            import fcntl
+        except ImportError:
+            return True
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            return True  # cannot make the lock file: SQLite's busy handler still serialises
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(0.0005)
+                continue
+            self._fd = fd
+            return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the descriptor drops its flock
