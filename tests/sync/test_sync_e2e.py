@@ -119,41 +119,32 @@ def test_a_conflicting_version_is_never_a_silent_overwrite(
     assert hub.records_of(device_id(laptop))[uuid] == 1  # the hub kept its version
 
 
-def test_two_laptops_pushing_at_once(hub: Hub, make_laptop: Callable[..., Path]) -> None:
-    laptops = [make_laptop(150), make_laptop(150)]
+def _sync_at_once(laptops: list[Path], hub: Hub, batch_size: int) -> None:
+    """Every laptop syncs on its own thread at the same time; each must end in step."""
     reports: list[SyncReport] = []
     threads = [
         threading.Thread(target=lambda p=p: reports.append(laptop_sync(p, hub, hub.token(),
-                                                                       batch_size=20)))
+                                                                       batch_size=batch_size)))
         for p in laptops
     ]  # fmt: skip
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert [r.exit_code for r in reports] == [0, 0]
+    assert [r.exit_code for r in reports] == [0] * len(laptops)
     for laptop in laptops:
         assert_in_step(laptop, hub)
+
+
+def test_two_laptops_pushing_at_once(hub: Hub, make_laptop: Callable[..., Path]) -> None:
+    _sync_at_once([make_laptop(150), make_laptop(150)], hub, batch_size=20)
 
 
 def test_a_hub_on_two_worker_processes_takes_three_laptops_at_once(
     own_hub: Callable[..., Hub], make_laptop: Callable[..., Path]
 ) -> None:
     hub = own_hub("--workers", "2")
-    laptops = [make_laptop(120) for _ in range(3)]
-    reports: list[SyncReport] = []
-    threads = [
-        threading.Thread(target=lambda p=p: reports.append(laptop_sync(p, hub, hub.token(),
-                                                                       batch_size=15)))
-        for p in laptops
-    ]  # fmt: skip
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert [r.exit_code for r in reports] == [0, 0, 0]
-    for laptop in laptops:
-        assert_in_step(laptop, hub)
+    _sync_at_once([make_laptop(120) for _ in range(3)], hub, batch_size=15)
     workers = {line.split("[")[1].split("]")[0] for line in hub.server.log().splitlines()
                if "Started server process" in line}  # fmt: skip
     assert len(workers) == 2, hub.server.log()
