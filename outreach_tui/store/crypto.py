@@ -164,15 +164,11 @@ def open_row(
     sealed = [c for c in PERSONAL[table] if is_sealed(row.get(c))]
     if not sealed:
         return row
-    if cipher is None and strict:
+    if cipher is not None:
+        return open_fields(cipher, table, row["uuid"], row)
+    if strict:
         raise StoreLocked()
-    out = dict(row)
-    for column in sealed:
-        if cipher is None:
-            out[column] = MASK
-        else:
-            out[column] = cipher.open(out[column], context(table, column, row["uuid"]))
-    return out
+    return {**row, **dict.fromkeys(sealed, MASK)}
 
 
 def open_fields(
