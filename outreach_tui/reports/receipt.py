@@ -184,7 +184,7 @@ def write_text(receipt: Receipt, path: Path, language: str) -> Path:
 def write_pdf(receipt: Receipt, path: Path, language: str) -> Path:
     from fpdf import FPDF  # imported lazily: only the printer path needs it
 
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format=(148, 210))  # A5 in mm; the name makes fpdf2 >= 2.8.5 warn
     pdf.set_auto_page_break(auto=True, margin=10)
     pdf.add_page()
     lines = receipt_lines(receipt, language)
