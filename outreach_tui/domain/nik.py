@@ -216,7 +216,7 @@ def parse_nik(
         nik[12:16],
     )
 
-    name = provinces().get(pp)  # province_name(pp)
+    name = provinces().get(pp)  # province_name(pp) without the extra call
     if name is None:
         problems.append(error("nik.province_unknown", FIELD, province=pp))
     kind = _REGENCY_KINDS[kk]

@@ -81,27 +81,6 @@ def _phonenumbers() -> ModuleType:
     return phonenumbers
 
 
-def _desc_test(desc: Any) -> Callable[[str], bool]:
-    """Whether a national number matches a phonenumbers ``PhoneNumberDesc``, as its
-    ``number_type`` decides it: a listed length (when any are listed), then the pattern."""
-    if desc is None or not desc.national_number_pattern:
-        return lambda number: False
-    pattern, lengths = re.compile(desc.national_number_pattern), frozenset(desc.possible_length)
-    return lambda number: (
-        (not lengths or len(number) in lengths) and bool(pattern.fullmatch(number))
-    )
-
-
-def _slow_surely_mobile(meta: Any) -> Callable[[str], bool]:
-    """What _surely_mobile_test folds into one regex, as three separate tests (kept as the
-    reference its tests compare it with)."""
-    general, mobile = _desc_test(meta.general_desc), _desc_test(meta.mobile)
-    before = _before_mobile(meta)
-    return lambda number: (
-        general(number) and mobile(number) and not (before and before.fullmatch(number))
-    )
-
-
 def _before_mobile(meta: Any) -> re.Pattern[str] | None:
     """Every type number_type tests before MOBILE, in one alternation (lengths left out: a
     number it matches takes the long way, whatever its length)."""
@@ -116,7 +95,7 @@ def _surely_mobile_test() -> Callable[[str], bool]:
     ``number_type`` answers: MOBILE. That walks one pattern per number type in Python
     (~3 µs); this is one regex built from the same metadata (the mobile pattern, where the
     general one matches and none of the types number_type tests first does) at a length
-    both the general and the mobile description allow: _slow_surely_mobile in one call.
+    both the general and the mobile description allow (the three tests in one call).
     False only means "ask phonenumbers" (tests/hub/test_evaluate_equivalence.py)."""
     phonenumbers = _phonenumbers()
     meta = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
@@ -128,8 +107,8 @@ def _surely_mobile_test() -> Callable[[str], bool]:
         return lambda number: False
     general, mobile = meta.general_desc, meta.mobile
     if any(d is None or not d.national_number_pattern for d in (general, mobile)):
-        return lambda number: False  # what _desc_test answers for a missing pattern
-    # _desc_test: a listed length when any are listed; both tests: the common lengths
+        return lambda number: False  # a description without a pattern matches nothing
+    # a listed length when any are listed (as number_type); both tests: the common lengths
     listed = [frozenset(d.possible_length) for d in (general, mobile) if d.possible_length]
     lengths = frozenset.intersection(*listed) if listed else None
     before = _before_mobile(meta)

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
@@ -26,7 +28,7 @@ from hub_builders import lead_data, registration_data
 from outreach_tui.domain import wire
 from outreach_tui.domain.models import LeadDraft, Path, RegistrationDraft, Role
 from outreach_tui.domain.nik import parse_nik
-from outreach_tui.domain.phone import _slow_surely_mobile, _surely_mobile_test, parse_phone
+from outreach_tui.domain.phone import _before_mobile, _surely_mobile_test, parse_phone
 from outreach_tui.domain.reference import find_sector, load_reference
 from outreach_tui.domain.validation import (
     _member,
@@ -72,6 +74,26 @@ def test_a_surely_mobile_number_is_one_phonenumbers_calls_mobile() -> None:
                 _same_object(fast)
     assert mobiles > 500
     assert shortcut >= 0.99 * mobiles  # the shortcut serves (nearly) every mobile
+
+
+def _desc_test(desc: Any) -> Callable[[str], bool]:
+    """Whether a national number matches a phonenumbers ``PhoneNumberDesc``, as its
+    ``number_type`` decides it: a listed length (when any are listed), then the pattern."""
+    if desc is None or not desc.national_number_pattern:
+        return lambda number: False
+    pattern, lengths = re.compile(desc.national_number_pattern), frozenset(desc.possible_length)
+    return lambda number: (
+        (not lengths or len(number) in lengths) and bool(pattern.fullmatch(number))
+    )
+
+
+def _slow_surely_mobile(meta: Any) -> Callable[[str], bool]:
+    """What _surely_mobile_test folds into one regex, as three separate tests."""
+    general, mobile = _desc_test(meta.general_desc), _desc_test(meta.mobile)
+    before = _before_mobile(meta)
+    return lambda number: (
+        general(number) and mobile(number) and not (before and before.fullmatch(number))
+    )
 
 
 def test_the_one_regex_surely_mobile_test_is_the_three_regex_one() -> None:
