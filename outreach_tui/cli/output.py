@@ -44,6 +44,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn expected failures into one-line messages instead of tracebacks."""
     from outreach_tui.config import ConfigError
     from outreach_tui.domain.reference import ReferenceDataError
+    from outreach_tui.files import FileWriteError
     from outreach_tui.store import StoreError
 
     @functools.wraps(func)
@@ -60,6 +61,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(f"database error: {exc}", EXIT_STORE)
         except ReferenceDataError as exc:
             fail(str(exc), EXIT_INVALID)
+        except FileWriteError as exc:  # files.py: a refused --out (2), a failed write (3)
+            lang = getattr(getattr(kwargs.get("ctx"), "obj", None), "language", "id")
+            fail(exc.message(lang if isinstance(lang, str) else "id"), exc.exit_code)
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename or ''}", EXIT_STORE)
 

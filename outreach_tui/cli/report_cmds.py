@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from outreach_tui import files
 from outreach_tui.cli import hub_review_cmds
 from outreach_tui.cli.hub_cmds import hub_errors
 from outreach_tui.cli.output import EXIT_USAGE, console, err_console, fail, print_json
@@ -188,18 +189,23 @@ def export_report_command(
     if fmt not in export.FORMATS:
         fail(t("report.bad_format", lang, value=fmt[:20], allowed=", ".join(export.FORMATS)),
              EXIT_USAGE)  # fmt: skip
-    if out.exists() and not force:
-        fail(t("report.out_exists", lang, path=str(out)), EXIT_USAGE)
+    # Never onto the database read (either kind), a device, a symlink or an SQLite file;
+    # an existing file only with --force. Checked now, before the slow part, and again
+    # by files.write_with just before the rename.
+    protect = [p for p in (db, settings.db, hub_db) if p and "://" not in str(p)]
+    files.check_target(out, force=force, protect=protect)
     low, high = _range(first, last, lang)
     dims = _dimensions(by, lang, ()) if by else ()
     with open_source(settings, db=db, hub_db=hub_db) as source:
         if dims:
             grouped = tally.tally(source, dims, low, high)
             columns = [*grouped.by, *tally.METRIC_NAMES]
-            result = export.write(grouped.records(), columns, out, fmt, sheet="tally")
+            result = export.write(grouped.records(), columns, out, fmt, sheet="tally",
+                                  force=force, protect=protect)  # fmt: skip
         else:
             assert isinstance(source, ExportSource)
-            result = _export_records(source, out, fmt, low, high, quiet=as_json, lang=lang)
+            result = _export_records(source, out, fmt, low, high, quiet=as_json, lang=lang,
+                                     force=force, protect=protect)  # fmt: skip
     if as_json:
         print_json({**result.as_dict(), "source": source.kind, "by": list(dims),
                     "from": low.isoformat() if low else None,
@@ -211,7 +217,7 @@ def export_report_command(
 
 def _export_records(
     source: ExportSource, out: Path, fmt: str, low: date | None, high: date | None,
-    *, quiet: bool, lang: str,
+    *, quiet: bool, lang: str, force: bool, protect: list[str | Path],
 ) -> export.ExportResult:  # fmt: skip
     show = not quiet and err_console.is_terminal
     total = source.count_records(low, high) if show else None
@@ -221,7 +227,7 @@ def _export_records(
     ) as bar:  # fmt: skip
         task = bar.add_task(t("report.exporting", lang), total=total)
         rows = export.record_rows(source.export_rows(low, high))
-        return export.write(rows, export.RECORD_COLUMNS, out, fmt,
+        return export.write(rows, export.RECORD_COLUMNS, out, fmt, force=force, protect=protect,
                             progress=lambda n: bar.update(task, completed=n))  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from outreach_tui.cli.output import console, fail, print_json, user_errors
+from outreach_tui.cli.output import console, print_json, user_errors
 from outreach_tui.i18n import t
 
 
@@ -21,18 +21,20 @@ def sample_command(
         int,
         typer.Option("--registrations", min=1, max=50_000_000, help="Rows (owners + workers)."),
     ] = 1000,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file (never a database).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
 ) -> None:
     """Write a synthetic database (Palembang and Surakarta outreach, fictional people)."""
+    from outreach_tui import files
     from outreach_tui.sampledata.generator import generate
 
     lang = ctx.obj.language
-    if out.exists():
-        if not force:
-            fail(t("cli.exists", lang, path=str(out)))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{out}{suffix}").unlink(missing_ok=True)
+    # Never onto an SQLite file (an officer's database), even with --force: delete an
+    # old sample first. Checked now, before the work, and again before the rename.
+    protect = (ctx.obj.db,)
+    files.check_target(out, force=force, protect=protect, sqlite_output=True)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -47,7 +49,8 @@ def sample_command(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = generate(out, seed=seed, registrations=registrations, progress=advance)
+        report = generate(out, seed=seed, registrations=registrations, progress=advance,
+                          force=force, protect=protect)  # fmt: skip
     payload = {"out": str(out.resolve()), "seed": seed, **report.as_dict()}
     if as_json:
         print_json(payload)

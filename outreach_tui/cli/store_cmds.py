@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from outreach_tui import files
 from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain.validation import clean_text, parse_date
@@ -161,15 +162,29 @@ def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 def backup_command(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Where to write the copy.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file (never a database).")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """A consistent copy of the file (safe while the booth app is open)."""
+    """A consistent copy of the file (safe while the booth app is open).
+
+    A new file only: never this database, another SQLite file, a device or a symlink; the
+    copy stays only once its audit entry is written.
+    """
     settings: Settings = ctx.obj
+    files.check_target(out, force=force, protect=[settings.db], sqlite_output=True)
     with Store(settings.db, create=False) as store:
-        target = store.backup(out)
-        store.audit.record("store.backup", detail={"to": str(target)})
+        target = store.backup(out, force=force)
+        info = target.lstat()
+        size = info.st_size
+        try:
+            store.audit.record("store.backup", detail={"to": str(target)})
+        except BaseException:
+            files.take_back(files.Written(target, size, info.st_dev, info.st_ino))
+            raise
     if as_json:
-        print_json({"backup": str(target), "size_bytes": target.stat().st_size})
+        print_json({"backup": str(target), "size_bytes": size})
     else:
         console.print(t("cli.backup_done", settings.language, path=str(target)))
 

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from outreach_tui import files
 from outreach_tui.cli.output import console, err_console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
@@ -157,35 +158,47 @@ def sync_command(
 def export_command(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Bundle file to write (JSON).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file (never a database).")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Write every waiting record to a bundle file for `outreach hub import` (no network)."""
+    """Write every waiting record to a bundle file for `outreach hub import` (no network).
+
+    All or nothing: the bundle stays only once its audit entry is written (a locked file
+    leaves no bundle); never onto this database, an SQLite file, a device or a symlink.
+    """
     settings: Settings = ctx.obj
+    files.check_target(out, force=force, protect=[settings.db])  # before any work
     with Store(settings.db, create=False) as store:
         bundle = SyncQueue(store.database, store.device_id).export_bundle()
-    if bundle is None:
-        if as_json:
-            print_json({"out": None, "records": 0, "registrations": 0, "leads": 0})
-        else:
-            console.print(t("sync.export_nothing", settings.language))
-        return
-    size = write_bundle(out, bundle)
-    entities = [r["entity"] for r in bundle["records"]]
-    with Store(settings.db, create=False) as store:
-        # Personal data left the laptop in a file: that is worth an audit line.
-        store.audit.record(
-            "export.bundle",
-            officer_code=store.settings.get("officer_code"),
-            detail={"out": str(out.expanduser().resolve()), "batch_id": bundle["batch_id"],
-                    "records": len(entities)},
-        )  # fmt: skip
+        if bundle is None:
+            if as_json:
+                print_json({"out": None, "records": 0, "registrations": 0, "leads": 0})
+            else:
+                console.print(t("sync.export_nothing", settings.language))
+            return
+        written = write_bundle(out, bundle, force=force, protect=[store.path])
+        entities = [r["entity"] for r in bundle["records"]]
+        try:
+            # Personal data left the laptop in a file: that is worth an audit line, and
+            # without it the file goes again.
+            store.audit.record(
+                "export.bundle",
+                officer_code=store.settings.get("officer_code"),
+                detail={"out": str(written.path), "batch_id": bundle["batch_id"],
+                        "records": len(entities)},
+            )  # fmt: skip
+        except BaseException:
+            files.take_back(written)
+            raise
     payload = {
-        "out": str(out.expanduser().resolve()),
+        "out": str(written.path),
         "batch_id": bundle["batch_id"],
         "records": len(entities),
         "registrations": entities.count("registration"),
         "leads": entities.count("lead"),
-        "bytes": size,
+        "bytes": written.size,
     }
     if as_json:
         print_json(payload)

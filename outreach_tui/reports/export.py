@@ -2,8 +2,8 @@
 
 Rows come from an iterator and go straight to the file (``csv`` module; openpyxl in
 write-only mode, which keeps one row in memory), so a million rows take bounded memory.
-The file is written beside the target and renamed into place at the end: a failed or
-interrupted export never leaves half a file under the requested name.
+The file is written beside the target and renamed into place at the end (``outreach_tui.
+files``): a failed or interrupted export, a full disk included, never leaves half a file.
 
 Record columns (one row per registration or lead; registrations first, then leads, each
 oldest first) — stable, documented in the README:
@@ -19,13 +19,15 @@ reference number and uuid find the record when someone needs it. XLSX sheets hol
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from outreach_tui import files
 from outreach_tui.reports.tally import path_label
 
 RECORD_COLUMNS = (
@@ -36,6 +38,9 @@ RECORD_COLUMNS = (
 FORMATS = ("csv", "xlsx")
 SHEET_ROWS = 1_048_575  # Excel's row limit less the header
 PROGRESS_EVERY = 5_000
+# What XML 1.0 (so XLSX) cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE, without importing
+# openpyxl for a CSV export.
+_ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -73,24 +78,35 @@ def write(
     *,
     sheet: str = "records",
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
+    protect: Iterable[str | Path] = (),
 ) -> ExportResult:
-    """Write ``rows`` (dicts with ``columns``) to ``out`` as ``fmt``; atomic rename."""
+    """Write ``rows`` (dicts with ``columns``) to ``out`` as ``fmt`` through
+    ``outreach_tui.files``: a new file (an existing regular one only with ``force``; never
+    a device, a symlink or a database, ``protect``ed ones included), renamed into place
+    when complete."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    out = out.expanduser().resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.part")
-    try:
-        writer = _write_csv if fmt == "csv" else _write_xlsx
-        count = writer(rows, columns, partial, sheet, progress)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return ExportResult(out, fmt, count, tuple(columns))
+    writer = _write_csv if fmt == "csv" else _write_xlsx
+    written = files.write_with(
+        out, lambda temp: writer(rows, columns, temp, sheet, progress),
+        force=force, protect=protect,
+    )  # fmt: skip
+    return ExportResult(written.path, fmt, written.result, tuple(columns))
 
 
 def _cell(value: Any) -> Any:
     return "" if value is None else value
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A value openpyxl accepts: control characters (which a hub's text fields may hold)
+    would abort the export part-way, so they show as U+FFFD."""
+    if value == "":
+        return None
+    if isinstance(value, str):
+        return _ILLEGAL_XLSX.sub("\ufffd", value)
+    return value
 
 
 def _write_csv(
@@ -121,24 +137,43 @@ def _write_xlsx(
     sheet: str,
     progress: Callable[[int], None] | None,
 ) -> int:
-    from openpyxl import Workbook  # imported only when an XLSX is asked for
+    from zipfile import ZIP_DEFLATED, ZipFile  # imported only when an XLSX is asked for
+
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook(write_only=True)
-    count, in_sheet, sheets = 0, 0, 1
-    current = book.create_sheet(sheet)
-    current.append(list(columns))
-    for row in rows:
-        if in_sheet == SHEET_ROWS:
-            sheets += 1
-            current = book.create_sheet(f"{sheet}_{sheets}")
-            current.append(list(columns))
-            in_sheet = 0
-        current.append([None if row.get(c) == "" else row.get(c) for c in columns])
-        in_sheet += 1
-        count += 1
-        if progress and count % PROGRESS_EVERY == 0:
-            progress(count)
-    book.save(path)
+    try:
+        count, in_sheet, sheets = 0, 0, 1
+        current = book.create_sheet(sheet)
+        current.append(list(columns))
+        for row in rows:
+            if in_sheet == SHEET_ROWS:
+                sheets += 1
+                current = book.create_sheet(f"{sheet}_{sheets}")
+                current.append(list(columns))
+                in_sheet = 0
+            current.append([_xlsx_cell(row.get(c)) for c in columns])
+            in_sheet += 1
+            count += 1
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count)
+        # book.save(path), with the archive in our hands so a failure (a full disk) can
+        # close it now: left to the garbage collector, it and the sheets' row streams print
+        # tracebacks on stderr at exit, after the one-line error.
+        archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+        try:
+            ExcelWriter(book, archive).save()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                archive.close()
+            raise
+    except BaseException:
+        for worksheet in book.worksheets:
+            if not worksheet.closed:
+                with contextlib.suppress(Exception):
+                    worksheet.close()
+        raise
     if progress:
         progress(count)
     return count

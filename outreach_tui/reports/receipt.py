@@ -6,8 +6,6 @@ file for a booth printer. The QR code carries the reference number only — neve
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+from outreach_tui import files
 from outreach_tui.domain import contributions
 from outreach_tui.domain.money import rupiah
 from outreach_tui.i18n import t
@@ -162,17 +161,9 @@ def qr_rows(payload: str, *, light_on_dark: bool = False) -> list[str]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Printing again replaces the earlier receipt file (a regular file only: never a
+    # device, a symlink or a database put there).
+    files.write_bytes(path, data, force=True)
 
 
 def write_text(receipt: Receipt, path: Path, language: str) -> Path:

@@ -1,7 +1,8 @@
 """A deterministic synthetic officer database: same seed and size, same rows.
 
-``generate()`` creates the file through ``Store`` (migrations, WAL, 0600) and fills it in
-one ``unsafe_bulk_write()`` transaction with ``executemany`` batches. Rows come from
+``generate()`` creates the file through ``Store`` (migrations, WAL, 0600), in a temporary
+file renamed into place by ``outreach_tui.files``, and fills it in one
+``unsafe_bulk_write()`` transaction with ``executemany`` batches. Rows come from
 ``Filler`` (filler.py), which replays each booth day in time order.
 
 Large runs make rows in a child process (producer.py) while this one writes: Python
@@ -28,11 +29,11 @@ from typing import IO, Any, cast
 import sqlite_utils
 
 import outreach_tui
+from outreach_tui import files
 from outreach_tui.sampledata import scenario as sc
 from outreach_tui.sampledata.filler import FLUSH_ROWS, TABLE_COLUMNS, Filler, Summary
 from outreach_tui.sampledata.timeline import uuid7
 from outreach_tui.store.bulk import bulk_insert, indexes_deferred, set_cache_size, set_counter
-from outreach_tui.store.database import StoreError
 from outreach_tui.store.store import Store
 
 __all__ = ["GenerateReport", "generate", "uuid7"]
@@ -65,42 +66,29 @@ def generate(
     registrations: int = 1000,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
+    force: bool = False,
+    protect: tuple[str | Path, ...] = (),
 ) -> GenerateReport:
     """Write a new sample database at ``out`` with ``registrations`` rows (owners + workers).
 
-    Refuses an existing file (or a leftover -wal/-shm): the caller deletes it first, so a
-    real officer's database is never overwritten by accident. ``progress(done, total)``
-    counts registration rows written. ``parallel`` None: a producer process from
-    ``PARALLEL_FROM`` rows.
+    Through ``outreach_tui.files``: built in a 0600 temporary file beside ``out`` and
+    renamed into place when complete, so a failure (a full disk) leaves nothing. Never
+    onto an SQLite file (a real officer's database is never overwritten, not even with
+    ``force``), a ``protect``ed path, a device or a symlink, nor beside a leftover
+    -wal/-shm/-journal; an existing other regular file only with ``force``.
+    ``progress(done, total)`` counts registration rows written. ``parallel`` None: a
+    producer process from ``PARALLEL_FROM`` rows.
     """
-    out = Path(out)
     if registrations < 0:
         raise ValueError("registrations must be zero or more")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{out}{suffix}").exists():
-            raise StoreError(f"{out}{suffix} already exists: delete it first (no overwriting)")
     if parallel is None:
         parallel = registrations >= PARALLEL_FROM
     started = time.perf_counter()
-    store = Store(out)
-    try:
-        with store.database.unsafe_bulk_write() as db:
-            set_cache_size(db, 256 * 1024)
-            writer = _Writer(db, registrations, progress)
-            with indexes_deferred(db, "registrations"):
-                if parallel:
-                    summary = _fill_in_child(seed, registrations, writer)
-                else:
-                    summary = Filler(seed, registrations, writer).run()
-            set_counter(db, "seq", summary.last_seq)
-            bulk_insert(db, "settings", ("key", "value"), summary.settings, replace=True)
-    except BaseException:
-        store.close()
-        for suffix in ("", "-wal", "-shm"):  # the empty file we made, so a retry can run
-            Path(f"{out}{suffix}").unlink(missing_ok=True)
-        raise
-    store.close()
-    c = summary.counts
+    written = files.write_with(
+        out, lambda temp: _fill(temp, seed, registrations, progress, parallel),
+        force=force, protect=protect, sqlite_output=True,
+    )  # fmt: skip
+    c = written.result.counts
     return GenerateReport(
         branches=len(sc.BRANCHES),
         officers=sum(len(b.officers) for b in sc.BRANCHES),
@@ -112,6 +100,27 @@ def generate(
         pending=c["pending"],
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+def _fill(
+    path: Path,
+    seed: int,
+    registrations: int,
+    progress: Callable[[int, int], None] | None,
+    parallel: bool,
+) -> Summary:
+    """Migrate and fill the (empty, temporary) file at ``path``; closed when done."""
+    with Store(path) as store, store.database.unsafe_bulk_write() as db:
+        set_cache_size(db, 256 * 1024)
+        writer = _Writer(db, registrations, progress)
+        with indexes_deferred(db, "registrations"):
+            if parallel:
+                summary = _fill_in_child(seed, registrations, writer)
+            else:
+                summary = Filler(seed, registrations, writer).run()
+        set_counter(db, "seq", summary.last_seq)
+        bulk_insert(db, "settings", ("key", "value"), summary.settings, replace=True)
+    return summary
 
 
 class _Writer:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from outreach_tui import files
 from outreach_tui.store import audit, nik_keys
 from outreach_tui.store.crypto import (
     ENTITY_TABLES,
@@ -260,12 +260,12 @@ class KeyVault:
         folder = self.session_path.parent
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".unlock-", dir=folder)  # created 0600
-            with os.fdopen(fd, "w") as out:
-                out.write(json.dumps(session))
-            os.replace(temp, self.session_path)
+            # 0600 from creation; replaces an earlier session, never a link or device.
+            files.write_bytes(self.session_path, json.dumps(session).encode(), force=True)
         except OSError as exc:
             raise StoreError(f"cannot keep the unlock session in {folder}: {exc.strerror}") from exc
+        except files.FileWriteError as exc:
+            raise StoreError(f"cannot keep the unlock session: {exc.message('en')}") from exc
 
     def _audit(
         self, action: str, officer: str | None, detail: dict[str, Any] | None = None

@@ -9,8 +9,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from outreach_tui import files
 from outreach_tui.domain.ids import new_uuid
-from outreach_tui.store.database import Database, StoreError, create_private_file
+from outreach_tui.store.database import Database, StoreError
 from outreach_tui.store.migrations import current_version, latest_version, migrate
 from outreach_tui.store.queries import BoothQueries
 from outreach_tui.store.setup import SettingsStore, SetupStore
@@ -162,19 +163,27 @@ class Store:
             conflicts=reg[5] + leads[4],
         )
 
-    def backup(self, destination: str | Path) -> Path:
-        """A consistent copy through SQLite's online backup API (safe while in use)."""
-        target = Path(destination).expanduser().resolve()
-        if target == self.path:
-            raise StoreError("the backup must go to another file")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Private before the first byte is copied (and its journal gets the same mode).
-        create_private_file(target)
-        target.chmod(0o600)
-        with self.database.read() as db, sqlite3.connect(target) as out:
-            db.conn.backup(out)
-        out.close()
-        return target
+    def backup(self, destination: str | Path, *, force: bool = False) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while in use).
+
+        Into a new file only (an existing regular, non-database file with ``force``):
+        never this file, an SQLite file, a device or a symlink. The copy goes into a 0600
+        temporary file beside the target (its ``-journal`` too) and is renamed into place
+        when complete, so a failure (a full disk) leaves nothing at or beside the target.
+        """
+
+        def copy(temp: Path) -> None:
+            with self.database.read_sql() as source:
+                out = sqlite3.connect(temp)
+                try:
+                    source.backup(out)
+                finally:
+                    out.close()
+
+        written = files.write_with(
+            destination, copy, force=force, protect=[self.path], sqlite_output=True
+        )
+        return written.path
 
     def close(self) -> None:
         self.database.close()

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from outreach_tui import files
 from outreach_tui.config import APP_NAME, Settings
 from outreach_tui.store.database import utc_now
-from outreach_tui.sync.bundle import write_atomic
 from outreach_tui.sync.client import Capabilities, HubClient
 from outreach_tui.sync.errors import BadHubUrl, CredentialsError, InsecureUrl, SyncError
 
@@ -103,9 +103,10 @@ def save(path: Path, credentials: Credentials) -> None:
         ),
     ]
     try:
-        write_atomic(path, ("\n".join(lines) + "\n").encode())
-    except OSError as exc:
-        raise CredentialsError(f"{path}: {exc.strerror or exc}", path=str(path)) from exc
+        # force: a new login replaces the old credentials (a regular file only).
+        files.write_bytes(path, ("\n".join(lines) + "\n").encode(), force=True)
+    except files.FileWriteError as exc:
+        raise CredentialsError(exc.message("en"), path=str(path)) from exc
 
 
 def read_ca(path: Path) -> str:

@@ -20,6 +20,9 @@ ALLOWED = {
     "reports": {"domain", "i18n", "data"},
     "sampledata": {"store", "domain", "i18n", "data"},
 }
+# files.py (the one atomic writer) imports nothing of the project, so every layer may use it.
+for _allowed in ALLOWED.values():
+    _allowed.add("files")
 NO_TEXTUAL = set(ALLOWED) | {"cli"}
 
 
@@ -50,6 +53,11 @@ def test_layer_imports_only_what_design_allows(layer: str) -> None:
             if target not in ALLOWED[layer] | {layer}:
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert not offenders, offenders
+
+
+def test_the_file_writer_imports_only_the_catalogue() -> None:
+    project = {n for n in imports_of(PACKAGE / "files.py") if n.startswith("outreach_tui")}
+    assert project <= {"outreach_tui.i18n"}, project  # and that one only to show a message
 
 
 @pytest.mark.parametrize("layer", sorted(NO_TEXTUAL))

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from outreach_tui.files import FileWriteError
 from outreach_tui.reports.receipt import (
     Receipt,
     build_receipt,
@@ -35,6 +36,11 @@ class ReceiptLoaded(Message):
 @dataclass
 class ReceiptWritten(Message):
     paths: list[Path]
+
+
+@dataclass
+class ReceiptNotWritten(Message):
+    reason: str  # one line, already in the booth's language
 
 
 class ReceiptScreen(BoothScreen):
@@ -105,11 +111,18 @@ class ReceiptScreen(BoothScreen):
     def write_files(self, receipt: Receipt) -> None:
         folder = self.booth.store.path.parent / "receipts"
         stem = receipt.owner.reference_no
-        paths = [
-            write_text(receipt, folder / f"{stem}.txt", self.language),
-            write_pdf(receipt, folder / f"{stem}.pdf", self.language),
-        ]
+        try:  # through outreach_tui.files: never onto a device or a symlink, nothing partial
+            paths = [
+                write_text(receipt, folder / f"{stem}.txt", self.language),
+                write_pdf(receipt, folder / f"{stem}.pdf", self.language),
+            ]
+        except FileWriteError as exc:  # a full disk, a link put there: one line, no crash
+            self.post_message(ReceiptNotWritten(exc.message(self.language)))
+            return
         self.post_message(ReceiptWritten(paths))
 
     def on_receipt_written(self, message: ReceiptWritten) -> None:
         self.notify(self.t("receipt.written", path=str(message.paths[-1].parent)))
+
+    def on_receipt_not_written(self, message: ReceiptNotWritten) -> None:
+        self.notify(message.reason, severity="error")
