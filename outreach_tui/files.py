@@ -79,7 +79,13 @@ class Written:
     size: int
     device: int
     inode: int
+    changed_ns: int  # st_ctime_ns: a freed inode number may be reused by another file
     result: Any = None  # what the writer returned (say, a row count)
+
+    @classmethod
+    def of(cls, path: Path, result: Any = None) -> Written:
+        info = os.lstat(path)
+        return cls(path, info.st_size, info.st_dev, info.st_ino, info.st_ctime_ns, result)
 
 
 def write_bytes(
@@ -152,8 +158,7 @@ def write_with(
             raise _failure(exc, target) from exc
         raise
     _sync_folder(folder)
-    info = os.lstat(target)
-    return Written(target, info.st_size, info.st_dev, info.st_ino, result)
+    return Written.of(target, result)
 
 
 def check_target(
@@ -174,7 +179,9 @@ def take_back(written: Written) -> None:
     all-or-nothing commands whose next step (say, an audit entry) failed."""
     with contextlib.suppress(OSError):
         info = os.lstat(written.path)
-        if (info.st_dev, info.st_ino) == (written.device, written.inode):
+        if (info.st_dev, info.st_ino, info.st_ctime_ns) == (
+            written.device, written.inode, written.changed_ns
+        ):
             os.unlink(written.path)
             _sync_folder(written.path.parent)
 

@@ -176,12 +176,12 @@ def backup_command(
     files.check_target(out, force=force, protect=[settings.db], sqlite_output=True)
     with Store(settings.db, create=False) as store:
         target = store.backup(out, force=force)
-        info = target.lstat()
-        size = info.st_size
+        written = files.Written.of(target)
+        size = written.size
         try:
             store.audit.record("store.backup", detail={"to": str(target)})
         except BaseException:
-            files.take_back(files.Written(target, size, info.st_dev, info.st_ino))
+            files.take_back(written)
             raise
     if as_json:
         print_json({"backup": str(target), "size_bytes": size})

@@ -18,6 +18,7 @@ import socket
 import sqlite3
 import stat
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,7 @@ def test_refuses_a_socket(laptop: Path, tmp_path: Path, command: str) -> None:
     folder.mkdir()
     for target in unix_socket(folder):
         before = snapshot(target)
-        result = run(laptop, COMMANDS[command](str(target)) + ["--force"])
+        result = run(laptop, [*COMMANDS[command](str(target)), "--force"])
         assert result.exit_code == 2, result.output
         assert "socket" in one_line_error(result)
         assert snapshot(target) == before
@@ -199,7 +200,7 @@ def test_an_existing_file_only_with_force(laptop: Path, tmp_path: Path, command:
     assert "--force" in one_line_error(refused)
     assert snapshot(target) == before
 
-    replaced = run(laptop, COMMANDS[command](str(target)) + ["--force"])
+    replaced = run(laptop, [*COMMANDS[command](str(target)), "--force"])
     assert replaced.exit_code == 0, replaced.output
     assert target.read_bytes() != b"an earlier export\n" and target.stat().st_size > 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600  # the new file is private
@@ -234,7 +235,7 @@ def test_never_onto_its_own_database(laptop: Path, command: str, alias: str) -> 
     before = snapshot(target)
     with Store(laptop, create=False) as store:
         audit_before = len(store.audit.entries(limit=10_000))
-    result = run(laptop, COMMANDS[command](str(target)) + ["--force"])
+    result = run(laptop, [*COMMANDS[command](str(target)), "--force"])
     assert result.exit_code == 2, result.output
     one_line_error(result)
     assert snapshot(target) == before
@@ -338,3 +339,40 @@ def test_a_full_disk_does_not_touch_an_existing_file(laptop: Path, full_disk: Pa
     assert result.exit_code == 3, result.output
     assert "disk full" in one_line_error(result)
     assert snapshot(target) == before
+
+
+def test_a_full_disk_under_a_real_process_prints_one_line(laptop: Path, full_disk: Path) -> None:
+    """In a real process an XLSX export failing part-way also left openpyxl's half-closed
+    archive and row streams to the garbage collector, which printed tracebacks at exit."""
+    target = full_disk / "report.xlsx"
+    done = subprocess.run(
+        [sys.executable, "-m", "outreach_tui", "--lang", "en", "--db", str(laptop),
+         "export-report", "--out", str(target)],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"outreach: disk full: {target} not written (no partial file left); free some space"
+        " and retry"
+    ]
+    assert sorted(os.listdir(full_disk)) == ["filler"]
+
+
+def test_an_xlsx_export_with_control_characters_completes(laptop: Path, tmp_path: Path) -> None:
+    """Text a hub or an old file may hold (a BEL in an event code) aborted the XLSX export
+    part-way with a traceback; it now shows as U+FFFD and the file is complete."""
+    from openpyxl import load_workbook
+
+    with sqlite3.connect(laptop) as conn:
+        conn.execute("UPDATE events SET code = code || char(7) || 'x'")
+    conn.close()
+    target = tmp_path / "report.xlsx"
+    result = run(laptop, ["export-report", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(target, read_only=True)
+    sheet = book["records"]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    codes = {row[header.index("event_code")] for row in sheet.iter_rows(min_row=2,
+                                                                          values_only=True)}
+    book.close()
+    assert codes and all(code.endswith("\ufffdx") for code in codes), codes
