@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Regenerate the committed sample database (deterministic: same seed, same rows).
+# `sample` never replaces an SQLite file (not even with --force): the old one goes first.
 sample: $(STAMP)
-	$(BIN)/outreach sample --out sample.db --seed 7 --force
+	rm -f sample.db sample.db-wal sample.db-shm
+	$(BIN)/outreach sample --out sample.db --seed 7
 
 # The long loops of the reliability suite (crash, sync faults, API properties).
 reliability: $(STAMP)

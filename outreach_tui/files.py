@@ -136,7 +136,7 @@ def write_with(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
-        raise TargetRefused("parent", target) from exc
+        raise WriteFailed("parent", target) from exc
     except OSError as exc:
         raise _failure(exc, target) from exc
     try:
@@ -244,7 +244,7 @@ def _check(target: Path, *, force: bool, guard: _Guard, sqlite_output: bool) -> 
     except FileNotFoundError:
         info = None
     except NotADirectoryError as exc:
-        raise TargetRefused("parent", target) from exc
+        raise WriteFailed("parent", target) from exc
     except OSError as exc:
         raise _failure(exc, target) from exc
     if info is not None:

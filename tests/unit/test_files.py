@@ -144,7 +144,7 @@ def test_a_new_database_is_not_written_beside_a_leftover_sidecar(tmp_path: Path)
 
 def test_a_parent_that_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_bytes(b"")
-    with pytest.raises(TargetRefused) as caught:
+    with pytest.raises(WriteFailed) as caught:  # a failed write (3), not a refused target
         files.write_bytes(tmp_path / "file" / "x.csv", b"x")
     assert caught.value.reason == "parent"
 

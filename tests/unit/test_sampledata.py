@@ -18,9 +18,10 @@ from outreach_tui.domain.models import RegistrationDraft
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.phone import parse_phone
 from outreach_tui.domain.validation import validate_registration
+from outreach_tui.files import TargetRefused
 from outreach_tui.sampledata import filler
 from outreach_tui.sampledata.generator import GenerateReport, generate
-from outreach_tui.store import Store, StoreError
+from outreach_tui.store import Store
 from outreach_tui.store.rows import reference_number
 
 ROWS = 1000
@@ -276,14 +277,20 @@ def test_database_is_sound(sample, tmp_path: Path) -> None:
 def test_refuses_to_overwrite(sample, tmp_path: Path) -> None:
     path, _ = sample
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="already exists"):
-        generate(path)
+    for force in (False, True):  # an SQLite file (an officer's database) never, not even forced
+        with pytest.raises(TargetRefused, match="SQLite"):
+            generate(path, force=force)
     assert path.read_bytes() == before
     leftover = tmp_path / "x.db"
     Path(f"{leftover}-wal").write_bytes(b"")
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(TargetRefused, match="left from another database"):
         generate(leftover)
     assert not leftover.exists()
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database")
+    with pytest.raises(TargetRefused, match="already exists"):
+        generate(other)
+    assert generate(other, registrations=3, force=True).owners >= 1  # a plain file, forced
 
 
 def test_empty_and_tiny(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import pytest
 
 from outreach_tui.domain.models import LeadDraft, Registration, RegistrationDraft
 from outreach_tui.domain.validation import validate_lead, validate_registration
+from outreach_tui.files import TargetRefused
 from outreach_tui.store import Store, StoreError
 from outreach_tui.store.migrations import latest_version, migrate
 
@@ -549,8 +550,8 @@ def test_backup_is_a_complete_private_copy(
 
 def test_backup_onto_the_database_itself_is_refused(store: Store, register: Callable) -> None:
     register(workers=1)
-    with pytest.raises(StoreError, match="another file"):
-        store.backup(store.path)
+    with pytest.raises(TargetRefused, match="the database this command reads"):
+        store.backup(store.path, force=True)
     assert len(rows(store.path)) == 2
 
 
