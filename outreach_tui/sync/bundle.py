@@ -15,12 +15,6 @@ from typing import Any
 from outreach_tui import files
 
 
-def write_atomic(path: Path, content: bytes, *, force: bool = True) -> files.Written:
-    """Replace ``path`` with ``content``: readers see the old file or the new one, never
-    a half-written one, even after a power cut (``files.write_bytes``)."""
-    return files.write_bytes(path, content, force=force)
-
-
 def write_bundle(
     path: Path,
     bundle: dict[str, Any],
