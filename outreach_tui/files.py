@@ -180,7 +180,9 @@ def take_back(written: Written) -> None:
     with contextlib.suppress(OSError):
         info = os.lstat(written.path)
         if (info.st_dev, info.st_ino, info.st_ctime_ns) == (
-            written.device, written.inode, written.changed_ns
+            written.device,
+            written.inode,
+            written.changed_ns,
         ):
             os.unlink(written.path)
             _sync_folder(written.path.parent)

@@ -372,7 +372,8 @@ def test_an_xlsx_export_with_control_characters_completes(laptop: Path, tmp_path
     book = load_workbook(target, read_only=True)
     sheet = book["records"]
     header = next(sheet.iter_rows(max_row=1, values_only=True))
-    codes = {row[header.index("event_code")] for row in sheet.iter_rows(min_row=2,
-                                                                          values_only=True)}
+    codes = {
+        row[header.index("event_code")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
     book.close()
     assert codes and all(code.endswith("\ufffdx") for code in codes), codes

@@ -74,9 +74,7 @@ def test_stream_writer_gets_a_binary_file(tmp_path: Path) -> None:
     ids=["char-device", "fifo", "folder", "symlink-to-file", "dangling-symlink"],
 )
 @pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
-def test_only_a_regular_file_is_ever_replaced(
-    tmp_path: Path, kind: str, make, force: bool
-) -> None:
+def test_only_a_regular_file_is_ever_replaced(tmp_path: Path, kind: str, make, force: bool) -> None:
     (tmp_path / "elsewhere").write_bytes(b"not mine")
     target = tmp_path / "target"
     make(target)
@@ -104,8 +102,9 @@ def test_an_existing_file_only_with_force_and_its_mode_is_untouched_until_then(
     assert listing(tmp_path) == ["report.csv"]
 
 
-@pytest.mark.parametrize("header", [files.SQLITE_HEADER, *files.WAL_MAGICS], ids=["db", "wal",
-                                                                                  "wal-be"])
+@pytest.mark.parametrize(
+    "header", [files.SQLITE_HEADER, *files.WAL_MAGICS], ids=["db", "wal", "wal-be"]
+)
 def test_never_onto_an_sqlite_file_even_with_force(tmp_path: Path, header: bytes) -> None:
     target = tmp_path / "hub.db"
     target.write_bytes(header + b"\0" * 100)
