@@ -50,13 +50,3 @@ def household_problems(
             )
     return {row: found for row, found in problems.items() if found}
 
-
-def repeated_niks(niks: Sequence[str]) -> list[str]:
-    """NIKs that appear more than once in ``niks`` (one household), in first-seen order."""
-    seen: set[str] = set()
-    repeated: list[str] = []
-    for nik in niks:
-        if nik in seen and nik not in repeated:
-            repeated.append(nik)
-        seen.add(nik)
-    return repeated

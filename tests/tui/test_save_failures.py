@@ -113,9 +113,8 @@ async def test_a_locked_file_keeps_the_workers_form_and_saves_on_retry(make_app,
             assert "file dipakai proses lain" in save_line(app)
             assert isinstance(app.screen, WorkersScreen)
             assert app.screen.query_one("#worker-1-full-name", Input).value == "Rudi Hartono"
-            assert rows(booth_store, "SELECT count(*) FROM registrations WHERE role = 'worker'") == [
-                (0,)
-            ]
+            workers = "SELECT count(*) FROM registrations WHERE role = 'worker'"
+            assert rows(booth_store, workers) == [(0,)]
         finally:
             lock.release()
         await pilot.press("ctrl+s")

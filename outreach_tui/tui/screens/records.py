@@ -338,7 +338,7 @@ class RecordsScreen(BoothScreen):
         try:
             owner = store.registrations.get(owner_uuid)
             live = store.registrations.live_workers(owner_uuid)
-        except Exception as exc:  # noqa: BLE001 (a busy file: say so, change nothing)
+        except Exception as exc:  # a busy file: say so, change nothing
             from outreach_tui.tui.save_problem import save_problem
 
             self.post_message(RecordVoidFailed(save_problem(exc, self.language)))

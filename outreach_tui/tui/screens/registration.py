@@ -431,7 +431,7 @@ class RegistrationScreen(BoothScreen):
                 result = store.registrations.save(
                     record, officer_code=officer_code, event_id=event_id
                 )
-        except Exception as exc:  # noqa: BLE001 (a locked or full disk: the form stays)
+        except Exception as exc:  # a locked or full disk: the form stays
             # Every failure, not only the store's own: a file locked past the busy
             # timeout, a full disk, an I/O error. The transaction was rolled back.
             self.post_message(RegistrationSaveFailed(save_problem(exc, self.language)))
@@ -449,7 +449,7 @@ class RegistrationScreen(BoothScreen):
 
                 owner = store.registrations.get(result.owner.uuid)
                 receipt = build_receipt(owner, []) if owner is not None else None
-            except Exception:  # noqa: BLE001
+            except Exception:
                 receipt = None
         self.post_message(
             RegistrationSaved(

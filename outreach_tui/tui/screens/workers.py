@@ -172,7 +172,7 @@ class WorkersScreen(BoothScreen):
             owner = store.registrations.get(self.owner_uuid)
             workers = [w for w in store.registrations.workers_of(self.owner_uuid)
                        if not w["voided_at"]]  # fmt: skip
-        except Exception:  # noqa: BLE001 (a busy file: the duplicate look-ups still cover it)
+        except Exception:  # a busy file: the duplicate look-ups still cover it
             return
         if owner is None:
             return
@@ -342,7 +342,7 @@ class WorkersScreen(BoothScreen):
 
         try:
             hits = find_duplicates(self.booth.store, nik)
-        except Exception:  # noqa: BLE001 (a busy file: no warning rather than a crash)
+        except Exception:  # a busy file: no warning rather than a crash
             return
         self.post_message(RowDuplicatesChecked(index, nik, hits))
 
@@ -419,7 +419,7 @@ class WorkersScreen(BoothScreen):
             saved = self.booth.store.registrations.add_workers(
                 self.owner_uuid, records, officer_code=officer_code
             )
-        except Exception as exc:  # noqa: BLE001 (a locked or full disk: the rows stay)
+        except Exception as exc:  # a locked or full disk: the rows stay
             self.post_message(WorkersSaveFailed(save_problem(exc, self.language)))
             return
         self.post_message(WorkersSaved(len(saved)))
