@@ -272,3 +272,93 @@ async def test_ctrl_n_asks_before_clearing_a_filled_form(make_app, booth_store):
         assert app.screen.query_one("#reg-full-name", Input).value == ""
         assert app.screen.query_one("#reg-consent").value is False
     assert rows(booth_store, "SELECT count(*) FROM registrations") == [(0,)]
+
+
+# -- workers added later, from the records screen ----------------------------------------------
+
+
+def sync_laptop(laptop, creds, url=None, token=None) -> dict:  # type: ignore[no-untyped-def]
+    """`outreach login` (first time) and `outreach sync --json`, through the real CLI."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from outreach_tui.cli.main import app as cli_app
+
+    env = {"OUTREACH_TOKEN_PATH": str(creds)}
+    runner = CliRunner()
+    if url and token:
+        done = runner.invoke(cli_app, ["--db", str(laptop), "login", url, token], env=env)
+        assert done.exit_code == 0, done.output
+    done = runner.invoke(cli_app, ["--db", str(laptop), "sync", "--json"], env=env)
+    return json.loads(done.output)
+
+
+async def test_workers_added_later_from_records_sync_like_the_others(
+    make_app, booth_store, register, tmp_path
+):
+    from outreach_tui.hub.storage import open_storage
+    from outreach_tui.tui.screens.records import RecordsScreen
+    from tests.support.hub_server import HubServer, enroll_device
+    from tests.tui.test_records import open_records, search
+
+    saved = register(full_name="Dewi Kartika")  # the visitor came back with her workers
+    owner = saved.owner.uuid
+    hub_db = str(tmp_path / "hub.db")
+    creds = tmp_path / "creds.toml"
+    with HubServer(hub_db) as server:
+        token = enroll_device(hub_db, officer="PLG-01")[1]
+        first = sync_laptop(booth_store.path, creds, server.url, token)
+        assert first["exit_code"] == 0 and first["counts"]["accepted"] == 1
+
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_records(pilot)
+            await search(pilot, "Dewi")
+            await pilot.press("down", "ctrl+t")
+            await wait_until(pilot, lambda: isinstance(app.screen, WorkersScreen))
+            title = str(app.screen.query_one("#workers-title", Static).render())
+            assert "Dewi Kartika" in title and "sudah 0" in title
+            niks = [synthetic_nik(sex="M"), synthetic_nik(sex="M")]
+            await fill_worker(pilot, 0, niks[0], "Budi Santoso")
+            await fill_worker(pilot, 1, niks[1], "Rudi Hartono")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, RecordsScreen))
+
+        workers = rows(booth_store, "SELECT nik, owner_uuid, sync_state FROM registrations"
+                       " WHERE role = 'worker' ORDER BY seq")  # fmt: skip
+        assert workers == [(niks[0], owner, "pending"), (niks[1], owner, "pending")]
+        # the owner's count is its live worker rows: a new version that syncs again
+        assert rows(booth_store, "SELECT workers_count, version, base_version, sync_state"
+                    " FROM registrations WHERE uuid = ?", owner) == [(2, 2, 1, "pending")]  # fmt: skip
+
+        second = sync_laptop(booth_store.path, creds)
+        assert second["exit_code"] == 0 and second["counts"]["accepted"] == 3
+    assert rows(booth_store, "SELECT sync_state, count(*) FROM registrations GROUP BY 1") == [
+        ("synced", 3)]  # fmt: skip
+    storage = open_storage(hub_db)
+    try:
+        with storage.read() as tx:
+            hub_rows = tx.all("SELECT role, version, data FROM records ORDER BY role")
+    finally:
+        storage.close()
+    assert [(r["role"], r["version"]) for r in hub_rows] == [
+        ("owner", 2), ("worker", 1), ("worker", 1)]  # fmt: skip
+    assert '"workers_count": 2' in hub_rows[0]["data"] or '"workers_count":2' in hub_rows[0]["data"]
+
+
+async def test_the_owner_correction_shows_the_live_worker_count(make_app, booth_store, register):
+    from tests.tui.test_records import open_records, search
+
+    saved = register(full_name="Dewi Kartika", workers=2)
+    booth_store.registrations.void(saved.workers[0].uuid, "salah input", officer_code="PLG-01")
+    assert rows(booth_store, "SELECT workers_count FROM registrations WHERE uuid = ?",
+                saved.owner.uuid) == [(1,)]  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_records(pilot)
+        await search(pilot, "Dewi")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        count = app.screen.query_one("#reg-workers-count", Input)
+        assert count.value == "1" and count.disabled
