@@ -329,8 +329,10 @@ async def test_workers_added_later_from_records_sync_like_the_others(
                        " WHERE role = 'worker' ORDER BY seq")  # fmt: skip
         assert workers == [(niks[0], owner, "pending"), (niks[1], owner, "pending")]
         # the owner's count is its live worker rows: a new version that syncs again
-        assert rows(booth_store, "SELECT workers_count, version, base_version, sync_state"
-                    " FROM registrations WHERE uuid = ?", owner) == [(2, 2, 1, "pending")]  # fmt: skip
+        owner_sql = ("SELECT workers_count, version, base_version, sync_state"
+                     " FROM registrations WHERE uuid = ?")  # fmt: skip
+        assert rows(booth_store, owner_sql, owner) == [(2, 2, 1, "pending")]
+
 
         second = sync_laptop(booth_store.path, creds)
         assert second["exit_code"] == 0 and second["counts"]["accepted"] == 3
