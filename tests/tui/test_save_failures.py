@@ -6,6 +6,7 @@ timeout, a small tmpfs filled to the last byte."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import shutil
 import subprocess
 import sys
@@ -212,3 +213,37 @@ async def test_a_full_disk_keeps_both_forms_and_saves_once_space_is_back(store_o
     assert rows(store, "SELECT role, nik FROM registrations ORDER BY seq")[1] == (
         "worker", worker_nik)  # fmt: skip
     assert rows(store, "SELECT count(*) FROM registrations") == [(2,)]
+
+
+def test_each_kind_of_failure_reads_as_one_line_in_both_languages(tmp_path: Path) -> None:
+    import errno
+
+    from outreach_tui.store import StoreError
+    from outreach_tui.tui.save_problem import save_problem
+
+    # a real "database is locked" and a real "readonly" from SQLite itself
+    db = tmp_path / "x.db"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(db, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        other.execute("INSERT INTO t VALUES (1)")
+    holder.rollback()
+    readonly = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as refused:
+        readonly.execute("INSERT INTO t VALUES (1)")
+    cases = {
+        locked.value: ("file dipakai proses lain, coba lagi", "in use by another process"),
+        refused.value: ("tidak bisa ditulis", "cannot be written"),
+        OSError(errno.ENOSPC, "No space left on device"): ("disk penuh", "disk is full"),
+        OSError(errno.EIO, "Input/output error"): ("Input/output error", "Input/output error"),
+        StoreError("consent required"): ("consent required", "consent required"),
+        RuntimeError("boom"): ("tak terduga (RuntimeError)", "unexpected error (RuntimeError)"),
+    }
+    for exc, (indonesian, english) in cases.items():
+        assert indonesian in save_problem(exc, "id")
+        assert english in save_problem(exc, "en")
+        assert "\n" not in save_problem(exc, "id")
+    for conn in (holder, other, readonly):
+        conn.close()
