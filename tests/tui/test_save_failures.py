@@ -6,8 +6,8 @@ timeout, a small tmpfs filled to the last byte."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
