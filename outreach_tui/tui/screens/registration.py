@@ -260,9 +260,9 @@ class RegistrationScreen(BoothScreen):
 
     def has_unsaved_input(self) -> bool:
         """Anything typed or chosen that a clear or a quit would lose (a correction: any
-        change from the saved row)."""
+        change from the saved row), or a save still on its way."""
         if self.saving:
-            return False
+            return True
         draft = self.draft()
         if self.edit_row is not None:
             return self._loaded_draft is not None and draft != self._loaded_draft

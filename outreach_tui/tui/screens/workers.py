@@ -208,7 +208,8 @@ class WorkersScreen(BoothScreen):
         ]  # fmt: skip
 
     def has_unsaved_input(self) -> bool:
-        return not self.saving and bool(self.filled_rows())
+        """Rows a quit would lose (also while their save is still on its way)."""
+        return self.saving or bool(self.filled_rows())
 
     def unsaved_description(self) -> str:
         return self.t("unsaved.workers_form", count=len(self.filled_rows()))
