@@ -2,8 +2,9 @@
 
 Two kinds of case, over live (not voided) registrations:
 
-- ``nik``: the same NIK (``nik_digest``) arrived from two or more laptops (one laptop
-  already warns about its own repeats at the booth);
+- ``nik``: the same NIK (``nik_digest``) on two or more registrations, owners and workers
+  alike: from two laptops, or from one (the booth warns, but the officer may save anyway,
+  and a worker sharing a NIK in a household is refused only by newer booths);
 - ``person``: the same name, birth date and phone (``person_digest``, a keyed hash like
   the NIK digest) under two or more different NIKs — usually a mistyped NIK.
 
@@ -32,7 +33,7 @@ CASE_DIGITS = 10
 _LIVE = "entity = 'registration' AND voided = 0"
 _GROUPS = {
     "nik": f"SELECT nik_digest AS k FROM records WHERE {_LIVE} AND nik_digest IS NOT NULL "
-    "GROUP BY nik_digest HAVING COUNT(DISTINCT device_id) > 1",
+    "GROUP BY nik_digest HAVING COUNT(*) > 1",
     "person": f"SELECT person_digest AS k FROM records WHERE {_LIVE} "
     "AND person_digest IS NOT NULL AND person_digest <> '' "
     "GROUP BY person_digest HAVING COUNT(DISTINCT nik_digest) > 1",

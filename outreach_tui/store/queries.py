@@ -146,9 +146,15 @@ class BoothQueries:
                 params += extra
             sql_where = (" WHERE " + " AND ".join(where)) if where else ""
             (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
+            # An owner's worker count is its live worker rows (indexed by owner_uuid).
+            live_workers = (
+                ", (SELECT count(*) FROM registrations AS w WHERE w.owner_uuid ="
+                " registrations.uuid AND w.voided_at IS NULL) AS live_workers"
+                if kind == "registrations" else ""
+            )  # fmt: skip
             rows = list(
                 db.query(
-                    f"SELECT * FROM {table}{sql_where}"
+                    f"SELECT *{live_workers} FROM {table}{sql_where}"
                     " ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?",
                     [*params, limit, offset],
                 )

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import consent
+from outreach_tui.domain.household import household_problems
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
 from outreach_tui.store import audit, nik_keys
@@ -37,13 +38,30 @@ def require_consent(record: Registration) -> None:
         raise StoreError(f"consent required: unknown registration consent text {version!r}")
 
 
-# Columns an edit may change; identity, provenance and sync bookkeeping are not among them.
+# Columns an edit may change; identity, provenance and sync bookkeeping are not among them,
+# nor an owner's workers_count: that is the number of live worker rows, kept by the store.
 EDITABLE = (
     "path", "nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
-    "address", "province_code", "business_name", "sector", "workers_count",
+    "address", "province_code", "business_name", "sector",
     "declared_income", "programs", "payment_months", "monthly_normal", "monthly_due",
     "estimate", "ref_version", "consent_version",
 )  # fmt: skip
+
+
+def check_household(
+    owner_nik: str | None, saved_worker_niks: Sequence[str], workers: Sequence[Registration]
+) -> None:
+    """The household rules (domain.household) as the last line before the write: the
+    form says the same per row, so this refuses only what bypassed it."""
+    problems = household_problems(
+        {row: worker.nik for row, worker in enumerate(workers, start=1)},
+        owner_nik=owner_nik,
+        saved_worker_niks=[n for n in saved_worker_niks if n],
+        live_workers=len(saved_worker_niks),
+    )
+    if problems:
+        row, found = min(problems.items())
+        raise StoreError(f"worker {row}: {found[0].message('en')}")
 
 
 class RegistrationStore:
@@ -68,6 +86,10 @@ class RegistrationStore:
             raise ValueError("only workers may follow the owner")
         for record in (owner, *workers):
             require_consent(record)
+        check_household(owner.nik, [], workers)
+        # The typed count only says how many worker rows the form offers next; stored is
+        # the number of worker rows there are (add_workers and void keep it so).
+        owner = replace(owner, workers_count=len(workers))
         with self._database.write() as db:
             cipher = write_cipher(db, self._database)
             seqs = next_seqs(db, 1 + len(workers))
@@ -91,14 +113,27 @@ class RegistrationStore:
     def add_workers(
         self, owner_uuid: str, workers: Sequence[Registration], *, officer_code: str
     ) -> tuple[SavedRecord, ...]:
-        """Register more workers under an owner saved earlier."""
+        """Register more workers under an owner saved earlier (right after the owner, or
+        later from the records screen). The owner's workers_count follows, as a new
+        version of the owner that syncs like any correction."""
         for record in workers:
             require_consent(record)
+            if record.role is not Role.WORKER:
+                raise ValueError("only workers may be added under an owner")
         with self._database.write() as db:
             cipher = write_cipher(db, self._database)
             owner = self._row(db, owner_uuid)
             if owner is None or owner["role"] != Role.OWNER:
                 raise StoreError(f"owner not found: {owner_uuid}")
+            if owner["voided_at"]:
+                raise StoreError("a voided owner cannot get workers")
+            opened = open_row(cipher, TABLE, owner, strict=True)
+            live = [open_row(cipher, TABLE, row, strict=True) for row in db.query(
+                "SELECT * FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
+                [owner_uuid])]  # fmt: skip
+            check_household(opened["nik"], [w["nik"] for w in live], workers)
+            # The owner's new version first, so it travels before its new workers.
+            self._set_workers_count(db, owner, len(live) + len(workers), officer_code)
             seqs = next_seqs(db, len(workers))
             saved = tuple(
                 self._insert(db, cipher, worker, seq, owner_uuid, officer_code, owner["event_id"])
@@ -116,6 +151,15 @@ class RegistrationStore:
                     detail={"owner": owner_uuid},
                 )
         return saved
+
+    def live_workers(self, owner_uuid: str) -> int:
+        """The owner's worker rows that are not voided: the household's worker count."""
+        with self._database.read_sql() as db:
+            (count,) = db.execute(
+                "SELECT count(*) FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
+                [owner_uuid],
+            ).fetchone()
+        return count
 
     def edit(self, record_uuid: str, record: Registration, *, officer_code: str) -> SavedRecord:
         """Correct a registration: a new version that syncs again; the old one is kept."""
@@ -204,6 +248,14 @@ class RegistrationStore:
                 version=version,
                 detail={"reason": reason[:500]},
             )
+            if current["role"] == Role.WORKER and current["owner_uuid"]:
+                owner = self._row(db, current["owner_uuid"])
+                (live,) = db.execute(
+                    "SELECT count(*) FROM registrations"
+                    " WHERE owner_uuid = ? AND voided_at IS NULL",
+                    [current["owner_uuid"]],
+                ).fetchone()
+                self._set_workers_count(db, owner, live, officer_code)
             return self._saved(self._row(db, record_uuid))
 
     # -- reads ----------------------------------------------------------------------------
@@ -300,6 +352,36 @@ class RegistrationStore:
     def _row(db: sqlite_utils.Database, record_uuid: str) -> dict[str, Any] | None:
         rows = list(db.query("SELECT * FROM registrations WHERE uuid = ?", [record_uuid]))
         return rows[0] if rows else None
+
+    def _set_workers_count(
+        self, db: sqlite_utils.Database, owner: dict[str, Any] | None, live: int,
+        officer_code: str,
+    ) -> None:  # fmt: skip
+        """Set the owner's workers_count to ``live`` (its live worker rows): a new version
+        of the owner (history kept, synced again), or nothing when it is already right."""
+        if owner is None or owner["purged_at"] or owner["voided_at"]:
+            return
+        if owner["workers_count"] == live:
+            return
+        owner_uuid = owner["uuid"]
+        self._keep_history(db, owner)
+        (seq,) = next_seqs(db, 1)
+        version = owner["version"] + 1
+        db["registrations"].update(
+            owner_uuid,
+            {"workers_count": live, "seq": seq, "version": version, "updated_at": utc_now(),
+             **self._resync(owner)},
+        )  # fmt: skip
+        audit.append(
+            db,
+            device_id=self._device_id,
+            officer_code=officer_code,
+            action="registration.edit",
+            entity=ENTITY,
+            entity_uuid=owner_uuid,
+            version=version,
+            detail={"fields": ["workers_count"], "workers_count": live},
+        )
 
     @staticmethod
     def _keep_history(db: sqlite_utils.Database, current: dict[str, Any]) -> None:

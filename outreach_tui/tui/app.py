@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -159,6 +160,10 @@ class OutreachApp(BoothLock, App[None]):
                         idle_check_seconds=idle_check_seconds)  # fmt: skip
         self.title = t("app.title", language)
         localize_bindings(self, language)
+        # Forms that may hold typed input (registration, workers), in any mode's stack:
+        # ctrl+q asks before losing them. They add themselves as they mount.
+        self.forms: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._asking_to_quit = False
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.language, **params)
@@ -250,6 +255,32 @@ class OutreachApp(BoothLock, App[None]):
         self.notify(
             self.t("privacy.auto_purge.booth", registrations=message.registrations,
                    leads=message.leads, days=message.days)
+        )  # fmt: skip
+
+    # -- quitting ------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quit at once when nothing typed would be lost; otherwise ask first
+        (ctrl+q again, or the dialog's yes, quits)."""
+        unsaved = [form for form in list(self.forms)
+                   if form.is_attached and form.has_unsaved_input()]  # fmt: skip
+        if not unsaved or self._asking_to_quit:
+            await super().action_quit()
+            return
+        from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+
+        what = ", ".join(dict.fromkeys(form.unsaved_description() for form in unsaved))
+        self._asking_to_quit = True
+
+        async def answered(leave: bool | None) -> None:
+            self._asking_to_quit = False
+            if leave:
+                await super(OutreachApp, self).action_quit()
+
+        self.push_screen(
+            ConfirmDialog(self.t("unsaved.quit_title"), self.t("unsaved.quit_body", what=what),
+                          confirm=self.t("unsaved.quit_yes"), cancel=self.t("unsaved.stay")),
+            answered,
         )  # fmt: skip
 
     def on_booth_changed(self, _: BoothChanged) -> None:

@@ -120,3 +120,76 @@ def test_register_one_person_in_a_real_terminal(session: tuple[str, Path]) -> No
     while time.monotonic() < deadline and "TANDA TERIMA" in screen(name):
         time.sleep(0.2)
     assert "TANDA TERIMA" not in screen(name)
+
+
+def fill_owner(name: str, nik: str, workers: int) -> None:
+    keys(name, nik, literal=True)
+    wait_for(name, "Perempuan")
+    keys(name, "Tab")
+    keys(name, "Sri Wahyuni", literal=True)
+    keys(name, "Tab", "Tab", "Tab")
+    keys(name, "081322223333", literal=True)
+    keys(name, "Tab", "Tab")
+    keys(name, "Jl. Slamet Riyadi 12, Surakarta", literal=True)
+    keys(name, "Tab")
+    keys(name, "Warung Bu Sri", literal=True)
+    keys(name, "Tab")
+    keys(name, str(workers), literal=True)
+    keys(name, "Tab")
+    keys(name, "2000000", literal=True)
+    keys(name, "Tab", "Enter", "Down", "Down", "Down", "Down", "Enter")  # 5th: kuliner
+    keys(name, "Tab", "Tab", "Tab", "Tab", "Space")  # consent
+    wait_for(name, "Siap disimpan")
+
+
+def fill_worker_row(name: str, nik: str, full_name: str) -> None:
+    """NIK, name, (no phone), income, consent; Tab leaves for the next row's NIK."""
+    keys(name, nik, literal=True)
+    keys(name, "Tab")
+    keys(name, full_name, literal=True)
+    keys(name, "Tab", "Tab")
+    keys(name, "1500000", literal=True)
+    keys(name, "Tab", "Space", "Tab")
+
+
+def test_an_owner_with_three_workers_one_sharing_her_nik(session: tuple[str, Path]) -> None:
+    name, db = session
+    owner_nik, niks = "3372015504880003", ["3372011203950004", "3372012007000005"]
+    wait_for(name, "Mulai hari")
+    keys(name, "C-s")
+    wait_for(name, "Pendaftaran pemilik usaha")
+    time.sleep(0.5)
+    fill_owner(name, owner_nik, workers=3)
+    keys(name, "C-s")
+    table = wait_for(name, "Jalur pekerja")  # the workers' table and its headings
+    assert "NIK" in table and "Setuju" in table and "Tanggal lahir" not in table
+    fill_worker_row(name, niks[0], "Agus Salim")
+    fill_worker_row(name, owner_nik, "Dimas Anggara")  # the owner's NIK, by mistake
+    fill_worker_row(name, niks[1], "Eko Prasetyo")
+    shown = wait_for(name, "sama dengan NIK pemilik usaha")
+    assert owner_nik in shown and niks[0] in shown  # the whole 16 digits in the column
+    assert "Laki-laki · 12-03-1995" in shown  # what the first worker's NIK says
+    keys(name, "C-s")  # refused: the row is marked, nothing saved
+    time.sleep(1.0)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM registrations WHERE role = 'worker'"
+                            ).fetchone() == (0,)  # fmt: skip
+
+    keys(name, "C-q")  # half a household typed: quitting asks first
+    wait_for(name, "Keluar dari outreach?")
+    keys(name, "Escape")
+    time.sleep(0.5)
+    # the refused save put the cursor in the marked row's NIK: type the right one
+    keys(name, "End", *["BSpace"] * 16)
+    keys(name, "3372012508990006", literal=True)
+    wait_for(name, "Laki-laki · 25-08-1999")
+    keys(name, "C-s")
+    receipt = wait_for(name, "TANDA TERIMA")
+    with sqlite3.connect(db) as conn:
+        workers = conn.execute(
+            "SELECT nik FROM registrations WHERE role = 'worker' ORDER BY seq").fetchall()
+        count = conn.execute(
+            "SELECT workers_count FROM registrations WHERE role = 'owner'").fetchone()
+    assert workers == [(niks[0],), ("3372012508990006",), (niks[1],)]
+    assert count == (3,)
+    assert "Tanggal daftar" in receipt

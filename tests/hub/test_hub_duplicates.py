@@ -22,7 +22,7 @@ from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.storage.base import utc_now
 from outreach_tui.hub.storage.schema import migrations
 from outreach_tui.store import Store
-from tests.conftest import owner_draft, synthetic_nik, validated
+from tests.conftest import owner_draft, synthetic_nik, validated, worker_draft
 from tests.support.hub_server import HubServer, enroll_device
 
 runner = CliRunner()
@@ -96,7 +96,7 @@ def test_duplicates_are_queued_reviewed_and_reach_the_laptops(db: str, tmp_path:
         assert (first["birth_date"], first["outcome"], nik_case["open"]) == (
             BIRTH.isoformat(), None, True)  # fmt: skip
         table = cli("--lang", "en", "hub", "duplicates", "--db", db)
-        assert nik_case["case_id"] in table and "same NIK from different devices" in table
+        assert nik_case["case_id"] in table and "same NIK on more than one registration" in table
 
         done = json.loads(cli("hub", "review", nik_case["case_id"], "same", "--db", db,
                               "--note", "KTP dicek", "--json"))  # fmt: skip
@@ -171,3 +171,27 @@ def test_migration_v2_fills_programs_conversions_and_person_digests(db: str) -> 
         with storage.read() as tx:
             assert tx.scalar("SELECT COUNT(*) AS n FROM records WHERE entity = 'registration' "
                              "AND person_digest IS NULL") == 0  # fmt: skip
+
+
+def test_a_worker_sharing_a_nik_from_the_same_laptop_is_queued(db: str, tmp_path: Path) -> None:
+    """Issue #15.1: a worker whose NIK is another household's owner, saved on one laptop
+    after the booth's warning, is a case (workers alike, one device alike)."""
+    shared = synthetic_nik(sex="M", birth=BIRTH)
+    laptop = tmp_path / "a.db"
+    owners = make_laptop(laptop, "PLG-01", [{"full_name": "Budi Hartono", "nik": shared}])
+    with Store(laptop) as store:
+        event_id = store.setup.event("EXPO-PLG-2026-11")["id"]  # type: ignore[index]
+        other = store.registrations.save(
+            validated(owner_draft(workers_count=1, full_name="Siti Aminah")),
+            [validated(worker_draft(nik=shared, full_name="Budi Hartono"))],
+            officer_code="PLG-01", event_id=event_id,
+        )  # fmt: skip
+    with HubServer(db) as server:
+        token = enroll_device(db, officer="PLG-01")[1]
+        report = sync(laptop, tmp_path / "a.toml", server.url, token)
+        assert report["exit_code"] == 0
+        cases = json.loads(cli("hub", "duplicates", "--db", db, "--json"))["cases"]
+    assert [c["kind"] for c in cases] == ["nik"]
+    records = cases[0]["records"]
+    assert {(r["uuid"], r["role"]) for r in records} == {
+        (owners["Budi Hartono"], "owner"), (other.workers[0].uuid, "worker")}  # fmt: skip

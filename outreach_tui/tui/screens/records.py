@@ -69,6 +69,12 @@ class RecordsLoaded(Message):
 
 
 @dataclass
+class OwnerChosen(Message):
+    owner: dict[str, Any]
+    live_workers: int
+
+
+@dataclass
 class RecordVoided(Message):
     label: str
 
@@ -87,6 +93,7 @@ class RecordsScreen(BoothScreen):
     BINDINGS = [
         Binding("enter", "open", "Buka", id="open-record", priority=True),
         Binding("ctrl+d", "void", "Batalkan data", id="void-record", priority=True),
+        Binding("ctrl+t", "add_workers", "Tambah pekerja", id="add-workers", priority=True),
         Binding("ctrl+f", "focus_search", "Cari", id="focus-search", priority=True),
         Binding("f7", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
         Binding("f8", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
@@ -311,6 +318,52 @@ class RecordsScreen(BoothScreen):
                                phone=national_phone(row["phone"]),
                                interest=row["interest"] or "-",
                                follow_up=row["follow_up_on"] or "-"))  # fmt: skip
+
+    def action_add_workers(self) -> None:
+        """ctrl+t: more workers under the selected owner (or the selected worker's owner),
+        in the same workers' form as right after a registration."""
+        row = self.selected()
+        if row is None or self.kind != "registrations":
+            self.notify(self.t("records.choose_owner"), severity="warning")
+            return
+        status = self.booth.status
+        if status is None or not status.officer_code:
+            self.notify(self.t("reg.need_start_of_day"), severity="error")
+            return
+        self.open_workers_form(row["owner_uuid"] or row["uuid"])
+
+    @work(thread=True, group="records-owner")
+    def open_workers_form(self, owner_uuid: str) -> None:
+        store = self.booth.store
+        try:
+            owner = store.registrations.get(owner_uuid)
+            live = store.registrations.live_workers(owner_uuid)
+        except Exception as exc:  # a busy file: say so, change nothing
+            from outreach_tui.tui.save_problem import save_problem
+
+            self.post_message(RecordVoidFailed(save_problem(exc, self.language)))
+            return
+        if owner is not None:
+            self.post_message(OwnerChosen(owner, live))
+
+    def on_owner_chosen(self, message: OwnerChosen) -> None:
+        from outreach_tui.domain.models import MAX_WORKERS
+        from outreach_tui.tui.screens.workers import WorkersScreen
+
+        owner, live = message.owner, message.live_workers
+        if owner["voided_at"]:
+            self.notify(self.t("records.cannot_edit_voided"), severity="warning")
+            return
+        if live >= MAX_WORKERS:
+            self.notify(self.t("records.workers_full", max=MAX_WORKERS), severity="warning")
+            return
+        self.app.push_screen(
+            WorkersScreen(
+                owner_uuid=owner["uuid"], count=MAX_WORKERS - live, sector=owner["sector"],
+                payment_months=owner["payment_months"], live_workers=live,
+                owner_name=owner["full_name"] or owner["reference_no"],
+            )
+        )  # reloads on resume
 
     def action_void(self) -> None:
         row = self.selected()

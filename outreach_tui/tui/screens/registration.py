@@ -19,8 +19,8 @@ from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
-from outreach_tui.store import StoreError
-from outreach_tui.tui.screens.base import BoothScreen, store_problem
+from outreach_tui.tui.save_problem import save_problem
+from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
@@ -88,6 +88,7 @@ class RegistrationScreen(BoothScreen):
         self.duplicates: list[DuplicateHit] = []
         self.duplicates_for = ""
         self.saving = False
+        self._loaded_draft: RegistrationDraft | None = None  # a correction's starting point
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -137,6 +138,7 @@ class RegistrationScreen(BoothScreen):
                     field="consent_version",
                 )
             yield SummaryPanel(id="reg-summary")
+        yield Static("", id="reg-save-problem", classes="save-problem")
         yield BoothFooter(compact=True)
 
     def _sector_options(self) -> list[tuple[str, str]]:
@@ -169,8 +171,18 @@ class RegistrationScreen(BoothScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.booth.forms.add(self)  # ctrl+q asks before losing what is typed here
         if self.edit_row is not None:
             self._load_row(self.edit_row)
+            if self.role is Role.OWNER:
+                # The number of live worker rows, not a typed number: workers are added
+                # from the records screen (ctrl+w), voided there one by one.
+                count = self.query_one("#reg-workers-count", Input)
+                with self.prevent(Input.Changed):
+                    count.value = str(self.edit_row.get("live_workers",
+                                                        self.edit_row["workers_count"]))
+                count.disabled = True
+            self._loaded_draft = self.draft()
         if self.role is Role.WORKER:
             form = self.query_one(FieldForm)
             for field in OWNER_ONLY:
@@ -246,7 +258,34 @@ class RegistrationScreen(BoothScreen):
         self._revalidate()
         self.query_one("#reg-nik", Input).focus()
 
+    def has_unsaved_input(self) -> bool:
+        """Anything typed or chosen that a clear or a quit would lose (a correction: any
+        change from the saved row), or a save still on its way."""
+        if self.saving:
+            return True
+        draft = self.draft()
+        if self.edit_row is not None:
+            return self._loaded_draft is not None and draft != self._loaded_draft
+        typed = any(getattr(draft, f) for f in TEXT_FIELDS)
+        return typed or bool(draft.sector) or bool(draft.consent_version)
+
+    def unsaved_description(self) -> str:
+        return self.t("unsaved.owner_form")
+
     def action_clear(self) -> None:
+        """ctrl+n: an empty form for the next visitor, asking first when it is filled."""
+        if not self.has_unsaved_input():
+            self.clear_form()
+            return
+        from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+
+        self.app.push_screen(
+            ConfirmDialog(self.t("unsaved.clear_title"), self.t("unsaved.clear_body"),
+                          confirm=self.t("unsaved.clear_yes"), cancel=self.t("unsaved.stay")),
+            lambda clear: self.clear_form() if clear else None,
+        )  # fmt: skip
+
+    def clear_form(self) -> None:
         with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             for field in TEXT_FIELDS:
                 self.query_one(f"#{widget_id(field)}", Input).value = ""
@@ -375,6 +414,9 @@ class RegistrationScreen(BoothScreen):
         status = self.booth.status
         assert status is not None and status.officer_code
         self.saving = True
+        # A save takes milliseconds; past a second (a file locked by another process, up
+        # to the busy timeout) the officer is told it is still on its way.
+        self.set_timer(1.0, self._still_saving)
         self.save_record(self.result.record, status.officer_code, status.event_id)
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
@@ -385,37 +427,58 @@ class RegistrationScreen(BoothScreen):
                 saved = store.registrations.edit(
                     self.edit_row["uuid"], record, officer_code=officer_code
                 )
-                self.post_message(RegistrationSaved(saved.uuid, saved.reference_no, 0, True))
             else:
                 result = store.registrations.save(
                     record, officer_code=officer_code, event_id=event_id
                 )
-                receipt = None
-                if not record.workers_count:
-                    # The receipt straight from the saved row: the screen shows it at once,
-                    # without a second trip through a worker.
-                    from outreach_tui.reports.receipt import build_receipt
+        except Exception as exc:  # a locked or full disk: the form stays
+            # Every failure, not only the store's own: a file locked past the busy
+            # timeout, a full disk, an I/O error. The transaction was rolled back.
+            self.post_message(RegistrationSaveFailed(save_problem(exc, self.language)))
+            return
+        if self.edit_row is not None:
+            self.post_message(RegistrationSaved(saved.uuid, saved.reference_no, 0, True))
+            return
+        receipt = None
+        if not record.workers_count:
+            # The receipt straight from the saved row: the screen shows it at once, without
+            # a second trip through a worker. The save is committed by now: a failure here
+            # leaves the receipt screen to read it again, never a second save.
+            try:
+                from outreach_tui.reports.receipt import build_receipt
 
-                    owner = store.registrations.get(result.owner.uuid)
-                    receipt = build_receipt(owner, []) if owner is not None else None
-                self.post_message(
-                    RegistrationSaved(
-                        result.owner.uuid, result.owner.reference_no, record.workers_count,
-                        False, receipt,
-                    )
-                )  # fmt: skip
-        except StoreError as exc:
-            self.post_message(RegistrationSaveFailed(store_problem(exc, self.language)))
+                owner = store.registrations.get(result.owner.uuid)
+                receipt = build_receipt(owner, []) if owner is not None else None
+            except Exception:
+                receipt = None
+        self.post_message(
+            RegistrationSaved(
+                result.owner.uuid, result.owner.reference_no, record.workers_count,
+                False, receipt,
+            )
+        )  # fmt: skip
 
     def on_registration_save_failed(self, message: RegistrationSaveFailed) -> None:
         self.saving = False
-        self.notify(self.t("reg.save_failed", reason=message.reason), severity="error")
+        self._show_save_problem(self.t("save_problem.line", reason=message.reason))
+
+    def _still_saving(self) -> None:
+        if self.saving:
+            self._show_save_problem(self.t("save_problem.saving"), error=False)
+
+    def _show_save_problem(self, line: str, *, error: bool = True) -> None:
+        widget = self.query_one("#reg-save-problem", Static)
+        widget.update(line)
+        widget.set_class(bool(line), "-shown")
+        widget.set_class(error, "-error")
 
     def on_registration_saved(self, message: RegistrationSaved) -> None:
         from outreach_tui.tui.screens.receipt import ReceiptScreen
         from outreach_tui.tui.screens.workers import WorkersScreen
 
         self.saving = False
+        if self.query_one("#reg-save-problem", Static).has_class("-shown"):
+            self._show_save_problem("")
         self.booth.refresh_status()
         if message.edited:
             self.notify(self.t("reg.edited", reference=message.reference_no))
@@ -423,7 +486,7 @@ class RegistrationScreen(BoothScreen):
             return
         draft = self.draft()
         if message.workers_wanted:
-            self.action_clear()
+            self.clear_form()
             self.app.push_screen(
                 WorkersScreen(
                     owner_uuid=message.owner_uuid,
@@ -438,7 +501,7 @@ class RegistrationScreen(BoothScreen):
             # receipt's first frame does not wait for it.
             self.app.push_screen(
                 ReceiptScreen(message.owner_uuid, receipt=message.receipt),
-                lambda _: self.action_clear(),
+                lambda _: self.clear_form(),
             )
 
     def _focus_field(self, field: str) -> None:
