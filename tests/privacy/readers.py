@@ -91,6 +91,44 @@ class Reader:
                 self._proc.wait()
 
 
+class ShellReader(Reader):
+    """The same, from the ``sqlite3`` command-line shell (an officer poking at the file)."""
+
+    def __init__(self, path: Path) -> None:
+        self._proc = subprocess.Popen(
+            ["sqlite3", str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self._ended = False
+        self._lock = threading.Lock()
+        self._send("BEGIN; SELECT count(*), max(nik) IS NOT NULL FROM registrations;"
+                   " SELECT 'ready';")  # fmt: skip
+        while self._read() != "ready":
+            pass
+
+    def _send(self, line: str) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(line + "\n")
+        self._proc.stdin.flush()
+
+    def end(self) -> None:
+        with self._lock:
+            if self._ended or self._proc.poll() is not None:
+                return
+            self._send("COMMIT; SELECT 'ended';")
+            while self._read() != "ended":
+                pass
+            self._ended = True
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            try:
+                self._send(".quit")
+                self._proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self._proc.kill()
+                self._proc.wait()
+
+
 def outreach(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The real CLI in its own process (English messages)."""
     return subprocess.run(
