@@ -196,3 +196,20 @@ def test_text_output_never_claims_success_while_data_is_readable(
     held.end()
     done = outreach(lap, "purge")
     assert done.returncode == 0, done.stderr
+
+
+async def test_an_open_booth_does_not_keep_a_purge_from_finishing(lap: Path) -> None:
+    """The booth keeps its file open but holds no read transaction between queries."""
+    import asyncio
+
+    needles = due_values(lap)
+    with Store(lap) as store:
+        app = OutreachApp(store, ask_start_of_day=False, today=lambda: TODAY, auto_purge=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.press("f2")  # another mode reads too
+            await pilot.app.workers.wait_for_complete()
+            result = await asyncio.to_thread(outreach, lap, "purge", "--json", "--wait", "20")
+            assert result.returncode == 0, result.stderr
+            assert json.loads(result.stdout)["compacted"]
+            assert leftovers(lap, needles) == []
