@@ -96,13 +96,12 @@ def finish(
                     return False
                 time.sleep(min(_POLL_S, max(0.0, deadline - time.monotonic())))
 
-        if wait_for_readers():
-            # The marker goes in the same rewrite, so a finished file carries no trace of it.
-            _clear(conn)
-            if _vacuum(conn, deadline) and wait_for_readers():
-                result.free_pages = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
-                result.wal_bytes = _wal_bytes(database.path)
-                result.done = result.free_pages == 0 and result.wal_bytes == 0
+        # Readers gone: drop the marker (the rewrite then carries no trace of it), rewrite,
+        # and fold the rewrite in, waiting again for a reader that came in between.
+        if wait_for_readers() and _clear(conn) and _vacuum(conn, deadline) and wait_for_readers():
+            result.free_pages = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+            result.wal_bytes = _wal_bytes(database.path)
+            result.done = result.free_pages == 0 and result.wal_bytes == 0
     finally:
         conn.close()
     result.waited_s = round(time.monotonic() - started, 2)
@@ -142,10 +141,14 @@ def mark_pending(database: Database, reason: str) -> None:
         )
 
 
-def _clear(conn: sqlite3.Connection) -> None:
+def _clear(conn: sqlite3.Connection) -> bool:
     conn.execute(f"PRAGMA busy_timeout = {_ATTEMPT_MS * 10}")
-    with conn:
-        conn.execute("DELETE FROM settings WHERE key = ?", [PENDING_KEY])
+    try:
+        with conn:
+            conn.execute("DELETE FROM settings WHERE key = ?", [PENDING_KEY])
+    except sqlite3.OperationalError:  # a writer held on for a second: not done this time
+        return False
+    return True
 
 
 def _wal_bytes(path: Path) -> int:
