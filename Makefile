@@ -42,7 +42,7 @@ sample: $(STAMP)
 
 # The long loops of the reliability suite (crash, sync faults, API properties).
 reliability: $(STAMP)
-	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability
+	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 OUTREACH_PRIVACY_LOOPS=10 $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -2,7 +2,8 @@
 `outreach unlock`, `outreach lock`, `outreach officer …`. See docs/PRIVACY.md.
 
 Exit codes: 0 ok · 1 wrong passphrase, recovery code or PIN · 2 usage · 3 database
-problem (also: encrypted and locked — run `outreach unlock`).
+problem (also: encrypted and locked — run `outreach unlock`; and a purge or `encrypt
+enable` whose old copies are still on disk because another program kept reading).
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, console, fail, print_json, user_errors
+from outreach_tui.cli.output import (
+    EXIT_INVALID,
+    EXIT_STORE,
+    console,
+    err_console,
+    fail,
+    print_json,
+    user_errors,
+)
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
@@ -33,6 +42,28 @@ officer_app = typer.Typer(
     name="officer", help="PIN masuk petugas di laptop bersama.", no_args_is_help=True,
     add_completion=False,
 )  # fmt: skip
+
+
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        max=3600,
+        metavar="SECONDS",
+        help="How long to wait for another program reading the file before giving up.",
+    ),
+]
+DEFAULT_WAIT_S = 30.0  # as store.compaction.DEFAULT_WAIT_S (not imported: start-up speed)
+
+
+def _waiting(lang: str, key: str) -> Any:
+    """Say on stderr (also with --json) that we wait for another reader to leave."""
+
+    def tell(seconds: float) -> None:
+        err_console.print(t(key, lang, seconds=f"{seconds:g}"), markup=False)
+
+    return tell
 
 
 def _open(settings: Settings) -> Store:
@@ -78,27 +109,38 @@ def purge_command(
         ),
     ] = None,
     as_json: JsonFlag = False,
+    wait: WaitOption = DEFAULT_WAIT_S,
 ) -> None:
     """Remove personal data the hub acknowledged more than DAYS ago (tallies stay)."""
+    from outreach_tui.store.purge import purge
+
     settings: Settings = ctx.obj
     lang = settings.language
     days = settings.retention_days if older_than is None else older_than
     with _open(settings) as store:
-        report = store.purge(
-            older_than_days=days, dry_run=dry_run, officer_code=store.settings.get("officer_code")
-        )
+        report = purge(
+            store.database, store.device_id, older_than_days=days, dry_run=dry_run,
+            officer_code=store.settings.get("officer_code"), wait_s=wait,
+            on_wait=_waiting(lang, "privacy.purge.waiting"),
+        )  # fmt: skip
     from outreach_tui.domain import consent
 
     promised = consent.current().retention_days_on_device
-    if as_json:
-        print_json(report.as_dict())
-        return
     params = report.as_dict()
+    unfinished = report.compaction_pending and not dry_run
+    if as_json:
+        print_json(params)
+    if unfinished:  # never a success line while purged data is still readable on disk
+        fail(t("privacy.purge.incomplete", lang, **params), EXIT_STORE)
+    if as_json:
+        return
     key = "privacy.purge.dry_run" if dry_run else "privacy.purge.done"
     if not report.total and not report.receipt_files:
         key = "privacy.purge.nothing"
     console.print(t(key, lang, **params), markup=False)
     for warning in report.warnings:
+        if warning == "compact_incomplete" and dry_run:
+            continue
         console.print(t(f"privacy.purge.{warning}", lang, days=days, promised=promised),
                       markup=False)  # fmt: skip
 
@@ -124,23 +166,39 @@ def encrypt_status(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @encrypt_app.command("enable")
 @user_errors
 def encrypt_enable(
-    ctx: typer.Context, passphrase_stdin: StdinFlag = False, as_json: JsonFlag = False
+    ctx: typer.Context,
+    passphrase_stdin: StdinFlag = False,
+    as_json: JsonFlag = False,
+    wait: WaitOption = DEFAULT_WAIT_S,
 ) -> None:
-    """Encrypt the personal fields now and from now on; prints the recovery code once."""
+    """Encrypt the personal fields now and from now on; prints the recovery code once.
+
+    Exit 3 (after the recovery code) when another program kept reading the file, so the
+    old unencrypted copies are still on disk: retried by the next purge or booth start."""
     settings: Settings = ctx.obj
     lang = settings.language
     with _open(settings) as store:
         secret = _secret(
             lang, "privacy.prompt.new_passphrase", stdin=passphrase_stdin, confirm=True
         )
-        code = store.crypto.enable(secret, officer_code=store.settings.get("officer_code"))
+        code = store.crypto.enable(
+            secret, officer_code=store.settings.get("officer_code"), wait_s=wait,
+            on_wait=_waiting(lang, "privacy.encrypt.waiting"),
+        )  # fmt: skip
         status = store.crypto.status()
+        compaction = store.crypto.last_compaction
+    done = compaction is not None and compaction.done
+    details = compaction.as_dict() if compaction is not None else {}
     if as_json:
-        print_json({**status.as_dict(), "recovery_code": code})
-        return
-    console.print(t("privacy.encrypt.enabled", lang), markup=False)
-    console.print(t("privacy.encrypt.recovery", lang), markup=False)
-    typer.echo(code)
+        print_json({**status.as_dict(), "recovery_code": code, "compacted": done,
+                    "compaction_pending": not done, "compaction": details})  # fmt: skip
+    else:
+        if done:
+            console.print(t("privacy.encrypt.enabled", lang), markup=False)
+        console.print(t("privacy.encrypt.recovery", lang), markup=False)
+        typer.echo(code)
+    if not done:
+        fail(t("privacy.encrypt.incomplete", lang, **details), EXIT_STORE)
 
 
 @encrypt_app.command("disable")

@@ -16,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from outreach_tui import files
-from outreach_tui.store import audit, nik_keys
+from outreach_tui.store import audit, compaction, nik_keys
 from outreach_tui.store.crypto import (
     ENTITY_TABLES,
     PERSONAL,
@@ -83,6 +84,9 @@ class KeyVault:
     def __init__(self, database: Database, device_id: str) -> None:
         self._database = database
         self._device_id = device_id
+        # The compaction after the last enable/disable: ``done`` false while the plaintext
+        # (or the old ciphertext) still lies in the file or its WAL (another process reads).
+        self.last_compaction: compaction.Compaction | None = None
 
     # -- state ----------------------------------------------------------------------------
 
@@ -110,9 +114,21 @@ class KeyVault:
 
     # -- enable / disable -----------------------------------------------------------------
 
-    def enable(self, passphrase: str, *, officer_code: str | None = None) -> str:
+    def enable(
+        self,
+        passphrase: str,
+        *,
+        officer_code: str | None = None,
+        wait_s: float = compaction.DEFAULT_WAIT_S,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> str:
         """Seal every personal field now in the file; returns the recovery code (shown
-        once: print it and keep it away from the laptop)."""
+        once: print it and keep it away from the laptop).
+
+        The old plaintext pages are then removed from the file and its WAL, waiting up to
+        ``wait_s`` for another process that reads (``on_wait`` is told). Read
+        ``last_compaction.done``: false means plaintext is still on disk (the job is
+        recorded and finished by the next purge)."""
         check_passphrase(passphrase)
         if self._blob() is not None:
             raise StoreError("encryption is already enabled")
@@ -135,10 +151,19 @@ class KeyVault:
             audit.append(db, device_id=self._device_id, officer_code=officer_code,
                          action="crypto.enable", detail=counts)  # fmt: skip
         self._database.cipher = cipher
-        self._database.compact()
+        self.last_compaction = compaction.finish(
+            self._database, reason="encrypt", wait_s=wait_s, on_wait=on_wait
+        )
         return code
 
-    def disable(self, passphrase: str, *, officer_code: str | None = None) -> dict[str, int]:
+    def disable(
+        self,
+        passphrase: str,
+        *,
+        officer_code: str | None = None,
+        wait_s: float = compaction.DEFAULT_WAIT_S,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> dict[str, int]:
         """Open every sealed field again and forget the keys (needs the passphrase)."""
         blob = self._require_blob()
         cipher = FieldCipher(self._open(blob, "passphrase", passphrase))
@@ -148,7 +173,9 @@ class KeyVault:
             audit.append(db, device_id=self._device_id, officer_code=officer_code,
                          action="crypto.disable", detail=counts)  # fmt: skip
         self.lock()
-        self._database.compact()
+        self.last_compaction = compaction.finish(
+            self._database, reason="decrypt", wait_s=wait_s, on_wait=on_wait
+        )
         return counts
 
     # -- unlock / lock --------------------------------------------------------------------

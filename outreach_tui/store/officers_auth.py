@@ -1,7 +1,10 @@
 """Officer sign-in on a shared laptop: officer code + PIN, stored as a slow hash.
 
-A PIN is 4–12 digits, hashed with scrypt (n=2**14, r=8, p=1: ~16 MiB, tens of ms) and a
-random per-officer salt; the PIN itself is never stored. Wrong PINs are counted: after
+A PIN is 4–12 digits, hashed with scrypt (``PIN_SCRYPT``: n=2**16, r=8, p=1, 64 MiB,
+~0.2 s of CPU on the reference machine; docs/PRIVACY.md has the measurement) and a random
+per-officer salt; the PIN itself is never stored. The cost travels with each hash
+(``officer_pins.params``): a hash made with an older, cheaper cost still signs in, and is
+made again with the current cost at that successful sign-in. Wrong PINs are counted: after
 ``FREE_ATTEMPTS`` in a row the officer is locked out for 30 s, doubling with every further
 miss up to 15 minutes; a right PIN resets the count. Every sign-in, miss and lock-out is
 in the audit log.
@@ -17,15 +20,20 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from outreach_tui.store import audit
 from outreach_tui.store.database import Database, StoreError
 
-PIN_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# The shipped cost (read-only). Measured: n=2**14 ~43 ms, 2**15 ~100 ms, 2**16 ~215 ms
+# of CPU per hash (docs/PRIVACY.md, section 6). A 4-6 digit PIN has at most a million
+# values, so the cost per guess is what an offline attacker pays.
+PIN_SCRYPT: Mapping[str, int] = MappingProxyType({"n": 2**16, "r": 8, "p": 1})
+_test_cost: dict[str, int] | None = None
 MIN_DIGITS, MAX_DIGITS = 4, 12
 FREE_ATTEMPTS = 5
 FIRST_LOCK_S = 30
@@ -67,8 +75,22 @@ def check_pin_format(pin: str) -> str:
     return pin
 
 
-def hash_pin(pin: str, salt: bytes, params: dict[str, int] | None = None) -> str:
-    p = params or PIN_SCRYPT
+def use_test_cost(params: Mapping[str, int] | None) -> None:
+    """TEST-ONLY: hash new PINs with a cheaper ``params`` (None: back to ``PIN_SCRYPT``).
+
+    The test suite calls it to stay fast; the product never does (a test checks, in a
+    fresh process, that new hashes carry ``PIN_SCRYPT``)."""
+    global _test_cost
+    _test_cost = dict(params) if params is not None else None
+
+
+def current_cost() -> dict[str, int]:
+    """The scrypt parameters new PIN hashes get."""
+    return dict(_test_cost if _test_cost is not None else PIN_SCRYPT)
+
+
+def hash_pin(pin: str, salt: bytes, params: Mapping[str, int] | None = None) -> str:
+    p = dict(params) if params is not None else current_cost()
     memory = 128 * p["r"] * p["n"] * 2 + (1 << 20)
     return hashlib.scrypt(
         pin.encode(), salt=salt, n=p["n"], r=p["r"], p=p["p"], maxmem=memory, dklen=32
@@ -97,8 +119,8 @@ class OfficerAuth:
     def set_pin(self, code: str, pin: str, *, by: str | None = None) -> None:
         """Set (or replace) an officer's PIN; clears any lock-out."""
         pin = check_pin_format(pin)
-        salt = os.urandom(16)
-        digest = hash_pin(pin, salt)
+        salt, cost = os.urandom(16), current_cost()
+        digest = hash_pin(pin, salt, cost)
         with self._database.write_sql() as db:
             if db.execute("SELECT 1 FROM officers WHERE code = ?", [code]).fetchone() is None:
                 raise StoreError(f"officer not found: {code}")
@@ -111,7 +133,7 @@ class OfficerAuth:
                 " pin_hash = excluded.pin_hash, salt = excluded.salt, params = excluded.params,"
                 " set_at = excluded.set_at, failed_attempts = 0, last_failed_at = NULL,"
                 " locked_until = NULL",
-                [code, digest, salt.hex(), json.dumps(PIN_SCRYPT), _iso(self._clock())],
+                [code, digest, salt.hex(), json.dumps(cost), _iso(self._clock())],
             )
             detail = {"officer": code, "replaced": replaced is not None}
             audit.append(db, device_id=self._device_id, officer_code=by or code,
@@ -154,16 +176,33 @@ class OfficerAuth:
             return PinCheck(False, "locked", code, 0, wait, locked_until)
         given = hash_pin(pin.strip(), bytes.fromhex(salt), json.loads(params))
         if hmac.compare_digest(given, stored):
-            with self._database.write_sql() as db:
-                db.execute(
-                    "UPDATE officer_pins SET failed_attempts = 0, locked_until = NULL"
-                    " WHERE officer_code = ?",
-                    [code],
-                )
-                audit.append(db, device_id=self._device_id, officer_code=code,
-                             action="officer.sign_in")  # fmt: skip
+            self._signed_in(code, pin.strip(), json.loads(params))
             return PinCheck(True, "ok", code, FREE_ATTEMPTS, 0, None)
         return self._missed(code, now)
+
+    def _signed_in(self, code: str, pin: str, params: dict[str, int]) -> None:
+        """Reset the misses; a hash made with another cost is made again with the current
+        one (the PIN is known right now, and only now)."""
+        cost = current_cost()
+        rehash = {k: params.get(k) for k in cost} != cost
+        if rehash:
+            salt = os.urandom(16)
+            fresh = (hash_pin(pin, salt, cost), salt.hex(), json.dumps(cost))
+        with self._database.write_sql() as db:
+            db.execute(
+                "UPDATE officer_pins SET failed_attempts = 0, locked_until = NULL"
+                " WHERE officer_code = ?",
+                [code],
+            )
+            if rehash:
+                db.execute(
+                    "UPDATE officer_pins SET pin_hash = ?, salt = ?, params = ?"
+                    " WHERE officer_code = ?",
+                    [*fresh, code],
+                )
+            audit.append(db, device_id=self._device_id, officer_code=code,
+                         action="officer.sign_in",
+                         detail={"rehashed": True} if rehash else None)  # fmt: skip
 
     def _missed(self, code: str, now: datetime) -> PinCheck:
         with self._database.write_sql() as db:

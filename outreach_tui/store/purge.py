@@ -21,18 +21,23 @@ owners (``receipts/<reference>.txt|.pdf`` next to the database) are deleted too.
 
 Afterwards the file is compacted (VACUUM; ``secure_delete`` is on for every writer) and
 the WAL checkpointed and truncated, so a copy of the file shows no purged NIK or phone.
+Another process reading the file holds the old pages: compaction.py waits for it (up to
+``wait_s``) and, when it stays, records the unfinished job, which every later purge (even
+one with nothing to purge) finishes first. ``compacted`` is true only when nothing purged
+is left on disk.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from outreach_tui.domain import consent
-from outreach_tui.store import audit, nik_keys
+from outreach_tui.store import audit, compaction, nik_keys
 from outreach_tui.store.crypto import SETTING, StoreLocked, context, is_sealed
 from outreach_tui.store.database import Database
 
@@ -78,6 +83,10 @@ class PurgeReport:
     nik_key_id: str | None = None
     compacted: bool = False
     wal_bytes: int | None = None
+    # Another process was reading; how long we waited for it; is compaction still owed?
+    readers: bool = False
+    waited_s: float = 0.0
+    compaction_pending: bool = False
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -105,8 +114,15 @@ def purge(
     officer_code: str | None = None,
     now: datetime | None = None,
     compact: bool = True,
+    wait_s: float = compaction.DEFAULT_WAIT_S,
+    on_wait: Callable[[float], None] | None = None,
 ) -> PurgeReport:
-    """Purge (or count, with ``dry_run``) everything acknowledged before the retention."""
+    """Purge (or count, with ``dry_run``) everything acknowledged before the retention.
+
+    Compaction follows when something was purged now or an earlier one is still owed; it
+    waits up to ``wait_s`` for other readers (``on_wait(wait_s)`` is called once when it
+    has to). Not finished: ``compacted`` false, warning ``compact_incomplete``,
+    ``compaction_pending`` true (retried by the next purge)."""
     cutoff = cutoff_for(older_than_days, now)
     report = PurgeReport(str(database.path), dry_run, older_than_days, cutoff)
     promised = consent.current().retention_days_on_device
@@ -117,6 +133,7 @@ def purge(
             _count(db, cutoff, report)
             receipts = _receipt_files(database.path, _due_references(db, cutoff))
         report.receipt_files = len(receipts)
+        report.compaction_pending = compaction.pending(database) is not None
         return report
     with database.write_sql() as db:
         references = _due_references(db, cutoff)
@@ -132,14 +149,17 @@ def purge(
     for path in _receipt_files(database.path, references):
         path.unlink(missing_ok=True)
         report.receipt_files += 1
-    if report.total and compact:
-        try:
-            result = database.compact()
-            report.compacted = result["busy"] == 0
-        except sqlite3.OperationalError:  # another process holds the file: retry later
-            report.compacted = False
-        if not report.compacted:
-            report.warnings.append("compact_incomplete")
+    owed = compaction.pending(database) is not None
+    if not compact and report.total:
+        compaction.mark_pending(database, "purge")  # the caller compacts later
+    elif compact and (report.total or owed):
+        result = compaction.finish(database, reason="purge", wait_s=wait_s, on_wait=on_wait)
+        report.compacted, report.readers = result.done, result.readers
+        report.waited_s = result.waited_s
+    report.compaction_pending = compaction.pending(database) is not None
+    if report.compaction_pending:
+        report.compacted = False
+        report.warnings.append("compact_incomplete")
     wal = Path(f"{database.path}-wal")
     report.wal_bytes = wal.stat().st_size if wal.exists() else 0
     return report

@@ -225,8 +225,21 @@ class OutreachApp(BoothLock, App[None]):
 
     def booth_opened(self) -> None:
         """The file is open (unlocked if encrypted): start-up work that needs it."""
-        if self.auto_purge:
+        if self.auto_purge:  # the purge also finishes a wipe a reader kept from finishing
             self.call_after_refresh(self.purge_in_background)
+        else:
+            self.call_after_refresh(self.finish_wipe_in_background)
+
+    @work(thread=True, group="purge", exit_on_error=False)
+    def finish_wipe_in_background(self) -> None:
+        """Wipe what an earlier purge or ``encrypt enable`` left on disk (store/compaction.py)."""
+        from outreach_tui.store import compaction
+
+        try:
+            if compaction.pending(self.store.database) is not None:
+                compaction.finish(self.store.database, reason="booth_start")
+        except (StoreError, sqlite3.Error):
+            return  # the next start tries again
 
     def action_start_of_day(self) -> None:
         from outreach_tui.tui.screens.setup import StartOfDayScreen

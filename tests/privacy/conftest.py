@@ -31,7 +31,7 @@ cli = CliRunner()
 @pytest.fixture(autouse=True)
 def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(crypto.SCRYPT, "n", 2**10)
-    monkeypatch.setitem(officers_auth.PIN_SCRYPT, "n", 2**10)
+    monkeypatch.setattr(officers_auth, "_test_cost", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from outreach_tui.store import Store, StoreError
+from outreach_tui.store import Store, StoreError, officers_auth
 from outreach_tui.store.officers_auth import FREE_ATTEMPTS, OfficerAuth, lock_seconds
 from tests.conftest import OFFICER
 from tests.privacy.conftest import found_in_file, rows, run, write
@@ -107,3 +108,58 @@ def test_cli_set_check_and_clear_pin(store: Store) -> None:
     assert mismatch.exit_code == 0
     assert run("officer", "clear-pin", OFFICER, db=path).exit_code == 0
     assert not store.officers.has_pin(OFFICER)
+
+
+# -- the cost of the hash (issue 14 item 7) ---------------------------------------------
+
+_FRESH_PROCESS = r"""
+import json, sqlite3, sys
+from outreach_tui.store import Store, officers_auth
+with Store(sys.argv[1]) as store:
+    store.setup.upsert_branch("PLG", "Kantor Cabang Palembang", "Palembang")
+    store.setup.upsert_officer("PLG-01", "Rina Marlina", "PLG")
+    store.officers.set_pin("PLG-01", "482916")
+    ok = store.officers.verify_pin("PLG-01", "482916").ok
+conn = sqlite3.connect(sys.argv[1])
+params = json.loads(conn.execute("SELECT params FROM officer_pins").fetchone()[0])
+print(json.dumps({"params": params, "ok": ok, "shipped": dict(officers_auth.PIN_SCRYPT)}))
+"""
+
+
+def test_the_shipped_pin_cost_is_the_strong_one(tmp_path: Path) -> None:
+    """Without the test-only setting (a fresh process, as the product runs), a new PIN is
+    hashed with n=2**16, r=8 (64 MiB, ~0.2 s): not the suite's cheap cost, nor the old
+    n=2**14."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FRESH_PROCESS, str(tmp_path / "fresh.db")],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["ok"]
+    assert result["params"] == result["shipped"] == {"n": 2**16, "r": 8, "p": 1}
+    with pytest.raises(TypeError):  # read-only: a cheaper cost needs the explicit setting
+        officers_auth.PIN_SCRYPT["n"] = 2**10  # type: ignore[index]
+
+
+def test_an_old_cheaper_hash_signs_in_and_is_made_again_with_the_current_cost(
+    store: Store, auth: OfficerAuth
+) -> None:
+    old = {"n": 2**14, "r": 8, "p": 1}  # the cost before issue 14
+    salt = bytes(range(16))
+    legacy = (OFFICER, officers_auth.hash_pin("482916", salt, old), salt.hex(), json.dumps(old))
+    write(store.path, "INSERT INTO officer_pins (officer_code, pin_hash, salt, params, set_at)"
+          " VALUES (?, ?, ?, ?, '2026-01-01T00:00:00.000Z')", legacy)  # fmt: skip
+    assert not auth.verify_pin(OFFICER, "482917").ok  # a wrong PIN changes nothing
+
+    assert rows(store.path, "SELECT params FROM officer_pins")[0]["params"] == json.dumps(old)
+    assert auth.verify_pin(OFFICER, "482916").ok
+
+    row = rows(store.path, "SELECT * FROM officer_pins")[0]
+    assert json.loads(row["params"]) == officers_auth.current_cost() != old
+    assert row["salt"] != salt.hex() and "482916" not in row["pin_hash"]
+    assert auth.verify_pin(OFFICER, "482916").ok  # the new hash works
+    assert not auth.verify_pin(OFFICER, "482917").ok
+    signs = [a.detail for a in store.audit.entries() if a.action == "officer.sign_in"]
+    assert {"rehashed": True} in signs and len(signs) == 2

@@ -21,7 +21,7 @@ PIN = "482916"
 
 @pytest.fixture
 def app(booth_store: Store, monkeypatch: pytest.MonkeyPatch) -> OutreachApp:
-    monkeypatch.setitem(officers_auth.PIN_SCRYPT, "n", 2**10)
+    monkeypatch.setattr(officers_auth, "_test_cost", {"n": 2**10, "r": 8, "p": 1})
     booth_store.officers.set_pin(OFFICER, PIN)
     return OutreachApp(booth_store, ask_start_of_day=False, today=lambda: TODAY)
 

@@ -42,7 +42,7 @@ class FakeClock:
 @pytest.fixture(autouse=True)
 def fast_pin_hash(monkeypatch: pytest.MonkeyPatch) -> None:
     # The cost travels with each stored hash: the same code path, only cheaper.
-    monkeypatch.setitem(officers_auth.PIN_SCRYPT, "n", 2**10)
+    monkeypatch.setattr(officers_auth, "_test_cost", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ PIN = "482916"
 def fast_kdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The costs travel with each wrapped key and PIN hash: the same code paths, cheaper.
     monkeypatch.setitem(crypto.SCRYPT, "n", 2**10)
-    monkeypatch.setitem(officers_auth.PIN_SCRYPT, "n", 2**10)
+    monkeypatch.setattr(officers_auth, "_test_cost", {"n": 2**10, "r": 8, "p": 1})
     # Unlock sessions of this test only, never the machine's.
     monkeypatch.setenv("OUTREACH_RUNTIME_DIR", str(tmp_path / "run"))
 
