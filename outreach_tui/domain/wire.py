@@ -25,7 +25,7 @@ from outreach_tui.domain.models import (
     construct_from,
 )
 from outreach_tui.domain.problems import Problem, error
-from outreach_tui.domain.validation import MAX_INCOME, MAX_LENGTH
+from outreach_tui.domain.validation import CODE, MAX_INCOME, MAX_LENGTH
 
 PROTOCOL_VERSION = 1
 ENTITIES = ("registration", "lead")
@@ -41,7 +41,7 @@ def whole(body: str) -> str:
 # The formats of the wire, in ASCII. A code (officer, event, branch, a receipt's reference
 # number) is what the booth stores: upper case, no spaces; "PLG-01\n" or "plg-01" is refused,
 # never normalised, so one officer is never counted under two codes.
-CODE_PATTERN = whole(r"[A-Z0-9][A-Z0-9_-]{0,39}")
+CODE_PATTERN = whole(CODE.pattern)  # validation.clean_code's form
 UUID_PATTERN = whole(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DEVICE_ID_PATTERN = whole(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 DAY_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -177,14 +177,20 @@ def _schema_problem(message: str) -> Problem:
     field = at["field"] if at else "data"
     wrong = _WRONG_TYPE.match(message)
     if wrong:
-        expected = _JSON_TYPES.get(wrong["expected"], wrong["expected"])
-        got = _JSON_TYPES.get(wrong["got"], wrong["got"])
-        return error("record.wrong_type", field, expected=expected, got=got)
+        return error(
+            "record.wrong_type", field, expected=_json_type(wrong["expected"]),
+            got=_json_type(wrong["got"]),
+        )  # fmt: skip
     if field in INSTANT_FIELDS:
         return error("record.bad_timestamp", field)
     if field in CODE_FIELDS:
         return error("record.bad_code", field)
     return error("record.bad_value", field)
+
+
+def _json_type(names: str) -> str:
+    """msgspec's ``str | null`` in JSON's words: ``string or null``."""
+    return " or ".join(_JSON_TYPES.get(name, name) for name in names.split(" | "))
 
 
 def parse_instant(text: str) -> datetime | None:
