@@ -316,3 +316,24 @@ def test_hub_duplicates_lists_a_case_whose_name_is_not_text(db: str, tmp_path: P
     table = cli("hub", "duplicates", "--db", db)
     assert table.exit_code == 0 and "Traceback" not in table.output, table.output
     assert case["case_id"] in table.output
+
+
+def test_the_openapi_description_types_every_field_of_both_record_types(
+    client: httpx.Client,
+) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    data = schemas["RecordIn"]["properties"]["data"]
+    assert {ref["$ref"].rsplit("/", 1)[1] for ref in data["oneOf"]} == {
+        "RegistrationData", "LeadData"
+    }  # fmt: skip
+    for entity, name in (("registration", "RegistrationData"), ("lead", "LeadData")):
+        schema = schemas[name]
+        assert schema["additionalProperties"] is False
+        assert list(schema["properties"]) == list(wire.FIELDS[entity])
+        for field, prop in schema["properties"].items():
+            kinds = prop.get("anyOf", [prop])
+            assert all(k.get("type") or k.get("enum") for k in kinds), (name, field, prop)
+        assert {"officer_code", "created_at", "consent_at", "full_name"} <= set(schema["required"])
+        assert schema["properties"]["consent_at"]["pattern"] == wire.INSTANT_PATTERN
+        assert schema["properties"]["officer_code"]["pattern"] == wire.CODE_PATTERN
