@@ -48,6 +48,8 @@ DAY_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # UTC, as the booth writes it (2026-11-23T03:00:00.000Z); the calendar is checked too.
 INSTANT_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 
+_INSTANT = re.compile(INSTANT_PATTERN)
+
 Code = Annotated[str, Meta(pattern=CODE_PATTERN, description="upper-case code, e.g. PLG-01")]
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="UUID, lower-case hex")]
 DeviceId = Annotated[str, Meta(pattern=DEVICE_ID_PATTERN, description="a laptop's device id")]
@@ -196,7 +198,7 @@ def _json_type(names: str) -> str:
 def parse_instant(text: str) -> datetime | None:
     """A wire instant (``INSTANT_PATTERN``) as an aware datetime; None when it is not one
     or names no real moment (month 13, 25 o'clock)."""
-    if not isinstance(text, str) or not re.match(INSTANT_PATTERN, text):
+    if not isinstance(text, str) or not _INSTANT.match(text):
         return None
     try:
         return datetime.fromisoformat(text)
