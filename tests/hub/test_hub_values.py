@@ -337,3 +337,26 @@ def test_the_openapi_description_types_every_field_of_both_record_types(
         assert {"officer_code", "created_at", "consent_at", "full_name"} <= set(schema["required"])
         assert schema["properties"]["consent_at"]["pattern"] == wire.INSTANT_PATTERN
         assert schema["properties"]["officer_code"]["pattern"] == wire.CODE_PATTERN
+
+
+@pytest.mark.parametrize("code", ["PLG-01\n", " PLG-01", "PLG 01", "PLG-01\t", "ＰＬＧ-01"])
+def test_enroll_refuses_a_code_the_wire_would_refuse(db: str, code: str) -> None:
+    result = cli("hub", "enroll", "--db", db, "--officer", code, "--device", "laptop-x")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().startswith("outreach: ") and "Traceback" not in result.output
+    ok = cli("hub", "enroll", "--db", db, "--officer", "plg-07", "--device", "laptop-y", "--json")
+    assert json.loads(ok.stdout)["device"]["officer_code"] == "PLG-07"  # case only
+
+
+@pytest.mark.parametrize("code", ["PLG-01\n", " PLG-01", "PLG-01\t"])
+def test_the_booths_init_refuses_a_code_the_hub_would_refuse(tmp_path: Path, code: str) -> None:
+    args = ["init", "--officer", code, "--officer-name", "Rina Marlina", "--branch", "PLG",
+            "--branch-name", "Palembang", "--city", "Palembang", "--event", "EXPO-PIM-2026",
+            "--event-name", "Pekan UMKM", "--venue", "PIM", "--starts", "2026-11-16",
+            "--ends", "2026-11-29", "--target", "100"]  # fmt: skip
+    booth = tmp_path / "booth.db"
+    result = runner.invoke(app, ["--lang", "en", "--db", str(booth), *args])
+    assert result.exit_code == 1, result.output
+    assert "\\n" in result.stderr or "\\t" in result.stderr or "' PLG-01'" in result.stderr
+    fine = [a if a != code else "plg-01" for a in args]
+    assert runner.invoke(app, ["--db", str(booth), *fine]).exit_code == 0
