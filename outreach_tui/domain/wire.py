@@ -1,8 +1,11 @@
 """The record format both ends of sync agree on (docs/SYNC_PROTOCOL.md).
 
-Pure functions shared by the client (sync/) and the hub (hub/): which fields travel,
-the canonical JSON the content hash is computed over, and how a received record becomes
-a draft for the same validation the booth uses.
+Pure functions shared by the client (sync/) and the hub (hub/): the strict schema of each
+record type's ``data`` (``RegistrationData``, ``LeadData``: which fields travel, their
+types and formats, built from the booth's own limits), the canonical JSON the content
+hash is computed over, and how a received record becomes a draft for the same validation
+the booth uses. The hub checks every record against its schema before that validation
+(``data_problem``) and describes ``data`` with it in its OpenAPI description.
 """
 
 from __future__ import annotations
