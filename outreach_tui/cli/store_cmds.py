@@ -15,7 +15,7 @@ from rich.text import Text
 from outreach_tui import files
 from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
-from outreach_tui.domain.validation import clean_text, parse_date
+from outreach_tui.domain.validation import clean_code, clean_text, parse_date
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
 from outreach_tui.store.setup import EventTargets
@@ -24,13 +24,9 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instea
 
 
 def _code(value: str, what: str, lang: str) -> str:
-    code = clean_text(value).upper()
-    if (
-        not code
-        or len(code) > 40
-        or not all(c.isascii() and (c.isalnum() or c in "-_") for c in code)
-    ):
-        fail(t("cli.bad_code", lang, what=what, value=value[:40]))
+    code = clean_code(value)  # the hub's rule too: upper-cased, never trimmed
+    if code is None:
+        fail(t("cli.bad_code", lang, what=what, value=value[:40].encode("unicode_escape").decode()))
     return code
 
 

@@ -46,10 +46,14 @@ MAX_LENGTH = {
 MAX_INCOME = 1_000_000_000  # Rp1 billion a month: beyond this it is a typo
 T = TypeVar("T")
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '.,\-][^\W\d_]*)*\.?$")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_LOCAL_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+# Digits are ASCII: ``\d`` would take any script's ("١٩٩٠" is 1990 to int()), and what
+# the booth stores and the hub reads is ASCII (domain/wire.py's schema).
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_LOCAL_DATE = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 _INT_NOISE = re.compile(r"[.,\s_]")
-_INT = re.compile(r"-?\d{1,15}")
+_INT = re.compile(r"-?[0-9]{1,15}")
+# An officer, event or branch code as stored: upper-case ASCII letters, digits, - and _.
+CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
 E = TypeVar("E", bound=Enum)
 _MEMBERS: dict[type[Enum], dict[str, Enum]] = {
     kind: {member.value: member for member in kind} for kind in (Role, Path)
@@ -146,22 +150,30 @@ def _member(kind: type[E], value: object) -> E | None:
         return None
 
 
+def clean_code(value: str) -> str | None:
+    """A code as a person typed it (``plg-01``) in its one stored form (``PLG-01``), or None.
+
+    Only the case is normalised. Whitespace or a control character anywhere (a pasted
+    ``"PLG-01\\n"``) is refused rather than trimmed, as the hub refuses it on the wire: a
+    code is a key that tallies group by, and one officer must never count under two."""
+    if not value.isascii():  # and before upper(): "ﬁ".upper() is "FI"
+        return None
+    code = value.upper()
+    return code if CODE.fullmatch(code) else None
+
+
 def parse_date(text: str) -> date | None:
     """ISO ``2001-05-31`` or Indonesian ``31-05-2001`` / ``31/05/2001``; None if neither."""
     text = text.strip()
-    match = _ISO_DATE.fullmatch(text)
-    if match and text.isascii():  # read as below, in one call (\d takes non-ASCII digits)
+    if _ISO_DATE.fullmatch(text):
         try:
             return date.fromisoformat(text)
         except ValueError:
             return None
-    if match:
-        year, month, day = int(match[1]), int(match[2]), int(match[3])
-    else:
-        match = _LOCAL_DATE.fullmatch(text)
-        if not match:
-            return None
-        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    match = _LOCAL_DATE.fullmatch(text)
+    if not match:
+        return None
+    day, month, year = int(match[1]), int(match[2]), int(match[3])
     try:
         return date(year, month, day)
     except ValueError:

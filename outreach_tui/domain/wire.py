@@ -1,8 +1,11 @@
 """The record format both ends of sync agree on (docs/SYNC_PROTOCOL.md).
 
-Pure functions shared by the client (sync/) and the hub (hub/): which fields travel,
-the canonical JSON the content hash is computed over, and how a received record becomes
-a draft for the same validation the booth uses.
+Pure functions shared by the client (sync/) and the hub (hub/): the strict schema of each
+record type's ``data`` (``RegistrationData``, ``LeadData``: which fields travel, their
+types and formats, built from the booth's own limits), the canonical JSON the content
+hash is computed over, and how a received record becomes a draft for the same validation
+the booth uses. The hub checks every record against its schema before that validation
+(``data_problem``) and describes ``data`` with it in its OpenAPI description.
 """
 
 from __future__ import annotations
@@ -10,31 +13,209 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
+import msgspec
 import orjson
+from msgspec import Meta, Struct
 
-from outreach_tui.domain.models import LeadDraft, RegistrationDraft, construct_from
+from outreach_tui.domain.models import (
+    MAX_WORKERS,
+    LeadDraft,
+    RegistrationDraft,
+    construct_from,
+)
+from outreach_tui.domain.problems import Problem, error
+from outreach_tui.domain.validation import CODE, MAX_INCOME, MAX_LENGTH
 
 PROTOCOL_VERSION = 1
 ENTITIES = ("registration", "lead")
 
+
+def whole(body: str) -> str:
+    """A pattern for the whole string. msgspec uses Python's ``re.search``, where ``$``
+    also matches before a final newline; ``(?!\\n)`` refuses that (and reads the same in
+    JSON Schema's ECMA dialect). Digits are written ``[0-9]``: ``\\d`` takes any script's."""
+    return f"^{body}(?!\\n)$"
+
+
+# The formats of the wire, in ASCII. A code (officer, event, branch, a receipt's reference
+# number) is what the booth stores: upper case, no spaces; "PLG-01\n" or "plg-01" is refused,
+# never normalised, so one officer is never counted under two codes.
+CODE_PATTERN = whole(CODE.pattern)  # validation.clean_code's form
+UUID_PATTERN = whole(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DEVICE_ID_PATTERN = whole(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+DAY_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# UTC, as the booth writes it (2026-11-23T03:00:00.000Z); the calendar is checked too.
+INSTANT_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
+
+_INSTANT = re.compile(INSTANT_PATTERN)
+
+Code = Annotated[str, Meta(pattern=CODE_PATTERN, description="upper-case code, e.g. PLG-01")]
+Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="UUID, lower-case hex")]
+DeviceId = Annotated[str, Meta(pattern=DEVICE_ID_PATTERN, description="a laptop's device id")]
+Day = Annotated[str, Meta(pattern=DAY_PATTERN, description="a date, YYYY-MM-DD")]
+Instant = Annotated[
+    str, Meta(pattern=INSTANT_PATTERN, description="UTC ISO 8601, e.g. 2026-11-23T03:00:00.000Z")
+]
+Version = Annotated[str, Meta(pattern=whole(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}"))]
+Nik = Annotated[str, Meta(pattern=whole(r"[0-9]{16}"), description="16 ASCII digits")]
+Phone = Annotated[str, Meta(pattern=whole(r"\+[0-9]{6,15}"), description="E.164: +6281234567890")]
+Money = Annotated[int, Meta(ge=0, le=MAX_INCOME, description="whole rupiah")]
+Program = Annotated[str, Meta(pattern=whole(r"[A-Z]{2,8}"), description="JKK, JKM or JHT")]
+Word = Annotated[str, Meta(max_length=40)]  # role, path, sector: the rules say which
+
+
+# Free text, at most as long as the booth's validation lets it be (after cleaning).
+Name = Annotated[str, Meta(max_length=MAX_LENGTH["full_name"])]
+BirthPlace = Annotated[str, Meta(max_length=MAX_LENGTH["birth_place"])]
+Email = Annotated[str, Meta(max_length=MAX_LENGTH["email"])]
+Address = Annotated[str, Meta(max_length=MAX_LENGTH["address"])]
+BusinessName = Annotated[str, Meta(max_length=MAX_LENGTH["business_name"])]
+Interest = Annotated[str, Meta(max_length=MAX_LENGTH["interest"])]
+Notes = Annotated[str, Meta(max_length=MAX_LENGTH["notes"])]
+VoidReason = Annotated[str, Meta(max_length=300)]
+
+
+class _Record(Struct, forbid_unknown_fields=True, kw_only=True):
+    """What every record carries besides its own fields. A field typed ``X | None`` may be
+    left out; the others are required."""
+
+    officer_code: Code
+    event_code: Code | None = None
+    device_id: DeviceId
+    created_at: Instant
+    updated_at: Instant
+    voided_at: Instant | None = None
+    void_reason: VoidReason | None = None
+
+
+class RegistrationData(_Record, kw_only=True):
+    """A registration's ``data``: the booth's ``Registration`` as it travels."""
+
+    reference_no: Code
+    role: Word
+    owner_uuid: Uuid | None = None
+    path: Word
+    nik: Nik
+    full_name: Name
+    birth_date: Day
+    sex: Literal["M", "F"]
+    birth_place: BirthPlace | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    address: Address | None = None
+    province_code: Annotated[str, Meta(pattern=whole(r"[0-9]{2}"))]
+    business_name: BusinessName | None = None
+    sector: Word
+    workers_count: Annotated[int, Meta(ge=0, le=MAX_WORKERS)]
+    declared_income: Money
+    programs: Annotated[list[Program], Meta(max_length=3)]
+    payment_months: Literal[1, 3, 6, 12]  # models.PAYMENT_PERIODS (a test holds them equal)
+    monthly_normal: Money
+    monthly_due: Money
+    estimate: bool
+    ref_version: Version
+    consent_version: Version
+    consent_at: Instant
+
+
+class LeadData(_Record, kw_only=True):
+    """A lead's ``data``: the booth's ``Lead`` as it travels."""
+
+    full_name: Name
+    phone: Phone
+    sector: Word | None = None
+    interest: Interest | None = None
+    consent_contact: bool
+    consent_version: Version
+    consent_at: Instant
+    follow_up_on: Day | None = None
+    notes: Notes | None = None
+    converted_uuid: Uuid | None = None
+
+
+SCHEMAS: dict[str, type[_Record]] = {"registration": RegistrationData, "lead": LeadData}
 # Business fields only: sync bookkeeping (seq, sync_state, base_version…) never travels
 # inside `data`.
-REGISTRATION_FIELDS = (
-    "reference_no", "role", "owner_uuid", "path", "nik", "full_name", "birth_date", "sex",
-    "birth_place", "phone", "email", "address", "province_code", "business_name", "sector",
-    "workers_count", "declared_income", "programs", "payment_months", "monthly_normal",
-    "monthly_due", "estimate", "ref_version", "consent_version", "consent_at",
-    "officer_code", "event_code", "device_id", "created_at", "updated_at", "voided_at",
-    "void_reason",
-)  # fmt: skip
-LEAD_FIELDS = (
-    "full_name", "phone", "sector", "interest", "consent_contact", "consent_version",
-    "consent_at", "follow_up_on", "notes", "converted_uuid", "officer_code", "event_code",
-    "device_id", "created_at", "updated_at", "voided_at", "void_reason",
-)  # fmt: skip
+REGISTRATION_FIELDS: tuple[str, ...] = RegistrationData.__struct_fields__
+LEAD_FIELDS: tuple[str, ...] = LeadData.__struct_fields__
 FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
+INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at")
+CODE_FIELDS = ("officer_code", "event_code", "reference_no")
+_JSON_TYPES = {"str": "string", "int": "integer", "bool": "boolean", "array": "array",
+               "object": "object", "null": "null", "float": "number"}  # fmt: skip
+_WRONG_TYPE = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`")
+_AT = re.compile(r" - at `\$\.(?P<field>[A-Za-z_]+)")
+_NAMED = re.compile(r"^Object (?P<what>contains unknown|missing required) field `(?P<name>[^`]*)`")
+
+
+def data_problem(entity: str, data: dict[str, Any]) -> Problem | None:
+    """The first way ``data`` breaks its entity's schema (a type, a format, a field
+    unknown or missing, a date not in the calendar), or None. Codes: record.unknown_field,
+    record.missing_field, record.wrong_type, record.bad_code, record.bad_timestamp,
+    record.bad_value; the field is the data's key."""
+    try:
+        typed = msgspec.convert(data, SCHEMAS[entity])
+    except msgspec.ValidationError as exc:
+        return _schema_problem(str(exc))
+    for name in INSTANT_FIELDS:
+        value = getattr(typed, name)
+        if value is not None and parse_instant(value) is None:
+            return error("record.bad_timestamp", name)
+    for name in ("birth_date", "follow_up_on"):
+        value = getattr(typed, name, None)
+        if value is not None and _day(value) is None:
+            return error("record.bad_value", name)
+    return None
+
+
+def _schema_problem(message: str) -> Problem:
+    named = _NAMED.match(message)
+    if named:
+        unknown = named["what"] == "contains unknown"
+        code = "record.unknown_field" if unknown else "record.missing_field"
+        return error(code, named["name"][:40], name=named["name"][:40])
+    at = _AT.search(message)
+    field = at["field"] if at else "data"
+    wrong = _WRONG_TYPE.match(message)
+    if wrong:
+        return error(
+            "record.wrong_type", field, expected=_json_type(wrong["expected"]),
+            got=_json_type(wrong["got"]),
+        )  # fmt: skip
+    if field in INSTANT_FIELDS:
+        return error("record.bad_timestamp", field)
+    if field in CODE_FIELDS:
+        return error("record.bad_code", field)
+    return error("record.bad_value", field)
+
+
+def _json_type(names: str) -> str:
+    """msgspec's ``str | null`` in JSON's words: ``string or null``."""
+    return " or ".join(_JSON_TYPES.get(name, name) for name in names.split(" | "))
+
+
+def parse_instant(text: str) -> datetime | None:
+    """A wire instant (``INSTANT_PATTERN``) as an aware datetime; None when it is not one
+    or names no real moment (month 13, 25 o'clock)."""
+    if not isinstance(text, str) or not _INSTANT.match(text):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 EVENT_FIELDS = (
     "code", "name", "venue", "city", "branch_code", "starts_on", "ends_on",
     "target_registrations", "target_workers", "target_leads",

@@ -25,7 +25,7 @@ from outreach_tui.domain.wire import PROTOCOL_VERSION
 from outreach_tui.hub import downlink, openapi, reconcile, status
 from outreach_tui.hub import tallies as hub_tallies
 from outreach_tui.hub.auth import Device, authenticate
-from outreach_tui.hub.body import parse_model
+from outreach_tui.hub.body import check_media_type, parse_model
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import ingest_batch
 from outreach_tui.hub.meta import load_hub_info
@@ -135,6 +135,7 @@ def create_app(
     @app.post("/api/v1/batches")
     async def push(request: Request) -> JSONResponse:
         who = await device(request)
+        check_media_type(request.headers.get("content-type"))
         raw = await _read_body(request, max_bytes, max_records)
         batch = parse_model(BatchIn, raw, max_records=max_records, max_bytes=max_bytes)
         receipt = await run_in_threadpool(
@@ -176,6 +177,7 @@ def create_app(
     @app.post("/api/v1/reviews")
     async def review(request: Request) -> JSONResponse:
         who = await device(request, supervisor=True)
+        check_media_type(request.headers.get("content-type"))
         body = parse_model(
             ReviewIn, await _read_body(request, 10_000), max_records=0, max_bytes=10_000
         )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from outreach_tui.domain.ids import new_uuid
+from outreach_tui.domain.validation import clean_code
 from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.storage import Storage, Tx, utc_now
@@ -24,7 +25,6 @@ ROLES = ("device", "supervisor")
 MAX_DAYS = 3650
 SEEN_EVERY_S = 60  # last_seen_at is refreshed at most this often (a write per request is waste)
 _TOKEN = re.compile(r"^otk_[A-Za-z0-9_-]{43}$")
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
 _COLUMNS = (
     "id, officer_code, name, role, created_at, expires_at, revoked_at, last_seen_at, "
     "last_sync_at, client_device_id"
@@ -62,8 +62,8 @@ def _iso(moment: datetime) -> str:
 
 
 def clean_officer_code(value: str) -> str:
-    code = value.strip().upper()
-    if not _CODE.match(code):
+    code = clean_code(value)  # the booth's rule: upper-cased, never trimmed
+    if code is None:
         raise HubError("hub.bad_officer", field="officer", value=value[:40])
     return code
 

@@ -70,6 +70,14 @@ def _mask(nik: str) -> str:
     return nik[:6] + "*" * max(0, len(nik) - 10) + nik[-4:] if len(nik) >= 10 else nik
 
 
+def _shown(value: Any) -> str | None:
+    """A stored value as the queue shows it: text. Rows an older hub stored before it typed
+    every field may hold a number, a boolean or Infinity where a name belongs."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
     rows = tx.all(
         "SELECT r.uuid, r.device_id, r.officer_code, r.event_code, r.day, r.created_at, "
@@ -85,11 +93,11 @@ def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
         members.append(
             {
                 **row,
-                "full_name": data.get("full_name"),
-                "birth_date": data.get("birth_date"),
-                "phone": data.get("phone"),
-                "nik": _mask(str(data.get("nik") or "")),
-                "reference_no": data.get("reference_no"),
+                "full_name": _shown(data.get("full_name")),
+                "birth_date": _shown(data.get("birth_date")),
+                "phone": _shown(data.get("phone")),
+                "nik": _mask(_shown(data.get("nik")) or ""),
+                "reference_no": _shown(data.get("reference_no")),
             }
         )
     return members

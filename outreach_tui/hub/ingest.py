@@ -22,7 +22,7 @@ from outreach_tui.domain import wire
 from outreach_tui.hub import audit, rollup
 from outreach_tui.hub.auth import Device
 from outreach_tui.hub.errors import HubError
-from outreach_tui.hub.evaluate import Derived, Rejection, evaluate
+from outreach_tui.hub.evaluate import HASH_MISMATCH, Derived, Rejection, evaluate
 from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.models import BatchIn, RecordIn, as_json
 from outreach_tui.hub.storage import Row, Storage, Tx, utc_now
@@ -149,6 +149,8 @@ def ingest_batch(
     come from its laptop (403 otherwise, nothing written).
     """
     canonical = [wire.canonical_json(record.data) for record in batch.records]
+    if source == "import":
+        _refuse_tampered(batch, canonical)
     digest = batch_digest(batch, canonical)
     with storage.read() as tx:
         if device is not None:
@@ -229,6 +231,22 @@ def ingest_batch(
         known = stored_receipt(storage, batch.batch_id, digest)
         assert known is not None
         return known
+
+
+def _refuse_tampered(batch: BatchIn, canonical: list[bytes]) -> None:
+    """A bundle is a file a laptop wrote: a record whose data no longer matches its hash
+    means the file was edited since, so none of it is applied (a push, by contrast, may
+    have one record damaged in transit: that record alone is rejected)."""
+    stale = [
+        record.uuid
+        for record, data in zip(batch.records, canonical, strict=True)
+        if hashlib.sha256(data).hexdigest() != record.content_hash
+    ]
+    if stale:
+        raise HubError(
+            "hub.import_tampered", 422, field="content_hash", batch_id=batch.batch_id,
+            count=len(stale), uuid=stale[0],
+        )  # fmt: skip
 
 
 def _lock_key(record: RecordIn) -> tuple[str, int]:
@@ -319,7 +337,10 @@ def _apply_all(tx: Tx, run: _Run) -> dict[int, dict[str, Any]]:
     fresh: list[int] = []
     for i in order:
         record, judged, current = records[i], run.judged[i], held.get(records[i].uuid)
-        if _same(current, record) or kept.get((record.uuid, record.version)) == (
+        if isinstance(judged, Rejection) and judged.code == HASH_MISMATCH:
+            # Checked first: a stale hash would otherwise pass for a retry of what it names.
+            outcomes[i] = _result(record, "rejected", judged)
+        elif _same(current, record) or kept.get((record.uuid, record.version)) == (
             record.content_hash
         ):
             outcomes[i] = _result(record, "duplicate")  # a retry; maybe judged by older rules
@@ -363,6 +384,8 @@ def _kept_versions(tx: Tx, records: list[RecordIn]) -> dict[tuple[str, int], str
 
 def _apply(tx: Tx, run: _Run, record: RecordIn, judged: Rejection | Derived) -> dict[str, Any]:
     """One record on its own (a batch that names a uuid twice)."""
+    if isinstance(judged, Rejection) and judged.code == HASH_MISMATCH:
+        return _result(record, "rejected", judged)  # before the retry check, as in _apply_all
     current = tx.one(_CURRENT, (record.uuid,))
     older = current is not None and record.version < current["version"]
     kept = _kept_versions(tx, [record]) if older else {}

@@ -10,24 +10,20 @@ The JSON Schema of these bodies is in the hub's OpenAPI description (``openapi.p
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
 
+from outreach_tui.domain import wire
 
-def _whole(body: str) -> str:
-    """A pattern for the whole string. msgspec uses Python's ``re.search``, where ``$``
-    also matches before a final newline; ``(?!\\n)`` refuses that (and reads the same in
-    JSON Schema's ECMA dialect)."""
-    return f"^{body}(?!\\n)$"
-
-
-UUID_PATTERN = _whole(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-Uuid = Annotated[str, Meta(pattern=UUID_PATTERN)]
-Code = Annotated[str, Meta(pattern=_whole(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}"))]
-DeviceId = Annotated[str, Meta(pattern=_whole(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}"))]
-Day = Annotated[str, Meta(pattern=_whole(r"\d{4}-\d{2}-\d{2}"))]
+# The formats are the record schema's (domain/wire.py): a code here is the code in a
+# record's data, so the tallies never see one officer or event under two spellings.
+Uuid = wire.Uuid
+Code = wire.Code
+DeviceId = wire.DeviceId
+Day = wire.Day
 Text = Annotated[str, Meta(max_length=200)]
 Target = Annotated[int, Meta(ge=0, le=10_000_000)]
 Version = Annotated[int, Meta(ge=1, le=1_000_000)]
@@ -53,6 +49,11 @@ class EventIn(Strict, kw_only=True):
     target_workers: Target | None = None
     target_leads: Target | None = None
 
+    def __post_init__(self) -> None:
+        for day in (self.starts_on, self.ends_on):
+            if day is not None:
+                date.fromisoformat(day)  # a ValueError: "2026-02-30" is no day (422)
+
 
 class OfficerIn(Strict, kw_only=True):
     code: Code
@@ -65,7 +66,9 @@ class RecordIn(Strict, kw_only=True):
     uuid: Uuid
     version: Version
     base_version: Version | None = None
-    content_hash: Annotated[str, Meta(pattern=_whole(r"[0-9a-f]{64}"))]
+    content_hash: Annotated[str, Meta(pattern=wire.whole(r"[0-9a-f]{64}"))]
+    # Typed per entity (wire.RegistrationData, wire.LeadData) record by record in
+    # evaluate.py: a record that breaks its schema is rejected, not the whole batch.
     data: Annotated[dict[str, Any], Meta(max_length=100)]
 
 
@@ -101,6 +104,8 @@ def as_json(value: Struct, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return msgspec.to_builtins(fields)
 
 
+# msgspec quotes the pattern it tried; the OpenAPI description documents the formats.
+_REGEX = re.compile(r" matching regex '.*'(?= - at |$)", re.DOTALL)
 _AT = re.compile(r"^(?P<detail>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 # msgspec names the object for these; the field is the one named in the message.
 _NAMED = re.compile(r"^Object (?:contains unknown|missing required) field `(?P<name>[^`]*)`$")
@@ -115,4 +120,5 @@ def first_error(exc: msgspec.ValidationError) -> tuple[str | None, str]:
     named = _NAMED.match(detail)
     if named:
         parts.append(named["name"])
+    detail = _REGEX.sub(" in the documented format", detail)
     return (".".join(parts) or None), detail or "invalid"

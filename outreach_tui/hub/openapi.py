@@ -2,8 +2,11 @@
 
 FastAPI describes the routes and their query parameters; the two bodies the hub reads
 itself (a batch, a review) are added from their msgspec models, with the bearer token
-every route but ``capabilities`` needs. No interactive docs page: it would load scripts
-from the internet, which a branch hub may not reach.
+every route but ``capabilities`` needs. A record's ``data`` is described by the schema of
+its entity (``wire.RegistrationData``, ``wire.LeadData``), the same structs the hub checks
+each record with, so the description cannot drift from what the hub accepts. No
+interactive docs page: it would load scripts from the internet, which a branch hub may
+not reach.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import msgspec
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from outreach_tui.domain import wire
 from outreach_tui.hub.models import BatchIn, ReviewIn
 
 REF = "#/components/schemas/{name}"
@@ -27,9 +31,16 @@ def describe(app: FastAPI) -> dict[str, Any]:
         description="outreach branch hub: docs/SYNC_PROTOCOL.md",
         routes=app.routes,
     )
-    (refs, schemas) = msgspec.json.schema_components(list(BODIES.values()), ref_template=REF)
+    models = [*BODIES.values(), *wire.SCHEMAS.values()]
+    (refs, schemas) = msgspec.json.schema_components(models, ref_template=REF)
+    schemas["RecordIn"]["properties"]["data"] = {
+        "description": "The record's fields: RegistrationData for entity registration, "
+        "LeadData for entity lead. A record whose data breaks its schema is rejected on its "
+        "own (outcome rejected, a record.* code and the field), not the batch.",
+        "oneOf": [{"$ref": REF.format(name=m.__name__)} for m in wire.SCHEMAS.values()],
+    }
     spec.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
-    for (path, model), ref in zip(BODIES.items(), refs, strict=True):
+    for (path, model), ref in zip(BODIES.items(), refs, strict=False):
         spec["paths"][path]["post"]["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": ref}},

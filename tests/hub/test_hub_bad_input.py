@@ -48,10 +48,17 @@ RAW_CASES = [
     (b"[1, 2]", "request.not_object"),
     (b'\xff\xfe{"a": 1}', "request.not_utf8"),
     (b'{"seq_from": NaN}', "request.bad_json"),
-    (b"[" * 100_000 + b"]" * 100_000, "request.bad_json"),
+    (b"[" * 100_000 + b"]" * 100_000, "request.too_deep"),
     (b'{"a": "\\u0000"}', "request.bad_text"),
     (b'{"a": "\\ud800"}', "request.bad_text"),
+    # Lenient JSON (issue #14): each reader would pick its own meaning.
+    (b'{"seq_from": 1, "seq_from": 2}', "request.bad_json"),
+    (b'\xef\xbb\xbf{"seq_from": 1}', "request.bad_json"),
+    (b'{"seq_from": ' + b"9" * 5000 + b"}", "request.bad_json"),
+    (b'{"seq_from": Infinity}', "request.bad_json"),
 ]
+# Python's own words must never reach a client (they say nothing to an officer).
+INTERNALS = ("recursion", "4300", "sys.set_int_max_str_digits", "Traceback", "regex")
 
 
 @pytest.mark.parametrize(("raw", "code"), RAW_CASES, ids=[c for _, c in RAW_CASES])
@@ -61,7 +68,24 @@ def test_bodies_that_are_not_json_objects_are_422(
     before = snapshot(hub)
     response = client.post(PUSH, content=raw, headers={**auth, "Content-Type": "application/json"})
     refused(response, 422, code)
+    message = response.json()["error"]["message"]
+    assert "\n" not in message and not any(word in message for word in INTERNALS), message
     assert snapshot(hub) == before
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "application/json; charset=latin-1", None])  # fmt: skip
+def test_a_body_not_sent_as_json_is_415(
+    hub: Hub, client: httpx.Client, auth: dict[str, str], laptop: str, content_type: str | None
+) -> None:
+    headers = {**auth, "Content-Type": content_type} if content_type else auth
+    before = snapshot(hub)
+    response = client.post(PUSH, content=json.dumps(_valid(laptop)).encode(), headers=headers)
+    refused(response, 415, "request.media_type")
+    assert snapshot(hub) == before
+    charset = {**auth, "Content-Type": "application/json; charset=utf-8"}
+    sent = client.post(PUSH, content=json.dumps(_valid(laptop)).encode(), headers=charset)
+    assert sent.status_code == 200, sent.text
 
 
 FIELD_CASES = [
@@ -81,6 +105,13 @@ FIELD_CASES = [
     ("events.0.target_registrations", -5, "events.0.target_registrations"),
     ("events.0.name", "x" * 201, "events.0.name"),
     ("officer.code", "PLG 01; --", "officer.code"),
+    ("officer.code", "PLG-01\n", "officer.code"),
+    ("officer.branch_code", "PLG\n", "officer.branch_code"),
+    ("events.0.code", "EXPO-PLG-2026-11\n", "events.0.code"),
+    ("events.0.code", "expo-plg-2026-11", "events.0.code"),
+    ("events.0.branch_code", " PLG", "events.0.branch_code"),
+    ("events.0.starts_on", "2026-02-30", "events.0"),
+    ("device_id", "laptop-1\n", "device_id"),
 ]
 
 
@@ -93,7 +124,9 @@ def test_wrong_types_and_unknown_fields_are_422_with_the_field(
     if path == "seq_to":
         body["seq_from"] = 5
     before = snapshot(hub)
-    refused(client.post(PUSH, json=body, headers=auth), 422, "request.invalid", field)
+    response = client.post(PUSH, json=body, headers=auth)
+    refused(response, 422, "request.invalid", field)
+    assert not any(word in response.json()["error"]["message"] for word in INTERNALS)
     assert snapshot(hub) == before
 
 

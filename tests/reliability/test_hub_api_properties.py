@@ -242,7 +242,8 @@ def test_damaged_fields_are_rejected_per_record_never_a_500(
 @given(body=_json)
 def test_any_json_body_is_a_clear_refusal(client: TestClient, hub: HubInProcess, body: Any) -> None:
     for path in ("/api/v1/batches", "/api/v1/reviews"):
-        clear_refusal(client.post(path, content=json.dumps(body), headers=hub.supervisor))
+        headers = {**hub.supervisor, "Content-Type": "application/json"}
+        clear_refusal(client.post(path, content=json.dumps(body), headers=headers))
 
 
 # -- the booth's search ---------------------------------------------------------------------
