@@ -16,6 +16,7 @@ from outreach_tui.cli import (
     dashboard_cmd,
     domain_cmds,
     hub_cmds,
+    leads_cmd,
     privacy_cmds,
     report_cmds,
     sample_cmd,
@@ -86,6 +87,7 @@ hub_cmds.register(app)
 report_cmds.register(app)
 dashboard_cmd.register(app)
 privacy_cmds.register(app)
+leads_cmd.register(app)
 
 
 def run() -> None:
