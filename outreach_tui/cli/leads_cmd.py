@@ -67,7 +67,7 @@ def leads_command(
         return
     table = Table(title=t("cli.leads.title", lang, count=page.total), title_justify="left")
     for key in ("col_due", "col_name", "col_phone", "col_interest", "col_last"):
-        table.add_column(t(f"lead.callback.{key}", lang))
+        table.add_column(t(f"lead.callback.{key}", lang), no_wrap=key in ("col_due", "col_phone"))
     for entry in entries:
         days = entry["days_overdue"]
         when = Text(entry["follow_up_on"] or "")
@@ -87,7 +87,8 @@ def leads_command(
         line = (
             t("lead.callback.link", lang, link=link) if link else t("lead.callback.no_link", lang)
         )
-        console.print(Text(f"{entry['full_name']}: {line}"))
+        # soft_wrap: a link cut over two lines cannot be clicked or copied whole.
+        console.print(Text(f"{entry['full_name']}: {line}"), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -51,8 +51,12 @@ def row(path: Path, uuid: str) -> dict[str, Any]:
 def history_versions(path: Path, uuid: str) -> list[int]:
     conn = sqlite3.connect(path)
     try:
-        return [r[0] for r in conn.execute(
-            "SELECT version FROM record_history WHERE uuid = ? ORDER BY version", [uuid])]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT version FROM record_history WHERE uuid = ? ORDER BY version", [uuid]
+            )
+        ]
     finally:
         conn.close()  # fmt: skip
 
