@@ -72,7 +72,7 @@ def test_an_edit_is_a_new_version_that_syncs_again(
     assert after["phone"] == "+6281311112222"
     assert after["sync_state"] == "pending" and after["base_version"] == 1
     assert history_versions(db_path, saved.uuid) == [1]
-    assert [e.action for e in store.audit.entries(entity_uuid=saved.uuid)][0] == "lead.edit"
+    assert store.audit.entries(entity_uuid=saved.uuid)[0].action == "lead.edit"
     # The same values again change nothing.
     again = store.leads.edit(saved.uuid, lead(phone="0813-1111-2222"), officer_code=OFFICER)
     assert again.version == 2 and history_versions(db_path, saved.uuid) == [1]
