@@ -6,12 +6,12 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from outreach_tui.cli.output import console, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import callbacks
+from outreach_tui.domain.phone import national_digits
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
 
@@ -65,30 +65,36 @@ def leads_command(
     if not entries:
         console.print(t("cli.leads.empty", lang))
         return
-    table = Table(title=t("cli.leads.title", lang, count=page.total), title_justify="left")
-    for key in ("col_due", "col_name", "col_phone", "col_interest", "col_last"):
-        table.add_column(t(f"lead.callback.{key}", lang), no_wrap=key in ("col_due", "col_phone"))
-    for entry in entries:
-        days = entry["days_overdue"]
-        when = Text(entry["follow_up_on"] or "")
-        if days is not None:
-            label = t("lead.callback.due_today", lang) if days == 0 else t(
-                "lead.callback.overdue", lang, days=days)  # fmt: skip
-            when.append(f" ({label})", style="red" if days else "yellow")
-        last = entry["last_outcome"]
-        table.add_row(
-            when, Text(entry["full_name"] or ""), Text(entry["phone"] or ""),
-            Text(entry["interest"] or ""),
-            t(f"lead.callback.outcome.{last}", lang) if last else "",
-        )  # fmt: skip
-    console.print(table)
-    for entry in entries:
-        link = entry["whatsapp_link"]
-        line = (
-            t("lead.callback.link", lang, link=link) if link else t("lead.callback.no_link", lang)
-        )
-        # soft_wrap: a link cut over two lines cannot be clicked or copied whole.
-        console.print(Text(f"{entry['full_name']}: {line}"), soft_wrap=True)
+    # One block per lead (name, number, date; interest and the last call; the link) rather
+    # than a table: at 80 columns a table squeezed the link away from its lead.
+    console.print(Text(t("cli.leads.title", lang, count=page.total), style="bold"))
+    for number, entry in enumerate(entries, start=1):
+        console.print(lead_block(number, entry, lang), soft_wrap=True)
+    if page.total > len(entries):
+        console.print(t("cli.leads.more", lang, shown=len(entries), total=page.total))
+
+
+def lead_block(number: int, entry: dict[str, Any], lang: str) -> Text:
+    days = entry["days_overdue"]
+    block = Text(f"{number}. ")
+    block.append(entry["full_name"] or "", style="bold")
+    block.append(f" · {national_digits(entry['phone'])}")
+    block.append(f" · {date.fromisoformat(entry['follow_up_on']):%d-%m-%Y}")
+    if days is not None:
+        label = t("lead.callback.due_today", lang) if days == 0 else t(
+            "lead.callback.overdue", lang, days=days)  # fmt: skip
+        block.append(f" ({label})", style="red" if days else "yellow")
+    details = []
+    if entry["interest"]:
+        details.append(f"{t('lead.callback.col_interest', lang)}: {entry['interest']}")
+    if entry["last_outcome"]:
+        outcome = t(f"lead.callback.outcome.{entry['last_outcome']}", lang)
+        details.append(f"{t('lead.callback.col_last', lang)}: {outcome} ({entry['callbacks']}×)")
+    if details:
+        block.append("\n   " + " · ".join(details), style="dim")
+    link = entry["whatsapp_link"]
+    block.append("\n   " + (link or t("lead.callback.no_link", lang)))
+    return block
 
 
 def register(app: typer.Typer) -> None:

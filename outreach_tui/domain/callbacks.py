@@ -12,6 +12,10 @@ from urllib.parse import quote
 
 from outreach_tui.i18n import DEFAULT_LANGUAGE, t
 
+# What came of a call-back (the store's lead_callbacks.outcome). The closing ones take the
+# lead off the call-back list; "registered" is written by a conversion only.
+OUTCOMES = ("interested", "call_again", "no_answer", "declined", "wrong_number", "registered")
+CLOSING = frozenset({"declined", "wrong_number"})
 # Default next call-back after an outcome that keeps the lead open, in days.
 NEXT_CALL_DAYS = {"interested": 7, "call_again": 7, "no_answer": 2}
 

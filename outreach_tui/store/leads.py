@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import consent
+from outreach_tui.domain.callbacks import CLOSING, OUTCOMES
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Lead, SavedRecord
 from outreach_tui.store import audit
@@ -21,10 +22,6 @@ ENTITY = "lead"
 TABLE = "leads"
 EDITABLE = frozenset({"full_name", "phone", "sector", "interest", "follow_up_on", "notes"})
 
-# What came of a call-back (lead_callbacks.outcome). The closing ones take the lead off
-# the call-back list; "registered" is written by mark_converted only.
-OUTCOMES = ("interested", "call_again", "no_answer", "declined", "wrong_number", "registered")
-CLOSING = frozenset({"declined", "wrong_number"})
 
 
 def record_callback_row(

@@ -15,7 +15,7 @@ from outreach_tui.domain.validation import validate_lead
 from outreach_tui.store import Store
 from tests.conftest import OFFICER
 
-cli = CliRunner(env={"COLUMNS": "120"})
+cli = CliRunner(env={"COLUMNS": "80"})  # the width of a booth terminal
 
 
 def _lead(store: Store, event_id: str, name: str, phone: str, follow_up: date | None) -> str:

@@ -2,7 +2,7 @@
 
 The page size follows the screen height; PageUp/PageDown fetch the next page from SQL
 (never every row), the search box is debounced in an exclusive worker, Enter opens a
-registration for correction and ctrl+d voids the selected record with a reason.
+registration or a lead for correction and ctrl+d voids the selected record with a reason.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_day_bounds
@@ -76,10 +77,6 @@ class RecordVoided(Message):
 @dataclass
 class RecordVoidFailed(Message):
     reason: str
-
-
-def national_phone(e164: str | None) -> str:
-    return "0" + e164.removeprefix("+62") if e164 and e164.startswith("+62") else e164 or ""
 
 
 class RecordsScreen(BoothScreen):
@@ -306,11 +303,15 @@ class RecordsScreen(BoothScreen):
             from outreach_tui.tui.screens.registration import RegistrationScreen
 
             self.app.push_screen(RegistrationScreen(edit_row=row))  # reloads on resume
-        else:
+        elif row["purged_at"]:
             self.notify(self.t("records.lead_detail", name=row["full_name"],
                                phone=national_phone(row["phone"]),
                                interest=row["interest"] or "-",
                                follow_up=row["follow_up_on"] or "-"))  # fmt: skip
+        else:
+            from outreach_tui.tui.screens.leads import LeadScreen
+
+            self.app.push_screen(LeadScreen(edit_row=row))  # reloads on resume
 
     def action_void(self) -> None:
         row = self.selected()
