@@ -15,6 +15,7 @@ from outreach_tui import __version__
 from outreach_tui.cli import (
     dashboard_cmd,
     domain_cmds,
+    event_cmds,
     hub_cmds,
     leads_cmd,
     privacy_cmds,
@@ -88,6 +89,7 @@ report_cmds.register(app)
 dashboard_cmd.register(app)
 privacy_cmds.register(app)
 leads_cmd.register(app)
+event_cmds.register(app)
 
 
 def run() -> None:
