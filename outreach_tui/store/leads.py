@@ -23,7 +23,6 @@ TABLE = "leads"
 EDITABLE = frozenset({"full_name", "phone", "sector", "interest", "follow_up_on", "notes"})
 
 
-
 def record_callback_row(
     db: sqlite_utils.Database,
     lead_uuid: str,
