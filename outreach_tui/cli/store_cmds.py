@@ -51,16 +51,16 @@ def _day(value: str, what: str, lang: str) -> date:
 @user_errors
 def init_command(
     ctx: typer.Context,
-    officer: Annotated[str, typer.Option(prompt=True, help="Officer code, e.g. PLG-01.")],
-    officer_name: Annotated[str, typer.Option(prompt=True, help="Officer's full name.")],
-    branch: Annotated[str, typer.Option(prompt=True, help="Branch code, e.g. PLG.")],
-    branch_name: Annotated[str, typer.Option(prompt=True, help="Branch name.")],
-    city: Annotated[str, typer.Option(prompt=True, help="Branch city.")],
-    event: Annotated[str, typer.Option(prompt=True, help="Event code, e.g. EXPO-PIM-2026.")],
-    event_name: Annotated[str, typer.Option(prompt=True, help="Event name.")],
-    venue: Annotated[str, typer.Option(prompt=True, help="Venue.")],
-    starts: Annotated[str, typer.Option(prompt=True, help="First day (YYYY-MM-DD).")],
-    ends: Annotated[str, typer.Option(prompt=True, help="Last day (YYYY-MM-DD).")],
+    officer: Annotated[str | None, typer.Option(help="Officer code, e.g. PLG-01.")] = None,
+    officer_name: Annotated[str | None, typer.Option(help="Officer's full name.")] = None,
+    branch: Annotated[str | None, typer.Option(help="Branch code, e.g. PLG.")] = None,
+    branch_name: Annotated[str | None, typer.Option(help="Branch name.")] = None,
+    city: Annotated[str | None, typer.Option(help="Branch city.")] = None,
+    event: Annotated[str | None, typer.Option(help="Event code, e.g. EXPO-PIM-2026.")] = None,
+    event_name: Annotated[str | None, typer.Option(help="Event name.")] = None,
+    venue: Annotated[str | None, typer.Option(help="Venue.")] = None,
+    starts: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
+    ends: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
     target: Annotated[
         int | None, typer.Option(min=0, help="Target number of owners registered.")
     ] = None,
@@ -71,6 +71,21 @@ def init_command(
     """First-run set-up: officer, branch and event; later runs add or switch them."""
     settings: Settings = ctx.obj
     lang = settings.language
+
+    def ask(value: str | None, field: str) -> str:
+        """A value not given as a flag is asked for, in the officer's language."""
+        return value if value is not None else typer.prompt(t(f"cli.init_ask.{field}", lang))
+
+    officer = ask(officer, "officer")
+    officer_name = ask(officer_name, "officer_name")
+    branch = ask(branch, "branch")
+    branch_name = ask(branch_name, "branch_name")
+    city = ask(city, "city")
+    event = ask(event, "event")
+    event_name = ask(event_name, "event_name")
+    venue = ask(venue, "venue")
+    starts = ask(starts, "starts")
+    ends = ask(ends, "ends")
     officer_code = _code(officer, "officer", lang)
     branch_code = _code(branch, "branch", lang)
     event_code = _code(event, "event", lang)
