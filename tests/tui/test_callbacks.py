@@ -66,7 +66,11 @@ async def test_the_list_shows_due_leads_and_an_outcome_moves_the_date(
         table = app.screen.query_one("#callbacks-table", DataTable)
         first = " ".join(str(c) for c in table.get_row_at(0))
         assert "Andi Wijaya" in first and "terlambat 3 hari" in first
-        assert "https://wa.me/6282177778888?text=" in screen_text(app, "#callbacks-detail")
+        detail = screen_text(app, "#callbacks-detail")
+        assert "wa.me/6282177778888" in detail and "Halo Bapak/Ibu Andi Wijaya" in detail
+        await pilot.press("ctrl+y")  # the whole link, message included, to the clipboard
+        assert app.clipboard.startswith("https://wa.me/6282177778888?text=Halo%20Bapak")
+        first = " ".join(str(c) for c in table.get_row_at(0))
 
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CallbackOutcomeDialog))

@@ -28,9 +28,9 @@ from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
-CHROME_LINES = 9  # header, title, table header, detail (4), page line, footer
-COLUMNS = (("col_due", 18), ("col_name", 22), ("col_phone", 14), ("col_interest", 20),
-           ("col_last", 22))  # fmt: skip
+CHROME_LINES = 10  # header, title, table header, detail (4), page line, footer (2)
+COLUMNS = (("col_due", 10), ("col_status", 19), ("col_name", 18), ("col_phone", 13),
+           ("col_interest", 24), ("col_last", 22))  # fmt: skip
 
 
 @dataclass
@@ -45,11 +45,12 @@ class CallbackRecorded(Message):
 
 
 class CallbackScreen(BoothScreen):
-    CSS_PATH = STYLES / "records.tcss"
+    CSS_PATH = STYLES / "callbacks.tcss"
     BINDINGS = [
         Binding("enter", "outcome", "Hasil", id="callback-outcome", priority=True),
         Binding("ctrl+e", "edit", "Ubah", id="callback-edit", priority=True),
         Binding("ctrl+r", "convert", "Daftarkan", id="callback-convert", priority=True),
+        Binding("ctrl+y", "copy_link", "Salin tautan", id="callback-copy", priority=True),
         Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
         Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
         Binding("escape", "close", "Kembali", id="close"),
@@ -123,14 +124,16 @@ class CallbackScreen(BoothScreen):
 
     def _cells(self, row: dict[str, Any]) -> list[Text]:
         due = callbacks.due_on(row["follow_up_on"], self.today)
-        when = Text(f"{date.fromisoformat(row['follow_up_on']):%d-%m}")
+        when = Text(f"{date.fromisoformat(row['follow_up_on']):%d-%m-%Y}")
+        standing = Text()
         if due is not None:
             label = (self.t("lead.callback.overdue", days=due.days_overdue) if due.overdue
                      else self.t("lead.callback.due_today"))  # fmt: skip
-            when.append(f" {label}", style="bold" if due.overdue else "")
+            standing.append(label, style="bold" if due.overdue else "")
         last = row["last_outcome"]
         return [
             when,
+            standing,
             Text(row["full_name"] or "", style="bold"),
             Text(national_phone(row["phone"])),
             Text(row["interest"] or ""),
@@ -152,12 +155,32 @@ class CallbackScreen(BoothScreen):
         )
         link = callbacks.whatsapp_link(row["phone"] or "", message)
         text = Text()
-        text.append(
-            self.t("lead.callback.link", link=link) if link else self.t("lead.callback.no_link"),
-            style="bold",
-        )
+        if link:
+            # The whole link (with the message) is long: the number is shown, ctrl+y
+            # copies the link itself.
+            short = link.split("?", 1)[0].removeprefix("https://")
+            text.append(self.t("lead.callback.link_short", link=short), style="bold")
+        else:
+            text.append(self.t("lead.callback.no_link"), style="bold")
         text.append("\n" + message, style="dim")
         detail.update(text)
+
+    def action_copy_link(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        message = callbacks.whatsapp_message(
+            name=row["full_name"] or "",
+            officer_name=row["officer_name"] or row["officer_code"] or "",
+            event_name=row["event_name"] or "",
+            language=self.language,
+        )
+        link = callbacks.whatsapp_link(row["phone"] or "", message)
+        if link is None:
+            self.notify(self.t("lead.callback.no_link"), severity="warning")
+            return
+        self.app.copy_to_clipboard(link)
+        self.notify(self.t("lead.callback.copied", name=row["full_name"]))
 
     def selected(self) -> dict[str, Any] | None:
         table = self.query_one("#callbacks-table", DataTable)
