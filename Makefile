@@ -23,7 +23,11 @@ $(RUN_DB): sample.db
 
 # The sample's synced rows are years old: the automatic purge would minimise them at
 # once, so the demo keeps them (an officer's own file purges as configured).
+# The sample's events are over; the demo opens on an event running today (added once a day,
+# the same way an officer adds a market day: `outreach event add`).
 run: $(STAMP) $(RUN_DB)
+	$(BIN)/outreach --db $(RUN_DB) event add --name "Bazar UMKM Demo" \
+	  --venue "Palembang Indah Mall" --use > /dev/null
 	OUTREACH_AUTO_PURGE=0 $(BIN)/outreach --db $(RUN_DB)
 
 test: $(STAMP)

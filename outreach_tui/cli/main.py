@@ -15,7 +15,9 @@ from outreach_tui import __version__
 from outreach_tui.cli import (
     dashboard_cmd,
     domain_cmds,
+    event_cmds,
     hub_cmds,
+    leads_cmd,
     privacy_cmds,
     report_cmds,
     sample_cmd,
@@ -86,6 +88,8 @@ hub_cmds.register(app)
 report_cmds.register(app)
 dashboard_cmd.register(app)
 privacy_cmds.register(app)
+leads_cmd.register(app)
+event_cmds.register(app)
 
 
 def run() -> None:

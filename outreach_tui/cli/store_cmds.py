@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,6 +15,7 @@ from rich.text import Text
 from outreach_tui import files
 from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
+from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, mask_name, reason
 from outreach_tui.domain.validation import clean_code, clean_text, parse_date
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
@@ -47,16 +48,16 @@ def _day(value: str, what: str, lang: str) -> date:
 @user_errors
 def init_command(
     ctx: typer.Context,
-    officer: Annotated[str, typer.Option(prompt=True, help="Officer code, e.g. PLG-01.")],
-    officer_name: Annotated[str, typer.Option(prompt=True, help="Officer's full name.")],
-    branch: Annotated[str, typer.Option(prompt=True, help="Branch code, e.g. PLG.")],
-    branch_name: Annotated[str, typer.Option(prompt=True, help="Branch name.")],
-    city: Annotated[str, typer.Option(prompt=True, help="Branch city.")],
-    event: Annotated[str, typer.Option(prompt=True, help="Event code, e.g. EXPO-PIM-2026.")],
-    event_name: Annotated[str, typer.Option(prompt=True, help="Event name.")],
-    venue: Annotated[str, typer.Option(prompt=True, help="Venue.")],
-    starts: Annotated[str, typer.Option(prompt=True, help="First day (YYYY-MM-DD).")],
-    ends: Annotated[str, typer.Option(prompt=True, help="Last day (YYYY-MM-DD).")],
+    officer: Annotated[str | None, typer.Option(help="Officer code, e.g. PLG-01.")] = None,
+    officer_name: Annotated[str | None, typer.Option(help="Officer's full name.")] = None,
+    branch: Annotated[str | None, typer.Option(help="Branch code, e.g. PLG.")] = None,
+    branch_name: Annotated[str | None, typer.Option(help="Branch name.")] = None,
+    city: Annotated[str | None, typer.Option(help="Branch city.")] = None,
+    event: Annotated[str | None, typer.Option(help="Event code, e.g. EXPO-PIM-2026.")] = None,
+    event_name: Annotated[str | None, typer.Option(help="Event name.")] = None,
+    venue: Annotated[str | None, typer.Option(help="Venue.")] = None,
+    starts: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
+    ends: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
     target: Annotated[
         int | None, typer.Option(min=0, help="Target number of owners registered.")
     ] = None,
@@ -67,6 +68,21 @@ def init_command(
     """First-run set-up: officer, branch and event; later runs add or switch them."""
     settings: Settings = ctx.obj
     lang = settings.language
+
+    def ask(value: str | None, field: str) -> str:
+        """A value not given as a flag is asked for, in the officer's language."""
+        return value if value is not None else typer.prompt(t(f"cli.init_ask.{field}", lang))
+
+    officer = ask(officer, "officer")
+    officer_name = ask(officer_name, "officer_name")
+    branch = ask(branch, "branch")
+    branch_name = ask(branch_name, "branch_name")
+    city = ask(city, "city")
+    event = ask(event, "event")
+    event_name = ask(event_name, "event_name")
+    venue = ask(venue, "venue")
+    starts = ask(starts, "starts")
+    ends = ask(ends, "ends")
     officer_code = _code(officer, "officer", lang)
     branch_code = _code(branch, "branch", lang)
     event_code = _code(event, "event", lang)
@@ -112,6 +128,39 @@ def init_command(
         )
 
 
+PROBLEMS_SHOWN = 100  # doctor lists at most this many per kind (newest first)
+
+
+def sync_problems(store: Store, lang: str) -> list[dict[str, Any]]:
+    """Records the hub refused or found in conflict: what the officer must fix."""
+    found = []
+    for kind, entity in (("registrations", "registration"), ("leads", "lead")):
+        page = store.queries.page(kind, states=NEEDS_FIXING, limit=PROBLEMS_SHOWN)
+        for row in page.rows:
+            found.append({
+                "uuid": row["uuid"], "entity": entity, "state": row["sync_state"],
+                "name": mask_name(row["full_name"]), "reference_no": row.get("reference_no"),
+                "code": row["sync_code"], "field": row["sync_field"],
+                "message": reason(row["sync_code"], row["sync_message"], lang),
+            })  # fmt: skip
+    return found
+
+
+def print_problems(problems: list[dict[str, Any]], lang: str) -> None:
+    if not problems:
+        return
+    table = Table(title=t("doctor.problems_title", lang, count=len(problems)),
+                  title_justify="left")  # fmt: skip
+    for key in ("state", "reference", "name", "field", "message"):
+        table.add_column(t(f"doctor.problems.{key}", lang), no_wrap=key != "message")
+    for item in problems:
+        table.add_row(t(f"records.sync.{item['state']}", lang), item["reference_no"] or "-",
+                      Text(item["name"]), field_label(item["field"], lang),
+                      Text(item["message"]))  # fmt: skip
+    console.print(table)
+    console.print(t("doctor.problems_fix", lang))
+
+
 @user_errors
 def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Check the file: integrity, schema version, counts, what waits for sync."""
@@ -137,6 +186,7 @@ def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
             "rejected": summary.rejected,
             "conflicts": summary.conflicts,
             "size_bytes": store.path.stat().st_size,
+            "problems": sync_problems(store, lang),
         }
     if as_json:
         print_json(report)
@@ -145,9 +195,10 @@ def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         table.add_column(style="bold")
         table.add_column(justify="right")
         for key, value in report.items():
-            if key != "integrity_messages":
+            if key not in ("integrity_messages", "problems"):
                 table.add_row(t(f"doctor.{key}", lang), str(value))
         console.print(table)
+        print_problems(report["problems"], lang)
         for message in report["integrity_messages"][:20]:
             console.print(f"[red]✗[/] {message}", markup=True)
     if report["integrity"] != "ok":

@@ -173,3 +173,9 @@ def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
         national=phonenumbers.format_number(number, formats.NATIONAL) if national else None,
         problems=(),
     )
+
+
+def national_digits(e164: str | None) -> str:
+    """A stored Indonesian number as an officer types it (``+6281…`` → ``081…``), for
+    putting back into a form; anything else unchanged."""
+    return "0" + e164.removeprefix("+62") if e164 and e164.startswith("+62") else e164 or ""

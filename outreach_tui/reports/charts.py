@@ -15,6 +15,7 @@ from rich.text import Text
 
 from outreach_tui.domain.money import rupiah
 from outreach_tui.i18n import t
+from outreach_tui.reports.render import dimension_value
 from outreach_tui.reports.tally import Tally
 from outreach_tui.reports.targets import TargetProgress
 
@@ -29,17 +30,19 @@ def bar_chart(
     label: Callable[[int], str] = str,
 ) -> Table:
     """One row per (label, value): the label, a bar scaled to the largest value, the value."""
+    values = [label(value) for _, value in items]
     table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
+    # The value is never cut; a long group name gives way first (at 80 columns).
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=28)
     table.add_column(width=width, no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True, min_width=max(map(len, values), default=1))
     if title:
         table.title = title
         table.title_justify = "left"
     top = max((value for _, value in items), default=0)
-    for name, value in items:
+    for (name, value), shown in zip(items, values, strict=True):
         bar = Bar(size=max(top, 1), begin=0, end=max(value, 0), width=width, color="cyan")
-        table.add_row(Text(name or "—"), bar, label(value))
+        table.add_row(Text(name or "—"), bar, shown)
     return table
 
 
@@ -50,7 +53,8 @@ def tally_chart(tally: Tally, metric: str, language: str, *, width: int = BAR_WI
         value = row.metrics.as_dict()[metric]
         if isinstance(value, float):  # conversion: show as a percentage
             value = round(value * 100)
-        items.append((" · ".join(v or "—" for v in row.key) if row.key else "—", value or 0))
+        names = (dimension_value(d, v, language) for d, v in zip(tally.by, row.key, strict=True))
+        items.append((" · ".join(names) if row.key else "—", value or 0))
     label: Callable[[int], str] = str
     if metric == "monthly_due":
         label = rupiah

@@ -34,6 +34,10 @@ def dimension_value(dimension: str, value: str, language: str) -> str:
         return "—"
     if dimension == "path":
         return t(f"report.path.{value}", language)
+    if dimension == "sector":
+        from outreach_tui.domain.labels import sector_label
+
+        return sector_label(value, language)
     return value
 
 

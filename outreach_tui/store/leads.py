@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import consent
+from outreach_tui.domain.callbacks import CLOSING, OUTCOMES
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Lead, SavedRecord
 from outreach_tui.store import audit
 from outreach_tui.store.crypto import open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
-from outreach_tui.store.rows import as_json, next_seqs, reference_number, to_row
+from outreach_tui.store.rows import next_seqs, reference_number, to_row
+from outreach_tui.store.versions import next_version
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ENTITY = "lead"
 TABLE = "leads"
+EDITABLE = frozenset({"full_name", "phone", "sector", "interest", "follow_up_on", "notes"})
+
+
+def record_callback_row(
+    db: sqlite_utils.Database,
+    lead_uuid: str,
+    outcome: str,
+    next_follow_up_on: str | None,
+    *,
+    officer_code: str,
+) -> None:
+    """One line of the lead's call-back history (local to this laptop; no personal data)."""
+    db.execute(
+        "INSERT INTO lead_callbacks (lead_uuid, called_at, outcome, next_follow_up_on,"
+        " officer_code) VALUES (?, ?, ?, ?, ?)",
+        [lead_uuid, utc_now(), outcome, next_follow_up_on, officer_code],
+    )
 
 
 def require_consent(lead: Lead) -> None:
@@ -69,47 +92,127 @@ class LeadStore:
         if not reason:
             raise StoreError("a reason is required to void a lead")
         with self._database.write() as db:
-            rows = list(db.query("SELECT * FROM leads WHERE uuid = ?", [record_uuid]))
-            if not rows:
-                raise StoreError(f"lead not found: {record_uuid}")
-            current = rows[0]
+            current = self._changeable(db, record_uuid, allow_voided=True)
             if current["voided_at"]:
                 return
-            if current["purged_at"]:
-                raise StoreError("record purged after sync: correct it at the branch")
-            db.execute(
-                "INSERT INTO record_history (entity, uuid, version, data, replaced_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [ENTITY, record_uuid, current["version"], as_json(current), utc_now()],
-            )
-            (seq,) = next_seqs(db, 1)
-            now = utc_now()
-            acknowledged = current["sync_state"] in ("synced", "duplicate")
-            db["leads"].update(
-                record_uuid,
-                {
-                    "voided_at": now,
-                    "void_reason": reason[:500],
-                    "seq": seq,
-                    "version": current["version"] + 1,
-                    "updated_at": now,
-                    "sync_state": "pending",
-                    "base_version": current["version"] if acknowledged else current["base_version"],
-                    "sync_code": None,
-                    "sync_field": None,
-                    "sync_message": None,
-                },
-            )
-            audit.append(
-                db,
-                device_id=self._device_id,
-                officer_code=officer_code,
-                action="lead.void",
-                entity=ENTITY,
-                entity_uuid=record_uuid,
-                version=current["version"] + 1,
-                detail={"reason": reason[:500]},
-            )
+            self._change(
+                db, current, {"voided_at": utc_now(), "void_reason": reason[:500]},
+                officer_code=officer_code, action="lead.void", detail={"reason": reason[:500]},
+            )  # fmt: skip
+
+    def edit(self, record_uuid: str, lead: Lead, *, officer_code: str) -> SavedRecord:
+        """Correct a lead: a new version that syncs again; the old one is kept. Consent is
+        not editable (the visitor gave it once, under the text they heard)."""
+        require_consent(lead)
+        with self._database.write() as db:
+            cipher = write_cipher(db, self._database)
+            stored = self._changeable(db, record_uuid)
+            current = open_row(cipher, TABLE, stored, strict=True)
+            new_values = {k: v for k, v in to_row(lead).items() if k in EDITABLE}
+            changed = sorted(k for k, v in new_values.items() if current[k] != v)
+            if changed:
+                sealed = seal_row(cipher, TABLE, {**new_values, "uuid": record_uuid})
+                del sealed["uuid"]
+                self._change(
+                    db, stored, sealed, officer_code=officer_code, action="lead.edit",
+                    detail={"fields": changed},
+                )  # fmt: skip
+            return self._saved(db, record_uuid)
+
+    def mark_converted(
+        self, record_uuid: str, registration_uuid: str, *, officer_code: str
+    ) -> SavedRecord:
+        """The lead registered after all: the link syncs, so the hub counts the conversion,
+        and the lead leaves the call-back list."""
+        with self._database.write() as db:
+            stored = self._changeable(db, record_uuid)
+            if stored["converted_uuid"] != registration_uuid:
+                self._change(
+                    db, stored, {"converted_uuid": registration_uuid, "follow_up_on": None},
+                    officer_code=officer_code, action="lead.convert",
+                    detail={"registration": registration_uuid},
+                )  # fmt: skip
+                record_callback_row(db, record_uuid, "registered", None, officer_code=officer_code)
+            return self._saved(db, record_uuid)
+
+    def record_callback(
+        self,
+        record_uuid: str,
+        outcome: str,
+        *,
+        next_follow_up_on: date | None,
+        officer_code: str,
+    ) -> SavedRecord:
+        """What came of a call-back. The lead's follow-up date moves to ``next_follow_up_on``
+        (a new version that syncs) or, for an outcome that closes the lead, is cleared."""
+        if outcome not in OUTCOMES or outcome == "registered":
+            raise StoreError(f"unknown call-back outcome: {outcome[:40]!r}")
+        follow_up = None if outcome in CLOSING else next_follow_up_on
+        if outcome not in CLOSING and follow_up is None:
+            raise StoreError("a next call-back date is required for this outcome")
+        with self._database.write() as db:
+            stored = self._changeable(db, record_uuid)
+            if stored["converted_uuid"]:
+                raise StoreError("this lead has registered already")
+            new_date = follow_up.isoformat() if follow_up else None
+            if new_date != stored["follow_up_on"]:
+                self._change(
+                    db, stored, {"follow_up_on": new_date}, officer_code=officer_code,
+                    action="lead.callback", detail={"outcome": outcome, "next": new_date},
+                )  # fmt: skip
+            record_callback_row(db, record_uuid, outcome, new_date, officer_code=officer_code)
+            return self._saved(db, record_uuid)
+
+    # -- shared steps -------------------------------------------------------------------------
+
+    @staticmethod
+    def _changeable(
+        db: sqlite_utils.Database, record_uuid: str, *, allow_voided: bool = False
+    ) -> dict[str, Any]:
+        rows = list(db.query("SELECT * FROM leads WHERE uuid = ?", [record_uuid]))
+        if not rows:
+            raise StoreError(f"lead not found: {record_uuid}")
+        current = rows[0]
+        if current["voided_at"] and allow_voided:
+            return current  # voiding twice changes nothing, purged or not
+        if current["purged_at"]:
+            raise StoreError("record purged after sync: correct it at the branch")
+        if current["voided_at"] and not allow_voided:
+            raise StoreError("a voided lead cannot be changed")
+        return current
+
+    def _change(
+        self,
+        db: sqlite_utils.Database,
+        stored: dict[str, Any],
+        changes: dict[str, Any],
+        *,
+        officer_code: str,
+        action: str,
+        detail: dict[str, Any],
+    ) -> None:
+        columns = next_version(db, ENTITY, stored, changes)
+        db["leads"].update(stored["uuid"], columns)
+        audit.append(
+            db,
+            device_id=self._device_id,
+            officer_code=officer_code,
+            action=action,
+            entity=ENTITY,
+            entity_uuid=stored["uuid"],
+            version=columns["version"],
+            detail=detail,
+        )
+
+    @staticmethod
+    def _saved(db: sqlite_utils.Database, record_uuid: str) -> SavedRecord:
+        row = next(iter(db.query(
+            "SELECT uuid, seq, version, created_at FROM leads WHERE uuid = ?", [record_uuid]
+        )))  # fmt: skip
+        return SavedRecord(
+            row["uuid"], row["seq"], reference_number(row["uuid"]), row["version"],
+            row["created_at"],
+        )  # fmt: skip
 
     def get(self, record_uuid: str) -> dict[str, Any] | None:
         """The row, personal fields opened (``•••`` while encryption is locked)."""

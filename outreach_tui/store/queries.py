@@ -118,10 +118,15 @@ class BoothQueries:
         until_utc: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        states: tuple[str, ...] = (),
     ) -> RecordsPage:
-        """Newest first; `search` matches name, NIK, phone or receipt number."""
+        """Newest first; `search` matches name, NIK, phone or receipt number; `states`
+        keeps only those sync states (e.g. rejected and conflict: what needs fixing)."""
         table = "registrations" if kind == "registrations" else "leads"
         where, params = [], []
+        if states:
+            where.append(f"sync_state IN ({', '.join('?' * len(states))})")
+            params.extend(states)
         if since_utc:
             where.append("created_at >= ?")
             params.append(since_utc)

@@ -18,6 +18,7 @@ from outreach_tui.store.setup import SettingsStore, SetupStore
 
 if TYPE_CHECKING:
     from outreach_tui.store.audit import AuditLog
+    from outreach_tui.store.callbacks import CallbackList
     from outreach_tui.store.encryption import KeyVault
     from outreach_tui.store.leads import LeadStore
     from outreach_tui.store.officers_auth import OfficerAuth
@@ -71,6 +72,12 @@ class Store:
         from outreach_tui.store.leads import LeadStore
 
         return LeadStore(self.database, self.device_id)
+
+    @cached_property
+    def callbacks(self) -> CallbackList:
+        from outreach_tui.store.callbacks import CallbackList
+
+        return CallbackList(self.database)
 
     @cached_property
     def audit(self) -> AuditLog:

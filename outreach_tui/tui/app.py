@@ -202,7 +202,7 @@ class OutreachApp(BoothLock, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self._locked_from is not None:
             return action in ("quit", "help_quit")  # locked: no modes, palette or dialogs
-        if self.store is None and action in ("switch_mode", "start_of_day"):
+        if self.store is None and action in ("switch_mode", "start_of_day", "open_callbacks"):
             return parameters == ("dashboard",)  # no officer's file: the dashboard only
         return self.store is not None or action != "lock_now"
 
@@ -240,6 +240,14 @@ class OutreachApp(BoothLock, App[None]):
                 compaction.finish(self.store.database, reason="booth_start")
         except (StoreError, sqlite3.Error):
             return  # the next start tries again
+
+    async def action_open_callbacks(self) -> None:
+        """The call-back list, on top of the leads form (from the palette)."""
+        from outreach_tui.tui.screens.callbacks import CallbackScreen
+
+        await self.switch_mode("leads")
+        if not isinstance(self.screen, CallbackScreen):
+            self.push_screen(CallbackScreen())
 
     def action_start_of_day(self) -> None:
         from outreach_tui.tui.screens.setup import StartOfDayScreen
@@ -325,6 +333,8 @@ class OutreachApp(BoothLock, App[None]):
             # A receipt or workers screen left on top would hide the filled form.
             while self.screen is not form and len(self.screen_stack) > 1:
                 self.pop_screen()
+            if message.lead is not None:
+                form.prefill_lead(message.lead)
             form.prefill(
                 sector=message.sector, declared_income=message.declared_income, jht=message.jht
             )

@@ -13,6 +13,7 @@ ACTIONS = (
     ("command.register", "switch_mode('register')"),
     ("command.benefits", "switch_mode('benefits')"),
     ("command.leads", "switch_mode('leads')"),
+    ("command.callbacks", "open_callbacks"),
     ("command.records", "switch_mode('records')"),
     ("command.dashboard", "switch_mode('dashboard')"),
     ("command.start_of_day", "start_of_day"),
@@ -24,8 +25,11 @@ class BoothCommands(Provider):
     def _commands(self) -> list[tuple[str, str]]:
         language = getattr(self.app, "language", "id")
         booth = getattr(self.app, "store", None) is not None  # a hub's dashboard: no lock
+        booth_only = ("lock_now", "open_callbacks")
         return [
-            (t(key, language), action) for key, action in ACTIONS if booth or action != "lock_now"
+            (t(key, language), action)
+            for key, action in ACTIONS
+            if booth or action not in booth_only
         ]
 
     async def discover(self) -> Hits:

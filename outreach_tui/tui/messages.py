@@ -22,10 +22,21 @@ class BoothChanged(Message):
     event_id: str
 
 
+@dataclass(frozen=True)
+class LeadPrefill:
+    """A lead who registers after all: the form starts from what they gave, and the saved
+    registration is linked back to the lead."""
+
+    lead_uuid: str
+    full_name: str
+    phone: str
+
+
 @dataclass
 class RegistrationPrefilled(Message):
-    """The benefits explainer hands its choices to the registration form."""
+    """The benefits explainer (or the call-back list) hands its choices to the form."""
 
     sector: str | None
     declared_income: int | None
     jht: bool
+    lead: LeadPrefill | None = None

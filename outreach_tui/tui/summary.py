@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from outreach_tui.domain.labels import sector_label  # noqa: F401 - the screens import it here
 from outreach_tui.domain.models import Registration, RegistrationDraft
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
@@ -22,15 +23,6 @@ def _known_sector(code: str) -> bool:
     from outreach_tui.domain import reference  # the reference data on first use
 
     return reference.find_sector(code) is not None
-
-
-def sector_label(code: str, language: str) -> str:
-    from outreach_tui.domain import reference  # the reference data on first use
-
-    found = reference.find_sector(code)
-    if found is None:
-        return code
-    return found.label_en if language == "en" else found.label_id
 
 
 def registration_summary(

@@ -56,7 +56,7 @@ def test_tally_table_in_english_and_in_bahasa_indonesia(seeded: Seeded) -> None:
     assert lines["Lead 0"] == ["0", "3", "33,3%", "Rp0"]
     assert out.splitlines()[-2].split() == ["Total", "3", "3", "3", "33,3%", "Rp138.400"]
     indonesian = run("tally", "--db", str(seeded.path), "--by", "program")
-    assert "Tally per Program" in indonesian and "Pemilik" in indonesian
+    assert "Rekap per Program" in indonesian and "Pemilik" in indonesian
     assert "JKK+JKM+JHT" in indonesian and "Rp94.300" in indonesian
 
 
@@ -72,6 +72,15 @@ def test_tally_chart_draws_one_bar_per_group(seeded: Seeded) -> None:
     assert 34 <= two.count("█") <= 37  # 65,900 / 72,500 of 40 cells
     registrations = run("tally", "--db", str(seeded.path), "--by", "day", "--chart")
     assert registrations.splitlines()[1].rstrip().endswith(" 3")
+
+
+def test_charts_name_sectors_and_paths_not_codes(seeded: Seeded) -> None:
+    by_sector = run("tally", "--db", str(seeded.path), "--by", "sector", "--chart",
+                    "--metric", "leads", env={"COLUMNS": "80"})  # fmt: skip
+    assert "Kuliner" in by_sector and "kuliner" not in by_sector
+    assert all(len(line) <= 80 for line in by_sector.splitlines())
+    by_path = run("--lang", "en", "tally", "--db", str(seeded.path), "--by", "path", "--chart")
+    assert "bpu_owner" not in by_path and "BPU owner" in by_path
 
 
 def test_targets_json_table_and_chart(seeded: Seeded) -> None:

@@ -112,3 +112,26 @@ async def test_english_labels(make_app) -> None:
         labels = list(app.screen.query_one(FieldForm).labels.values())
         assert "Mobile number" in labels
         assert "Leads today: 0" in str(app.screen.query_one("#lead-status", Static).render())
+
+
+async def test_a_half_typed_lead_is_not_lost_without_asking(make_app, booth_store) -> None:
+    from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+    from tests.tui.conftest import wait_until
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press(*"Ani Lestari")
+        await pilot.press("ctrl+n")  # clear: asks first
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")  # stay
+        await wait_until(pilot, lambda: isinstance(app.screen, LeadScreen))
+        assert app.screen.query_one("#lead-full-name", Input).value == "Ani Lestari"
+        await pilot.press("ctrl+q")  # quit: asks first too
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "formulir calon" in str(app.screen.query_one("#confirm-body").render())
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, LeadScreen))
+        assert app.is_running

@@ -1,10 +1,14 @@
 """Leads: visitors who listened but do not register today. A short form validated as the
-officer types (domain.validation.validate_lead); ctrl+s saves in a worker, then clears."""
+officer types (domain.validation.validate_lead); ctrl+s saves in a worker, then clears.
+
+The same form corrects a saved lead (``edit_row``, from the records screen or the
+call-back list): ctrl+s then saves a new version and closes. F9 opens the call-back
+list (leads due today or overdue)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rich.text import Text
@@ -16,11 +20,12 @@ from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent, reference
 from outreach_tui.domain.models import Lead, LeadDraft
+from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.domain.validation import ValidationResult, validate_lead
-from outreach_tui.store import StoreError
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
-from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
+from outreach_tui.tui.save_problem import save_problem
+from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -40,6 +45,7 @@ def widget_id(field: str) -> str:
 @dataclass
 class LeadSaved(Message):
     name: str
+    edited: bool = False
 
 
 @dataclass
@@ -57,20 +63,25 @@ class LeadScreen(BoothScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
         Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
+        Binding("f9", "callbacks", "Hubungi ulang", id="open-callbacks"),
+        Binding("escape", "close", "Tutup", id="close", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(id="leads")
+    def __init__(self, *, edit_row: dict[str, Any] | None = None) -> None:
+        super().__init__(id="lead-edit" if edit_row else "leads")
+        self.edit_row = edit_row
         self.touched: set[str] = set()
         self.show_all = False
         self.saving = False
         self.result: ValidationResult[Lead] | None = None
         self.recent: list[str] = []
+        self._loaded_draft: LeadDraft | None = None
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
         with FieldForm(id="lead-form") as form:
-            yield Static(self.t("lead.title"), id="lead-title")
+            title = self.t("lead.edit.title") if self.edit_row else self.t("lead.title")
+            yield Static(title, id="lead-title")
             for field in ("full_name", "phone"):
                 yield form.labelled(self._input(field), self.t(f"lead.label_{field}"), field=field)
             yield form.labelled(
@@ -116,8 +127,66 @@ class LeadScreen(BoothScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.watch(self.app, "status", self._status_changed, init=True)
-        self.action_clear()
+        if self.edit_row is not None:
+            self._load_row(self.edit_row)
+        else:
+            self.clear_form()
+        self._loaded_draft = self.draft()  # what a clear or a quit would not lose
+        self.booth.forms.add(self)  # ctrl+q asks before losing what is typed here
         self.load_recent()
+
+    def has_unsaved_input(self) -> bool:
+        """Anything typed since the form was empty (or, for a correction, since it was
+        loaded), or a save still on its way."""
+        return self.saving or self.draft() != self._loaded_draft
+
+    def unsaved_description(self) -> str:
+        return self.t("unsaved.lead_form")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        editing = self.edit_row is not None
+        if action in ("clear", "callbacks"):
+            return not editing  # a correction is not a new lead; the list is one level up
+        if action == "close":
+            return editing
+        return True
+
+    def _load_row(self, row: dict[str, Any]) -> None:
+        """A saved lead in the form. Consent was given once and stays as it was."""
+        follow = row["follow_up_on"]
+        values = {
+            "full_name": row["full_name"] or "",
+            "phone": national_phone(row["phone"]),
+            "interest": row["interest"] or "",
+            "follow_up_on": f"{date.fromisoformat(follow):%d-%m-%Y}" if follow else "",
+            "notes": row["notes"] or "",
+        }
+        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
+            for field, value in values.items():
+                self.query_one(f"#{widget_id(field)}", Input).value = value
+            if row["sector"]:
+                self.query_one("#lead-sector", Choice).value = row["sector"]
+            consent_box = self.query_one("#lead-consent", Checkbox)
+            consent_box.value = True
+            consent_box.disabled = True
+        self.touched = set(TEXT_FIELDS)
+        self._revalidate()
+        self.query_one("#lead-full-name", Input).focus()
+
+    def validation_day(self) -> date:
+        """Today, or for a correction of an overdue lead its stored date: a follow-up that
+        has passed stays acceptable until the officer changes it."""
+        today = self.booth.today()
+        stored = (self.edit_row or {}).get("follow_up_on")
+        return min(today, date.fromisoformat(stored)) if stored else today
+
+    def action_callbacks(self) -> None:
+        from outreach_tui.tui.screens.callbacks import CallbackScreen
+
+        self.app.push_screen(CallbackScreen())
+
+    def action_close(self) -> None:
+        self.dismiss(False)
 
     # -- the form ---------------------------------------------------------------------------
 
@@ -128,14 +197,28 @@ class LeadScreen(BoothScreen):
         values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS}
         sector = self.query_one("#lead-sector", Choice).selection
         consented = self.query_one("#lead-consent", Checkbox).value
+        if self.edit_row is not None:
+            version = self.edit_row["consent_version"]  # the text the visitor heard
+        else:
+            version = consent.current(CONSENT_KIND).version if consented else ""
         return LeadDraft(
-            **values,
-            sector=sector or "",
-            consent_contact=consented,
-            consent_version=consent.current(CONSENT_KIND).version if consented else "",
+            **values, sector=sector or "", consent_contact=consented, consent_version=version
         )
 
     def action_clear(self) -> None:
+        """ctrl+n: an empty form for the next visitor, asking first when it is filled."""
+        if not self.has_unsaved_input():
+            self.clear_form()
+            return
+        from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+
+        self.app.push_screen(
+            ConfirmDialog(self.t("unsaved.clear_title"), self.t("unsaved.lead_clear_body"),
+                          confirm=self.t("unsaved.clear_yes"), cancel=self.t("unsaved.stay")),
+            lambda clear: self.clear_form() if clear else None,
+        )  # fmt: skip
+
+    def clear_form(self) -> None:
         with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             for field in TEXT_FIELDS:
                 self.query_one(f"#{widget_id(field)}", Input).value = ""
@@ -160,7 +243,7 @@ class LeadScreen(BoothScreen):
         self._revalidate()
 
     def _revalidate(self) -> None:
-        self.result = validate_lead(self.draft(), today=self.booth.today())
+        self.result = validate_lead(self.draft(), today=self.validation_day())
         form = self.query_one(FieldForm)
         for field in form.controls:
             shown = self.show_all or field in self.touched
@@ -192,17 +275,26 @@ class LeadScreen(BoothScreen):
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
     def save_lead(self, lead: Lead, officer_code: str, event_id: str | None) -> None:
+        leads = self.booth.store.leads
         try:
-            self.booth.store.leads.save(lead, officer_code=officer_code, event_id=event_id)
-        except StoreError as exc:
-            self.post_message(LeadSaveFailed(store_problem(exc, self.language)))
+            if self.edit_row is not None:
+                leads.edit(self.edit_row["uuid"], lead, officer_code=officer_code)
+            else:
+                leads.save(lead, officer_code=officer_code, event_id=event_id)
+        except Exception as exc:  # a locked or full disk as well: the form stays
+            self.post_message(LeadSaveFailed(save_problem(exc, self.language)))
             return
-        self.post_message(LeadSaved(lead.full_name))
+        self.post_message(LeadSaved(lead.full_name, edited=self.edit_row is not None))
 
     def on_lead_saved(self, message: LeadSaved) -> None:
         self.saving = False
+        if message.edited:
+            self.notify(self.t("lead.edit.saved", name=message.name))
+            self.booth.refresh_status()
+            self.dismiss(True)
+            return
         self.notify(self.t("lead.saved", name=message.name))
-        self.action_clear()
+        self.clear_form()
         self.booth.refresh_status()
         self.load_recent()
 

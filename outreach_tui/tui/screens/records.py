@@ -2,7 +2,7 @@
 
 The page size follows the screen height; PageUp/PageDown fetch the next page from SQL
 (never every row), the search box is debounced in an exclusive worker, Enter opens a
-registration for correction and ctrl+d voids the selected record with a reason.
+registration or a lead for correction and ctrl+d voids the selected record with a reason.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from outreach_tui.domain.phone import national_digits as national_phone
+from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, reason
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_day_bounds
@@ -34,6 +36,13 @@ from outreach_tui.tui.widgets.booth_header import BoothHeader
 DEBOUNCE_SECONDS = 0.3
 CHROME_LINES = 5  # header, search bar, table header, page line, footer
 Scope = Literal["today", "all"]
+# ctrl+e steps through these sync-state filters; the last is what the officer must fix.
+STATE_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("all", ()),
+    ("waiting", ("pending", "uploading")),
+    ("sent", ("synced", "duplicate")),
+    ("fix", NEEDS_FIXING),
+)
 
 # (catalogue key of the heading, width) per kind, most important first: a narrow terminal
 # shows the first columns that fit; the name column takes what is left (NAME_WIDTH).
@@ -84,10 +93,6 @@ class RecordVoidFailed(Message):
     reason: str
 
 
-def national_phone(e164: str | None) -> str:
-    return "0" + e164.removeprefix("+62") if e164 and e164.startswith("+62") else e164 or ""
-
-
 class RecordsScreen(BoothScreen):
     CSS_PATH = STYLES / "records.tcss"
     BINDINGS = [
@@ -97,6 +102,7 @@ class RecordsScreen(BoothScreen):
         Binding("ctrl+f", "focus_search", "Cari", id="focus-search", priority=True),
         Binding("f7", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
         Binding("f8", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
+        Binding("ctrl+e", "cycle_state", "Status", id="cycle-state", priority=True),
         Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
         Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
         Binding("down", "focus_table", "Ke tabel", id="focus-table", show=False),
@@ -106,6 +112,7 @@ class RecordsScreen(BoothScreen):
         super().__init__(id="records")
         self.kind: Kind = "registrations"
         self.scope: Scope = "today"
+        self.state_filter = 0  # index into STATE_FILTERS
         self.search = ""
         self.first_row = 0
         self.page_size = 15
@@ -154,13 +161,14 @@ class RecordsScreen(BoothScreen):
         if self.scope == "today":
             since, until = local_day_bounds(self.booth.today())
         self.request += 1
+        states = STATE_FILTERS[self.state_filter][1]
         self.load_page(self.request, self.kind, self.search, since, until,
-                       self.page_size, self.first_row, debounce)  # fmt: skip
+                       self.page_size, self.first_row, debounce, states)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="records")
     def load_page(
         self, request: int, kind: Kind, search: str, since: str | None, until: str | None,
-        limit: int, offset: int, debounce: bool,
+        limit: int, offset: int, debounce: bool, states: tuple[str, ...] = (),
     ) -> None:  # fmt: skip
         worker = get_current_worker()
         if debounce:
@@ -168,7 +176,13 @@ class RecordsScreen(BoothScreen):
             if worker.is_cancelled:
                 return
         page = self.booth.store.queries.page(
-            kind, search=search, since_utc=since, until_utc=until, limit=limit, offset=offset
+            kind,
+            search=search,
+            since_utc=since,
+            until_utc=until,
+            limit=limit,
+            offset=offset,
+            states=states,
         )
         if not worker.is_cancelled:
             self.post_message(RecordsLoaded(request, kind, page))
@@ -238,11 +252,27 @@ class RecordsScreen(BoothScreen):
                 active = value in (self.kind, self.scope)
                 text.append(f" {self.t(key)} ", style="reverse bold" if active else "dim")
             text.append("  ")
+        name = STATE_FILTERS[self.state_filter][0]
+        if name != "all":
+            style = "reverse bold $warning" if name == "fix" else "reverse bold"
+            text.append(
+                f" {self.t(f'records.state.{name}')} ", style=style.replace(" $warning", "")
+            )
         self.query_one("#records-tabs", Static).update(text)
 
+    @on(DataTable.RowHighlighted, "#records-table")
     def _render_page_line(self) -> None:
         page = self.page
         if page is None:
+            return
+        row = self.selected()
+        if row is not None and row["sync_state"] in NEEDS_FIXING and not row["voided_at"]:
+            # Why the hub refused it, in the officer's language, and how to fix it.
+            why = reason(row["sync_code"], row["sync_message"], self.language)
+            self.query_one("#records-page", Static).update(
+                Text(self.t(f"records.why.{row['sync_state']}", why=why,
+                            field=field_label(row["sync_field"], self.language)), style="bold")
+            )  # fmt: skip
             return
         if not page.total:
             line = self.t("records.empty")
@@ -272,6 +302,12 @@ class RecordsScreen(BoothScreen):
         self.first_row = 0
         self.page = None
         self._set_columns()
+        self._render_tabs()
+        self.reload()
+
+    def action_cycle_state(self) -> None:
+        self.state_filter = (self.state_filter + 1) % len(STATE_FILTERS)
+        self.first_row = 0
         self._render_tabs()
         self.reload()
 
@@ -313,11 +349,15 @@ class RecordsScreen(BoothScreen):
             from outreach_tui.tui.screens.registration import RegistrationScreen
 
             self.app.push_screen(RegistrationScreen(edit_row=row))  # reloads on resume
-        else:
+        elif row["purged_at"]:
             self.notify(self.t("records.lead_detail", name=row["full_name"],
                                phone=national_phone(row["phone"]),
                                interest=row["interest"] or "-",
                                follow_up=row["follow_up_on"] or "-"))  # fmt: skip
+        else:
+            from outreach_tui.tui.screens.leads import LeadScreen
+
+            self.app.push_screen(LeadScreen(edit_row=row))  # reloads on resume
 
     def action_add_workers(self) -> None:
         """ctrl+t: more workers under the selected owner (or the selected worker's owner),

@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
+from outreach_tui.tui.messages import LeadPrefill
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
@@ -60,6 +61,7 @@ class RegistrationSaved(Message):
     workers_wanted: int
     edited: bool
     receipt: Receipt | None = None  # built in the worker when there are no workers to add
+    lead_note: str | None = None  # a lead converted by this save, or why it could not be
 
 
 @dataclass
@@ -89,6 +91,7 @@ class RegistrationScreen(BoothScreen):
         self.duplicates_for = ""
         self.saving = False
         self._loaded_draft: RegistrationDraft | None = None  # a correction's starting point
+        self.from_lead: LeadPrefill | None = None  # the lead this registration converts
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -245,6 +248,16 @@ class RegistrationScreen(BoothScreen):
             self.query_one("#reg-consent", Checkbox).value = True
         self.touched = set(TEXT_FIELDS)
 
+    def prefill_lead(self, lead: LeadPrefill) -> None:
+        """A lead registering after all: a fresh form with their name and phone; the save
+        links the registration to the lead."""
+        self.action_clear()
+        with self.prevent(Input.Changed):
+            self.query_one("#reg-full-name", Input).value = lead.full_name
+            self.query_one("#reg-phone", Input).value = lead.phone
+        self.touched |= {"full_name", "phone"}
+        self.from_lead = lead
+
     def prefill(self, *, sector: str | None, declared_income: int | None, jht: bool) -> None:
         """Choices carried over from the benefits explainer."""
         with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
@@ -296,6 +309,7 @@ class RegistrationScreen(BoothScreen):
         self.touched.clear()
         self.show_all = False
         self.duplicates, self.duplicates_for = [], ""
+        self.from_lead = None
         self._revalidate()
         self.query_one("#reg-nik", Input).focus()
 
@@ -439,6 +453,7 @@ class RegistrationScreen(BoothScreen):
         if self.edit_row is not None:
             self.post_message(RegistrationSaved(saved.uuid, saved.reference_no, 0, True))
             return
+        lead_note = self._convert_lead(result.owner.uuid, officer_code)
         receipt = None
         if not record.workers_count:
             # The receipt straight from the saved row: the screen shows it at once, without
@@ -454,9 +469,23 @@ class RegistrationScreen(BoothScreen):
         self.post_message(
             RegistrationSaved(
                 result.owner.uuid, result.owner.reference_no, record.workers_count,
-                False, receipt,
+                False, receipt, lead_note,
             )
         )  # fmt: skip
+
+    def _convert_lead(self, owner_uuid: str, officer_code: str) -> str | None:
+        """In the save worker: link the lead this form was filled from. The registration is
+        saved already; a failure here only leaves the lead unconverted, and says so."""
+        lead = self.from_lead
+        if lead is None:
+            return None
+        try:
+            self.booth.store.leads.mark_converted(
+                lead.lead_uuid, owner_uuid, officer_code=officer_code
+            )
+        except Exception as exc:  # the registration stands; only the link is missing
+            return self.t("lead.callback.convert_failed", reason=save_problem(exc, self.language))
+        return self.t("lead.callback.converted", name=lead.full_name)
 
     def on_registration_save_failed(self, message: RegistrationSaveFailed) -> None:
         self.saving = False
@@ -480,6 +509,8 @@ class RegistrationScreen(BoothScreen):
         if self.query_one("#reg-save-problem", Static).has_class("-shown"):
             self._show_save_problem("")
         self.booth.refresh_status()
+        if message.lead_note:
+            self.notify(message.lead_note)
         if message.edited:
             self.notify(self.t("reg.edited", reference=message.reference_no))
             self.dismiss(True)
