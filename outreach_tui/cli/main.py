@@ -17,6 +17,7 @@ from outreach_tui.cli import (
     domain_cmds,
     hub_cmds,
     privacy_cmds,
+    recover_cmd,
     report_cmds,
     sample_cmd,
     store_cmds,
@@ -86,6 +87,7 @@ hub_cmds.register(app)
 report_cmds.register(app)
 dashboard_cmd.register(app)
 privacy_cmds.register(app)
+recover_cmd.register(app)
 
 
 def run() -> None:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 
@@ -40,11 +41,47 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _language() -> str:
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_root().obj if ctx is not None else None
+    return getattr(settings, "language", "id")
+
+
+def _db_path() -> str:
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_root().obj if ctx is not None else None
+    return str(getattr(settings, "db", "") or "")
+
+
+def store_problem(exc: BaseException) -> str:
+    """One line for a store failure: a damaged, wiped or missing file says so and names
+    ``outreach doctor``; anything else keeps the store's own message."""
+    from outreach_tui.i18n import t
+    from outreach_tui.store.damage import is_corruption
+    from outreach_tui.store.database import FileDamaged, FileEmpty, FileMissing
+    from outreach_tui.store.known_counts import read_sidecar
+
+    lang = _language()
+    if isinstance(exc, FileEmpty):
+        return t("damaged.empty", lang, db=str(exc.path))
+    if isinstance(exc, FileMissing):
+        known = read_sidecar(exc.path)
+        if known is not None:
+            return t("damaged.missing_known", lang, db=str(exc.path), device=known.device_id)
+        return t("cli.db_missing", lang, db=str(exc.path))
+    if isinstance(exc, FileDamaged) or is_corruption(exc):
+        path = str(getattr(exc, "path", "") or _db_path())
+        reason = getattr(exc, "reason", None) or str(exc.__cause__ or exc)
+        return t("damaged.one_line", lang, db=path, reason=reason)
+    return str(exc)
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn expected failures into one-line messages instead of tracebacks."""
     from outreach_tui.config import ConfigError
     from outreach_tui.domain.reference import ReferenceDataError
     from outreach_tui.store import StoreError
+    from outreach_tui.store.damage import is_corruption
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -55,8 +92,10 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ConfigError as exc:
             fail(str(exc), EXIT_USAGE)
         except StoreError as exc:
-            fail(str(exc), EXIT_STORE)
+            fail(store_problem(exc), EXIT_STORE)
         except sqlite3.DatabaseError as exc:
+            if is_corruption(exc):
+                fail(store_problem(exc), EXIT_STORE)
             fail(f"database error: {exc}", EXIT_STORE)
         except ReferenceDataError as exc:
             fail(str(exc), EXIT_INVALID)

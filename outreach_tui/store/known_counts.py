@@ -113,8 +113,8 @@ def backup_folders(db: Path) -> list[Path]:
     return seen
 
 
-def _candidates(db: Path) -> list[tuple[float, Path]]:
-    excluded = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}
+def _candidates(db: Path, exclude: tuple[Path, ...]) -> list[tuple[float, Path]]:
+    excluded = {db, *exclude, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}
     found: list[tuple[float, Path]] = []
     for folder in backup_folders(db):
         try:
@@ -140,9 +140,11 @@ def _is_sqlite(path: Path) -> bool:
         return False
 
 
-def newest_backup(db: Path, device_id: str | None = None) -> KnownCounts | None:
+def newest_backup(
+    db: Path, device_id: str | None = None, *, exclude: tuple[Path, ...] = ()
+) -> KnownCounts | None:
     """The newest readable outreach file near ``db`` (of ``device_id`` when known)."""
-    for _, path in _candidates(db):
+    for _, path in _candidates(db, exclude):
         if not _is_sqlite(path):
             continue
         counts = count_file(path)

@@ -17,9 +17,13 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outreach_tui.store.damage import SQLITE_MAGIC, working_copy
 from outreach_tui.store.database import StoreError
+
+if TYPE_CHECKING:
+    from outreach_tui.store.store import Store
 
 SQLITE3_PACKAGE = "sqlite3"  # the Debian/Ubuntu package with the shell (apt install sqlite3)
 
@@ -112,8 +116,8 @@ def _run_shell(shell: str, copy: Path, fresh: Path, method: str) -> str:
     reader.wait()
     writer.wait()
     if not fresh.is_file():
-        raise RecoverError("recover.sqlite3_failed",
-                           detail=_first_line(reader_err or writer_err) or f"exit {reader.returncode}")  # fmt: skip
+        detail = _first_line(reader_err or writer_err) or f"exit {reader.returncode}"
+        raise RecoverError("recover.sqlite3_failed", detail=detail)
     return _first_line(reader_err)
 
 
@@ -164,6 +168,21 @@ def _restore_device_id(fresh: Path, device_id: str | None) -> str | None:
             return None
     conn.close()
     return device_id
+
+
+def _restore_seq_counter(store: Store) -> None:
+    """A counter page lost while rows survived would hand out a seq twice (the sync
+    checkpoint runs on seq): never let it be behind the highest seq recovered."""
+    with store.database.write_sql() as conn:
+        top = conn.execute(
+            "SELECT max(s) FROM (SELECT max(seq) AS s FROM registrations"
+            " UNION ALL SELECT max(seq) FROM leads)"
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO counters (name, value) VALUES ('seq', ?) ON CONFLICT (name)"
+            " DO UPDATE SET value = max(value, excluded.value)",
+            [top or 0],
+        )
 
 
 def _lost_and_found(fresh: Path) -> int:
@@ -218,6 +237,7 @@ def salvage(source: Path, out: Path, *, device_id: str | None = None) -> Salvage
         # The project's store: migrations bring a half-recovered schema up to date and the
         # integrity check proves the new file is sound before it gets its name.
         with Store(fresh, create=False) as store:
+            _restore_seq_counter(store)
             integrity = store.integrity_check()
             summary = store.summary()
             kept_id = kept_id or store.device_id
