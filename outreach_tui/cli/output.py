@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 
@@ -41,19 +40,17 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _language() -> str:
-    ctx = click.get_current_context(silent=True)
-    settings = ctx.find_root().obj if ctx is not None else None
-    return getattr(settings, "language", "id")
+def _settings(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The command's Settings, from the Typer context it was given (Typer vendors its own
+    click, so there is no public "current context" to ask)."""
+    for value in (*args, *kwargs.values()):
+        find_root = getattr(value, "find_root", None)
+        if callable(find_root):
+            return find_root().obj
+    return None
 
 
-def _db_path() -> str:
-    ctx = click.get_current_context(silent=True)
-    settings = ctx.find_root().obj if ctx is not None else None
-    return str(getattr(settings, "db", "") or "")
-
-
-def store_problem(exc: BaseException) -> str:
+def store_problem(exc: BaseException, settings: Any = None) -> str:
     """One line for a store failure: a damaged, wiped or missing file says so and names
     ``outreach doctor``; anything else keeps the store's own message."""
     from outreach_tui.i18n import t
@@ -61,7 +58,7 @@ def store_problem(exc: BaseException) -> str:
     from outreach_tui.store.database import FileDamaged, FileEmpty, FileMissing
     from outreach_tui.store.known_counts import read_sidecar
 
-    lang = _language()
+    lang = getattr(settings, "language", None) or "id"
     if isinstance(exc, FileEmpty):
         return t("damaged.empty", lang, db=str(exc.path))
     if isinstance(exc, FileMissing):
@@ -70,7 +67,7 @@ def store_problem(exc: BaseException) -> str:
             return t("damaged.missing_known", lang, db=str(exc.path), device=known.device_id)
         return t("cli.db_missing", lang, db=str(exc.path))
     if isinstance(exc, FileDamaged) or is_corruption(exc):
-        path = str(getattr(exc, "path", "") or _db_path())
+        path = str(getattr(exc, "path", "") or getattr(settings, "db", ""))
         reason = getattr(exc, "reason", None) or str(exc.__cause__ or exc)
         return t("damaged.one_line", lang, db=path, reason=reason)
     return str(exc)
@@ -92,10 +89,10 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ConfigError as exc:
             fail(str(exc), EXIT_USAGE)
         except StoreError as exc:
-            fail(store_problem(exc), EXIT_STORE)
+            fail(store_problem(exc, _settings(args, kwargs)), EXIT_STORE)
         except sqlite3.DatabaseError as exc:
             if is_corruption(exc):
-                fail(store_problem(exc), EXIT_STORE)
+                fail(store_problem(exc, _settings(args, kwargs)), EXIT_STORE)
             fail(f"database error: {exc}", EXIT_STORE)
         except ReferenceDataError as exc:
             fail(str(exc), EXIT_INVALID)

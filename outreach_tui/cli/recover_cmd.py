@@ -161,7 +161,7 @@ def recover_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
 ) -> None:
     """Salvage what can be read from a damaged --db into a new file (never changes it)."""
-    from outreach_tui.store.recover import RecoverError, salvage
+    from outreach_tui.store.recover import RecoverError, orphans, salvage
 
     settings: Settings = ctx.obj
     lang = settings.language
@@ -172,7 +172,7 @@ def recover_command(
         raise FileEmpty(db)
     sidecar = read_sidecar(db)
     try:
-        result = salvage(db, resolve_path(out), device_id=sidecar.device_id if sidecar else None)
+        result = salvage(db, out, device_id=sidecar.device_id if sidecar else None)
     except RecoverError as exc:
         code = EXIT_USAGE if exc.key.startswith(("recover.out_", "recover.no_")) else EXIT_STORE
         fail(t(exc.key, lang, **exc.params), code)
@@ -189,7 +189,7 @@ def recover_command(
             "db": str(db), "out": str(result.out), "method": result.method,
             "header_rebuilt": result.header_rebuilt, "device_id": result.device_id,
             "owners": result.owners, "workers": result.workers, "leads": result.leads,
-            "lost_and_found": result.lost_and_found, "integrity": "ok",
+            "lost_and_found": result.lost_and_found, "orphans": orphans(result),
             "complaint": result.complaint or None,
             "last_known": known.as_json() if known else None, "missing": missing,
         })  # fmt: skip
@@ -203,6 +203,8 @@ def recover_command(
         say(t("recover.complaint", lang, complaint=result.complaint), markup=False, soft_wrap=True)
     if result.lost_and_found:
         say(t("recover.lost_and_found", lang, n=result.lost_and_found), markup=False)
+    if orphans(result):
+        say(t("recover.orphans", lang, n=orphans(result)), markup=False, soft_wrap=True)
     if known is None or missing is None:
         say(t("recover.none_known", lang), markup=False, soft_wrap=True)
     else:

@@ -47,7 +47,7 @@ class Salvaged:
     workers: int
     leads: int
     lost_and_found: int  # rows SQLite found without their table
-    integrity: list[str]
+    integrity: list[str]  # "ok", then any foreign-key findings (orphaned rows)
     method: str  # "recover" (sqlite3 .recover) or "dump" (sqlite3 .dump, page errors skipped)
     header_rebuilt: bool
     complaint: str  # the shell's first message about what it could not read
@@ -213,6 +213,10 @@ def _publish(fresh: Path, out: Path) -> None:
         os.close(dir_fd)
 
 
+def orphans(result: Salvaged) -> int:
+    return sum(1 for m in result.integrity if m.startswith("foreign key:"))
+
+
 def _has_magic(path: Path) -> bool:
     with path.open("rb") as f:
         return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
@@ -244,8 +248,11 @@ def salvage(source: Path, out: Path, *, device_id: str | None = None) -> Salvage
             store.database.checkpoint()
         for side in ("-wal", "-shm"):
             fresh.with_name(fresh.name + side).unlink(missing_ok=True)
-        if integrity != ["ok"]:
-            raise RecoverError("recover.still_damaged", detail=integrity[0][:200])
+        # Foreign-key findings are expected of a salvage (a worker whose owner sat on an
+        # unreadable page): they are kept and reported; a damaged structure is refused.
+        structural = [m for m in integrity if m != "ok" and not m.startswith("foreign key:")]
+        if structural:
+            raise RecoverError("recover.still_damaged", detail=structural[0][:200])
         _publish(fresh, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
