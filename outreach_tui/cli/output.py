@@ -73,6 +73,24 @@ def store_problem(exc: BaseException, settings: Any = None) -> str:
     return str(exc)
 
 
+def hostile_input(exc: BaseException, settings: Any = None) -> tuple[str, int] | None:
+    """A value no command can use, met deep in a library: a path through a symlink loop
+    (pathlib's RuntimeError), a NUL byte in a path or text, text that is not valid UTF-8
+    (bytes from argv arrive as surrogate escapes). ``None`` for anything else: a real bug
+    keeps its traceback, so tests find it."""
+    from outreach_tui.i18n import t
+
+    lang = getattr(settings, "language", None) or "id"
+    text = str(exc)
+    if isinstance(exc, RuntimeError) and "symlink loop" in text.lower():
+        return t("cli_input.symlink_loop", lang, detail=text[:200]), EXIT_STORE
+    if isinstance(exc, UnicodeError) and "surrogate" in text:
+        return t("cli_input.not_utf8", lang), EXIT_INVALID
+    if isinstance(exc, ValueError) and ("null byte" in text or "null character" in text):
+        return t("cli_input.nul_byte", lang), EXIT_INVALID
+    return None
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn expected failures into one-line messages instead of tracebacks."""
     from outreach_tui.config import ConfigError
@@ -98,5 +116,10 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(str(exc), EXIT_INVALID)
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename or ''}", EXIT_STORE)
+        except (RuntimeError, ValueError) as exc:
+            hostile = hostile_input(exc, _settings(args, kwargs))
+            if hostile is None:
+                raise
+            fail(*hostile)
 
     return wrapper

@@ -157,8 +157,8 @@ def test_doctor_names_a_truncated_file_and_its_missing_pages(healthy: Path, tmp_
 @pytest.mark.parametrize("damage", ["truncated", "header"])
 @pytest.mark.parametrize(
     "command",
-    [["sync", "--dry-run"], ["export", "--out", "x.bundle"], ["tally"], ["audit"], ["backup", "--out", "b.db"],
-     ["purge", "--dry-run"], ["encrypt", "status"]],
+    [["sync", "--dry-run"], ["export", "--out", "x.bundle"], ["tally"], ["audit"],
+     ["backup", "--out", "b.db"], ["purge", "--dry-run"], ["encrypt", "status"]],
 )  # fmt: skip
 def test_every_other_command_says_damaged_and_run_doctor(
     damage: str, command: list[str], healthy: Path, tmp_path: Path, monkeypatch
@@ -202,9 +202,10 @@ def test_recover_salvages_into_a_new_file_and_never_touches_the_damaged_one(
     report = json.loads(result.stdout)
 
     assert (db.read_bytes(), db.stat().st_mtime_ns) == before
+    # No -wal/-shm next to the damaged file, no temporary left behind.
     assert sorted(p.name for p in db.parent.iterdir()) == [
         "booth-recovered.db", "booth-recovered.db.last-known.json", "booth.db",
-    ]  # fmt: skip  (no -wal/-shm next to the damaged file, no temporary left)
+    ]  # fmt: skip
     owners, workers, leads = counts(out)
     assert (report["owners"], report["workers"], report["leads"]) == (owners, workers, leads)
     known = counts(healthy)
