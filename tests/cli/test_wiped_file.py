@@ -23,7 +23,8 @@ runner = CliRunner()
 
 COMMANDS = [
     ["doctor"], ["doctor", "--json"], ["sync", "--dry-run"], ["sync"],
-    ["export", "--out", "x.bundle"], ["tally"], ["targets"], ["audit"], ["backup", "--out", "b.db"], ["purge", "--dry-run"],
+    ["export", "--out", "x.bundle"], ["tally"], ["targets"], ["audit"],
+    ["backup", "--out", "b.db"], ["purge", "--dry-run"],
     ["encrypt", "status"], ["lock"], ["unlock"],
     ["export-report", "--out", "r.csv"], ["recover", "--out", "new.db"],
 ]  # fmt: skip
