@@ -306,3 +306,55 @@ def test_raw_argv_bytes_through_a_real_process(args: list[bytes], tmp_path: Path
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
     check([a.decode("latin-1") for a in args], proc.returncode, out + err, err)
+
+
+def _loop(tmp_path: Path) -> Path:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    return tmp_path / "a"
+
+
+INIT_ARGS = [
+    "--officer", "PLG-01", "--officer-name", "Rina", "--branch", "PLG", "--branch-name", "P",
+    "--city", "Palembang", "--event", "EXPO", "--event-name", "Expo", "--venue", "PIM",
+    "--starts", "2026-11-16", "--ends", "2026-11-29",
+]  # fmt: skip
+
+KINDS = [
+    (["--db", "{loop}", "sync"], 3),
+    (["--db", "{loop}", "init", *INIT_ARGS], 3),
+    (["--db", "{loop}", "doctor"], 3),
+    (["--db", "{loop}", "export", "--out", "x.bundle"], 3),
+    (["--db", "{laptop}", "backup", "--out", "{loop}"], 3),
+    (["hub", "serve", "--db", "{hub}", "--host", "::::bad"], 2),
+    (["hub", "serve", "--db", "{hub}", "--host", "999.1.1.1"], 2),
+    (["hub", "serve", "--db", "{hub}", "--host", ""], 2),
+    (["hub", "serve", "--db", "{hub}", "--host", "x" * 300], 2),
+    (["--db", "{laptop}", "audit", "--limit", str(10**30)], 2),
+    (["hub", "serve", "--db", "{hub}", "--port", str(10**30)], 2),
+    (["--db", "{laptop}", "purge", "--dry-run", "--older-than", str(-(10**30))], 2),
+    (["--db", "{nul}", "doctor"], 2),
+]
+
+
+@pytest.mark.parametrize(("args", "code"), KINDS, ids=[" ".join(a)[:50] for a, _ in KINDS])
+def test_each_kind_found_by_the_third_pass_is_one_line(
+    args: list[str], code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22 item 3 and issue 21 item 6, kind by kind (the fuzz keeps them fixed)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("OUTREACH_CONFIG", str(tmp_path / "c.toml"))
+    laptop = tmp_path / "laptop.db"
+    generate(laptop, seed=1, registrations=5)
+    values = {"loop": str(_loop(tmp_path)), "laptop": str(laptop),
+              "hub": str(tmp_path / "hub.db"), "nul": "bad\x00.db"}  # fmt: skip
+    argv = ["--lang", "en", *(a.format(**values) if "{" in a else a for a in args)]
+    result = CliRunner().invoke(app, argv, input="")
+    assert result.exception is None or isinstance(result.exception, SystemExit), argv
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    if code != 2 or lines[0].startswith("outreach:"):
+        assert len(lines) == 1 and lines[0].startswith("outreach: "), result.stderr
+    assert not (tmp_path / "hub.db").exists()  # a refused serve opened no hub database
