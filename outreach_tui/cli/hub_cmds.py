@@ -88,6 +88,27 @@ def _open(db: str, *, create: bool) -> Any:
     return open_storage(db, create=create)
 
 
+def _check_listen_address(host: str, port: int, lang: str) -> None:
+    """A bad ``--host`` is one line before anything starts (uvicorn would log a
+    multi-line error after the hub database was already opened)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError, ValueError):
+        fail(t("cli_input.bad_host", lang, host=host.encode("utf-8", "replace").decode()[:80]), 2)
+    family, kind, proto, _, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+    except OSError as exc:
+        fail(t("cli_input.cannot_listen", lang, host=host, port=port,
+               reason=exc.strerror or str(exc)), EXIT_INVALID)  # fmt: skip
+    finally:
+        probe.close()
+
+
 @hub_app.command("serve")
 @hub_errors
 def serve(
@@ -118,6 +139,7 @@ def serve(
     for path in (tls_cert, tls_key):
         if path is not None and not path.is_file():
             fail(t("hub.tls_missing", lang, path=str(path)), EXIT_INVALID)
+    _check_listen_address(host, port, lang)
     storage = _open(db, create=True)
     app = create_app(storage, max_records=max_records, max_bytes=max_bytes)
     scheme = "https" if tls_cert else "http"

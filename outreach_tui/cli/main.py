@@ -19,6 +19,7 @@ from outreach_tui.cli import (
     hub_cmds,
     leads_cmd,
     privacy_cmds,
+    recover_cmd,
     report_cmds,
     sample_cmd,
     store_cmds,
@@ -90,6 +91,7 @@ dashboard_cmd.register(app)
 privacy_cmds.register(app)
 leads_cmd.register(app)
 event_cmds.register(app)
+recover_cmd.register(app)
 
 
 def run() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from outreach_tui import files
-from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, console, fail, print_json, user_errors
+from outreach_tui.cli import recover_cmd
+from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, mask_name, reason
 from outreach_tui.domain.validation import clean_code, clean_text, parse_date
@@ -89,7 +91,7 @@ def init_command(
     first, last = _day(starts, "starts", lang), _day(ends, "ends", lang)
     if last < first:
         fail(t("cli.event_dates", lang))
-    with Store(settings.db) as store:
+    with Store(settings.db, create=True) as store:
         store.setup.upsert_branch(branch_code, _text(branch_name, "branch-name", lang),
                                   _text(city, "city", lang))  # fmt: skip
         store.setup.upsert_officer(officer_code, _text(officer_name, "officer-name", lang),
@@ -111,6 +113,9 @@ def init_command(
         store.settings.set("officer_code", officer_code)
         store.settings.set("event_id", event_id)
         store.audit.record("setup.init", officer_code=officer_code, detail={"event": event_code})
+        summary = store.summary()
+        recover_cmd.remember_counts(store.path, store.device_id, summary.owners,
+                                    summary.workers, summary.leads)  # fmt: skip
         result = {
             "db": str(store.path),
             "device_id": store.device_id,
@@ -163,31 +168,51 @@ def print_problems(problems: list[dict[str, Any]], lang: str) -> None:
 
 @user_errors
 def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Check the file: integrity, schema version, counts, what waits for sync."""
+    """Check the file: integrity, schema version, counts, what waits for sync; for a
+    damaged, wiped or missing file, what is wrong and what to run."""
+    from outreach_tui.store.damage import is_corruption, size_on_disk
+    from outreach_tui.store.database import FileDamaged, FileEmpty, StoreError, resolve_path
+
     settings: Settings = ctx.obj
     lang = settings.language
-    if not Path(settings.db).exists():
-        fail(t("cli.db_missing", lang, db=str(settings.db)), EXIT_STORE)
-    with Store(settings.db, create=False) as store:
-        integrity = store.integrity_check()
-        summary = store.summary()
-        report = {
-            "db": str(store.path),
-            "device_id": store.device_id,
-            "integrity": "ok" if integrity == ["ok"] else "failed",
-            "integrity_messages": integrity if integrity != ["ok"] else [],
-            "schema_version": summary.schema_version,
-            "latest_schema_version": summary.latest_schema_version,
-            "owners": summary.owners,
-            "workers": summary.workers,
-            "leads": summary.leads,
-            "voided": summary.voided,
-            "pending_sync": summary.pending_sync,
-            "rejected": summary.rejected,
-            "conflicts": summary.conflicts,
-            "size_bytes": store.path.stat().st_size,
-            "problems": sync_problems(store, lang),
-        }
+    db = resolve_path(settings.db)
+    if not db.exists():
+        recover_cmd.report_missing(settings, db, as_json)
+    try:
+        with Store(db, create=False) as store:
+            integrity = store.integrity_check()
+            summary = store.summary()
+            device_id = store.device_id
+            problems = sync_problems(store, lang)
+    except (FileDamaged, FileEmpty):
+        recover_cmd.report_damage(settings, db, as_json)
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        if not is_corruption(exc):
+            raise
+        recover_cmd.report_damage(settings, db, as_json)
+    healthy = integrity == ["ok"]
+    report = {
+        "db": str(db),
+        "device_id": device_id,
+        "integrity": "ok" if healthy else "failed",
+        "integrity_messages": [] if healthy else integrity,
+        "schema_version": summary.schema_version,
+        "latest_schema_version": summary.latest_schema_version,
+        "owners": summary.owners,
+        "workers": summary.workers,
+        "leads": summary.leads,
+        "voided": summary.voided,
+        "pending_sync": summary.pending_sync,
+        "rejected": summary.rejected,
+        "conflicts": summary.conflicts,
+        # The file with its -wal and -shm: what the laptop file really takes on disk.
+        **size_on_disk(db),
+        "damaged": not healthy,
+        "recover_command": None if healthy else recover_cmd.recover_command_line(db),
+        "problems": problems,
+    }
+    if healthy:
+        recover_cmd.remember_counts(db, device_id, summary.owners, summary.workers, summary.leads)
     if as_json:
         print_json(report)
     else:
@@ -195,13 +220,16 @@ def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         table.add_column(style="bold")
         table.add_column(justify="right")
         for key, value in report.items():
-            if key not in ("integrity_messages", "problems"):
+            if key not in ("integrity_messages", "damaged", "recover_command", "problems"):
                 table.add_row(t(f"doctor.{key}", lang), str(value))
         console.print(table)
         print_problems(report["problems"], lang)
         for message in report["integrity_messages"][:20]:
             console.print(f"[red]✗[/] {message}", markup=True)
-    if report["integrity"] != "ok":
+        if not healthy:
+            console.print(t("doctor_damage.todo", lang), markup=False, soft_wrap=True)
+            console.print(f"  {report['recover_command']}", markup=False, soft_wrap=True)
+    if not healthy:
         raise typer.Exit(EXIT_INVALID)
 
 

@@ -27,6 +27,31 @@ class StoreError(Exception):
     """A problem with the local database a user can act on (one-line message)."""
 
 
+class FileMissing(StoreError):
+    """The laptop file is not there and this command may not create one."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"database not found: {path}")
+        self.path = path
+
+
+class FileEmpty(StoreError):
+    """The laptop file is there but holds 0 bytes (wiped): never silently a new booth."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"database file is empty (0 bytes): {path}")
+        self.path = path
+
+
+class FileDamaged(StoreError):
+    """SQLite says the file is damaged (malformed, not a database)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} is damaged: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def utc_now() -> str:
     """UTC timestamp, ISO 8601 with milliseconds and a Z, as stored everywhere."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -46,6 +71,14 @@ def create_private_file(path: Path) -> None:
     except PermissionError as exc:
         raise StoreError(f"cannot create {path}: permission denied") from exc
     os.close(fd)
+
+
+def resolve_path(path: str | os.PathLike[str]) -> Path:
+    """The absolute file behind ``path``; a symlink loop is a one-line StoreError."""
+    try:
+        return Path(path).expanduser().resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: "Symlink loop from ..."
+        raise StoreError(f"cannot use {path}: a symbolic link loop or an unreadable path") from exc
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -80,32 +113,46 @@ def _utils(conn: sqlite3.Connection) -> sqlite_utils.Database:
 class Database:
     """The officer's SQLite file: a locked writer and per-call readers."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
-        self.path = Path(path).expanduser().resolve()
+    def __init__(self, path: str | os.PathLike[str], *, create: bool) -> None:
+        """``create``: only a first run (``outreach init``, the booth's first-run screen,
+        the sample generator) may make a new file; everything else refuses a missing
+        or a 0-byte file rather than start a new booth in place of a wiped one."""
+        self.path = resolve_path(path)
         if self.path.is_dir():
             raise StoreError(f"not a database file (a folder): {self.path}")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"not a database file (not a regular file): {self.path}")
         if not self.path.exists():
             if not create:
-                raise StoreError(f"database not found: {self.path}")
+                raise FileMissing(self.path)
             create_private_file(self.path)
+        elif not create and self.path.stat().st_size == 0:
+            raise FileEmpty(self.path)
         self._lock = threading.RLock()
         try:
             self._writer = connect(self.path)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {self.path} as a database: {exc}") from exc
+            raise self._open_error(exc) from exc
         try:
             mode = self._writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StoreError(f"cannot switch {self.path} to WAL mode (got {mode})")
         except sqlite3.Error as exc:
             self._writer.close()
-            raise StoreError(f"cannot open {self.path} as a database: {exc}") from exc
+            raise self._open_error(exc) from exc
         except StoreError:
             self._writer.close()
             raise
         self._db: sqlite_utils.Database | None = None  # built on first write()
         # The unlocked field cipher when encryption is on (store.crypto sets and clears it).
         self.cipher: Any = None
+
+    def _open_error(self, exc: sqlite3.Error) -> StoreError:
+        from outreach_tui.store.damage import is_corruption
+
+        if is_corruption(exc):
+            return FileDamaged(self.path, str(exc))
+        return StoreError(f"cannot open {self.path} as a database: {exc}")
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
