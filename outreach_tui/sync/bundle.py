@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from outreach_tui.domain import origin
+
 
 def write_atomic(path: Path, content: bytes) -> None:
     """Replace ``path`` with ``content``: readers see the old file or the new one, never
@@ -44,3 +46,18 @@ def write_bundle(path: Path, bundle: dict[str, Any]) -> int:
     content = json.dumps(bundle, ensure_ascii=False, indent=1).encode() + b"\n"
     write_atomic(path, content)
     return len(content)
+
+
+def signed(bundle: dict[str, Any], private_key: bytes) -> dict[str, Any]:
+    """``bundle`` with its proof of origin: the device key's signature of the batch digest
+    (``domain.origin``), which ``outreach hub import`` checks against the laptop's bound key."""
+    unsigned = {k: v for k, v in bundle.items() if k != "signature"}
+    message = origin.bundle_message(origin.batch_digest(unsigned))
+    return {
+        **unsigned,
+        "signature": {
+            "alg": origin.ALGORITHM,
+            "public_key": origin.public_key(private_key),
+            "value": origin.sign(private_key, message),
+        },
+    }
