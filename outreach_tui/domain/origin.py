@@ -22,8 +22,9 @@ KEY_BYTES = 32
 BUNDLE_CONTEXT = b"outreach-bundle-v1\n"
 RECEIPT_CONTEXT = b"outreach-receipt-v1\n"
 REGISTER_CONTEXT = b"outreach-register-v1\n"
-_BATCH_DEFAULTS: dict[str, Any] = {"events": [], "officer": None}
 _NOT_SIGNED = ("kind", "protocol", "signature")
+_RECORD_FIELDS = ("entity", "uuid", "version", "base_version", "content_hash", "data")
+_OFFICER_FIELDS = ("code", "name", "branch_code")
 
 
 def new_private_key() -> bytes:
@@ -82,8 +83,17 @@ def batch_digest(body: dict[str, Any]) -> str:
     """sha256 hex of a batch or bundle body's canonical JSON, without its kind, protocol
     and signature and with the optional fields filled in: the digest the hub computes of
     the parsed body (``hub.ingest.batch_digest``), so both ends sign and check one value."""
-    fields = {**_BATCH_DEFAULTS, **{k: v for k, v in body.items() if k not in _NOT_SIGNED}}
+    fields = {k: v for k, v in body.items() if k not in _NOT_SIGNED}
+    fields["records"] = [_filled(r, _RECORD_FIELDS) for r in fields.get("records") or []]
+    fields["events"] = [_filled(e, wire.EVENT_FIELDS) for e in fields.get("events") or []]
+    officer = fields.get("officer")
+    fields["officer"] = _filled(officer, _OFFICER_FIELDS) if officer is not None else None
     return hashlib.sha256(wire.canonical_json(fields)).hexdigest()
+
+
+def _filled(item: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """``item`` with every field of its kind (absent ones None), as the hub reads it."""
+    return {**dict.fromkeys(names), **item}
 
 
 def bundle_message(digest: str) -> bytes:
@@ -91,9 +101,10 @@ def bundle_message(digest: str) -> bytes:
 
 
 def receipt_message(receipt: dict[str, Any]) -> bytes:
-    """What the hub signs of a receipt: all of it but the signature itself."""
+    """What the hub signs of a receipt: all of it but the signature itself and ``replayed``
+    (a replay is the stored receipt, so it carries the same signature)."""
     return RECEIPT_CONTEXT + wire.canonical_json(
-        {k: v for k, v in receipt.items() if k != "signature"}
+        {k: v for k, v in receipt.items() if k not in ("signature", "replayed")}
     )
 
 
