@@ -88,13 +88,16 @@ def login_command(
         if previous is None:
             fail(t("trust.no_saved_token", settings.language), 2)
         token = previous.token
-    token = creds.check_token(token)  # before the laptop's file is even opened
-    with Store(settings.db, create=False) as store:
-        laptop_id, device_key = store.device_id, signing_key(store.database)
-    saved, caps = creds.login(
-        url, token, path, laptop_id=laptop_id, device_key=device_key, insecure=insecure,
-        ca_cert=ca_cert,
-    )  # fmt: skip
+    token = creds.check_token(token)
+    opened: list[str] = []
+
+    def laptop() -> tuple[str, bytes]:
+        with Store(settings.db, create=False) as store:
+            opened.append(store.device_id)
+            return store.device_id, signing_key(store.database)
+
+    saved, caps = creds.login(url, token, path, laptop=laptop, insecure=insecure, ca_cert=ca_cert)
+    laptop_id = opened[0]
     if as_json:
         print_json(
             {"url": saved.url, "hub_id": saved.hub_id, "protocol": caps.protocol,

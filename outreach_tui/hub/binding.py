@@ -43,7 +43,15 @@ def _bind(tx: Tx, laptop: str, device: str | None, key: str | None, how: str) ->
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (laptop, device, key, utc_now(), how),
     )
-    if added != 1:  # a concurrent claim of the same id or by the same token won
+    if added != 1:
+        # A concurrent claim committed first (PostgreSQL; read committed, so it is seen
+        # now): the same binding is fine — say, two batches of one pipeline — any other
+        # is refused.
+        row = _held(tx, laptop)
+        if row is not None and (row["device_id"], row["public_key"]) == (device, key):
+            return
+        if row is not None and device is not None and row["device_id"] == device:
+            return
         raise HubError("batch.device_not_yours", 403, field="device_id")
     if device is not None:
         tx.execute("UPDATE devices SET client_device_id = ? WHERE id = ?", (laptop, device))

@@ -13,6 +13,7 @@ import ipaddress
 import json
 import ssl
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -161,15 +162,14 @@ def login(
     token: str,
     path: Path,
     *,
-    laptop_id: str,
-    device_key: bytes,
+    laptop: Callable[[], tuple[str, bytes]],
     insecure: bool = False,
     ca_cert: Path | None = None,
 ) -> tuple[Credentials, Capabilities]:
     """Check the URL answers as an outreach hub that accepts the token, register this
-    laptop (``laptop_id``, the public half of ``device_key``, signed) with it, then save
-    URL, token, hub id and the hub's signing key (and the branch CA the hub's certificate
-    is checked against)."""
+    laptop with it (``laptop()``: its id and device key, asked for only then, so a wrong
+    server or token never touches the laptop's file), then save URL, token, hub id and the
+    hub's signing key (and the branch CA the hub's certificate is checked against)."""
     token = check_token(token)
     base = normalise_url(url, insecure=insecure)
     ca_pem = None
@@ -182,6 +182,7 @@ def login(
         if caps.hub_key is None:
             raise HubWithoutKey(base, url=base)
         client.check_token()  # a mistyped, expired or revoked token fails here, not at sync
+        laptop_id, device_key = laptop()
         public = origin.public_key(device_key)
         proof = origin.sign(device_key, origin.register_message(caps.hub_id, laptop_id, public))
         client.register(laptop_id, public, proof)
