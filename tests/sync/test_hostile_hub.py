@@ -53,6 +53,7 @@ def test_a_gzip_bomb_on_capabilities_is_refused_in_bounded_memory(
     assert "not an outreach hub" in done.stderr and "Traceback" not in done.stderr
     assert done.peak_mb < MEMORY_CEILING_MB, done.peak_mb
     assert not (tmp_path / "credentials.toml").exists()
+    print(f"gzip bomb (1 GiB inflated): login peak {done.peak_mb:.0f} MB")
 
 
 def test_a_server_trickling_bytes_cannot_hold_a_request_past_its_deadline() -> None:
@@ -104,6 +105,7 @@ def test_a_two_million_digest_page_is_refused_in_bounded_memory(
     assert "sync.warn.downlink_failed" in report["warnings"], report
     assert done.peak_mb < MEMORY_CEILING_MB, done.peak_mb
     assert scalar(db_path, "SELECT count(*) FROM known_participants") == 0
+    print(f"2,000,000-digest page: sync peak {done.peak_mb:.0f} MB")
 
 
 # -- a fake hub that copies the real hub's public id (and key) ------------------------------
