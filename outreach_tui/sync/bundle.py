@@ -49,15 +49,5 @@ def write_bundle(path: Path, bundle: dict[str, Any]) -> int:
 
 
 def signed(bundle: dict[str, Any], private_key: bytes) -> dict[str, Any]:
-    """``bundle`` with its proof of origin: the device key's signature of the batch digest
-    (``domain.origin``), which ``outreach hub import`` checks against the laptop's bound key."""
-    unsigned = {k: v for k, v in bundle.items() if k != "signature"}
-    message = origin.bundle_message(origin.batch_digest(unsigned))
-    return {
-        **unsigned,
-        "signature": {
-            "alg": origin.ALGORITHM,
-            "public_key": origin.public_key(private_key),
-            "value": origin.sign(private_key, message),
-        },
-    }
+    """``bundle`` signed with ``private_key`` (``SyncQueue.export_bundle`` signs already)."""
+    return origin.signed_bundle(bundle, private_key)
