@@ -156,7 +156,8 @@ def run_sync(laptop: Path, hub_url: str, token: str, hub_id: str, batch_size: in
     with Store(laptop, create=False) as store:
         queue = TimedQueue(store.database, store.device_id)
         queue.spent = spent
-        with TimedClient(hub_url, token) as client:
+        key = httpx.get(f"{hub_url}/api/v1/capabilities", timeout=30).json()["hub_key"]
+        with TimedClient(hub_url, token, hub_key=key) as client:
             client.bodies, client.spent = [], spent
             runner = SyncRunner(queue, client, expected_hub_id=hub_id, batch_size=batch_size,
                                 progress=progress)  # fmt: skip

@@ -315,12 +315,14 @@ def import_(
     as_json: JsonFlag = False,
 ) -> None:
     """Apply an outreach-bundle file with the same rules as a sync (idempotent)."""
-    from outreach_tui.hub.bundle import import_bundle, load_bundle
+    from outreach_tui.hub.bundle import import_bundle, load_bundle, verify_signature
 
     lang = _lang(ctx)
-    load_bundle(file, lang)  # refuse a bad file before creating or touching a database
+    # Refuse a bad, oversized or unsigned file before creating or touching a database.
+    bundle = load_bundle(file, lang)
+    verify_signature(bundle)
     with _open(db, create=True) as storage:
-        receipt = import_bundle(storage, file, lang)
+        receipt = import_bundle(storage, file, lang, loaded=bundle)
     counts = {
         o: sum(r["outcome"] == o for r in receipt["results"])
         for o in ("accepted", "duplicate", "conflict", "rejected")
@@ -331,6 +333,32 @@ def import_(
         _say(t("hub.import_replayed", lang, batch_id=receipt["batch_id"]))
     else:
         _say(t("hub.imported", lang, batch_id=receipt["batch_id"], **counts))
+
+
+@hub_app.command("rebind")
+@hub_errors
+def rebind(
+    ctx: typer.Context,
+    laptop: Annotated[str, typer.Argument(help="The laptop id (its 'device_id').")],
+    db: DbOption,
+    device: Annotated[
+        str, typer.Option("--device", help="The enrolled device (id or name) it moves to.")
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Bind a laptop id to another enrolled device (a replaced laptop, a lost token)."""
+    from outreach_tui.hub import binding
+
+    lang = _lang(ctx)
+    with _open(db, create=False) as storage:
+        moved = binding.rebind(storage, laptop, device)
+    if as_json:
+        print_json({"laptop": moved})
+        return
+    _say(
+        t("trust.rebound", lang, laptop=moved["laptop_id"], device=moved["device_name"],
+          id=moved["device_id"], previous=moved["previous_device_id"] or "-")
+    )  # fmt: skip
 
 
 @hub_app.command("audit")

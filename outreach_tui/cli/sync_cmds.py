@@ -26,11 +26,12 @@ from outreach_tui.cli.output import console, err_console, fail, print_json, user
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 from outreach_tui.store import Store, StoreError
+from outreach_tui.store.device_key import signing_key
 from outreach_tui.store.sync_inbound import local_zone
 from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.bundle import write_bundle
-from outreach_tui.sync.client import HubClient
+from outreach_tui.sync.client import RUN_DEADLINE_S, HubClient
 from outreach_tui.sync.errors import NotLoggedIn, SyncError
 from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
 
@@ -62,7 +63,12 @@ def sync_errors(func: Callable[P, R]) -> Callable[P, R]:
 def login_command(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="Hub address, e.g. https://hub.plg.local:8765.")],
-    token: Annotated[str, typer.Argument(help="Device token from the supervisor ('-': stdin).")],
+    token: Annotated[
+        str | None,
+        typer.Argument(
+            help="Device token from the supervisor ('-': stdin; left out: the saved one)."
+        ),
+    ] = None,
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Allow plain http:// to a LAN address.")
     ] = False,
@@ -72,18 +78,33 @@ def login_command(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Check the hub and save its address, id and this device's token (file mode 0600)."""
+    """Check the hub, register this laptop's key with it, and save its address, id, signing
+    key and this device's token (file mode 0600)."""
     settings: Settings = ctx.obj
+    path = creds.credentials_path(settings)
     if token == "-":
         token = sys.stdin.readline()
-    path = creds.credentials_path(settings)
-    saved, caps = creds.login(url, token, path, insecure=insecure, ca_cert=ca_cert)
+    elif token is None:  # logging in again (say, to pin the hub key): the saved token
+        previous = creds.load(path)
+        if previous is None:
+            fail(t("trust.no_saved_token", settings.language), 2)
+        token = previous.token
+    token = creds.check_token(token)
+    opened: list[str] = []
+
+    def laptop() -> tuple[str, bytes]:
+        with Store(settings.db, create=False) as store:
+            opened.append(store.device_id)
+            return store.device_id, signing_key(store.database)
+
+    saved, caps = creds.login(url, token, path, laptop=laptop, insecure=insecure, ca_cert=ca_cert)
+    laptop_id = opened[0]
     if as_json:
         print_json(
             {"url": saved.url, "hub_id": saved.hub_id, "protocol": caps.protocol,
              "max_records": caps.max_records, "max_bytes": caps.max_bytes,
              "insecure": saved.insecure, "credentials_path": str(path),
-             "ca_cert": saved.ca_cert}
+             "ca_cert": saved.ca_cert, "hub_key": saved.hub_key, "laptop_id": laptop_id}
         )  # fmt: skip
     else:
         console.print(
@@ -116,6 +137,15 @@ def sync_command(
             " ago (default: the auto_purge setting, on).",
         ),
     ] = None,
+    deadline: Annotated[
+        float,
+        typer.Option(
+            "--deadline",
+            min=1,
+            max=86_400,
+            help="Seconds the whole run may take, however slowly the hub answers.",
+        ),
+    ] = RUN_DEADLINE_S,
     as_json: JsonFlag = False,
 ) -> None:
     """Push every waiting record to the branch hub, then reconcile and fetch updates."""
@@ -135,7 +165,9 @@ def sync_command(
         # --hub, then the hub_url setting (OUTREACH_HUB_URL, config), then the login URL;
         # whichever it is, the hub id must still be the one recorded at login.
         url = creds.normalise_url(hub or settings.hub_url or saved.url, insecure=saved.insecure)
-        report = _run(queue, url, saved, batch_size, lang, tries=retries, quiet=as_json)
+        report = _run(
+            queue, url, saved, batch_size, lang, tries=retries, quiet=as_json, deadline=deadline
+        )
         minimised = None
         if report.error is None and (settings.auto_purge if purge is None else purge):
             minimised = _auto_purge(store, settings)
@@ -171,7 +203,7 @@ def export_command(
     settings: Settings = ctx.obj
     files.check_target(out, force=force, protect=[settings.db])  # before any work
     with Store(settings.db, create=False) as store:
-        bundle = SyncQueue(store.database, store.device_id).export_bundle()
+        bundle = SyncQueue(store.database, store.device_id).export_bundle()  # signed
         if bundle is None:
             if as_json:
                 print_json({"out": None, "records": 0, "registrations": 0, "leads": 0})
@@ -246,6 +278,7 @@ def _run(
     *,
     tries: int,
     quiet: bool,
+    deadline: float = RUN_DEADLINE_S,
 ) -> SyncReport:
     def on_retry(attempt: int, reason: str) -> None:
         if not quiet:
@@ -253,7 +286,14 @@ def _run(
 
     with (
         HubClient(
-            url, saved.token, tries=tries, on_retry=on_retry, language=lang, ca_pem=saved.ca_pem
+            url,
+            saved.token,
+            tries=tries,
+            on_retry=on_retry,
+            language=lang,
+            ca_pem=saved.ca_pem,
+            hub_key=saved.hub_key,
+            run_deadline=deadline,
         ) as client,
         Progress(
             TextColumn("[bold]{task.description}"),

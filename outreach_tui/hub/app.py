@@ -21,15 +21,16 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from outreach_tui.domain import origin
 from outreach_tui.domain.wire import PROTOCOL_VERSION
-from outreach_tui.hub import downlink, openapi, reconcile, status
+from outreach_tui.hub import binding, downlink, openapi, reconcile, status
 from outreach_tui.hub import tallies as hub_tallies
 from outreach_tui.hub.auth import Device, authenticate
 from outreach_tui.hub.body import check_media_type, parse_model
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import ingest_batch
 from outreach_tui.hub.meta import load_hub_info
-from outreach_tui.hub.models import BatchIn, ReviewIn
+from outreach_tui.hub.models import BatchIn, LaptopIn, ReviewIn
 from outreach_tui.hub.storage import Storage, utc_now
 
 MAX_RECORDS = 1000  # ≈ 1.1 MB of typical records, well within MAX_BYTES
@@ -87,6 +88,7 @@ def create_app(
     app = FastAPI(title="outreach hub", lifespan=lifespan, docs_url=None, redoc_url=None)
     openapi.install(app)  # /openapi.json, with the bodies the hub reads itself
     app.state.storage, app.state.hub = storage, hub
+    hub_key = hub.public_key
 
     @app.exception_handler(HubError)
     async def hub_error(request: Request, exc: HubError) -> JSONResponse:
@@ -130,7 +132,19 @@ def create_app(
             "max_bytes": max_bytes,
             "server_time": utc_now(),
             "reference_version": downlink.reference_version(),
+            "hub_key": hub_key,  # pinned by `outreach login`; every receipt is signed by it
         }
+
+    @app.post("/api/v1/laptops")
+    async def register_laptop(request: Request) -> JSONResponse:
+        who = await device(request)
+        body = parse_model(
+            LaptopIn, await _read_body(request, 10_000), max_records=0, max_bytes=10_000
+        )
+        bound = await run_in_threadpool(
+            binding.register, storage, hub, who, body.laptop_id, body.public_key, body.signature
+        )
+        return JSONResponse(bound)
 
     @app.post("/api/v1/batches")
     async def push(request: Request) -> JSONResponse:
@@ -141,6 +155,9 @@ def create_app(
         receipt = await run_in_threadpool(
             ingest_batch, storage, hub, batch, device=who, language=_language(request)
         )
+        # Signed as sent (a replay too): the laptop marks records synced only on a receipt
+        # that verifies against the key it pinned at login.
+        receipt["signature"] = origin.sign(hub.sign_key, origin.receipt_message(receipt))
         # A response, not a dict: FastAPI would walk a returned dict with
         # jsonable_encoder (~13 µs per record of a receipt), and it is plain JSON already.
         return Response(orjson.dumps(receipt), media_type="application/json")

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from outreach_tui.domain import wire
-from outreach_tui.hub import audit, rollup
+from outreach_tui.hub import audit, binding, rollup
 from outreach_tui.hub.auth import Device
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.evaluate import HASH_MISMATCH, Derived, Rejection, evaluate
@@ -57,14 +57,16 @@ class _BatchExists(Exception):
 def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
     """sha256 of the canonical body; bundles hash like the batch they carry.
 
-    The bytes are those of ``canonical_json(as_json(batch, exclude=("kind", "protocol")))``
+    The bytes are those of ``canonical_json(as_json(batch, exclude=("kind", "protocol",
+    "signature")))`` (``domain.origin.batch_digest`` of the body: a bundle's signature is
+    over this digest)
     (every field, defaults too; stored digests must keep matching), assembled from each
     record's canonical ``data`` (``canonical``, computed once per record for its hash)
     instead of dumping and re-encoding the whole body.
     """
     if canonical is None:
         canonical = [wire.canonical_json(r.data) for r in batch.records]
-    head = as_json(batch, exclude=("kind", "protocol", "records"))
+    head = as_json(batch, exclude=("kind", "protocol", "signature", "records"))
     # Keys sort, so "records" has one place; a string value cannot hold it unescaped.
     before, after = wire.canonical_json({**head, "records": []}).split(b'"records":[]', 1)
     digest = hashlib.sha256(before + b'"records":[')
@@ -85,27 +87,6 @@ def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
         )
     digest.update(b"]" + after)
     return digest.hexdigest()
-
-
-def _check_laptop(tx: Tx, device: Device, laptop: str) -> None:
-    """The batch's device_id must be the laptop this token pushes for (RELIABILITY.md).
-
-    A token is bound to the first laptop id it pushes under and refused for any other; a
-    laptop id already bound to a device of another officer is refused too. A laptop
-    enrolled again (new token, same officer) keeps its id.
-    """
-    row = tx.one("SELECT client_device_id FROM devices WHERE id = ?", (device.id,))
-    bound = row["client_device_id"] if row else None
-    if bound is not None:
-        if bound != laptop:
-            raise HubError("batch.device_mismatch", 403, field="device_id")
-        return
-    others = tx.all(
-        "SELECT officer_code FROM devices WHERE client_device_id = ? AND id <> ?",
-        (laptop, device.id),
-    )
-    if any(other["officer_code"] != device.officer_code for other in others):
-        raise HubError("batch.device_not_yours", 403, field="device_id")
 
 
 def stored_receipt(storage: Storage, batch_id: str, digest: str) -> dict[str, Any] | None:
@@ -131,6 +112,7 @@ class _Run:
     received_at: str
     judged: list[Rejection | Derived]
     device: Device | None
+    foreign: frozenset[int] = frozenset()  # records whose data names another laptop
     deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(rollup.empty))
 
 
@@ -140,21 +122,24 @@ def ingest_batch(
     batch: BatchIn,
     *,
     device: Device | None,
+    signer: str | None = None,
     source: str = "api",
     language: str = "id",
 ) -> dict[str, Any]:
     """Apply ``batch`` once; a repeat returns the stored receipt with ``replayed: true``.
 
-    ``device`` is the token's device (None for ``outreach hub import``): the batch must
-    come from its laptop (403 otherwise, nothing written).
+    ``device`` is the token's device, ``signer`` (for ``outreach hub import``) the public
+    key that signed the bundle: the batch's laptop id must be bound to it (``binding``;
+    403 otherwise, nothing written), checked before a replay too.
     """
+    if device is None and signer is None:
+        raise ValueError("a batch comes from a device or a signed bundle")
     canonical = [wire.canonical_json(record.data) for record in batch.records]
     if source == "import":
         _refuse_tampered(batch, canonical)
     digest = batch_digest(batch, canonical)
     with storage.read() as tx:
-        if device is not None:
-            _check_laptop(tx, device, batch.device_id)
+        _check_origin(tx, batch, device, signer, claim=False)
         known = _stored_receipt(tx, batch.batch_id, digest)
     if known is not None:
         return known
@@ -163,8 +148,13 @@ def ingest_batch(
         for record, data in zip(batch.records, canonical, strict=True)
     ]
 
+    foreign = frozenset(
+        i for i, record in enumerate(batch.records)
+        if record.data.get("device_id") != batch.device_id
+    )  # fmt: skip
+
     def work(tx: Tx) -> dict[str, Any]:
-        run = _Run(batch, hub, language, utc_now(), judged, device)
+        run = _Run(batch, hub, language, utc_now(), judged, device, foreign)
         claimed = tx.execute(
             "INSERT INTO batches (batch_id, device_id, client_device_id, source, digest, "
             "record_count, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -181,8 +171,7 @@ def ingest_batch(
         )
         if claimed != 1:
             raise _BatchExists
-        if device is not None:
-            _check_laptop(tx, device, batch.device_id)  # again, under the write lock
+        _check_origin(tx, batch, device, signer, claim=True)  # again, under the write lock
         _upsert_context(tx, batch, run.received_at)
         outcomes = _apply_all(tx, run)
         rollup.apply(tx, run.deltas)
@@ -201,16 +190,9 @@ def ingest_batch(
             (orjson.dumps(receipt).decode(), feed_seq, batch.batch_id),
         )
         if device is not None:
-            # Binds the token to this laptop on its first push; a concurrent first push
-            # under another laptop id (PostgreSQL) finds the row bound and rolls back.
-            bound = tx.one(
-                "UPDATE devices SET last_sync_at = ?, "
-                "client_device_id = COALESCE(client_device_id, ?) WHERE id = ? "
-                "RETURNING client_device_id",
-                (run.received_at, batch.device_id, device.id),
+            tx.execute(
+                "UPDATE devices SET last_sync_at = ? WHERE id = ?", (run.received_at, device.id)
             )
-            if bound is None or bound["client_device_id"] != batch.device_id:
-                raise HubError("batch.device_mismatch", 403, field="device_id")
         counts = {
             o: sum(r["outcome"] == o for r in results)
             for o in ("accepted", "duplicate", "conflict", "rejected")
@@ -247,6 +229,23 @@ def _refuse_tampered(batch: BatchIn, canonical: list[bytes]) -> None:
             "hub.import_tampered", 422, field="content_hash", batch_id=batch.batch_id,
             count=len(stale), uuid=stale[0],
         )  # fmt: skip
+
+
+def _check_origin(
+    tx: Tx, batch: BatchIn, device: Device | None, signer: str | None, *, claim: bool
+) -> None:
+    """The laptop id must be bound to the token's device, or to the bundle's key;
+    ``claim`` (under the write lock) binds a free id (see ``binding``)."""
+    if device is not None:
+        binding.check_push(tx, device, batch.device_id, claim=claim)
+    else:
+        assert signer is not None
+        binding.check_import(tx, batch.device_id, signer, claim=claim)
+
+
+def _foreign(run: _Run, record: RecordIn) -> dict[str, Any]:
+    message = t("record.device_mismatch", run.language)
+    return _result(record, "rejected", Rejection("record.device_mismatch", "device_id", message))
 
 
 def _lock_key(record: RecordIn) -> tuple[str, int]:
@@ -325,7 +324,11 @@ def _apply_all(tx: Tx, run: _Run) -> dict[int, dict[str, Any]]:
     if len({r.uuid for r in records}) != len(records):
         # One uuid twice in a batch (never from our client): record by record, so each
         # sees what the one before it wrote.
-        return {i: _apply(tx, run, records[i], run.judged[i]) for i in order}
+        return {
+            i: _foreign(run, records[i]) if i in run.foreign
+            else _apply(tx, run, records[i], run.judged[i])
+            for i in order
+        }  # fmt: skip
     held: dict[str, Row] = {}
     for chunk in _chunks([records[i].uuid for i in order]):
         marks = ", ".join("?" * len(chunk))
@@ -337,7 +340,11 @@ def _apply_all(tx: Tx, run: _Run) -> dict[int, dict[str, Any]]:
     fresh: list[int] = []
     for i in order:
         record, judged, current = records[i], run.judged[i], held.get(records[i].uuid)
-        if isinstance(judged, Rejection) and judged.code == HASH_MISMATCH:
+        if i in run.foreign:
+            # A record names the laptop that made it; another laptop cannot carry it, not
+            # even as a retry (SYNC_PROTOCOL.md §2).
+            outcomes[i] = _foreign(run, record)
+        elif isinstance(judged, Rejection) and judged.code == HASH_MISMATCH:
             # Checked first: a stale hash would otherwise pass for a retry of what it names.
             outcomes[i] = _result(record, "rejected", judged)
         elif _same(current, record) or kept.get((record.uuid, record.version)) == (

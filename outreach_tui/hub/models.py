@@ -86,11 +86,32 @@ class BatchIn(Strict, kw_only=True):
             raise ValueError("seq_to must not be less than seq_from")
 
 
+Base64 = Annotated[str, Meta(pattern=wire.whole(r"[A-Za-z0-9+/]+={0,2}"), max_length=200)]
+
+
+class SignatureIn(Strict, kw_only=True):
+    """A bundle's proof of origin: the laptop's Ed25519 signature of the batch digest."""
+
+    alg: Literal["ed25519"]
+    public_key: Base64
+    value: Base64
+
+
 class BundleIn(BatchIn, kw_only=True):
-    """An `outreach export` file: a batch body plus its kind and protocol."""
+    """An `outreach export` file: a batch body plus its kind, protocol and signature (the
+    import refuses a bundle without one; the model reads it to say so)."""
 
     kind: Literal["outreach-bundle"]
     protocol: Literal[1]
+    signature: SignatureIn | None = None
+
+
+class LaptopIn(Strict, kw_only=True):
+    """``POST /api/v1/laptops``: bind this token to a laptop id and its public key."""
+
+    laptop_id: DeviceId
+    public_key: Base64
+    signature: Base64
 
 
 class ReviewIn(Strict, kw_only=True):

@@ -16,12 +16,13 @@ from datetime import tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from outreach_tui.domain import wire
+from outreach_tui.domain import origin, wire
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.store import audit, sync_inbound
 from outreach_tui.store import sync_outgoing as outgoing
 from outreach_tui.store.crypto import write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.device_key import signing_key
 
 if TYPE_CHECKING:
     import sqlite3
@@ -302,17 +303,20 @@ class SyncQueue:
         return dict(zip(names, row, strict=True)) if row else None
 
     def export_bundle(self) -> dict[str, Any] | None:
-        """Every waiting record as one bundle (a batch body plus kind and protocol).
+        """Every waiting record as one bundle (a batch body plus kind, protocol and the
+        device key's signature, which `outreach hub import` checks).
 
-        Read-only: the records stay pending until a sync (or a later bundle) is acknowledged;
-        re-sending them later is harmless (same uuid, version and hash -> duplicate).
+        Read-only for the records: they stay pending until a sync (or a later bundle) is
+        acknowledged; re-sending them later is harmless (same uuid, version and hash ->
+        duplicate). The device key is made on first use.
         """
         with self._database.read_sql() as db:
             picked = outgoing.pick(db, None, WAITING, self._database.cipher)
             if not picked:
                 return None
             body = outgoing.body(db, self._device_id, new_uuid(), picked)
-        return {"kind": "outreach-bundle", "protocol": wire.PROTOCOL_VERSION, **body}
+        bundle = {"kind": "outreach-bundle", "protocol": wire.PROTOCOL_VERSION, **body}
+        return origin.signed_bundle(bundle, signing_key(self._database))
 
     # -- reconciliation and downlink ------------------------------------------------------
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_tui import files
+from outreach_tui.domain import origin
 
 
 def write_bundle(
@@ -26,3 +27,8 @@ def write_bundle(
     existing regular file only with ``force``; never a ``protect``ed database)."""
     content = json.dumps(bundle, ensure_ascii=False, indent=1).encode() + b"\n"
     return files.write_bytes(path, content, force=force, protect=protect)
+
+
+def signed(bundle: dict[str, Any], private_key: bytes) -> dict[str, Any]:
+    """``bundle`` signed with ``private_key`` (``SyncQueue.export_bundle`` signs already)."""
+    return origin.signed_bundle(bundle, private_key)

@@ -4,22 +4,34 @@ Every request may be retried: GETs are reads and a batch POST is idempotent by
 ``batch_id`` (the hub replays the stored receipt). Network errors and 5xx answers retry
 with exponential backoff (0.5 s, 1 s, 2 s, ... up to ``tries``); everything else becomes a
 typed ``SyncError`` at once.
+
+The server may be hostile (docs/RELIABILITY.md, "Trust between laptop and hub"): every
+answer is read with a size limit per endpoint, decompressed by us with the same limit
+(a gzip bomb stops at the limit, not at the end of the bomb), and within a deadline per
+request and per run that holds however slowly the bytes arrive (every socket read and
+write is given only the time left). A receipt counts only when it is signed by the hub
+key pinned at login (``hub_key``).
 """
 
 from __future__ import annotations
 
 import json
 import ssl
+import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpcore
 import httpx
 
 from outreach_tui import __version__
+from outreach_tui.domain import origin
 from outreach_tui.domain.wire import PROTOCOL_VERSION
 from outreach_tui.sync.errors import (
+    AuthError,
     AuthExpired,
     AuthInvalid,
     AuthRevoked,
@@ -41,7 +53,116 @@ class TlsUnverified(WrongHub):
     key = "privacy.tls.unverified"
 
 
+class UnsignedReceipt(WrongHub):
+    """A receipt without a valid signature of the pinned hub key: whoever answered is not
+    the hub this laptop logged in to. Nothing is marked synced (exit 7)."""
+
+    key = "trust.receipt_unsigned"
+
+
+class HubKeyMismatch(WrongHub):
+    """The capabilities announce another signing key than the one pinned at login."""
+
+    key = "trust.hub_key_mismatch"
+
+
+class HubKeyNotPinned(AuthError):
+    """Credentials saved before hubs signed receipts: log in again once (exit 6)."""
+
+    key = "trust.relogin"
+
+
+class LaptopRefused(ProtocolError):
+    """The hub refused to bind this laptop id to this token or key (403 ``laptop.*``)."""
+
+    key = "trust.laptop_refused"
+
+
+class ResponseTooLarge(ProtocolError):
+    key = "trust.response_too_large"
+
+
+class DeadlineExceeded(HubUnreachable):
+    """The run's total time is used up (exit 5): nothing more is asked."""
+
+    key = "trust.run_deadline"
+
+
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)  # a 500-record batch on a slow branch LAN
+REQUEST_DEADLINE_S = 120.0  # one request, from the first byte sent to the last received
+RUN_DEADLINE_S = 7200.0  # one `outreach sync`, every request and retry together
+# Largest answer read per endpoint, after decompression. A 10,000-record receipt is ~2 MB;
+# a downlink page from our hub (40 batches of 1,000 records) ~5 MB of digests.
+RESPONSE_LIMITS = {
+    "/api/v1/capabilities": 64_000,
+    "/api/v1/laptops": 64_000,
+    "/api/v1/reconcile": 4_000_000,
+    "/api/v1/batches": 16_000_000,
+    "/api/v1/downlink": 32_000_000,
+}
+MAX_DOWNLINK_ENTRIES = 250_000  # per list and page (our hub sends at most ~40,000)
+_deadline = threading.local()  # .at: the monotonic time the current request must end by
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """``timeout`` cut to what the current request has left; past it, a ReadTimeout."""
+    end = getattr(_deadline, "at", None)
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("request deadline")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write gets at most the request's remaining time, so
+    a server trickling one byte at a time cannot stretch a request past its deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:  # fmt: skip
+        return _DeadlineStream(
+            self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None,
+        local_address: str | None = None, socket_options: Any = None,
+    ) -> httpcore.NetworkStream:  # fmt: skip
+        stream = super().connect_tcp(host, port, _time_left(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over a pool whose sockets keep the deadline (httpx offers no
+    hook for the network backend: the pool it made is replaced by an equal one)."""
+
+    def __init__(self, verify: ssl.SSLContext | bool) -> None:
+        super().__init__(verify=verify, trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=8,
+            network_backend=_DeadlineBackend(),
+        )
 
 
 @dataclass(frozen=True)
@@ -52,6 +173,7 @@ class Capabilities:
     max_bytes: int
     server_time: str | None = None
     reference_version: str | None = None
+    hub_key: str | None = None  # the hub's Ed25519 public key (base64); pinned at login
 
 
 class HubClient:
@@ -69,10 +191,19 @@ class HubClient:
         sleep: Callable[[float], None] = time.sleep,
         language: str = "id",
         ca_pem: str | None = None,
+        hub_key: str | None = None,
+        request_deadline: float = REQUEST_DEADLINE_S,
+        run_deadline: float = RUN_DEADLINE_S,
     ) -> None:
         """``ca_pem``: the branch CA certificate(s) (PEM) to verify the hub with, instead
-        of the system's trusted CAs (``outreach login --ca-cert``)."""
+        of the system's trusted CAs (``outreach login --ca-cert``). ``hub_key``: the hub
+        key pinned at login; a receipt must be signed by it (None: only at login, which
+        pins it). ``request_deadline`` / ``run_deadline``: seconds for one request and for
+        everything this client does, whatever the server's pace."""
         self.base_url = base_url.rstrip("/")
+        self.hub_key = hub_key
+        self._request_deadline = request_deadline
+        self._run_end = time.monotonic() + run_deadline
         self._tries = max(1, tries)
         self._backoff = backoff
         self._on_retry = on_retry
@@ -81,6 +212,7 @@ class HubClient:
             "User-Agent": f"outreach/{__version__}",
             "Accept": "application/json",
             "Accept-Language": language,  # the hub's rejection messages in the officer's language
+            "Accept-Encoding": "gzip, deflate",  # what _read_bounded decodes
         }
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -89,8 +221,9 @@ class HubClient:
         if ca_pem:
             verify = ssl.create_default_context(cadata=ca_pem)
         self._http = httpx.Client(
-            timeout=timeout, headers=headers, follow_redirects=False, verify=verify
-        )
+            timeout=timeout, headers=headers, follow_redirects=False,
+            transport=_DeadlineTransport(verify),
+        )  # fmt: skip
 
     def close(self) -> None:
         self._http.close()
@@ -118,6 +251,7 @@ class HubClient:
                 max_bytes=_typed(data, "max_bytes", int),
                 server_time=data.get("server_time"),
                 reference_version=data.get("reference_version"),
+                hub_key=data["hub_key"] if origin.decode_key(data.get("hub_key")) else None,
             )
         except (ProtocolError, AttributeError) as exc:
             raise WrongHub(str(exc)) from exc
@@ -138,7 +272,23 @@ class HubClient:
         )
         receipt = _json(response, ProtocolError)
         check_receipt(body, receipt)
+        if self.hub_key is None or not origin.verify(
+            self.hub_key, origin.receipt_message(receipt), receipt.get("signature")
+        ):
+            raise UnsignedReceipt(body["batch_id"])
         return receipt
+
+    def register(self, laptop_id: str, public_key: str, signature: str) -> dict[str, Any]:
+        """``POST /api/v1/laptops``: bind this token to the laptop id and its key."""
+        payload = {"laptop_id": laptop_id, "public_key": public_key, "signature": signature}
+        response = self._request(
+            "POST", "/api/v1/laptops", content=encode(payload),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        bound = _json(response, ProtocolError)
+        if bound.get("laptop_id") != laptop_id or bound.get("public_key") != public_key:
+            raise ProtocolError("laptop registration not confirmed")
+        return bound
 
     def reconcile(self, device_id: str) -> list[dict[str, Any]]:
         response = self._request("GET", "/api/v1/reconcile", params={"device_id": device_id})
@@ -163,8 +313,11 @@ class HubClient:
             params["reference_version"] = reference_version
         data = _json(self._request("GET", "/api/v1/downlink", params=params), ProtocolError)
         for name in ("known_participants", "review_outcomes"):
-            if not isinstance(data.get(name) or [], list):
+            entries = data.get(name) or []
+            if not isinstance(entries, list):
                 raise ProtocolError(f"downlink: {name}")
+            if len(entries) > MAX_DOWNLINK_ENTRIES:
+                raise ResponseTooLarge(f"downlink: {len(entries)} {name}")
         return data
 
     # -- transport ------------------------------------------------------------------------
@@ -172,8 +325,12 @@ class HubClient:
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         url = self.base_url + path
         for attempt in range(1, self._tries + 1):
+            now = time.monotonic()
+            if now >= self._run_end:
+                raise DeadlineExceeded("run deadline", url=self.base_url)
+            _deadline.at = min(now + self._request_deadline, self._run_end)
             try:
-                response = self._http.request(method, url, **kwargs)
+                response = self._bounded(method, url, RESPONSE_LIMITS.get(path, 64_000), kwargs)
             except httpx.HTTPError as exc:
                 if _certificate_failed(exc):
                     raise TlsUnverified(_tls_reason(exc), url=self.base_url) from None
@@ -182,12 +339,64 @@ class HubClient:
                 if response.status_code < 500:
                     return _check_status(response)
                 reason = f"HTTP {response.status_code}"
+            finally:
+                _deadline.at = None
             if attempt == self._tries:
                 raise HubUnreachable(reason, url=self.base_url)
             if self._on_retry:
                 self._on_retry(attempt, reason)
-            self._sleep(self._backoff * 2 ** (attempt - 1))
+            left = max(0.0, self._run_end - time.monotonic())
+            self._sleep(min(self._backoff * 2 ** (attempt - 1), left))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _bounded(self, method: str, url: str, limit: int, kwargs: dict[str, Any]) -> httpx.Response:
+        """The answer with its body read whole but never past ``limit`` bytes (decoded)."""
+        request = self._http.build_request(method, url, **kwargs)
+        response = self._http.send(request, stream=True)
+        try:
+            body = _read_bounded(response, limit)
+        finally:
+            response.close()
+        kept = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(response.status_code, headers=kept, content=body, request=request)
+
+
+def _read_bounded(response: httpx.Response, limit: int) -> bytes:
+    """The decoded body, refused (``ResponseTooLarge``) past ``limit`` bytes before more is
+    read or inflated: we decompress ourselves, with ``max_length``, never past the limit."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ResponseTooLarge(f"{declared} bytes (max {limit})")
+    coding = response.headers.get("content-encoding", "identity").strip().lower()
+    if coding not in ("identity", "", "gzip", "deflate"):
+        raise ProtocolError(f"content-encoding {coding[:20]}")
+    inflate = None
+    if coding == "gzip":
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif coding == "deflate":
+        inflate = zlib.decompressobj()
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for raw in response.iter_raw(65_536):
+            piece = raw if inflate is None else inflate.decompress(raw, limit + 1 - size)
+            size += len(piece)
+            if size > limit or (inflate is not None and inflate.unconsumed_tail):
+                raise ResponseTooLarge(f"more than {limit} bytes")
+            chunks.append(piece)
+        if inflate is not None:
+            piece = inflate.flush(limit + 1 - size)
+            size += len(piece)
+            chunks.append(piece)
+    except zlib.error as exc:
+        raise ProtocolError(f"bad {coding} body") from exc
+    if size > limit:
+        raise ResponseTooLarge(f"more than {limit} bytes")
+    return b"".join(chunks)
 
 
 def _certificate_failed(exc: BaseException) -> bool:
@@ -236,6 +445,8 @@ def _check_status(response: httpx.Response) -> httpx.Response:
     code, message, field = _error_of(response)
     if status == 401:
         raise (AuthExpired if code == "auth.expired" else AuthInvalid)(code)
+    if status == 403 and code.startswith("laptop."):
+        raise LaptopRefused(message or code, code=code, field=field)
     if status == 403 and code.startswith("batch."):
         # The token is fine but this batch is not its laptop's (batch.device_mismatch):
         # refused as a whole, like a 409 (exit 8), with the hub's reason.

@@ -1,4 +1,6 @@
-"""`outreach login`: the hub URL, the device token and the hub id, in a 0600 TOML file.
+"""`outreach login`: the hub URL, the device token, the hub id and the hub's signing key,
+in a 0600 TOML file. Login also registers this laptop (its id and its device key's public
+half, with a signature that proves the laptop holds the key) with the hub.
 
 The file lives next to config.toml in the platform's config dir unless the ``token_path``
 setting points elsewhere. It is written atomically (temp file, fsync, rename), so a
@@ -11,6 +13,7 @@ import ipaddress
 import json
 import ssl
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,9 +22,16 @@ import platformdirs
 
 from outreach_tui import files
 from outreach_tui.config import APP_NAME, Settings
+from outreach_tui.domain import origin
 from outreach_tui.store.database import utc_now
 from outreach_tui.sync.client import Capabilities, HubClient
-from outreach_tui.sync.errors import BadHubUrl, CredentialsError, InsecureUrl, SyncError
+from outreach_tui.sync.errors import (
+    BadHubUrl,
+    CredentialsError,
+    InsecureUrl,
+    SyncError,
+    WrongHub,
+)
 
 
 class BadCaCert(SyncError):
@@ -29,6 +39,19 @@ class BadCaCert(SyncError):
 
     exit_code = 2
     key = "privacy.tls.bad_ca"
+
+
+class BadToken(SyncError):
+    """The token is not one a hub can have printed (``otk_`` + URL-safe ASCII)."""
+
+    exit_code = 2
+    key = "trust.bad_token"
+
+
+class HubWithoutKey(WrongHub):
+    """The hub announces no signing key (a hub from before receipts were signed)."""
+
+    key = "trust.hub_without_key"
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,8 @@ class Credentials:
     saved_at: str = ""
     ca_pem: str | None = None  # the branch CA (PEM) the hub's certificate must chain to
     ca_cert: str | None = None  # where that CA was read from at login (for people)
+    hub_key: str | None = None  # the hub's receipt-signing key, pinned at login (base64)
+    laptop_id: str | None = None  # the laptop id registered with that key at login
 
 
 def credentials_path(settings: Settings) -> Path:
@@ -87,6 +112,8 @@ def load(path: Path) -> Credentials | None:
             saved_at=str(data.get("saved_at", "")),
             ca_pem=str(data["ca_pem"]) if data.get("ca_pem") else None,
             ca_cert=str(data["ca_cert"]) if data.get("ca_cert") else None,
+            hub_key=str(data["hub_key"]) if data.get("hub_key") else None,
+            laptop_id=str(data["laptop_id"]) if data.get("laptop_id") else None,
         )
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError) as exc:
         raise CredentialsError(f"{path}: {type(exc).__name__}", path=str(path)) from exc
@@ -122,15 +149,30 @@ def read_ca(path: Path) -> str:
     return pem
 
 
-def login(
-    url: str, token: str, path: Path, *, insecure: bool = False, ca_cert: Path | None = None
-) -> tuple[Credentials, Capabilities]:
-    """Check the URL answers as an outreach hub that accepts the token, then save URL,
-    token and hub id (and the branch CA the hub's certificate is checked against)."""
-    base = normalise_url(url, insecure=insecure)
+def check_token(token: str) -> str:
+    """The token without surrounding blanks, or ``BadToken`` (exit 2) when it cannot be a
+    hub's: a non-ASCII or spaced token is a typing or copying mistake, not a wrong address."""
     token = token.strip()
-    if not token or any(c.isspace() for c in token) or not token.isascii():
-        raise BadHubUrl("token", url=base)
+    if not token or not token.isascii() or not token.isprintable() or " " in token:
+        raise BadToken("token")
+    return token
+
+
+def login(
+    url: str,
+    token: str,
+    path: Path,
+    *,
+    laptop: Callable[[], tuple[str, bytes]],
+    insecure: bool = False,
+    ca_cert: Path | None = None,
+) -> tuple[Credentials, Capabilities]:
+    """Check the URL answers as an outreach hub that accepts the token, register this
+    laptop with it (``laptop()``: its id and device key, asked for only then, so a wrong
+    server or token never touches the laptop's file), then save URL, token, hub id and the
+    hub's signing key (and the branch CA the hub's certificate is checked against)."""
+    token = check_token(token)
+    base = normalise_url(url, insecure=insecure)
     ca_pem = None
     if ca_cert is not None:
         if not base.startswith("https://"):
@@ -138,8 +180,16 @@ def login(
         ca_pem = read_ca(ca_cert)
     with HubClient(base, token, tries=2, ca_pem=ca_pem) as client:
         caps = client.capabilities()
+        if caps.hub_key is None:
+            raise HubWithoutKey(base, url=base)
         client.check_token()  # a mistyped, expired or revoked token fails here, not at sync
+        laptop_id, device_key = laptop()
+        public = origin.public_key(device_key)
+        proof = origin.sign(device_key, origin.register_message(caps.hub_id, laptop_id, public))
+        client.register(laptop_id, public, proof)
     shown = str(Path(ca_cert).expanduser().resolve()) if ca_cert is not None else None
-    credentials = Credentials(base, token, caps.hub_id, insecure, utc_now(), ca_pem, shown)
+    credentials = Credentials(
+        base, token, caps.hub_id, insecure, utc_now(), ca_pem, shown, caps.hub_key, laptop_id
+    )
     save(path, credentials)
     return credentials, caps

@@ -16,7 +16,13 @@ from typing import Any
 
 from outreach_tui.domain.reference import ReferenceDataError, load_reference
 from outreach_tui.store.sync_queue import OUTCOMES, OutgoingBatch, ReceiptSummary, SyncQueue
-from outreach_tui.sync.client import Capabilities, HubClient, encode
+from outreach_tui.sync.client import (
+    Capabilities,
+    HubClient,
+    HubKeyMismatch,
+    HubKeyNotPinned,
+    encode,
+)
 from outreach_tui.sync.errors import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -169,6 +175,12 @@ class SyncRunner:
             report.hub_id = caps.hub_id
             if caps.hub_id != self.expected_hub_id:
                 raise HubIdMismatch(caps.hub_id, expected=self.expected_hub_id, got=caps.hub_id)
+            # Receipts are believed only when signed by the key pinned at login; a server
+            # announcing another key is not that hub, whatever id it copies.
+            if self.client.hub_key is None:
+                raise HubKeyNotPinned()
+            if caps.hub_key != self.client.hub_key:
+                raise HubKeyMismatch(str(caps.hub_key)[:60])
             self.queue.recover()
             self._push_all(caps, report)
             self._reconcile(report)

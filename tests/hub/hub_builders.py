@@ -106,3 +106,13 @@ def batch(device_id: str, records: list[dict[str, Any]], **extra: Any) -> dict[s
 
 def edited(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {**data, **changes, "updated_at": "2026-11-23T05:00:00.000Z"}
+
+
+def signed_bundle(body: dict[str, Any], key: bytes | None = None) -> dict[str, Any]:
+    """``body`` as `outreach export` writes it: kind, protocol and the laptop's signature
+    (``key``: the laptop's device key; a fresh one when None)."""
+    from outreach_tui.domain import origin
+    from outreach_tui.sync.bundle import signed
+
+    bundle = {"kind": "outreach-bundle", "protocol": 1, **body}
+    return signed(bundle, key if key is not None else origin.new_private_key())

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hub_builders import batch, lead_data, record, registration_data
+from hub_builders import batch, lead_data, record, registration_data, signed_bundle
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
@@ -132,7 +132,7 @@ def _bundle(tmp_path: Path, **extra: Any) -> tuple[Path, dict[str, Any]]:
     laptop = new_uuid()
     records = [record(registration_data(device_id=laptop)) for _ in range(3)]
     records.append(record(lead_data(device_id=laptop), entity="lead"))
-    body = {"kind": "outreach-bundle", "protocol": 1, **batch(laptop, records), **extra}
+    body = signed_bundle({**batch(laptop, records), **extra})
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(body), encoding="utf-8")
     return path, body

@@ -41,7 +41,7 @@ def test_a_token_pushes_for_one_laptop_only(hub: Hub, client: httpx.Client) -> N
     assert counts(hub) == before  # nothing written, not even the batch row
 
 
-def test_a_laptop_id_of_another_officer_is_refused_and_a_reenrolled_laptop_is_not(
+def test_a_laptop_id_bound_to_a_device_is_refused_to_every_other_token(
     hub: Hub, client: httpx.Client
 ) -> None:
     laptop = new_uuid()
@@ -54,10 +54,11 @@ def test_a_laptop_id_of_another_officer_is_refused_and_a_reenrolled_laptop_is_no
     assert refused(client.post(PUSH, json=spoof, headers=stranger)) == "batch.device_not_yours"
     # A replay of the first batch is refused too: the check comes before the stored receipt.
     assert refused(client.post(PUSH, json=body, headers=stranger)) == "batch.device_not_yours"
+    # The same laptop enrolled again (a new token of the same officer) is refused as well
+    # until a supervisor rebinds the id (test_hub_binding.py): no more silent take-over.
+    _, again = hub.device(officer="PLG-01")
+    assert refused(client.post(PUSH, json=spoof, headers=again)) == "batch.device_not_yours"
     assert counts(hub) == before
-    _, again = hub.device(officer="PLG-01")  # the same laptop, enrolled again
-    response = client.post(PUSH, json=spoof, headers=again)
-    assert response.status_code == 200 and response.json()["results"][0]["outcome"] == "accepted"
 
 
 def test_only_the_laptop_that_made_a_record_may_edit_it(hub: Hub, client: httpx.Client) -> None:
@@ -66,19 +67,22 @@ def test_only_the_laptop_that_made_a_record_may_edit_it(hub: Hub, client: httpx.
     _, token_b = hub.device()
     original = record(registration_data(device_id=laptop_a))
     assert client.post(PUSH, json=batch(laptop_a, [original]), headers=token_a).status_code == 200
-    forged = record(edited(original["data"], full_name="Orang Lain"), uuid=original["uuid"],
-                    version=2, base_version=1)  # fmt: skip
+    forged = record(edited(original["data"], full_name="Orang Lain", device_id=laptop_b),
+                    uuid=original["uuid"], version=2, base_version=1)  # fmt: skip
     response = client.post(PUSH, json=batch(laptop_b, [forged]), headers=token_b)
     (result,) = response.json()["results"]
     assert (result["outcome"], result["code"]) == ("conflict", "record.not_yours")
     (held,) = hub.rows("SELECT version, device_id FROM records WHERE uuid = ?", (original["uuid"],))
     assert held == {"version": 1, "device_id": laptop_a}
-    # The same bytes from the owner's laptop are an ordinary edit.
-    response = client.post(PUSH, json=batch(laptop_a, [forged]), headers=token_a)
+    # An edit from the owner's laptop is an ordinary edit.
+    mine = record(edited(original["data"], full_name="Orang Lain"), uuid=original["uuid"],
+                  version=2, base_version=1)  # fmt: skip
+    response = client.post(PUSH, json=batch(laptop_a, [mine]), headers=token_a)
     assert response.json()["results"][0]["outcome"] == "accepted"
-    # A retry of a version the hub holds is a duplicate from anyone: it changes nothing.
+    # Another laptop carrying the owner's record (even a retry) is refused: a record names
+    # the laptop that made it (issue 14 finding 2); nothing changes.
     response = client.post(PUSH, json=batch(laptop_b, [original]), headers=token_b)
-    assert response.json()["results"][0]["outcome"] == "duplicate"
+    assert response.json()["results"][0]["code"] == "record.device_mismatch"
 
 
 def test_a_batch_naming_one_uuid_twice_is_judged_record_by_record(

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from outreach_tui.domain import origin
 from outreach_tui.hub import audit as hub_audit
+from outreach_tui.hub import binding
 from outreach_tui.hub.auth import authenticate, enroll, revoke
 from outreach_tui.hub.body import parse_model
 from outreach_tui.hub.bundle import import_bundle
@@ -22,6 +24,7 @@ from outreach_tui.hub.meta import load_hub_info
 from outreach_tui.hub.models import BatchIn
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.store import Store
+from outreach_tui.store.device_key import signing_key
 from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.sync.bundle import write_bundle
 from outreach_tui.sync.client import encode
@@ -124,7 +127,7 @@ def laptop_body(store: Store, register: Callable) -> dict[str, Any]:
     register(workers=1)
     bundle = SyncQueue(store.database, store.device_id).export_bundle()
     assert bundle is not None
-    return {k: v for k, v in bundle.items() if k not in ("kind", "protocol")}
+    return {k: v for k, v in bundle.items() if k not in ("kind", "protocol", "signature")}
 
 
 def test_the_hub_audits_ingest_enrol_revoke_review_and_import(
@@ -135,7 +138,13 @@ def test_the_hub_audits_ingest_enrol_revoke_review_and_import(
         body = laptop_body(store, register)
         batch = parse_model(BatchIn, encode(body), max_records=500, max_bytes=5_000_000)
         who = authenticate(storage, f"Bearer {token}")
-        ingest_batch(storage, load_hub_info(storage), batch, device=who)
+        ingest_batch(storage, load_hub_info(storage), batch, device=who)  # binds the laptop
+        # `outreach login` registers the laptop's key; its bundles are signed with it.
+        hub = load_hub_info(storage)
+        key = signing_key(store.database)
+        public = origin.public_key(key)
+        proof = origin.sign(key, origin.register_message(hub.hub_id, store.device_id, public))
+        binding.register(storage, hub, who, store.device_id, public, proof)
         register()  # a record only the bundle carries
         bundle = SyncQueue(store.database, store.device_id).export_bundle()
         assert bundle is not None
@@ -145,9 +154,10 @@ def test_the_hub_audits_ingest_enrol_revoke_review_and_import(
         revoke(storage, device.id)
         found = hub_audit.entries(storage, limit=50)
     done = [e["action"] for e in reversed(found)]
-    assert done == ["device.enroll", "batch.api", "batch.import", "review.record",
-                    "device.revoke"]  # fmt: skip
-    assert found[-2]["actor"] == device.id and found[-2]["detail"]["accepted"] == 2
+    assert done == ["device.enroll", "laptop.bind", "batch.api", "laptop.key", "batch.import",
+                    "review.record", "device.revoke"]  # fmt: skip
+    (api,) = [e for e in found if e["action"] == "batch.api"]
+    assert api["actor"] == device.id and api["detail"]["accepted"] == 2
     assert {"id", "at", "actor", "action", "detail"} == set(found[0])
     result = run("hub", "audit", "--db", hub_db, "--json", "--action", "device")
     assert result.exit_code == 0, result.output

@@ -29,9 +29,9 @@ def hub(tmp_path: Path) -> Iterator[HubServer]:
 
 
 @pytest.fixture
-def logged_in(hub: HubServer, isolated: Path) -> HubServer:
+def logged_in(hub: HubServer, isolated: Path, store: Store) -> HubServer:
     _, token = enroll_device(hub.db)
-    result = run("login", hub.url, token)
+    result = run("login", hub.url, token, db=store.path)  # registers this laptop's key
     assert result.exit_code == 0, result.output
     return hub
 

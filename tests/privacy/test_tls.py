@@ -118,7 +118,8 @@ def test_login_with_the_branch_ca_then_sync_over_tls(
 ) -> None:
     _, token = enroll_device(tls_hub.db)
     saved = register(workers=1)
-    result = run("login", tls_hub.url, token, "--ca-cert", str(tls_hub.ca), "--json")
+    result = run("login", tls_hub.url, token, "--ca-cert", str(tls_hub.ca), "--json",
+                 db=store.path)  # fmt: skip
     assert result.exit_code == 0, result.output
     login = json.loads(result.stdout)
     assert login["ca_cert"] == str(tls_hub.ca.resolve()) and login["insecure"] is False
@@ -154,7 +155,8 @@ def test_sync_stops_when_the_certificate_no_longer_verifies(
     tls_hub: TlsHub, store: Store, register: Callable, isolated: Path
 ) -> None:
     _, token = enroll_device(tls_hub.db)
-    assert run("login", tls_hub.url, token, "--ca-cert", str(tls_hub.ca)).exit_code == 0
+    assert run("login", tls_hub.url, token, "--ca-cert", str(tls_hub.ca),
+               db=store.path).exit_code == 0  # fmt: skip
     path = isolated / "secret" / "credentials.toml"
     saved = creds.load(path)
     assert saved is not None

@@ -24,7 +24,7 @@ from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.runner import SyncReport, SyncRunner
-from tests.support.hub_server import HubServer, enroll_device
+from tests.support.hub_server import HubServer, enroll_device, hub_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("OUTREACH_RELIABILITY_SEED", str(time.time_ns() % 1_000_000)))
@@ -50,6 +50,10 @@ class RunningHub:
     def hub_id(self) -> str:
         with self.storage.read() as tx:
             return str(tx.scalar("SELECT value FROM hub_meta WHERE key = 'hub_id'"))
+
+    @property
+    def hub_key(self) -> str:
+        return hub_key(self.db)
 
     def token(self, **kwargs: object) -> str:
         return enroll_device(self.db, **kwargs)[1]  # type: ignore[arg-type]
@@ -80,7 +84,7 @@ def laptop_seed(*parts: object) -> int:
 def cli_env(folder: Path, hub: RunningHub, token: str) -> dict[str, str]:
     """Environment for ``outreach sync`` subprocesses: logged in to ``hub``."""
     token_path = folder / f"credentials-{zlib.crc32(token.encode())}.toml"
-    creds.save(token_path, creds.Credentials(hub.url, token, hub.hub_id))
+    creds.save(token_path, creds.Credentials(hub.url, token, hub.hub_id, hub_key=hub.hub_key))
     return {
         **os.environ,
         "OUTREACH_CONFIG": str(folder / "config.toml"),
@@ -94,6 +98,7 @@ def sync_once(
     url: str,
     token: str,
     hub_id: str,
+    hub_key: str,
     *,
     batch_size: int = 20,
     tries: int = 5,
@@ -102,5 +107,5 @@ def sync_once(
     """One run of the real runner and client (what ``outreach sync`` does)."""
     with Store(laptop, create=False) as store:
         queue = SyncQueue(store.database, store.device_id)
-        with HubClient(url, token, tries=tries, backoff=backoff) as client:
+        with HubClient(url, token, tries=tries, backoff=backoff, hub_key=hub_key) as client:
             return SyncRunner(queue, client, expected_hub_id=hub_id, batch_size=batch_size).run()

@@ -39,12 +39,14 @@ def good_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     hub = RunningHub(str(folder / "hub.db"))
     try:
         token = hub.token()
-        assert sync_once(laptop, hub.url, token, hub.hub_id, batch_size=10).exit_code == 0
+        assert (
+            sync_once(laptop, hub.url, token, hub.hub_id, hub.hub_key, batch_size=10).exit_code == 0
+        )
         with Store(laptop) as store:
             rows = store.queries.page("registrations", limit=500).rows
             edited = rows[0]["uuid"]
             store.registrations.void(edited, "data ganda", officer_code=rows[0]["officer_code"])
-        assert sync_once(laptop, hub.url, token, hub.hub_id).exit_code == 0
+        assert sync_once(laptop, hub.url, token, hub.hub_id, hub.hub_key).exit_code == 0
     finally:
         hub.stop()
     synced = [r["uuid"] for r in rows if r["uuid"] != edited]

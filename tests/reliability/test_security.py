@@ -368,7 +368,7 @@ def test_sql_looking_text_is_stored_verbatim_from_laptop_to_hub(
         assert local is not None and {k: local[k] for k in SNEAKY} == SNEAKY
         found = store.queries.page("registrations", search=SNEAKY["business_name"])
         assert [r["uuid"] for r in found.rows] == [saved.owner.uuid]
-    report = sync_once(laptop, hub.url, hub.token(), hub.hub_id)
+    report = sync_once(laptop, hub.url, hub.token(), hub.hub_id, hub.hub_key)
     assert report.exit_code == 0, report.as_dict()
     with hub.storage.read() as tx:
         row = tx.one("SELECT data FROM records WHERE uuid = ?", (saved.owner.uuid,))

@@ -74,7 +74,7 @@ def officer_edits(laptop: Path, rng: random.Random) -> int:
 
 
 def finish(laptop: Path, hub: RunningHub, token: str, context: str) -> SyncReport:
-    report = sync_once(laptop, hub.url, token, hub.hub_id, batch_size=25)
+    report = sync_once(laptop, hub.url, token, hub.hub_id, hub.hub_key, batch_size=25)
     assert report.error is None and report.exit_code == 0, (context, report.as_dict())
     check_in_step(laptop, hub.storage, context=context)
     return report
@@ -153,7 +153,7 @@ def test_hub_killed_and_restarted_under_a_running_sync(
 
         worker = threading.Thread(
             target=lambda *args, out=reports, **kwargs: out.append(sync_once(*args, **kwargs)),
-            args=(laptop, hub.url, token, hub.hub_id),
+            args=(laptop, hub.url, token, hub.hub_id, hub.hub_key),
             kwargs={"batch_size": size, "tries": 10, "backoff": 0.2},
         )
         worker.start()
@@ -183,7 +183,9 @@ def test_replies_lost_after_commit_in_loops(
         token = hub.token()
         drops = rng.randint(1, 3)
         with DroppingProxy(hub.server.port, drops=drops) as proxy:
-            report = sync_once(laptop, proxy.url, token, hub.hub_id, batch_size=rng.randint(5, 20))
+            report = sync_once(
+                laptop, proxy.url, token, hub.hub_id, hub.hub_key, batch_size=rng.randint(5, 20)
+            )
         assert proxy.dropped == drops, context
         # A lost reply comes back replayed; a batch may lose its reply more than once.
         assert report.exit_code == 0, (context, report.as_dict())

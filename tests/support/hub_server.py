@@ -12,6 +12,7 @@ API::
       .log()                   the server's stdout+stderr so far
     running_hub(db, *args)     context manager: a started HubServer, stopped at exit
     enroll_device(db, ...)     (device_id, token) through the hub's own enrol code
+    hub_key(db)                the hub's receipt-signing public key (what login pins)
 
 Extra ``serve`` flags (``--max-records 10``…) go in ``args``. The server's output goes
 to a temp log file (never a pipe that could fill up and block it). With ``--tls-cert`` /
@@ -143,3 +144,12 @@ def enroll_device(
             days=days,
         )  # fmt: skip
     return device.id, token
+
+
+def hub_key(db: str | os.PathLike[str]) -> str:
+    """The hub's public signing key, as its capabilities announce it and login pins it."""
+    from outreach_tui.hub.meta import load_hub_info
+    from outreach_tui.hub.storage import open_storage
+
+    with open_storage(str(db)) as storage:
+        return load_hub_info(storage).public_key

@@ -15,7 +15,7 @@ from outreach_tui.store import Store
 from outreach_tui.store.sync_queue import OutgoingBatch, SyncQueue
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.runner import SyncReport, SyncRunner
-from tests.support.hub_server import HubServer, enroll_device
+from tests.support.hub_server import HubServer, enroll_device, hub_key
 
 HUB_ID = "0196a000-0000-7000-8000-00000000a001"
 
@@ -80,6 +80,11 @@ class Hub:
     def hub_id(self) -> str:
         return str(httpx.get(f"{self.url}/api/v1/capabilities", timeout=10).json()["hub_id"])
 
+    @property
+    def hub_key(self) -> str:
+        """The receipt-signing key a login pins (read from the hub's database)."""
+        return hub_key(self.db)
+
     def count(self, table: str, where: str = "1 = 1", params: tuple[object, ...] = ()) -> int:
         with self.storage.read() as tx:
             return int(tx.scalar(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params))
@@ -101,7 +106,9 @@ def laptop_sync(
     """One sync run through the real runner and client (what `outreach sync` does)."""
     with Store(path, create=False) as store:
         queue = SyncQueue(store.database, store.device_id)
-        with HubClient(url or hub.url, token, tries=tries, backoff=backoff) as client:
+        with HubClient(
+            url or hub.url, token, tries=tries, backoff=backoff, hub_key=hub.hub_key
+        ) as client:
             runner = SyncRunner(queue, client, expected_hub_id=hub.hub_id, batch_size=batch_size)
             return runner.run()
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from outreach_tui.cli.main import app
 from outreach_tui.store import Store
 from outreach_tui.sync import credentials as creds
-from tests.sync.foreign import captive_portal, foreign_server, other_hub
+from tests.sync.foreign import OTHER_HUB_KEY, captive_portal, foreign_server, other_hub
 from tests.sync.helpers import HUB_ID, rows
 
 runner = CliRunner()
@@ -85,14 +85,17 @@ def test_login_to_a_captive_portal_is_refused_and_saves_nothing(isolated: Path) 
     assert not isolated.exists()
 
 
-def test_login_saves_url_token_and_hub_id_readable_by_the_owner_only(isolated: Path) -> None:
+def test_login_saves_url_token_and_hub_id_readable_by_the_owner_only(
+    isolated: Path, db_path: Path, store: Store
+) -> None:
     with other_hub(HUB_ID) as url:
-        result = run("login", url + "/", "otk_secret-token", "--json")
+        result = run("login", url + "/", "otk_secret-token", "--json", db=db_path)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data == {"url": url, "hub_id": HUB_ID, "protocol": 1, "max_records": 500,
                     "max_bytes": 5_000_000, "insecure": False,
-                    "credentials_path": str(isolated), "ca_cert": None}  # fmt: skip
+                    "credentials_path": str(isolated), "ca_cert": None,
+                    "hub_key": OTHER_HUB_KEY, "laptop_id": store.device_id}  # fmt: skip
     assert stat.S_IMODE(isolated.stat().st_mode) == 0o600
     saved = creds.load(isolated)
     assert saved and (saved.url, saved.token, saved.hub_id) == (url, "otk_secret-token", HUB_ID)
@@ -231,9 +234,10 @@ def test_export_to_an_unwritable_place_is_one_line(
     one_line_error(result)
 
 
-def test_login_reads_the_token_from_stdin(isolated: Path) -> None:
+def test_login_reads_the_token_from_stdin(isolated: Path, db_path: Path, store: Store) -> None:
     with other_hub(HUB_ID) as url:
-        result = runner.invoke(app, ["login", url, "-"], input="otk_from-stdin\n")
+        result = runner.invoke(app, ["--db", str(db_path), "login", url, "-"],
+                               input="otk_from-stdin\n")  # fmt: skip
     assert result.exit_code == 0, result.output
     saved = creds.load(isolated)
     assert saved and saved.token == "otk_from-stdin"

@@ -46,7 +46,7 @@ def test_cli_login_and_sync_of_a_sample_laptop(
     monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(tmp_path / "credentials.toml"))
     laptop = make_laptop(300)
     total = total_records(laptop)
-    login = cli.invoke(app, ["login", hub.url, hub.token(), "--json"])
+    login = cli.invoke(app, ["--db", str(laptop), "login", hub.url, hub.token(), "--json"])
     assert login.exit_code == 0, login.output
     assert json.loads(login.stdout)["hub_id"] == hub.hub_id
 
@@ -216,13 +216,15 @@ def test_bad_tokens_stop_with_exit_6_and_touch_nothing(
     token_path = tmp_path / "credentials.toml"
     monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(token_path))
     device, token = enroll_device(hub.db)
-    assert cli.invoke(app, ["login", hub.url, token]).exit_code == 0  # the token was good
+    assert (
+        cli.invoke(app, ["--db", str(laptop), "login", hub.url, token]).exit_code == 0
+    )  # the token was good
     if case == "unknown":  # e.g. the hub database was rebuilt since
         token = "otk_" + "x" * 43
-        refused = cli.invoke(app, ["--lang", "en", "login", hub.url, token])
+        refused = cli.invoke(app, ["--db", str(laptop), "--lang", "en", "login", hub.url, token])
         assert refused.exit_code == 6 and "does not know" in refused.stderr
         assert creds.load(token_path).token != token  # type: ignore[union-attr]
-        creds.save(token_path, creds.Credentials(hub.url, token, hub.hub_id))
+        creds.save(token_path, creds.Credentials(hub.url, token, hub.hub_id, hub_key=hub.hub_key))
     elif case == "expired":
         expire = "UPDATE devices SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = ?"
         hub.storage.write(lambda tx: tx.execute(expire, (device,)))
@@ -260,8 +262,14 @@ def test_export_then_hub_import_twice_then_sync_agrees(
         assert receipt["replayed"] is bool(attempt)
         assert len(hub.records_of(device_id(laptop))) == total
     assert hub.count("batches", "batch_id = ?", (json.loads(bundle.read_text())["batch_id"],)) == 1
+    # The import bound the laptop id to the bundle's key: the laptop's login proves that
+    # key and takes the id (another token could not, test_hub_binding.py).
+    monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(tmp_path / "credentials.toml"))
+    token = hub.token()
+    login = cli.invoke(app, ["--db", str(laptop), "login", hub.url, token])
+    assert login.exit_code == 0, login.output
     # the laptop never heard of the import: its next sync finds everything already there
-    report = laptop_sync(laptop, hub, hub.token())
+    report = laptop_sync(laptop, hub, token)
     assert report.exit_code == 0
     assert report.counts == {"accepted": 0, "duplicate": total, "conflict": 0, "rejected": 0}
     assert_in_step(laptop, hub)
@@ -308,7 +316,7 @@ def test_a_batch_the_hub_refuses_whole_is_exit_8_and_set_aside(
             " (SELECT event_id FROM registrations LIMIT 1)")  # fmt: skip
     monkeypatch.setenv("OUTREACH_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("OUTREACH_TOKEN_PATH", str(tmp_path / "credentials.toml"))
-    assert cli.invoke(app, ["login", hub.url, hub.token()]).exit_code == 0
+    assert cli.invoke(app, ["--db", str(laptop), "login", hub.url, hub.token()]).exit_code == 0
     before = _snapshot(laptop)
     result = cli.invoke(app, ["--db", str(laptop), "--lang", "en", "sync"])
     assert result.exit_code == 8

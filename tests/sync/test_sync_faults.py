@@ -85,7 +85,7 @@ def test_a_proxy_that_refuses_large_bodies_gets_smaller_batches_until_all_are_sy
 
 def _cli_env(tmp_path: Path, hub: Hub) -> dict[str, str]:
     token_path = tmp_path / "credentials.toml"
-    creds.save(token_path, creds.Credentials(hub.url, hub.token(), hub.hub_id))
+    creds.save(token_path, creds.Credentials(hub.url, hub.token(), hub.hub_id, hub_key=hub.hub_key))
     return {**os.environ, "OUTREACH_CONFIG": str(tmp_path / "config.toml"),
             "OUTREACH_TOKEN_PATH": str(token_path), "PYTHONPATH": str(ROOT)}  # fmt: skip
 
@@ -146,7 +146,9 @@ def test_client_killed_at_a_random_moment_resumes_without_loss_or_doubles(
     process.wait(10)
     stopped_at = acked(laptop)
     assert 4 <= stopped_at < -(-total_records(laptop) // 5), "the kill landed mid-run"
-    report = laptop_sync(laptop, hub, hub.token(), batch_size=5)
+    saved = creds.load(Path(env["OUTREACH_TOKEN_PATH"]))  # the laptop's own token
+    assert saved is not None
+    report = laptop_sync(laptop, hub, saved.token, batch_size=5)
     assert report.exit_code == 0
     assert_in_step(laptop, hub)
     assert hub_batches(hub, laptop) == acked(laptop) == stopped_at + report.batches

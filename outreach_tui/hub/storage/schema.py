@@ -211,6 +211,39 @@ _V3_AUDIT_GUARD = {
 }
 
 
+# v4 (issues 14, 21, 22: trust). A laptop id is bound to one enrolled device and to the
+# laptop's Ed25519 public key, explicitly: at `outreach login` (register), by a signed
+# bundle's key (import), or by a supervisor (`outreach hub rebind`). `device_id` NULL: the
+# id is known only from bundles; `public_key` NULL: bound before keys (this upgrade, or a
+# first push of an old laptop) until the laptop logs in again. The unique index keeps one
+# laptop per token (NULLs do not collide on either engine). Existing bindings are carried
+# over: per laptop id its newest live device (older tokens of a re-enrolled laptop lose
+# it), and ids seen only through imports are held by nobody (a supervisor rebinds them).
+_V4_LAPTOPS = [
+    """CREATE TABLE laptops (
+        laptop_id TEXT PRIMARY KEY,
+        device_id TEXT REFERENCES devices(id),
+        public_key TEXT,
+        bound_at TEXT NOT NULL,
+        bound_by TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX laptops_device ON laptops (device_id)",
+    """INSERT INTO laptops (laptop_id, device_id, public_key, bound_at, bound_by)
+    SELECT d.client_device_id, d.id, NULL, COALESCE(d.last_sync_at, d.created_at), 'upgrade'
+    FROM devices d
+    WHERE d.client_device_id IS NOT NULL AND d.id = (
+        SELECT d2.id FROM devices d2 WHERE d2.client_device_id = d.client_device_id
+        ORDER BY CASE WHEN d2.revoked_at IS NULL THEN 0 ELSE 1 END, d2.created_at DESC,
+                 d2.id DESC
+        LIMIT 1)""",
+    """UPDATE devices SET client_device_id = NULL WHERE client_device_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM laptops l WHERE l.device_id = devices.id)""",
+    """INSERT INTO laptops (laptop_id, device_id, public_key, bound_at, bound_by)
+    SELECT b.client_device_id, NULL, NULL, MIN(b.received_at), 'upgrade' FROM batches b
+    WHERE NOT EXISTS (SELECT 1 FROM laptops l WHERE l.laptop_id = b.client_device_id)
+    GROUP BY b.client_device_id""",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -223,7 +256,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (1, "initial", spell(_V1_TABLES) + _V1_APPEND_ONLY[dialect]),
         (2, "reports", v2),
         (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
+        (4, "laptop_binding", _V4_LAPTOPS),
     ]
 
 
-LATEST_VERSION = 3
+LATEST_VERSION = 4
