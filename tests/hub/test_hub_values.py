@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Hub
-from hub_builders import batch, lead_data, record, registration_data
+from hub_builders import batch, lead_data, record, registration_data, signed_bundle
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
-from outreach_tui.domain import wire
+from outreach_tui.domain import origin, wire
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub.storage import Storage, open_storage
 
@@ -228,8 +228,19 @@ def cli(*args: str) -> Any:
     return runner.invoke(app, ["--lang", "en", *args], catch_exceptions=False)
 
 
+LAPTOP_KEYS: dict[str, bytes] = {}  # each laptop signs its bundles with its own key
+
+
 def write_bundle(path: Path, body: dict[str, Any]) -> Path:
-    path.write_bytes(body_text({**body, "kind": "outreach-bundle", "protocol": 1}))
+    """``body`` as the laptop's own `outreach export` would sign it (its first import binds
+    the laptop id to that key), so what is tested is the hub's reading of the values."""
+    key = LAPTOP_KEYS.setdefault(body["device_id"], origin.new_private_key())
+    # Signed over the body as the hub reads it (1e999 read back as a float), like a
+    # laptop that really sent such a value.
+    as_read = json.loads(body_text(body))
+    signature = signed_bundle(as_read, key)["signature"]
+    path.write_bytes(body_text({**body, "kind": "outreach-bundle", "protocol": 1,
+                                "signature": signature}))  # fmt: skip
     return path
 
 

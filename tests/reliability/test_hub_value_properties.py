@@ -26,13 +26,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
-from outreach_tui.domain import wire
+from outreach_tui.domain import origin, wire
 from outreach_tui.hub.app import create_app
 from outreach_tui.hub.auth import enroll
 from outreach_tui.hub.storage import Storage, open_storage
-from tests.hub.hub_builders import batch, lead_data, record, registration_data
+from tests.hub.hub_builders import batch, lead_data, record, registration_data, signed_bundle
 from tests.reliability.harness import loops
 from tests.support.postgres import PostgresCluster, pg_cluster  # noqa: F401 - a fixture
+
+LAPTOP_KEY = origin.new_private_key()  # the one laptop whose bundles this test imports
 
 with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; the client works as it is
     warnings.simplefilter("ignore")
@@ -211,10 +213,19 @@ def test_any_value_through_an_import_is_accepted_and_reportable_or_refused_with_
     body = batch(laptop, [sent(entity, laptop, changes)])
     engine.bundles += 1
     path = engine.folder / f"bundle-{engine.bundles}.json"
-    path.write_bytes(body_text({**body, "kind": "outreach-bundle", "protocol": 1}))
+    # Signed with the laptop's key as `outreach export` does: an unsigned bundle would be
+    # refused whole before any value is read.
+    try:  # signed over the body as the hub reads it (1e999 read back as a float)
+        signature = signed_bundle(json.loads(body_text(body)), LAPTOP_KEY)["signature"]
+    except (ValueError, UnicodeError):  # text no JSON reader takes (a lone surrogate):
+        signature = None  # refused whole before the signature matters
+    path.write_bytes(body_text({**body, "kind": "outreach-bundle", "protocol": 1,
+                                "signature": signature}))  # fmt: skip
     result = runner.invoke(app, ["hub", "import", str(path), "--db", engine.db, "--json"])
     one_line(result)
     if result.exit_code != 0:
+        if signature is not None:  # a signed bundle is refused for its values only
+            assert "not signed" not in result.output and "signature" not in result.output
         return  # refused whole, with its one line (a bad body, a stale hash)
     (outcome,) = json.loads(result.stdout)["receipt"]["results"]
     judged(outcome)
