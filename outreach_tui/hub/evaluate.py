@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from outreach_tui.domain import wire
+from outreach_tui.domain import localtime, wire
 from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.reference import NoRuleError
@@ -24,7 +24,7 @@ from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.models import UUID_PATTERN, RecordIn
 from outreach_tui.i18n import t
 
-LOCAL_ZONE = ZoneInfo("Asia/Jakarta")  # the day a record counts for (rollups, reconcile)
+LOCAL_ZONE = ZoneInfo(localtime.DEFAULT_ZONE)  # a record's day when its batch names no zone
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _UUID = re.compile(UUID_PATTERN)
 
@@ -68,15 +68,15 @@ def parse_timestamp(value: Any) -> datetime | None:
     return None if _local_time(value) is None else datetime.fromisoformat(value)
 
 
-def _local_time(value: Any) -> datetime | None:
-    """The instant ``parse_timestamp`` reads, in local time (None where it gives None)."""
+def _local_time(value: Any, zone: Any = LOCAL_ZONE) -> datetime | None:
+    """The instant ``parse_timestamp`` reads, in ``zone`` (None where it gives None)."""
     if not isinstance(value, str) or not 10 < len(value) < 40:
         return None
     try:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
             return None
-        return moment.astimezone(LOCAL_ZONE)  # the edges of year 1/9999 overflow here
+        return moment.astimezone(zone)  # the edges of year 1/9999 overflow here
     except (ValueError, OverflowError):
         return None
 
@@ -92,7 +92,7 @@ def _reject(code: str, field: str | None, language: str, **params: Any) -> Rejec
 _FIELD_SETS = {entity: frozenset(names) for entity, names in wire.FIELDS.items()}
 
 
-def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
+def _context_problem(record: RecordIn, language: str, zone: Any) -> Rejection | datetime:
     """Wire-level checks the booth's validation does not cover: the first problem, or
     (all fine) the record's ``created_at``, parsed, in local time."""
     data = record.data
@@ -101,7 +101,7 @@ def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
         return _reject("record.unknown_field", unknown[0], language, name=unknown[0][:40])
     if record.base_version is not None and record.base_version >= record.version:
         return _reject("record.base_version", "base_version", language)
-    created = _local_time(data.get("created_at"))
+    created = _local_time(data.get("created_at"), zone)
     if created is None:
         return _reject("record.bad_timestamp", "created_at", language)
     officer = data.get("officer_code")
@@ -127,9 +127,17 @@ def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
 
 
 def evaluate(
-    record: RecordIn, hub: HubInfo, language: str, *, canonical: bytes | None = None
+    record: RecordIn,
+    hub: HubInfo,
+    language: str,
+    *,
+    canonical: bytes | None = None,
+    zone_name: str = localtime.DEFAULT_ZONE,
 ) -> Rejection | Derived:
     """Reject the record with the first problem found, or derive its columns.
+
+    ``zone_name``: the zone of the record's event (as its batch says): its ``day`` is
+    the local date of ``created_at`` there, the day the laptop files it under.
 
     ``canonical``: ``wire.canonical_json(record.data)`` when the caller has it already
     (it is hashed here and stored as the record's data).
@@ -138,7 +146,7 @@ def evaluate(
         canonical = wire.canonical_json(record.data)
     if hashlib.sha256(canonical).hexdigest() != record.content_hash:
         return _reject("record.hash_mismatch", "content_hash", language)
-    created = _context_problem(record, language)
+    created = _context_problem(record, language, localtime.zone(zone_name))
     if isinstance(created, Rejection):
         return created
     data = record.data

@@ -15,6 +15,7 @@ from outreach_tui.domain.validation import ValidationResult, parse_int
 from outreach_tui.i18n import t
 
 if TYPE_CHECKING:
+    from outreach_tui.domain.contributions import ContributionQuote
     from outreach_tui.tui.duplicates import DuplicateHit
 
 
@@ -92,10 +93,7 @@ def registration_summary(
                     )
             months = parse_int(draft.payment_months) or 1
             if months > 1:
-                text.append(
-                    "\n" + t("summary.period", language, months=months,
-                             amount=rupiah(quote.due_total * months))
-                )  # fmt: skip
+                text.append("\n" + _period_line(quote, months, language))
             if quote.estimate:
                 text.append("\n" + t("summary.estimate", language), style="yellow")
     else:
@@ -119,3 +117,24 @@ def registration_summary(
     elif result.ok:
         text.append("\n\n" + t("summary.ready", language), style="bold green")
     return text
+
+
+def _period_line(quote: ContributionQuote, months: int, language: str) -> str:
+    """The advance payment summed month by month (a discount that ends inside the period
+    charges the later months the normal amount), never ``months`` × this month."""
+    from outreach_tui.domain import contributions
+
+    try:
+        paid = contributions.prepay(
+            quote.income, sector=quote.sector, first_month=quote.month, months=months,
+            programs=tuple(p.program for p in quote.programs), path=quote.path,
+            state_funded=quote.state_funded,
+        )  # fmt: skip
+    except ValueError:
+        return ""
+    line = t("money.period", language, months=months, first=f"{paid.first_month:%m-%Y}",
+             last=f"{paid.last_month:%m-%Y}", amount=rupiah(paid.total))  # fmt: skip
+    if 0 < paid.discounted_months < paid.count:
+        line += "\n" + t("money.period_mixed", language, discounted=paid.discounted_months,
+                         normal_months=paid.count - paid.discounted_months)  # fmt: skip
+    return line
