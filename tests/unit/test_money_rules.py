@@ -145,7 +145,7 @@ def test_state_funded_participants_get_no_pp50_discount(sector, month) -> None:
         (
             date(2026, 8, 1),
             date(2026, 8, 18),
-            "Sat 15 Aug 2026, Sun, Mon 17 Independence Day -> Tue",
+            "Sat 15 Aug, Sun, Mon 17 Aug holiday -> Tue",
         ),
         (date(2022, 4, 1), date(2022, 4, 18), "Fri 15 Apr 2022 Good Friday, weekend -> Mon 18"),
         (date(2027, 8, 1), date(2027, 8, 16), "Sun 15 Aug 2027 (Prophet's Birthday) -> Mon 16"),
@@ -169,7 +169,8 @@ def test_jkk_basis_cites_the_last_amendment() -> None:
 
 def test_lapse_wording_in_both_languages() -> None:
     assert t("money.lapse", "id") == (
-        "3 bulan berturut-turut tidak membayar → tidak aktif; tunggakan dibayar untuk aktif kembali."
+        "3 bulan berturut-turut tidak membayar → tidak aktif;"
+        " tunggakan dibayar untuk aktif kembali."
     )
     assert t("money.lapse", "en") == (
         "3 consecutive unpaid months → inactive; arrears are paid to reactivate."

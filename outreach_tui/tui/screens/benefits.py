@@ -176,9 +176,10 @@ def prepayment_view(
         quote.income, sector=quote.sector, first_month=quote.month, months=months,
         programs=tuple(p.program for p in quote.programs), path=quote.path,
     )  # fmt: skip
+    first, last = month_name(paid.first_month, language), month_name(paid.last_month, language)
     line = Text(
-        "\n" + t("money.period", language, months=months, first=month_name(paid.first_month, language),
-                 last=month_name(paid.last_month, language), amount=rupiah(paid.total)),
+        "\n" + t("money.period", language, months=months, first=first, last=last,
+                 amount=rupiah(paid.total)),
         style="bold",
     )  # fmt: skip
     if 0 < paid.discounted_months < paid.count:
@@ -196,7 +197,8 @@ def prepayment_view(
     table.add_column(t("money.breakdown_normal", language), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for row in paid.months:
-        mark = Text(t("money.breakdown_discount", language), style=palette.good) if row.discount_id else ""
+        mark = Text(t("money.breakdown_discount", language) if row.discount_id else "",
+                    style=palette.good)  # fmt: skip
         table.add_row(month_name(row.month, language), rupiah(row.due), rupiah(row.normal), mark)
     table.add_row(Text(t("explain.total", language), "bold"), Text(rupiah(paid.total), "bold"),
                   rupiah(paid.normal_total), "")  # fmt: skip

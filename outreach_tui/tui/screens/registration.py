@@ -397,7 +397,11 @@ class RegistrationScreen(BoothScreen):
                     from outreach_tui.reports.receipt import build_receipt
 
                     owner = store.registrations.get(result.owner.uuid)
-                    receipt = build_receipt(owner, []) if owner is not None else None
+                    receipt = (
+                        build_receipt(owner, [], zone_name=self.booth.time_zone)
+                        if owner is not None
+                        else None
+                    )
                 self.post_message(
                     RegistrationSaved(
                         result.owner.uuid, result.owner.reference_no, record.workers_count,
