@@ -134,7 +134,7 @@ def export_days(db: Path, out: Path) -> set[str]:
         (("PLG", "Palembang"), "PLG-01", ("EXPO-PLG-2026-12", "Palembang"), WIB_MOMENT, "WIB"),
         (("MKS", "Makassar"), "MKS-01", ("EXPO-MKS-2026-12", "Kota Makassar"), WITA_MOMENT,
          "WITA"),
-    ],  # fmt: skip
+    ],
 )
 async def test_the_same_local_day_everywhere(
     laptop_clock_zone: str,

@@ -156,7 +156,8 @@ def contribution_view(
         notes.append("\n" + tr("explain.basis_floor", amount=rupiah(lowest)))
     if quote.estimate:
         notes.append("\n" + tr("explain.estimate"), style=palette.warn)
-    notes.append("\n" + tr("explain.due_by"), style="dim")
+    # This month's real due date: the 15th, or the next working day after a holiday.
+    notes.append("\n" + tr("money.calc_due_by", date=f"{quote.due_by:%d-%m-%Y}"), style="dim")
     parts: list[RenderableType] = [title, _bars(bars, quote.normal_total), table, notes]
     if choices.months > 1:
         parts += prepayment_view(quote, choices.months, language, palette, breakdown=breakdown)
