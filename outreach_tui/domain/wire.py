@@ -27,8 +27,11 @@ REGISTRATION_FIELDS = (
     "workers_count", "declared_income", "programs", "payment_months", "monthly_normal",
     "monthly_due", "estimate", "ref_version", "consent_version", "consent_at",
     "officer_code", "event_code", "device_id", "created_at", "updated_at", "voided_at",
-    "void_reason",
+    "void_reason", "state_funded",
 )  # fmt: skip
+# Sent only when true: a record without it hashes as before, and an older hub (which
+# refuses unknown fields) still takes every record that does not need it.
+OPTIONAL_REGISTRATION_FIELDS = frozenset({"state_funded"})
 LEAD_FIELDS = (
     "full_name", "phone", "sector", "interest", "consent_contact", "consent_version",
     "consent_at", "follow_up_on", "notes", "converted_uuid", "officer_code", "event_code",
@@ -87,10 +90,16 @@ def content_hash(data: dict[str, Any]) -> str:
 
 def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
     """The wire `data` of a local registration row (programs as a list, estimate a bool)."""
-    data = {name: row.get(name) for name in REGISTRATION_FIELDS if name != "event_code"}
+    data = {
+        name: row.get(name)
+        for name in REGISTRATION_FIELDS
+        if name != "event_code" and name not in OPTIONAL_REGISTRATION_FIELDS
+    }
     data["event_code"] = event_code
     data["programs"] = [p for p in str(row["programs"]).split(",") if p]
     data["estimate"] = bool(row["estimate"])
+    if row.get("state_funded"):
+        data["state_funded"] = True
     return data
 
 
@@ -126,6 +135,7 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
             "consent_version": _s(get("consent_version")),
             "role": _s(get("role")),
             "path": _s(get("path")),
+            "state_funded": get("state_funded") is True,
         },
     )
 

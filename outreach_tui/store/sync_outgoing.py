@@ -129,6 +129,8 @@ def _registration_data(data: dict[str, Any]) -> None:
     # As wire.registration_data: programs as a list, estimate a bool.
     data["programs"] = [p for p in str(data["programs"]).split(",") if p]
     data["estimate"] = bool(data["estimate"])
+    if data.pop("state_funded", None):  # sent only when true (wire.OPTIONAL_…)
+        data["state_funded"] = True
 
 
 def _lead_data(data: dict[str, Any]) -> None:

@@ -70,11 +70,14 @@ def registration_summary(
             quote = contributions.quote(
                 income, sector=sector, month=today.replace(day=1),
                 programs=tuple(draft.programs), path=str(draft.path),
+                state_funded=draft.state_funded is True,
             )  # fmt: skip
         except ValueError:
             quote = None
         if quote is not None:
             text.append("\n" + t("summary.due_now", language, amount=rupiah(quote.due_total)))
+            if quote.state_funded:
+                text.append("\n" + t("money.state_funded_note", language), style="yellow")
             if quote.discount:
                 text.append(
                     "\n" + t("summary.discount_until", language,

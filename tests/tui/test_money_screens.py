@@ -8,6 +8,8 @@ and 4 at the normal amount."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.widgets import Static
 
 from outreach_tui.tui.screens.receipt import ReceiptScreen
@@ -100,3 +102,29 @@ async def test_receipt_household_total_and_reprint_from_records(
         await pilot.press("ctrl+t")  # a worker's row: its owner's receipt
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         assert app.screen.owner_uuid == saved.owner.uuid
+
+
+async def test_apbn_question_on_the_form_removes_the_discount_and_is_saved(
+    make_app, booth_store
+) -> None:
+    """PP 50/2025 art. 3 (bpjstk-bpu.md, audit Dec 2026): JKK/JKM paid from APBN/APBD get
+    no discount — one yes/no question on the form, carried in the record."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await fill_owner(pilot, nik=synthetic_nik(sex="F"))  # kuliner, Rp1,000,000
+        summary = str(app.screen.query_one("#reg-summary").render())
+        assert "Bayar sekarang: Rp8.400" in summary
+        app.screen.query_one("#reg-state-funded").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#reg-summary").render())
+        assert "Bayar sekarang: Rp16.800" in summary
+        assert "APBN/APBD: tanpa diskon PP 50/2025" in summary
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+    with sqlite3.connect(booth_store.path) as conn:
+        found = conn.execute(
+            "SELECT state_funded, monthly_due, monthly_normal FROM registrations"
+        ).fetchall()
+    assert found == [(1, 16_800, 16_800)]

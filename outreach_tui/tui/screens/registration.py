@@ -125,6 +125,11 @@ class RegistrationScreen(BoothScreen):
                     self.t("reg.label.programs"),
                     field="programs",
                 )
+                yield form.labelled(  # PP 50/2025 art. 3: no discount when APBN/APBD pays
+                    compact(Checkbox(self.t("money.state_funded_box"), id="reg-state-funded")),
+                    self.t("money.state_funded_label"),
+                    field="state_funded",
+                )
                 current = consent.current()
                 yield Disclosure(
                     self.t("reg.consent_text", version=current.version),
@@ -213,6 +218,7 @@ class RegistrationScreen(BoothScreen):
             consent_version=consent.current().version if consented else "",
             role=self.role,
             path=row.get("path", "bpu"),
+            state_funded=self.query_one("#reg-state-funded", Checkbox).value,
         )
 
     def _load_row(self, row: dict[str, Any]) -> None:
@@ -230,6 +236,7 @@ class RegistrationScreen(BoothScreen):
             self.query_one("#reg-sector", Choice).value = row["sector"]
             self.query_one("#reg-payment-months", Choice).value = row["payment_months"]
             self.query_one("#reg-jht", Checkbox).value = "JHT" in row["programs"].split(",")
+            self.query_one("#reg-state-funded", Checkbox).value = bool(row.get("state_funded"))
             self.query_one("#reg-consent", Checkbox).value = True
         self.touched = set(TEXT_FIELDS)
 
@@ -253,6 +260,7 @@ class RegistrationScreen(BoothScreen):
             self.query_one("#reg-sector", Choice).clear()
             self.query_one("#reg-payment-months", Choice).value = 1
             self.query_one("#reg-jht", Checkbox).value = False
+            self.query_one("#reg-state-funded", Checkbox).value = False
             self.query_one("#reg-consent", Checkbox).value = False
         self.touched.clear()
         self.show_all = False
