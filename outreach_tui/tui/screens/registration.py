@@ -125,11 +125,6 @@ class RegistrationScreen(BoothScreen):
                     self.t("reg.label.programs"),
                     field="programs",
                 )
-                yield form.labelled(  # PP 50/2025 art. 3: no discount when APBN/APBD pays
-                    compact(Checkbox(self.t("money.state_funded_box"), id="reg-state-funded")),
-                    self.t("money.state_funded_label"),
-                    field="state_funded",
-                )
                 current = consent.current()
                 yield Disclosure(
                     self.t("reg.consent_text", version=current.version),
@@ -140,6 +135,11 @@ class RegistrationScreen(BoothScreen):
                     compact(Checkbox(self.t("reg.consent_given"), id="reg-consent")),
                     self.t("reg.label.consent"),
                     field="consent_version",
+                )
+                yield form.labelled(  # PP 50/2025 art. 3; after consent: no key on the usual path
+                    compact(Checkbox(self.t("money.state_funded_box"), id="reg-state-funded")),
+                    self.t("money.state_funded_label"),
+                    field="state_funded",
                 )
             yield SummaryPanel(id="reg-summary")
         yield BoothFooter(compact=True)
