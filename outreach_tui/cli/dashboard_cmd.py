@@ -79,7 +79,7 @@ def dashboard_app(
         from outreach_tui.tui.app import OutreachApp
 
         # The laptop's file: the same sign-in and idle lock as the booth.
-        yield OutreachApp(store, language=lang, today=today or date.today,
+        yield OutreachApp(store, language=lang, today=today,
                           ask_start_of_day=False, initial_mode="dashboard",
                           idle_lock_minutes=settings.idle_lock_minutes)  # fmt: skip
 

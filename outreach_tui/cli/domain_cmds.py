@@ -81,6 +81,15 @@ def calc_command(
         str | None, typer.Option("--month", help="Contribution month YYYY-MM (default: now).")
     ] = None,
     path: Annotated[str, typer.Option("--path", help="bpu or pu_micro.")] = "bpu",
+    months: Annotated[
+        int,
+        typer.Option("--months", help="Pay in advance for N months (1, 3, 6 or 12), summed "
+                     "month by month at the rule in force in each month."),
+    ] = 1,
+    apbn: Annotated[
+        bool,
+        typer.Option("--apbn", help="JKK/JKM paid by APBN/APBD: no PP 50/2025 discount."),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Monthly contribution per program, normal and with any discount in force."""
@@ -99,12 +108,18 @@ def calc_command(
     except ValueError as exc:
         fail(str(exc))
     programs = ("JKK", "JKM", "JHT") if jht else ("JKK", "JKM")
+    allowed = reference.load_reference().advance_months
+    if months not in allowed:
+        fail(t("money.months_invalid", lang, allowed=", ".join(map(str, allowed)), months=months))
     try:
-        quote = contributions.quote(amount, sector=sector, month=when, programs=programs, path=path)
+        quote = contributions.quote(amount, sector=sector, month=when, programs=programs,
+                                    path=path, state_funded=apbn)  # fmt: skip
+        paid = contributions.prepay(amount, sector=sector, first_month=when, months=months,
+                                    programs=programs, path=path, state_funded=apbn)  # fmt: skip
     except ValueError as exc:
         fail(str(exc))
     if as_json:
-        print_json(quote.as_dict())
+        print_json({**quote.as_dict(), "prepayment": paid.as_dict() if months > 1 else None})
         return
     table = Table(title=t("calc.title", lang, month=when.strftime("%Y-%m")), title_justify="left")
     table.add_column(t("calc.program", lang))
@@ -128,7 +143,31 @@ def calc_command(
             console.print("[yellow]" + t("calc.closing_soon", lang, months=d.months_left) + "[/]")
     if quote.estimate:
         console.print("[yellow]" + t("calc.estimate", lang) + "[/]")
-    console.print(t("calc.due_by", lang, date=quote.due_by.isoformat()))
+    if apbn:
+        console.print(t("money.state_funded_note", lang))
+    if months > 1:
+        _print_prepayment(paid, lang)
+    console.print(t("money.calc_due_by", lang, date=quote.due_by.isoformat()))
+    console.print(t("money.lapse", lang))
+
+
+def _print_prepayment(paid: contributions.Prepayment, lang: str) -> None:
+    table = Table(title=t("money.breakdown_title", lang, months=paid.count), title_justify="left")
+    table.add_column(t("money.breakdown_month", lang))
+    table.add_column(t("money.breakdown_due", lang), justify="right")
+    table.add_column(t("money.breakdown_normal", lang), justify="right")
+    table.add_column("")
+    for row in paid.months:
+        mark = t("money.breakdown_discount", lang) if row.discount_id else ""
+        table.add_row(f"{row.month:%Y-%m}", rupiah(row.due), rupiah(row.normal), mark)
+    table.add_section()
+    table.add_row(t("calc.total", lang), rupiah(paid.total), rupiah(paid.normal_total), "",
+                  style="bold")  # fmt: skip
+    console.print(table)
+    console.print(
+        t("money.period", lang, months=paid.count, first=f"{paid.first_month:%m-%Y}",
+          last=f"{paid.last_month:%m-%Y}", amount=rupiah(paid.total))
+    )  # fmt: skip
 
 
 @user_errors

@@ -16,8 +16,19 @@ from typing import Any
 
 from outreach_tui.domain.money import discounted, percent_of
 from outreach_tui.domain.reference import Discount, Reference, Rule, load_reference, parse_month
+from outreach_tui.domain.workdays import next_working_day
 
-__all__ = ["ContributionQuote", "DiscountApplied", "ProgramAmount", "parse_month", "quote"]
+__all__ = [
+    "ContributionQuote",
+    "DiscountApplied",
+    "PrepaidMonth",
+    "Prepayment",
+    "ProgramAmount",
+    "due_date",
+    "parse_month",
+    "prepay",
+    "quote",
+]
 
 MANDATORY = ("JKK", "JKM")
 CLOSING_SOON_MONTHS = 2  # warn the officer when this many months (or fewer) are left
@@ -62,7 +73,8 @@ class ContributionQuote:
     estimate: bool
     dataset_version: str
     after_discount_total: int  # what they pay once the discount window ends
-    due_by: date
+    due_by: date  # the due day of the month, moved to the next working day
+    state_funded: bool = False  # JKK/JKM paid from APBN/APBD: no PP 50/2025 discount
 
     def program(self, code: str) -> ProgramAmount | None:
         return next((p for p in self.programs if p.program == code), None)
@@ -135,13 +147,16 @@ def quote(
     month: date,
     programs: Iterable[str] = MANDATORY,
     path: str = "bpu",
+    state_funded: bool = False,
     reference: Reference | None = None,
 ) -> ContributionQuote:
     """The monthly contribution for ``income`` declared in ``sector`` for ``month``.
 
     ``path`` is "bpu" (the participant is the informal worker or UMKM owner) or
     "pu_micro" (a micro business's worker at the minimum wage-earner package; ``income``
-    is then the wage base, normally the regional minimum wage).
+    is then the wage base, normally the regional minimum wage). ``state_funded``: the
+    participant's JKK/JKM is paid from APBN/APBD, which PP 50/2025 art. 3 excludes from
+    its discount (so no discount window applies).
     """
     if isinstance(income, bool) or not isinstance(income, int):
         raise ValueError(f"income must be whole rupiah (int), got {income!r}")
@@ -152,19 +167,33 @@ def quote(
         wanted = (programs,) if isinstance(programs, str) else tuple(programs)
         # replace() costs ~0.2 µs, and the hub's months are firsts already (an equal key)
         first = month if type(month) is date and month.day == 1 else month.replace(day=1)
-        return _shipped_quote(income, sector, first, wanted, path)
-    return _quote(income, sector, month, programs, path, reference)
+        return _shipped_quote(income, sector, first, wanted, path, bool(state_funded))
+    return _quote(income, sector, month, programs, path, reference, bool(state_funded))
 
 
 @lru_cache(maxsize=4096)
 def _shipped_quote(
-    income: int, sector: str, month: date, programs: tuple[str, ...], path: str
-) -> ContributionQuote:
-    return _quote(income, sector, month, programs, path, load_reference())
+    income: int, sector: str, month: date, programs: tuple[str, ...], path: str,
+    state_funded: bool,
+) -> ContributionQuote:  # fmt: skip
+    return _quote(income, sector, month, programs, path, load_reference(), state_funded)
+
+
+def due_date(month: date, reference: Reference | None = None) -> date:
+    """When ``month``'s contribution is due: the dataset's due day (the 15th), moved to the
+    next working day when it is a weekend or an Indonesian public holiday."""
+    ref = reference or load_reference()
+    return next_working_day(month.replace(day=ref.due_day))
 
 
 def _quote(
-    income: int, sector: str, month: date, programs: Iterable[str], path: str, ref: Reference
+    income: int,
+    sector: str,
+    month: date,
+    programs: Iterable[str],
+    path: str,
+    ref: Reference,
+    state_funded: bool = False,
 ) -> ContributionQuote:
     if income <= 0:
         raise ValueError("income must be more than Rp0")
@@ -178,7 +207,7 @@ def _quote(
     # a lower income is quoted at that band: JKK Rp10,000 and JHT 2% × Rp1,000,000 =
     # Rp20,000 (the documented Rp36,800 minimum). The band figure is then the verified one.
     basis = max(income, ref.min_declared_income) if path == "bpu" else income
-    discount = ref.discount(month, group, path)
+    discount = None if state_funded else ref.discount(month, group, path)
     lines = []
     for code in codes:
         rule = ref.rule(code, path, month)
@@ -212,5 +241,94 @@ def _quote(
         estimate=any(line.estimate for line in lines),
         dataset_version=ref.version,
         after_discount_total=normal_total,
-        due_by=month.replace(day=ref.due_day),
+        due_by=due_date(month, ref),
+        state_funded=state_funded,
+    )
+
+
+@dataclass(frozen=True)
+class PrepaidMonth:
+    month: date  # first day of the contribution month
+    due: int  # what this month costs, at the rule in force in it
+    normal: int  # without any discount
+    discount_id: str | None
+
+
+@dataclass(frozen=True)
+class Prepayment:
+    """An advance payment for several months, summed month by month: a discount window
+    that closes inside the period charges the months after it at the normal amount."""
+
+    first_month: date
+    months: tuple[PrepaidMonth, ...]
+    total: int
+    normal_total: int
+    discounted_months: int  # how many of the months carry a discount
+    estimate: bool
+    dataset_version: str
+
+    @property
+    def count(self) -> int:
+        return len(self.months)
+
+    @property
+    def last_month(self) -> date:
+        return self.months[-1].month
+
+    def as_dict(self) -> dict[str, Any]:
+        data = _jsonable(asdict(self))
+        data["count"] = self.count
+        data["last_month"] = self.last_month.isoformat()
+        return data
+
+
+def add_months(month: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``month``."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def prepay(
+    income: int,
+    *,
+    sector: str,
+    first_month: date,
+    months: int,
+    programs: Iterable[str] = MANDATORY,
+    path: str = "bpu",
+    state_funded: bool = False,
+    reference: Reference | None = None,
+) -> Prepayment:
+    """What paying ``months`` contribution months in advance, from ``first_month``, costs.
+
+    Each month is quoted on its own (the rule and discount in force in that month), never
+    "``months`` × this month". ``months`` must be one of the dataset's advance periods.
+    """
+    ref = reference or load_reference()
+    if isinstance(months, bool) or months not in ref.advance_months:
+        allowed = ", ".join(map(str, ref.advance_months))
+        raise ValueError(f"months must be one of {allowed}, got {months!r}")
+    wanted = (programs,) if isinstance(programs, str) else tuple(programs)
+    quotes = [
+        quote(income, sector=sector, month=add_months(first_month.replace(day=1), n),
+              programs=wanted, path=path, state_funded=state_funded, reference=reference)
+        for n in range(months)
+    ]  # fmt: skip
+    lines = tuple(
+        PrepaidMonth(
+            month=q.month,
+            due=q.due_total,
+            normal=q.normal_total,
+            discount_id=q.discount.id if q.discount else None,
+        )
+        for q in quotes
+    )
+    return Prepayment(
+        first_month=lines[0].month,
+        months=lines,
+        total=sum(line.due for line in lines),
+        normal_total=sum(line.normal for line in lines),
+        discounted_months=sum(line.discount_id is not None for line in lines),
+        estimate=any(q.estimate for q in quotes),
+        dataset_version=ref.version,
     )

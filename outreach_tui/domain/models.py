@@ -76,6 +76,7 @@ class RegistrationDraft:
     consent_version: str = ""
     role: str = Role.OWNER
     path: str = Path.BPU
+    state_funded: bool = False  # JKK/JKM paid by APBN/APBD: no PP 50/2025 discount
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class Registration:
     estimate: bool
     ref_version: str
     consent_version: str
+    state_funded: bool = False  # JKK/JKM paid by APBN/APBD (PP 50/2025 art. 3)
 
 
 @dataclass(frozen=True)

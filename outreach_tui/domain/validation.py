@@ -301,6 +301,7 @@ def validate_registration(
         month=contribution_month or today.replace(day=1),
         programs=programs,
         path=path._value_,  # the member's str; `.value` is a Python-level property
+        state_funded=draft.state_funded is True,
     )
     record: Registration = construct_from(
         Registration,
@@ -327,6 +328,7 @@ def validate_registration(
             "estimate": quote.estimate,
             "ref_version": quote.dataset_version,
             "consent_version": consent_version,
+            "state_funded": quote.state_funded,
         },
     )
     return construct_from(ValidationResult, {"problems": tuple(problems), "record": record})

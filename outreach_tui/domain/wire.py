@@ -120,6 +120,8 @@ class RegistrationData(_Record, kw_only=True):
     ref_version: Version
     consent_version: Version
     consent_at: Instant
+    # JKK/JKM paid by APBN/APBD (no PP 50/2025 discount); sent only when true.
+    state_funded: bool | None = None
 
 
 class LeadData(_Record, kw_only=True):
@@ -142,6 +144,9 @@ SCHEMAS: dict[str, type[_Record]] = {"registration": RegistrationData, "lead": L
 # inside `data`.
 REGISTRATION_FIELDS: tuple[str, ...] = RegistrationData.__struct_fields__
 LEAD_FIELDS: tuple[str, ...] = LeadData.__struct_fields__
+# Sent only when true: a record without it hashes as before, and an older hub (which
+# refuses unknown fields) still takes every record that does not need it.
+OPTIONAL_REGISTRATION_FIELDS = frozenset({"state_funded"})
 FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
 INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at")
 CODE_FIELDS = ("officer_code", "event_code", "reference_no")
@@ -268,10 +273,16 @@ def content_hash(data: dict[str, Any]) -> str:
 
 def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
     """The wire `data` of a local registration row (programs as a list, estimate a bool)."""
-    data = {name: row.get(name) for name in REGISTRATION_FIELDS if name != "event_code"}
+    data = {
+        name: row.get(name)
+        for name in REGISTRATION_FIELDS
+        if name != "event_code" and name not in OPTIONAL_REGISTRATION_FIELDS
+    }
     data["event_code"] = event_code
     data["programs"] = [p for p in str(row["programs"]).split(",") if p]
     data["estimate"] = bool(row["estimate"])
+    if row.get("state_funded"):
+        data["state_funded"] = True
     return data
 
 
@@ -307,6 +318,7 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
             "consent_version": _s(get("consent_version")),
             "role": _s(get("role")),
             "path": _s(get("path")),
+            "state_funded": get("state_funded") is True,
         },
     )
 

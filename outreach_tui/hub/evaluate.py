@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from outreach_tui.domain import wire
+from outreach_tui.domain import localtime, wire
 from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.reference import NoRuleError
@@ -23,7 +23,7 @@ from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.models import RecordIn
 from outreach_tui.i18n import t
 
-LOCAL_ZONE = ZoneInfo("Asia/Jakarta")  # the day a record counts for (rollups, reconcile)
+LOCAL_ZONE = ZoneInfo(localtime.DEFAULT_ZONE)  # a record's day when its batch names no zone
 HASH_MISMATCH = "record.hash_mismatch"  # the data is not what its sender hashed
 
 
@@ -66,13 +66,13 @@ def parse_timestamp(value: Any) -> datetime | None:
     return wire.parse_instant(value)
 
 
-def _local_time(value: Any) -> datetime | None:
-    """The instant ``parse_timestamp`` reads, in local time (None where it gives None)."""
+def _local_time(value: Any, zone: Any = LOCAL_ZONE) -> datetime | None:
+    """The instant ``parse_timestamp`` reads, in ``zone`` (None where it gives None)."""
     moment = wire.parse_instant(value)
     if moment is None:
         return None
     try:
-        return moment.astimezone(LOCAL_ZONE)
+        return moment.astimezone(zone)
     except OverflowError:  # the last hours of year 9999 have no local date
         return None
 
@@ -85,13 +85,13 @@ def _reject(code: str, field: str | None, language: str, **params: Any) -> Rejec
     return Rejection(code, field, t(code, language, **params))
 
 
-def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
+def _context_problem(record: RecordIn, language: str, zone: Any) -> Rejection | datetime:
     """Checks across fields, once each field has its type and format (wire's schema): the
     first problem, or (all fine) the record's ``created_at``, in local time."""
     data = record.data
     if record.base_version is not None and record.base_version >= record.version:
         return _reject("record.base_version", "base_version", language)
-    created = _local_time(data["created_at"])
+    created = _local_time(data["created_at"], zone)
     if created is None:
         return _reject("record.bad_timestamp", "created_at", language)
     voided_at, reason = data.get("voided_at"), data.get("void_reason")
@@ -107,9 +107,17 @@ def _context_problem(record: RecordIn, language: str) -> Rejection | datetime:
 
 
 def evaluate(
-    record: RecordIn, hub: HubInfo, language: str, *, canonical: bytes | None = None
+    record: RecordIn,
+    hub: HubInfo,
+    language: str,
+    *,
+    canonical: bytes | None = None,
+    zone_name: str = localtime.DEFAULT_ZONE,
 ) -> Rejection | Derived:
     """Reject the record with the first problem found, or derive its columns.
+
+    ``zone_name``: the zone of the record's event (as its batch says): its ``day`` is
+    the local date of ``created_at`` there, the day the laptop files it under.
 
     ``canonical``: ``wire.canonical_json(record.data)`` when the caller has it already
     (it is hashed here and stored as the record's data).
@@ -121,7 +129,7 @@ def evaluate(
     broken = wire.data_problem(record.entity, record.data)
     if broken is not None:
         return _first_error((broken,), language)
-    created = _context_problem(record, language)
+    created = _context_problem(record, language, localtime.zone(zone_name))
     if isinstance(created, Rejection):
         return created
     data = record.data

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from outreach_tui.domain import wire
+from outreach_tui.domain.localtime import DEFAULT_ZONE
 from outreach_tui.hub import audit, binding, rollup
 from outreach_tui.hub.auth import Device
 from outreach_tui.hub.errors import HubError
@@ -66,7 +67,9 @@ def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
     """
     if canonical is None:
         canonical = [wire.canonical_json(r.data) for r in batch.records]
-    head = as_json(batch, exclude=("kind", "protocol", "signature", "records"))
+    head = _without_default_zones(
+        as_json(batch, exclude=("kind", "protocol", "signature", "records"))
+    )
     # Keys sort, so "records" has one place; a string value cannot hold it unescaped.
     before, after = wire.canonical_json({**head, "records": []}).split(b'"records":[]', 1)
     digest = hashlib.sha256(before + b'"records":[')
@@ -87,6 +90,22 @@ def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
         )
     digest.update(b"]" + after)
     return digest.hexdigest()
+
+
+def _without_default_zones(head: dict[str, Any]) -> dict[str, Any]:
+    """``time_zone`` came after batches were first stored: left out when not sent, so a
+    batch re-sent by a laptop from before it hashes as it did."""
+    for context in [*(head.get("events") or []), head.get("officer") or {}]:
+        if context.get("time_zone", "") is None:
+            del context["time_zone"]
+    return head
+
+
+def record_zones(batch: BatchIn) -> tuple[dict[str, str], str]:
+    """The zone of each event in the batch, and the branch's (records without an event):
+    a record's ``day`` is its ``created_at`` date there (SYNC_PROTOCOL.md, "Which day")."""
+    default = (batch.officer.time_zone if batch.officer else None) or DEFAULT_ZONE
+    return {e.code: e.time_zone or DEFAULT_ZONE for e in batch.events}, default
 
 
 def stored_receipt(storage: Storage, batch_id: str, digest: str) -> dict[str, Any] | None:
@@ -143,10 +162,12 @@ def ingest_batch(
         known = _stored_receipt(tx, batch.batch_id, digest)
     if known is not None:
         return known
+    zones, default_zone = record_zones(batch)
     judged = [
-        evaluate(record, hub, language, canonical=data)
+        evaluate(record, hub, language, canonical=data,
+                 zone_name=zones.get(record.data.get("event_code") or "", default_zone))
         for record, data in zip(batch.records, canonical, strict=True)
-    ]
+    ]  # fmt: skip
 
     foreign = frozenset(
         i for i, record in enumerate(batch.records)

@@ -28,6 +28,9 @@ Text = Annotated[str, Meta(max_length=200)]
 Target = Annotated[int, Meta(ge=0, le=10_000_000)]
 Version = Annotated[int, Meta(ge=1, le=1_000_000)]
 Seq = Annotated[int, Meta(ge=0, le=2**63 - 1)]  # a laptop's SQLite INTEGER
+# The zone whose local date is a record's day (docs/SYNC_PROTOCOL.md, "Which day");
+# omitted = Asia/Jakarta (WIB), what hubs before it assumed.
+Zone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
 
 
 class Strict(Struct, forbid_unknown_fields=True, frozen=True):
@@ -48,6 +51,7 @@ class EventIn(Strict, kw_only=True):
     target_registrations: Target | None = None
     target_workers: Target | None = None
     target_leads: Target | None = None
+    time_zone: Zone | None = None
 
     def __post_init__(self) -> None:
         for day in (self.starts_on, self.ends_on):
@@ -59,6 +63,7 @@ class OfficerIn(Strict, kw_only=True):
     code: Code
     name: Text | None = None
     branch_code: Code | None = None
+    time_zone: Zone | None = None  # the branch's: the day of records without an event
 
 
 class RecordIn(Strict, kw_only=True):

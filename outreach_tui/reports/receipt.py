@@ -7,7 +7,7 @@ file for a booth printer. The QR code carries the reference number only — neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 from outreach_tui import files
-from outreach_tui.domain import contributions
+from outreach_tui.domain import contributions, localtime
 from outreach_tui.domain.money import rupiah
 from outreach_tui.i18n import t
 
@@ -34,15 +34,28 @@ class ReceiptLine:
 
 
 @dataclass(frozen=True)
+class Household:
+    """What the owner and the live workers pay together, now and once discounts end."""
+
+    people: int
+    monthly_now: int
+    monthly_after: int
+    after_from: date | None  # the first month without any discount (None: none now)
+
+
+@dataclass(frozen=True)
 class Receipt:
     owner: ReceiptLine
     workers: tuple[ReceiptLine, ...]
     payment_months: int
-    registered_on: date
+    registered_on: date  # the booth day in the event's zone, not the laptop's
     discount_ends: date | None
     discount_basis: str | None
     due_by: date
     estimate: bool
+    period_total: int = 0  # payment_months summed month by month (0: one month)
+    household: Household | None = None  # None: an owner without workers
+    zone_name: str = localtime.DEFAULT_ZONE
 
     @property
     def qr_payload(self) -> str:
@@ -66,31 +79,70 @@ def _line(row: dict[str, Any]) -> ReceiptLine:
     )
 
 
-def first_due_date(registered_on: date, due_day: int = 15) -> date:
-    """The first due date on or after the registration day (the 15th of a month)."""
-    if registered_on.day <= due_day:
-        return registered_on.replace(day=due_day)
-    year, month = divmod(registered_on.month, 12)
-    return date(registered_on.year + year, month + 1, due_day)
+def first_due_date(registered_on: date) -> date:
+    """The first due date on or after the registration day: this month's (the 15th, or
+    the next working day after a weekend or public holiday), else next month's."""
+    this_month = contributions.due_date(registered_on.replace(day=1))
+    if registered_on <= this_month:
+        return this_month
+    return contributions.due_date(contributions.add_months(registered_on, 1))
 
 
-def build_receipt(owner: dict[str, Any], workers: list[dict[str, Any]]) -> Receipt:
-    created = datetime.fromisoformat(owner["created_at"].replace("Z", "+00:00")).astimezone()
-    month = created.date().replace(day=1)
-    quote = contributions.quote(
-        owner["declared_income"], sector=owner["sector"], month=month,
-        programs=tuple(str(owner["programs"]).split(",")), path=owner["path"],
+def _quote(row: dict[str, Any], month: date) -> contributions.ContributionQuote:
+    return contributions.quote(
+        row["declared_income"], sector=row["sector"], month=month,
+        programs=tuple(str(row["programs"]).split(",")), path=row["path"],
+        state_funded=bool(row.get("state_funded")),
     )  # fmt: skip
+
+
+def _household(owner: dict[str, Any], workers: list[dict[str, Any]], month: date) -> Household:
+    """Each member's stored amounts; the discounts' end from each member's own quote."""
+    members = [owner, *workers]
+    ends = [q.discount.to_month for q in (_quote(m, month) for m in members) if q.discount]
+    return Household(
+        people=len(members),
+        monthly_now=sum(int(m["monthly_due"]) for m in members),
+        monthly_after=sum(int(m["monthly_normal"]) for m in members),
+        after_from=contributions.add_months(max(ends), 1) if ends else None,
+    )
+
+
+def build_receipt(
+    owner: dict[str, Any],
+    workers: list[dict[str, Any]],
+    *,
+    zone_name: str = localtime.DEFAULT_ZONE,
+) -> Receipt:
+    """The receipt of ``owner`` and their live ``workers``; ``zone_name`` is the zone of
+    the owner's event (the booth day the registration is filed under everywhere)."""
+    registered_on = localtime.local_day(owner["created_at"], zone_name)
+    month = registered_on.replace(day=1)
+    quote = _quote(owner, month)
     active = [w for w in workers if not w.get("voided_at")]
+    months = int(owner["payment_months"] or 1)
+    period = 0
+    if months > 1:
+        try:
+            period = contributions.prepay(
+                owner["declared_income"], sector=owner["sector"], first_month=month,
+                months=months, programs=tuple(p.program for p in quote.programs),
+                path=owner["path"], state_funded=quote.state_funded,
+            ).total  # fmt: skip
+        except ValueError:  # a period the current dataset no longer offers
+            period = 0
     return Receipt(
         owner=_line(owner),
         workers=tuple(_line(w) for w in active),
-        payment_months=owner["payment_months"],
-        registered_on=created.date(),
+        payment_months=months,
+        registered_on=registered_on,
         discount_ends=quote.discount.ends_on if quote.discount else None,
         discount_basis=quote.discount.legal_basis if quote.discount else None,
-        due_by=first_due_date(created.date()),
+        due_by=first_due_date(registered_on),
         estimate=quote.estimate,
+        period_total=period,
+        household=_household(owner, active, month) if active else None,
+        zone_name=zone_name,
     )
 
 
@@ -112,18 +164,18 @@ def receipt_lines(receipt: Receipt, language: str) -> list[str]:
             t("receipt.discount", language, basis=receipt.discount_basis or "",
               ends=f"{receipt.discount_ends:%d-%m-%Y}", normal=rupiah(o.normal))
         )  # fmt: skip
-    if receipt.payment_months > 1:
+    if receipt.payment_months > 1 and receipt.period_total:
         lines.append(
             t("receipt.period", language, months=receipt.payment_months,
-              amount=rupiah(o.due_now * receipt.payment_months))
+              amount=rupiah(receipt.period_total))
         )  # fmt: skip
     if receipt.estimate:
         lines.append(t("receipt.estimate", language))
     lines += [
         "",
         t("receipt.how_to_pay", language),
-        t("receipt.due_by", language, date=f"{receipt.due_by:%d-%m-%Y}"),
-        t("receipt.lapse", language),
+        t("money.due_by", language, date=f"{receipt.due_by:%d-%m-%Y}"),
+        t("money.lapse", language),
     ]
     if receipt.workers:
         lines += ["", t("receipt.workers", language, count=len(receipt.workers))]
@@ -132,6 +184,18 @@ def receipt_lines(receipt: Receipt, language: str) -> list[str]:
             lines.append(
                 f"  {w.reference_no}  {w.full_name}  {w.masked_nik}  {rupiah(w.due_now)}  {path}"
             )
+    if receipt.household:
+        h = receipt.household
+        lines += [
+            "",
+            t("money.household_title", language, people=h.people, workers=h.people - 1),
+            "  " + t("money.household_now", language, amount=rupiah(h.monthly_now)),
+        ]
+        if h.after_from and h.monthly_after != h.monthly_now:
+            lines.append(
+                "  " + t("money.household_after", language, month=f"{h.after_from:%m-%Y}",
+                         amount=rupiah(h.monthly_after))
+            )  # fmt: skip
     return lines
 
 

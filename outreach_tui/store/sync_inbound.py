@@ -11,9 +11,11 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from outreach_tui.domain import localtime
 from outreach_tui.store import audit
 from outreach_tui.store.crypto import ENTITY_TABLES, open_row
 from outreach_tui.store.database import Database, utc_now
+from outreach_tui.store.time_zones import read_zones
 
 if TYPE_CHECKING:
     import sqlite3
@@ -51,19 +53,21 @@ def local_reconcile(
     A synced record counts at its version; one edited (or refused) after an earlier ack
     counts at ``base_version``, the version the hub acknowledged; never-acked ones not at all.
     """
-    zone = zone or local_zone()
     tally: dict[str, dict[str, Any]] = {}
     pairs: dict[str, list[tuple[str, int]]] = {}
     with database.read_sql() as db:
+        zones = read_zones(db)  # each record's day in its event's zone, as the hub files it
         for entity, table in TABLES.items():
-            for uuid, created_at, held in db.execute(
+            for uuid, created_at, held, event_id in db.execute(
                 f"SELECT uuid, created_at, CASE WHEN sync_state IN ('synced', 'duplicate')"
-                f" THEN version ELSE base_version END FROM {table} WHERE device_id = ?",
+                f" THEN version ELSE base_version END, event_id FROM {table}"
+                " WHERE device_id = ?",
                 [device_id],
             ):
                 if held is None:
                     continue
-                day = datetime.fromisoformat(created_at).astimezone(zone).date().isoformat()
+                here = zone or localtime.zone(zones.for_event_id(event_id))
+                day = datetime.fromisoformat(created_at).astimezone(here).date().isoformat()
                 if days is not None and day not in days:
                     continue
                 entry = tally.setdefault(day, {"day": day, "registrations": 0, "leads": 0})

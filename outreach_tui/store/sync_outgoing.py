@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import wire
+from outreach_tui.domain.localtime import DEFAULT_ZONE
 from outreach_tui.store.crypto import (
     PERSONAL,
     PREFIX,
@@ -27,6 +28,7 @@ from outreach_tui.store.crypto import (
     open_text,
     seal_text,
 )
+from outreach_tui.store.time_zones import read_zones
 
 if TYPE_CHECKING:
     import sqlite3
@@ -127,6 +129,8 @@ def _registration_data(data: dict[str, Any]) -> None:
     # As wire.registration_data: programs as a list, estimate a bool.
     data["programs"] = [p for p in str(data["programs"]).split(",") if p]
     data["estimate"] = bool(data["estimate"])
+    if data.pop("state_funded", None):  # sent only when true (wire.OPTIONAL_…)
+        data["state_funded"] = True
 
 
 def _lead_data(data: dict[str, Any]) -> None:
@@ -289,6 +293,7 @@ def body_and_text(
     }
     codes = sorted({r["_event_code"] for _, r in picked if r["_event_code"]})
     conn = _conn(db)
+    zones = read_zones(conn)  # the hub files each record under its day in these zones
     if codes:
         cursor = conn.execute(
             f"SELECT * FROM events WHERE code IN ({','.join('?' * len(codes))}) ORDER BY code",
@@ -297,6 +302,7 @@ def body_and_text(
         names = [d[0] for d in cursor.description]
         out["events"] = [
             {name: event[name] for name in wire.EVENT_FIELDS}
+            | _zone_field(zones.for_event_code(event["code"]))
             for event in (dict(zip(names, values, strict=True)) for values in cursor)
         ]
     officer = conn.execute(
@@ -305,5 +311,12 @@ def body_and_text(
     ).fetchone()
     if officer:
         out["officer"] = {"code": officer[0], "name": officer[1], "branch_code": officer[2]}
+        out["officer"] |= _zone_field(zones.default)
     head = encode_body({name: value for name, value in out.items() if name != "records"})
     return out, head[:-1] + ',"records":[' + ",".join(texts) + "]}"
+
+
+def _zone_field(zone_name: str) -> dict[str, str]:
+    """``time_zone`` only where it is not WIB, which hubs before it assumed: a WIB branch
+    keeps syncing with an older hub (SYNC_PROTOCOL.md, "Which day")."""
+    return {} if zone_name == DEFAULT_ZONE else {"time_zone": zone_name}

@@ -9,7 +9,9 @@ Python loop over records. Group columns and the metric names are the hub's
     metrics        owners · workers · leads · converted · voided · monthly_due ·
                    jht_owners · jht_workers · jht_monthly_due
 
-``day`` is the Asia/Jakarta date of ``created_at``; voided records count only in
+``day`` is the booth day of ``created_at``: its date in the zone of the record's event (or
+the branch's), as ``store.time_zones`` resolves it — the day the hub files it under too
+(docs/SYNC_PROTOCOL.md, "Which day"); voided records count only in
 ``voided``; ``monthly_due`` sums live registrations; ``converted`` counts live leads with
 a ``converted_uuid``; ``jht_*`` are the live registrations that include JHT.
 """
@@ -17,11 +19,11 @@ a ``converted_uuid``; ``jht_*`` are the live registrations that include JHT.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from outreach_tui.store.database import Database
-from outreach_tui.store.sync_inbound import local_zone
+from outreach_tui.store.time_zones import Zones, read_zones
 
 GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
 METRICS = (
@@ -58,29 +60,37 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 
 
-def utc_bounds(first: date | None, last: date | None) -> tuple[str, str]:
-    """``created_at`` bounds (inclusive, exclusive) of local days ``first``…``last``."""
-    zone = local_zone()
+def utc_bounds(first: date | None, last: date | None, zones: Zones) -> tuple[str, str]:
+    """``created_at`` bounds (inclusive, exclusive) wide enough for local days
+    ``first``…``last`` in every zone in use (the index range; ``_day_filter`` is exact)."""
+    east, west = zones.widest_offsets[1], zones.widest_offsets[0]
 
-    def instant(day: date) -> str:
-        moment = datetime.combine(day, time(), tzinfo=zone).astimezone(local_zone("UTC"))
+    def instant(day: date, offset: int) -> str:
+        moment = datetime.combine(day, time(), tzinfo=UTC) - timedelta(minutes=offset)
         return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
-    low = instant(first) if first else ""
-    high = instant(last + timedelta(days=1)) if last else "9999"
+    low = instant(first, east) if first else ""
+    high = instant(last + timedelta(days=1), west) if last else "9999"
     return low, high
 
 
-def _day_expression() -> str:
-    """SQLite's local date of ``created_at`` (WIB has had one fixed offset since 1964)."""
-    offset = datetime.now(local_zone()).utcoffset() or timedelta(hours=7)
-    return f"date(t.created_at, '{int(offset.total_seconds()) // 60:+d} minutes')"
+def _day_filter(first: date | None, last: date | None, zones: Zones) -> tuple[str, list[str]]:
+    """The exact condition on each row's own booth day (after the wide UTC range)."""
+    day = zones.day_sql()
+    clauses, params = [], []
+    if first:
+        clauses.append(f" AND {day} >= ?")
+        params.append(first.isoformat())
+    if last:
+        clauses.append(f" AND {day} <= ?")
+        params.append(last.isoformat())
+    return "".join(clauses), params
 
 
-def _expressions(entity: str) -> dict[str, str]:
+def _expressions(entity: str, zones: Zones) -> dict[str, str]:
     lead = entity == "lead"
     return {
-        "day": _day_expression(),
+        "day": zones.day_sql(),
         "event_code": "COALESCE(e.code, '')",
         "officer_code": "t.officer_code",
         "sector": "COALESCE(t.sector, '')",
@@ -110,20 +120,23 @@ class LaptopTallies:
         unknown = set(group) - set(GROUP_COLUMNS)
         if unknown:
             raise ValueError(f"unknown group columns: {sorted(unknown)}")
-        low, high = utc_bounds(first, last)
+        with self._database.read_sql() as conn:
+            zones = read_zones(conn)
+        low, high = utc_bounds(first, last, zones)
+        exact, exact_params = _day_filter(first, last, zones)
         parts = []
         for table, entity, metrics in (
             ("registrations", "registration", _REGISTRATION_METRICS),
             ("leads", "lead", _LEAD_METRICS),
         ):
-            exprs = _expressions(entity)
+            exprs = _expressions(entity, zones)
             keys = [f"{exprs[c]} AS {c}" for c in group]
             sums = [f"{m} AS {name}" for m, name in zip(metrics, METRICS, strict=True)]
             by = f" GROUP BY {', '.join(group)}" if group else ""
             parts.append(
                 f"SELECT {', '.join(keys + sums)} FROM {table} t"
                 " LEFT JOIN events e ON e.id = t.event_id"
-                f" WHERE t.created_at >= ? AND t.created_at < ?{by}"
+                f" WHERE t.created_at >= ? AND t.created_at < ?{exact}{by}"
             )
         outer_keys = list(group)
         outer = ", ".join(outer_keys + [f"SUM({m}) AS {m}" for m in METRICS])
@@ -131,7 +144,7 @@ class LaptopTallies:
         if group:
             sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"
         with self._database.read() as db:
-            cursor = db.execute(sql, [low, high, low, high])
+            cursor = db.execute(sql, [low, high, *exact_params] * 2)
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return [
@@ -182,13 +195,15 @@ class LaptopTallies:
         return int(n)
 
     def count_records(self, first: date | None = None, last: date | None = None) -> int:
-        low, high = utc_bounds(first, last)
-        with self._database.read() as db:
+        with self._database.read_sql() as db:
+            zones = read_zones(db)
+            low, high = utc_bounds(first, last, zones)
+            exact, params = _day_filter(first, last, zones)
             (n,) = db.execute(
-                "SELECT (SELECT count(*) FROM registrations WHERE created_at >= ?"
-                " AND created_at < ?) + (SELECT count(*) FROM leads WHERE created_at >= ?"
-                " AND created_at < ?)",
-                [low, high, low, high],
+                "SELECT (SELECT count(*) FROM registrations t WHERE t.created_at >= ?"
+                f" AND t.created_at < ?{exact}) + (SELECT count(*) FROM leads t"
+                f" WHERE t.created_at >= ? AND t.created_at < ?{exact})",
+                [low, high, *params] * 2,
             ).fetchone()
         return int(n)
 
@@ -199,26 +214,29 @@ class LaptopTallies:
 
         One read snapshot; only ``chunk`` rows are in memory at a time.
         """
-        low, high = utc_bounds(first, last)
-        day = _day_expression()
+        with self._database.read_sql() as conn:
+            zones = read_zones(conn)
+        low, high = utc_bounds(first, last, zones)
+        exact, exact_params = _day_filter(first, last, zones)
+        day = zones.day_sql()
         queries = (
             f"SELECT 'registration' AS entity, t.uuid, t.version, t.reference_no, {day} AS day,"
             " t.created_at, COALESCE(e.code, '') AS event_code, t.officer_code, t.device_id,"
             " t.role, t.path, t.sector, t.programs, t.monthly_due,"
             " (t.voided_at IS NOT NULL) AS voided, 0 AS converted, t.owner_uuid"
             " FROM registrations t LEFT JOIN events e ON e.id = t.event_id"
-            " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.created_at, t.uuid",
+            f" WHERE t.created_at >= ? AND t.created_at < ?{exact} ORDER BY t.created_at, t.uuid",
             f"SELECT 'lead', t.uuid, t.version, NULL, {day}, t.created_at,"
             " COALESCE(e.code, ''), t.officer_code, t.device_id, 'lead', '',"
             " COALESCE(t.sector, ''), '', 0, (t.voided_at IS NOT NULL),"
             " (t.voided_at IS NULL AND t.converted_uuid IS NOT NULL), NULL"
             " FROM leads t LEFT JOIN events e ON e.id = t.event_id"
-            " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.created_at, t.uuid",
+            f" WHERE t.created_at >= ? AND t.created_at < ?{exact} ORDER BY t.created_at, t.uuid",
         )
         with self._database.read() as db:
             db.execute("BEGIN")  # one snapshot for both tables
             for sql in queries:
-                cursor = db.execute(sql, [low, high])
+                cursor = db.execute(sql, [low, high, *exact_params])
                 while rows := cursor.fetchmany(chunk):
                     for row in rows:
                         yield dict(zip(EXPORT_COLUMNS, row, strict=True))

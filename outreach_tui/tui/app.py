@@ -20,7 +20,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -29,6 +29,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 
+from outreach_tui.domain import localtime
 from outreach_tui.i18n import t
 from outreach_tui.store import Store, StoreError
 from outreach_tui.store.queries import BoothStatus
@@ -124,7 +125,8 @@ class OutreachApp(BoothLock, App[None]):
         store: Store | None,
         *,
         language: str = "id",
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] | None = None,
+        utc_clock: Callable[[], datetime] = localtime.utc_now,
         ask_start_of_day: bool = True,
         initial_mode: str | None = None,
         dashboard_source: ReportSource | None = None,
@@ -152,7 +154,11 @@ class OutreachApp(BoothLock, App[None]):
         self.dashboard_source = dashboard_source
         self.dashboard_label = dashboard_label
         self.language = language
-        self.today = today
+        # The booth day is the local date in the current event's zone (or the branch's),
+        # whatever the laptop's clock zone; tests pass a fixed ``today``.
+        self.time_zone = localtime.DEFAULT_ZONE
+        self.utc_clock = utc_clock
+        self.today: Callable[[], date] = today or self._zone_today
         self.ask_start_of_day = ask_start_of_day
         self.auto_purge = auto_purge
         self.retention_days = retention_days
@@ -311,8 +317,14 @@ class OutreachApp(BoothLock, App[None]):
     def refresh_status(self) -> None:
         self.post_message(BoothStatusLoaded(self._read_status()))
 
+    def _zone_today(self) -> date:
+        return localtime.today(self.time_zone, self.utc_clock())
+
     def _read_status(self) -> BoothStatus:
-        start, end = local_day_bounds(self.today())
+        from outreach_tui.store.time_zones import load_zones
+
+        self.time_zone = load_zones(self.store.database).current
+        start, end = local_day_bounds(self.today(), self.time_zone)
         return self.store.queries.status(day_start_utc=start, day_end_utc=end)
 
     def on_booth_status_loaded(self, message: BoothStatusLoaded) -> None:

@@ -16,6 +16,7 @@ from outreach_tui.domain.validation import ValidationResult, parse_int
 from outreach_tui.i18n import t
 
 if TYPE_CHECKING:
+    from outreach_tui.domain.contributions import ContributionQuote
     from outreach_tui.tui.duplicates import DuplicateHit
 
 
@@ -61,11 +62,14 @@ def registration_summary(
             quote = contributions.quote(
                 income, sector=sector, month=today.replace(day=1),
                 programs=tuple(draft.programs), path=str(draft.path),
+                state_funded=draft.state_funded is True,
             )  # fmt: skip
         except ValueError:
             quote = None
         if quote is not None:
             text.append("\n" + t("summary.due_now", language, amount=rupiah(quote.due_total)))
+            if quote.state_funded:
+                text.append("\n" + t("money.state_funded_note", language), style="yellow")
             if quote.discount:
                 text.append(
                     "\n" + t("summary.discount_until", language,
@@ -84,10 +88,7 @@ def registration_summary(
                     )
             months = parse_int(draft.payment_months) or 1
             if months > 1:
-                text.append(
-                    "\n" + t("summary.period", language, months=months,
-                             amount=rupiah(quote.due_total * months))
-                )  # fmt: skip
+                text.append("\n" + _period_line(quote, months, language))
             if quote.estimate:
                 text.append("\n" + t("summary.estimate", language), style="yellow")
     else:
@@ -111,3 +112,24 @@ def registration_summary(
     elif result.ok:
         text.append("\n\n" + t("summary.ready", language), style="bold green")
     return text
+
+
+def _period_line(quote: ContributionQuote, months: int, language: str) -> str:
+    """The advance payment summed month by month (a discount that ends inside the period
+    charges the later months the normal amount), never ``months`` × this month."""
+    from outreach_tui.domain import contributions
+
+    try:
+        paid = contributions.prepay(
+            quote.income, sector=quote.sector, first_month=quote.month, months=months,
+            programs=tuple(p.program for p in quote.programs), path=quote.path,
+            state_funded=quote.state_funded,
+        )  # fmt: skip
+    except ValueError:
+        return ""
+    line = t("money.period", language, months=months, first=f"{paid.first_month:%m-%Y}",
+             last=f"{paid.last_month:%m-%Y}", amount=rupiah(paid.total))  # fmt: skip
+    if 0 < paid.discounted_months < paid.count:
+        line += "\n" + t("money.period_mixed", language, discounted=paid.discounted_months,
+                         normal_months=paid.count - paid.discounted_months)  # fmt: skip
+    return line

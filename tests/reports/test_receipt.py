@@ -40,11 +40,16 @@ def test_receipt_lines_have_reference_amounts_and_how_to_pay(store, register) ->
     assert "How to pay" in english
 
 
-def test_first_due_date_is_the_next_15th() -> None:
-    assert first_due_date(date(2026, 11, 10)) == date(2026, 11, 15)
-    assert first_due_date(date(2026, 11, 15)) == date(2026, 11, 15)
+def test_first_due_date_is_the_next_15th_on_a_working_day() -> None:
+    """bpjstk-bpu.md (audit Dec 2026): by the 15th, the next working day when the 15th is
+    a weekend or public holiday (the `holidays` library's Indonesian calendar)."""
+    assert first_due_date(date(2026, 12, 10)) == date(2026, 12, 15)  # a Tuesday
+    assert first_due_date(date(2026, 11, 10)) == date(2026, 11, 16)  # Sun 15 -> Mon 16
+    assert first_due_date(date(2026, 11, 16)) == date(2026, 11, 16)  # still this month's
     assert first_due_date(date(2026, 11, 23)) == date(2026, 12, 15)
     assert first_due_date(date(2026, 12, 31)) == date(2027, 1, 15)
+    assert first_due_date(date(2026, 8, 1)) == date(2026, 8, 18)  # Sat 15, Mon 17 holiday
+    assert first_due_date(date(2022, 4, 14)) == date(2022, 4, 18)  # Good Friday 15 Apr
 
 
 def decode_rows(rows: list[str], *, light_on_dark: bool) -> list[list[bool]]:

@@ -35,7 +35,7 @@ SIZES = [(80, 24), (120, 40)]
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "Asia/Jakarta")
     time.tzset()
-    monkeypatch.setattr(dashboard, "local_now", lambda: datetime(2026, 11, 23, 14, 5, 9))
+    monkeypatch.setattr(dashboard, "local_now", lambda *_: datetime(2026, 11, 23, 14, 5, 9))
     yield
     monkeypatch.undo()
     time.tzset()

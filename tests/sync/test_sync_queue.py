@@ -60,7 +60,8 @@ def test_next_batch_writes_an_open_batch_and_marks_its_records_uploading(
     owner = body["records"][0]
     assert owner["entity"] == "registration" and owner["version"] == 1
     assert owner["base_version"] is None
-    assert set(owner["data"]) == set(wire.REGISTRATION_FIELDS)
+    # state_funded travels only when true (wire.OPTIONAL_REGISTRATION_FIELDS)
+    assert set(owner["data"]) == set(wire.REGISTRATION_FIELDS) - wire.OPTIONAL_REGISTRATION_FIELDS
     assert owner["data"]["event_code"] == "EXPO-PLG-2026-11"
     assert owner["content_hash"] == hashlib.sha256(wire.canonical_json(owner["data"])).hexdigest()
     assert set(body["records"][3]["data"]) == set(wire.LEAD_FIELDS)

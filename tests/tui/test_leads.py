@@ -4,10 +4,11 @@ version and time, the form cleared, today's count updated."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 
 from textual.widgets import Input, Static
 
+from outreach_tui.domain import localtime
 from outreach_tui.domain.consent import current
 from outreach_tui.store import Store
 from outreach_tui.tui.screens.leads import LeadScreen
@@ -32,9 +33,10 @@ def problem_of(app, field: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> None:
-    # The real clock here: the store stamps created_at with it, and "today" must agree.
-    today = date.today()
-    app = make_app(today=date.today)
+    # The real clock here: the store stamps created_at with it, and "today" must agree —
+    # the booth day in the event's zone (Palembang: WIB), whatever the laptop's TZ.
+    today = localtime.today("Asia/Jakarta")
+    app = make_app(today=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")

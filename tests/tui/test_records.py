@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable, Input, Static
 
@@ -160,7 +161,8 @@ async def test_void_a_lead(make_app, booth_store, event_id) -> None:
 async def test_today_is_the_default(make_app, booth_store, register) -> None:
     register(full_name="Kemarin Saja")
     booth_day = register(full_name="Hari Ini")
-    noon = datetime.combine(TODAY, time(12)).astimezone().astimezone(UTC)  # local noon
+    # noon at the booth: in the event's zone (Palembang, WIB), not the laptop's TZ
+    noon = datetime.combine(TODAY, time(12), tzinfo=ZoneInfo("Asia/Jakarta")).astimezone(UTC)
     with sqlite3.connect(booth_store.path) as conn:
         conn.execute("UPDATE registrations SET created_at = '2026-11-20T05:00:00.000Z'")
         conn.execute(

@@ -25,7 +25,7 @@ from outreach_tui.domain.models import LeadDraft, Registration, RegistrationDraf
 from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.files import TargetRefused
 from outreach_tui.store import Store, StoreError
-from outreach_tui.store.migrations import latest_version, migrate
+from outreach_tui.store.migrations import latest_version, migrate, migrations
 
 WRITER = Path(__file__).resolve().parents[1] / "helpers" / "writer_process.py"
 REPO = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ def test_fresh_file_is_at_the_latest_schema(db_path: Path) -> None:
     with Store(db_path) as store:
         assert store.schema_version() == latest_version()
     assert scalar(db_path, "PRAGMA user_version") == latest_version()
-    assert scalar(db_path, "SELECT count(*) FROM schema_migrations") == latest_version()
+    assert scalar(db_path, "SELECT count(*) FROM schema_migrations") == len(migrations())
     tables = {r["name"] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"registrations", "leads", "audit_log", "counters", "record_history"} <= tables
 

@@ -41,6 +41,7 @@ class Choices:
     children: int
     years: float | None
     years_invalid: bool = False
+    months: int = 1  # paid in advance (the dataset's advance periods)
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,12 @@ def _money(amount: int | None) -> str:
     return rupiah(amount) if amount is not None else ""
 
 
-def contribution_view(choices: Choices, *, language: str, month: date, palette: Palette) -> Group:
-    """This month's contribution (discounted and normal, as bars and per program) and what
-    it becomes when the PP 50/2025 window closes."""
+def contribution_view(
+    choices: Choices, *, language: str, month: date, palette: Palette, breakdown: bool = False
+) -> Group:
+    """This month's contribution (discounted and normal, as bars and per program), what
+    it becomes when the PP 50/2025 window closes and, for an advance payment, the period's
+    total summed month by month (``breakdown``: one row per month)."""
 
     def tr(key: str, **params: object) -> str:
         return t(key, language, **params)
@@ -152,8 +156,54 @@ def contribution_view(choices: Choices, *, language: str, month: date, palette: 
         notes.append("\n" + tr("explain.basis_floor", amount=rupiah(lowest)))
     if quote.estimate:
         notes.append("\n" + tr("explain.estimate"), style=palette.warn)
-    notes.append("\n" + tr("explain.due_by"), style="dim")
-    return Group(title, _bars(bars, quote.normal_total), table, notes)
+    # This month's real due date: the 15th, or the next working day after a holiday.
+    notes.append("\n" + tr("money.calc_due_by", date=f"{quote.due_by:%d-%m-%Y}"), style="dim")
+    parts: list[RenderableType] = [title, _bars(bars, quote.normal_total), table, notes]
+    if choices.months > 1:
+        parts += prepayment_view(quote, choices.months, language, palette, breakdown=breakdown)
+    return Group(*parts)
+
+
+def prepayment_view(
+    quote: contributions.ContributionQuote,
+    months: int,
+    language: str,
+    palette: Palette,
+    *,
+    breakdown: bool,
+) -> list[RenderableType]:
+    """The advance payment's total, month by month at the rule in force in each month."""
+    paid = contributions.prepay(
+        quote.income, sector=quote.sector, first_month=quote.month, months=months,
+        programs=tuple(p.program for p in quote.programs), path=quote.path,
+    )  # fmt: skip
+    first, last = month_name(paid.first_month, language), month_name(paid.last_month, language)
+    line = Text(
+        "\n" + t("money.period", language, months=months, first=first, last=last,
+                 amount=rupiah(paid.total)),
+        style="bold",
+    )  # fmt: skip
+    if 0 < paid.discounted_months < paid.count:
+        line.append("\n" + t("money.period_mixed", language, discounted=paid.discounted_months,
+                             normal_months=paid.count - paid.discounted_months),
+                    style=palette.warn)  # fmt: skip
+    hint = "money.breakdown_hide" if breakdown else "money.breakdown_hint"
+    line.append("\n" + t(hint, language), style="dim")
+    if not breakdown:
+        return [line]
+    table = Table(title=t("money.breakdown_title", language, months=months), title_justify="left",
+                  box=None, padding=(0, 1), show_edge=False)  # fmt: skip
+    table.add_column(t("money.breakdown_month", language), no_wrap=True)
+    table.add_column(t("money.breakdown_due", language), justify="right", no_wrap=True)
+    table.add_column(t("money.breakdown_normal", language), justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for row in paid.months:
+        mark = Text(t("money.breakdown_discount", language) if row.discount_id else "",
+                    style=palette.good)  # fmt: skip
+        table.add_row(month_name(row.month, language), rupiah(row.due), rupiah(row.normal), mark)
+    table.add_row(Text(t("explain.total", language), "bold"), Text(rupiah(paid.total), "bold"),
+                  rupiah(paid.normal_total), "")  # fmt: skip
+    return [line, table]
 
 
 def benefits_view(choices: Choices, *, language: str, palette: Palette) -> Group:
@@ -217,7 +267,9 @@ class BenefitsScreen(BoothScreen):
     CSS_PATH = STYLES / "booth.tcss"
     BINDINGS = [
         Binding("ctrl+r", "register", "Daftarkan", id="prefill-registration", priority=True),
+        Binding("f7", "toggle_breakdown", "Rincian bulan", id="prepay-breakdown", priority=True),
     ]
+    breakdown = False  # the advance payment's month-by-month rows (F7)
 
     def __init__(self) -> None:
         super().__init__(id="benefits")
@@ -237,6 +289,13 @@ class BenefitsScreen(BoothScreen):
                 yield Input(DEFAULT_INCOME, id="explain-income", restrict=r"[0-9., Rrp]*",
                             max_length=20, compact=True)  # fmt: skip
                 yield Checkbox(self.t("explain.jht"), id="explain-jht", compact=True)
+                yield Label(self.t("money.months"))
+                yield Choice[int](
+                    [(self.t("money.months_n", n=n), n)
+                     for n in reference.load_reference().advance_months],
+                    id="explain-months", value=1, allow_blank=False,
+                    title=self.t("money.months"),
+                )  # fmt: skip
                 yield Label(self.t("explain.children"))
                 yield Choice[int](
                     [(self.t("explain.children_n", n=n), n) for n in (0, 1, 2)],
@@ -271,6 +330,7 @@ class BenefitsScreen(BoothScreen):
             children=self.query_one("#explain-children", Choice).selection or 0,
             years=years,
             years_invalid=years_invalid,
+            months=self.query_one("#explain-months", Choice).selection or 1,
         )
 
     def palette(self) -> Palette:
@@ -296,11 +356,16 @@ class BenefitsScreen(BoothScreen):
         problem = self.t("explain.years_invalid") if choices.years_invalid else ""
         self.query_one("#explain-problem", Static).update(Text(problem, style=palette.warn))
         self.query_one("#explain-contribution", Static).update(
-            contribution_view(choices, language=self.language, month=month, palette=palette)
-        )
+            contribution_view(choices, language=self.language, month=month, palette=palette,
+                              breakdown=self.breakdown)
+        )  # fmt: skip
         self.query_one("#explain-benefits", Static).update(
             benefits_view(choices, language=self.language, palette=palette)
         )
+
+    def action_toggle_breakdown(self) -> None:
+        self.breakdown = not self.breakdown
+        self.recompute()
 
     def action_register(self) -> None:
         choices = self.choices()

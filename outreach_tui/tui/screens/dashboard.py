@@ -28,6 +28,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
+from outreach_tui.domain import localtime
 from outreach_tui.reports.dashboard import DashboardData, dashboard_data
 from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.widgets import dashboard_parts as parts
@@ -45,9 +46,10 @@ TABLE_CHROME = 7  # scrollbar, panel border and padding around the officers tabl
 TILES = ("registrations", "workers", "leads", "pending")
 
 
-def local_now() -> datetime:
-    """When a load finished, for the status line (tests replace it: a fixed clock)."""
-    return datetime.now()
+def local_now(zone_name: str = localtime.DEFAULT_ZONE) -> datetime:
+    """When a load finished, on the event's wall clock, for the status line (tests
+    replace it: a fixed clock)."""
+    return localtime.local_time(localtime.utc_now(), zone_name).replace(tzinfo=None)
 
 
 def describe(error: BaseException, language: str) -> str:
@@ -195,7 +197,9 @@ class DashboardScreen(BoothScreen):
                 self.post_message(DashboardFailed(request, describe(exc, self.language)))
             return
         if not worker.is_cancelled:
-            self.post_message(DashboardLoaded(request, data, events, local_now()))
+            self.post_message(
+                DashboardLoaded(request, data, events, local_now(self.booth.time_zone))
+            )
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         if message.request != self.request:

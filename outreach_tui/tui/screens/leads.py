@@ -317,7 +317,7 @@ class LeadScreen(BoothScreen):
     @work(thread=True, exclusive=True, group="recent-leads")
     def load_recent(self) -> None:
 
-        start, end = local_day_bounds(self.booth.today())
+        start, end = local_day_bounds(self.booth.today(), self.booth.time_zone)
         page = self.booth.store.queries.page("leads", since_utc=start, until_utc=end, limit=RECENT)
         names = [row["full_name"] for row in page.rows if not row["voided_at"]]
         self.post_message(RecentLeadsLoaded(names))

@@ -23,6 +23,7 @@ from outreach_tui.reports.receipt import (
     write_pdf,
     write_text,
 )
+from outreach_tui.store.time_zones import load_zones
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -77,9 +78,11 @@ class ReceiptScreen(BoothScreen):
         owner = store.registrations.get(self.owner_uuid)
         if owner is None:
             return
-        self.post_message(
-            ReceiptLoaded(build_receipt(owner, store.registrations.workers_of(self.owner_uuid)))
-        )
+        # The zone of the owner's own event: a reprint of another event's owner keeps the
+        # day it was filed under.
+        zone_name = load_zones(store.database).for_event_id(owner.get("event_id"))
+        workers = store.registrations.workers_of(self.owner_uuid)
+        self.post_message(ReceiptLoaded(build_receipt(owner, workers, zone_name=zone_name)))
 
     def on_receipt_loaded(self, message: ReceiptLoaded) -> None:
         self.receipt = message.receipt

@@ -26,7 +26,7 @@ from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, reason
 from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
-from outreach_tui.tui.clock import local_day_bounds
+from outreach_tui.tui.clock import local_clock, local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
 from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
 from outreach_tui.tui.summary import sector_label
@@ -99,6 +99,7 @@ class RecordsScreen(BoothScreen):
         Binding("enter", "open", "Buka", id="open-record", priority=True),
         Binding("ctrl+d", "void", "Batalkan data", id="void-record", priority=True),
         Binding("ctrl+t", "add_workers", "Tambah pekerja", id="add-workers", priority=True),
+        Binding("ctrl+r", "reprint", "Tanda terima", id="reprint-receipt", priority=True),
         Binding("ctrl+f", "focus_search", "Cari", id="focus-search", priority=True),
         Binding("f7", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
         Binding("f8", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
@@ -159,7 +160,7 @@ class RecordsScreen(BoothScreen):
 
         since = until = None
         if self.scope == "today":
-            since, until = local_day_bounds(self.booth.today())
+            since, until = local_day_bounds(self.booth.today(), self.booth.time_zone)
         self.request += 1
         states = STATE_FILTERS[self.state_filter][1]
         self.load_page(self.request, self.kind, self.search, since, until,
@@ -208,7 +209,7 @@ class RecordsScreen(BoothScreen):
     def _cells(self, row: dict[str, Any]) -> list[Text]:
         voided = bool(row["voided_at"])
         style = "dim" if voided else ""
-        created = datetime.fromisoformat(row["created_at"]).astimezone()
+        created = local_clock(row["created_at"], self.booth.time_zone)
         values: dict[str, str | Text] = {
             "time": f"{created:%H:%M}" if self.scope == "today" else f"{created:%d-%m %H:%M}",
             "name": Text(row["full_name"], style="dim strike" if voided else "bold"),
@@ -404,6 +405,18 @@ class RecordsScreen(BoothScreen):
                 owner_name=owner["full_name"] or owner["reference_no"],
             )
         )  # reloads on resume
+
+    def action_reprint(self) -> None:
+        """The selected registration's receipt again (a worker's row: its owner's), rebuilt
+        from the stored rows (ctrl+r here; ctrl+t there writes it to a file for the printer)."""
+        row = self.selected() if self.kind == "registrations" else None
+        owner_uuid = row and (row.get("owner_uuid") if row.get("role") == "worker" else row["uuid"])
+        if not owner_uuid:
+            self.notify(self.t("money.reprint_owner_only"), severity="warning")
+            return
+        from outreach_tui.tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(owner_uuid))
 
     def action_void(self) -> None:
         row = self.selected()

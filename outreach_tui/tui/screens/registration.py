@@ -140,6 +140,11 @@ class RegistrationScreen(BoothScreen):
                     self.t("reg.label.consent"),
                     field="consent_version",
                 )
+                yield form.labelled(  # PP 50/2025 art. 3; after consent: no key on the usual path
+                    compact(Checkbox(self.t("money.state_funded_box"), id="reg-state-funded")),
+                    self.t("money.state_funded_label"),
+                    field="state_funded",
+                )
             yield SummaryPanel(id="reg-summary")
         yield Static("", id="reg-save-problem", classes="save-problem")
         yield BoothFooter(compact=True)
@@ -228,6 +233,7 @@ class RegistrationScreen(BoothScreen):
             consent_version=consent.current().version if consented else "",
             role=self.role,
             path=row.get("path", "bpu"),
+            state_funded=self.query_one("#reg-state-funded", Checkbox).value,
         )
 
     def _load_row(self, row: dict[str, Any]) -> None:
@@ -245,6 +251,7 @@ class RegistrationScreen(BoothScreen):
             self.query_one("#reg-sector", Choice).value = row["sector"]
             self.query_one("#reg-payment-months", Choice).value = row["payment_months"]
             self.query_one("#reg-jht", Checkbox).value = "JHT" in row["programs"].split(",")
+            self.query_one("#reg-state-funded", Checkbox).value = bool(row.get("state_funded"))
             self.query_one("#reg-consent", Checkbox).value = True
         self.touched = set(TEXT_FIELDS)
 
@@ -305,6 +312,7 @@ class RegistrationScreen(BoothScreen):
             self.query_one("#reg-sector", Choice).clear()
             self.query_one("#reg-payment-months", Choice).value = 1
             self.query_one("#reg-jht", Checkbox).value = False
+            self.query_one("#reg-state-funded", Checkbox).value = False
             self.query_one("#reg-consent", Checkbox).value = False
         self.touched.clear()
         self.show_all = False
@@ -463,7 +471,11 @@ class RegistrationScreen(BoothScreen):
                 from outreach_tui.reports.receipt import build_receipt
 
                 owner = store.registrations.get(result.owner.uuid)
-                receipt = build_receipt(owner, []) if owner is not None else None
+                receipt = (
+                    build_receipt(owner, [], zone_name=self.booth.time_zone)
+                    if owner is not None
+                    else None
+                )
             except Exception:
                 receipt = None
         self.post_message(

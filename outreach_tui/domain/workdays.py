@@ -1,0 +1,36 @@
+"""Working days in Indonesia: a due date on a weekend or public holiday moves to the next
+working day (BPJS Ketenagakerjaan's BPU rule, ../shared/reference/bpjstk-bpu.md).
+
+The holiday calendar is the maintained ``holidays`` library (country "ID", public
+holidays: the national holidays of the SKB, moving Islamic dates included), not a hand
+list. It is imported on first use: the booth and the CLI start without it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+
+@cache
+def _calendar() -> Any:
+    import holidays  # ~50 ms: only when a due date is asked for
+
+    return holidays.country_holidays("ID")
+
+
+def holiday_name(day: date) -> str | None:
+    """The public holiday on ``day`` (as the library names it), or None."""
+    return _calendar().get(day)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _calendar()
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
