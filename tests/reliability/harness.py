@@ -30,6 +30,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("OUTREACH_RELIABILITY_SEED", str(time.time_ns() % 1_000_000)))
 
 
+# The hubs every fault loop runs against (tests/reliability/conftest.py: hub_of_kind).
+HUB_KINDS = ("sqlite", "postgres", "sqlite-workers2")
+
+
 def loops(name: str, default: int) -> int:
     return max(1, int(os.environ.get(name, str(default))))
 
