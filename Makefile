@@ -42,8 +42,14 @@ sample: $(STAMP)
 	$(BIN)/outreach sample --out sample.db --seed 7 --force
 
 # The long loops of the reliability suite (crash, sync faults, API properties).
+# The sync-fault loops run against SQLite, PostgreSQL and --workers 2; their figures
+# (laptops, records, faults, runs stopped) are summed at the end (tests/reliability/tally.py).
 reliability: $(STAMP)
-	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability
+	mkdir -p .run && rm -f .run/reliability-tally.jsonl
+	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 \
+	  OUTREACH_RELIABILITY_TALLY=$(CURDIR)/.run/reliability-tally.jsonl \
+	  $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability
+	$(BIN)/python -m tests.reliability.tally .run/reliability-tally.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

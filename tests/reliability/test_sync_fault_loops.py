@@ -42,6 +42,7 @@ from tests.reliability.harness import (
     RunningHub,
     cli_env,
     loops,
+    record_trial,
     sync_once,
 )
 from tests.reliability.invariants import check_in_step
@@ -123,6 +124,7 @@ def test_client_killed_at_random_points_then_resumed(
         token = hub.token()
         env = cli_env(tmp_path, hub, token)
         batch = str(rng.randint(3, 15))
+        kills_before = kills
         for attempt in range(rng.choice((1, 1, 2))):  # sometimes killed twice in a row
             context = f"{kind} loop {loop} kill {attempt}, OUTREACH_RELIABILITY_SEED={SEED}"
             process = sync_process(laptop, env, batch)
@@ -145,6 +147,8 @@ def test_client_killed_at_random_points_then_resumed(
                 officer_edits(laptop, rng)  # an officer keeps working meanwhile
                 check_in_step(laptop, hub.storage, settled=False, context=context + " +edits")
         finish(laptop, hub, token, f"{kind} loop {loop} resumed, OUTREACH_RELIABILITY_SEED={SEED}")
+        record_trial("client killed", kind, records=records, faults=kills - kills_before,
+                     stopped=kills - kills_before)  # fmt: skip
     assert kills >= 1, "no run was still going when killed: the kill points are too late"
 
 
@@ -195,6 +199,9 @@ def test_hub_killed_and_restarted_under_a_running_sync(
         if report.exit_code != 0:  # out of retries while the hub was down: run again
             check_in_step(laptop, hub.storage, settled=False, context=context)
         finish(laptop, hub, token, context)
+        name = "hub killed" + (" (one worker)" if one_worker else "")
+        stopped = int(report.exit_code != 0)
+        record_trial(name, kind, records=waiting(laptop), faults=1, stopped=stopped)
 
 
 @pytest.mark.parametrize("kind", HUB_KINDS)
@@ -215,6 +222,7 @@ def test_replies_lost_after_commit_in_loops(
         assert report.exit_code == 0, (context, report.as_dict())
         assert 1 <= report.replayed <= drops, (context, report.as_dict())
         check_in_step(laptop, hub.storage, context=context)
+        record_trial("replies lost", kind, records=waiting(laptop), faults=drops)
 
 
 @pytest.mark.parametrize("kind", HUB_KINDS)
@@ -238,7 +246,8 @@ def test_one_laptop_synced_twice_at_once_while_the_officer_corrects(
         runs = [sync_process(laptop, env, str(rng.randint(3, 15))) for _ in range(2)]
         time.sleep(rng.uniform(0, 0.3))
         officer_edits(laptop, rng)  # corrections while both are pushing
-        if rng.random() < 0.5:
+        killed = rng.random() < 0.5
+        if killed:
             time.sleep(rng.uniform(0, 0.2))
             rng.choice(runs).send_signal(signal.SIGKILL)
         for run in runs:
@@ -246,6 +255,8 @@ def test_one_laptop_synced_twice_at_once_while_the_officer_corrects(
             assert b"Traceback" not in err, (context, err.decode(errors="replace"))
         check_in_step(laptop, hub.storage, settled=False, context=context)
         finish(laptop, hub, token, context + " finished")
+        record_trial("two syncs at once", kind, records=waiting(laptop), faults=1 + killed,
+                     stopped=sum(run.returncode != 0 for run in runs))  # fmt: skip
 
 
 # -- a full disk under the hub -------------------------------------------------------------
@@ -331,6 +342,8 @@ def test_the_hubs_disk_fills_up_during_a_sync(
             report = sync_once(laptop, hub.url, token, hub.hub_id, batch_size=rng.randint(5, 20),
                                tries=2, backoff=0.05)  # fmt: skip
             failed += report.exit_code != 0
+            record_trial("disk full", kind, records=waiting(laptop), faults=1,
+                         stopped=int(report.exit_code != 0))  # fmt: skip
             if cluster is None or cluster.running():
                 check_in_step(laptop, hub.storage, settled=False, context=context)
             filler.unlink()
