@@ -75,7 +75,10 @@ class HubServer:
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: kill() reaches the workers
+                # Its own process group, so kill() reaches the workers; not a new session:
+                # Linux schedules each session as one group (autogroup), which changed the
+                # hub's CPU share under load and the timing of tests that race it.
+                process_group=0,
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
