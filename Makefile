@@ -30,7 +30,10 @@ run: $(STAMP) $(RUN_DB)
 	  --venue "Palembang Indah Mall" --use > /dev/null
 	OUTREACH_AUTO_PURGE=0 $(BIN)/outreach --db $(RUN_DB)
 
+# Says in one line what to install when PostgreSQL, tmux or sqlite3 is missing (and stops
+# under CI=true, where a skipped end-to-end test is a failure: tests/support/ci.py).
 test: $(STAMP)
+	$(BIN)/python -m tests.support.preflight
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
@@ -45,8 +48,16 @@ sample: $(STAMP)
 	$(BIN)/outreach sample --out sample.db --seed 7
 
 # The long loops of the reliability suite (crash, sync faults, API properties).
+# The sync-fault loops run against SQLite, PostgreSQL and --workers 2; their figures
+# (laptops, records, faults, runs stopped) are summed at the end (tests/reliability/tally.py).
 reliability: $(STAMP)
-	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 OUTREACH_PRIVACY_LOOPS=10 $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability
+	mkdir -p .run && rm -f .run/reliability-tally.jsonl
+	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 \
+	  OUTREACH_PRIVACY_LOOPS=10 OUTREACH_VALUE_EXAMPLES=200 OUTREACH_CLI_FUZZ_EXAMPLES=1000 \
+	  OUTREACH_RELIABILITY_TALLY=$(CURDIR)/.run/reliability-tally.jsonl \
+	  $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability \
+	  tests/cli/test_cli_fuzz.py tests/hub/test_hub_bundle_bomb.py
+	$(BIN)/python -m tests.reliability.tally .run/reliability-tally.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

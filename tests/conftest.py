@@ -172,3 +172,37 @@ def pytest_configure(config: pytest.Config) -> None:
         "reliability: crash, sync-fault, API property and security checks (tests/reliability;"
         " `make reliability` runs them with the full loop counts)",
     )
+
+
+# --- CI cannot silently skip (tests/support/ci.py) --------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under ``CI=true`` a skipped end-to-end test (marker ``e2e``) is a failure, whatever
+    skipped it (a ``skipif``, ``pytest.skip``, a fixture): the reason is kept."""
+    from tests.support.ci import E2E_MARKERS, under_ci
+
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and under_ci() and not hasattr(report, "wasxfail")):
+        return
+    if any(item.get_closest_marker(name) for name in E2E_MARKERS):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (
+            f"CI=true: an end-to-end test may not be skipped ({reason}); on Debian, as root,"
+            " `bash .ci/run` installs what is missing (postgresql tmux sqlite3)"
+        )
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """One line with how many tests were skipped and why (grouped by reason)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        text = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        text = text.removeprefix("Skipped: ")
+        reasons[text] = reasons.get(text, 0) + 1
+    detail = "; ".join(f"{n} × {why}" for why, n in sorted(reasons.items(), key=lambda i: -i[1]))
+    terminalreporter.write_line(f"skipped: {len(skipped)}" + (f" ({detail})" if detail else ""))

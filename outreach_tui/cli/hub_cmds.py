@@ -126,12 +126,22 @@ def serve(
         int,
         typer.Option(min=1, max=32, help="Worker processes (validation runs on that many cores)."),
     ] = 1,
+    header_timeout: Annotated[
+        float,
+        typer.Option(min=0.5, max=600, help="Seconds a client has to send its request headers."),
+    ] = 10.0,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            min=1, max=3600, help="Seconds a client has to send a request body after its headers."
+        ),
+    ] = 120.0,
 ) -> None:
     """Serve the sync API (docs/SYNC_PROTOCOL.md) until stopped."""
     import uvicorn
 
+    from outreach_tui.hub import serving
     from outreach_tui.hub.app import create_app
-    from outreach_tui.hub.serving import NoDelayH11Protocol
 
     lang = _lang(ctx)
     if (tls_cert is None) != (tls_key is None):
@@ -169,7 +179,8 @@ def serve(
     uvicorn.run(
         target,
         factory=workers > 1,
-        http=NoDelayH11Protocol,
+        http=serving.hub_protocol(header_timeout=header_timeout, body_timeout=body_timeout),
+        log_config=serving.log_config(),
         workers=workers,
         host=host,
         port=port,
@@ -178,6 +189,17 @@ def serve(
         ssl_certfile=str(tls_cert) if tls_cert else None,
         ssl_keyfile=str(tls_key) if tls_key else None,
     )
+
+
+def _refuse_invisible(name: str) -> None:
+    """No control or format character in a device name, not even one that whitespace
+    folding would turn into a space (NEL, tab): bidirectional controls (U+202A-202E,
+    U+2066-2069, U+200E/F, U+061C) make a name read differently from what it holds."""
+    import unicodedata
+
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
+           for c in name):  # fmt: skip
+        raise HubError("hub.bad_device_name", field="device")
 
 
 @hub_app.command("enroll")
@@ -195,6 +217,7 @@ def enroll(
     from outreach_tui.hub import auth
 
     lang = _lang(ctx)
+    _refuse_invisible(device)
     with _open(db, create=True) as storage:
         enrolled, token = auth.enroll(storage, officer=officer, name=device, days=days, role=role)
     if as_json:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.peak_rss import run_measured
+
+pytestmark = pytest.mark.reliability  # `make reliability` runs it too (issue 21)
 
 CEILING_MB = 300  # generous: the whole `outreach hub import` process
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import RunningHub, laptop_seed, make_laptop
+from tests.reliability.harness import HUB_KINDS, RunningHub, laptop_seed, make_laptop
+from tests.support.postgres import PostgresCluster, pg_cluster  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -23,6 +24,26 @@ def start_hub(tmp_path: Path) -> Iterator[Callable[..., RunningHub]]:
     yield _start
     for hub in started:
         hub.stop()
+
+
+@pytest.fixture
+def hub_of_kind(
+    start_hub: Callable[..., RunningHub], request: pytest.FixtureRequest
+) -> Callable[[str], RunningHub]:
+    """``hub_of_kind(kind)``: a started hub of one of ``HUB_KINDS`` — ``sqlite`` (one
+    worker), ``postgres`` (a fresh database on the session's throwaway cluster) or
+    ``sqlite-workers2`` (``outreach hub serve --workers 2`` on one SQLite file)."""
+
+    def _start(kind: str) -> RunningHub:
+        assert kind in HUB_KINDS, kind
+        db = None
+        if kind.startswith("postgres"):
+            cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+            db = cluster.create_database()
+        args = ("--workers", "2") if kind.endswith("workers2") else ()
+        return start_hub(*args, db=db)
+
+    return _start
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ well under a minute for the whole folder) and ``make reliability`` runs the full
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -28,6 +29,23 @@ from tests.support.hub_server import HubServer, enroll_device, hub_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("OUTREACH_RELIABILITY_SEED", str(time.time_ns() % 1_000_000)))
+
+
+# The hubs every fault loop runs against (tests/reliability/conftest.py: hub_of_kind).
+HUB_KINDS = ("sqlite", "postgres", "sqlite-workers2")
+
+
+def record_trial(test: str, kind: str, *, records: int, faults: int, stopped: int = 0) -> None:
+    """One loop's figures, appended as a JSON line to ``OUTREACH_RELIABILITY_TALLY`` when
+    set (``make reliability`` sets it and prints the sums: tests/reliability/tally.py).
+    ``faults`` injected, ``stopped`` sync runs that ended with an error because of them;
+    reaching this call means every invariant check of the loop passed."""
+    target = os.environ.get("OUTREACH_RELIABILITY_TALLY")
+    if target:
+        line = {"test": test, "kind": kind, "records": records, "faults": faults,
+                "stopped": stopped}  # fmt: skip
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
 
 
 def loops(name: str, default: int) -> int:

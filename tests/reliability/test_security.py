@@ -38,6 +38,7 @@ from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import LeadDraft, RegistrationDraft
 from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.hub import auth as hub_auth
+from outreach_tui.hub.storage import open_storage
 from outreach_tui.store import Store
 from tests.conftest import TODAY, synthetic_nik
 from tests.hub.hub_builders import batch, edited, record, registration_data
@@ -296,6 +297,39 @@ def test_a_file_name_with_terminal_escapes_is_not_echoed_raw(tmp_path: Path) -> 
     odd.write_text('{"kind": "outreach-bundle"}')
     line = refused_in_one_line(hub_import(str(odd), tmp_path / "hub.db", tmp_path))
     assert "\x1b" not in line and "\x07" not in line, repr(line)
+
+
+# Bidirectional controls (a name that reads "laptop-rina" in `hub devices` but sorts and
+# matches as something else, or reverses the columns after it), other format characters
+# (zero-width, BOM, soft hyphen) and C0/C1 controls.
+BIDI_AND_FORMAT = [*"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c",
+                   *"\u200b\u200d\ufeff\u00ad\u2060\x07\x1b\x7f\x85\u0090"]  # fmt: skip
+
+
+@pytest.mark.parametrize("char", BIDI_AND_FORMAT, ids=lambda c: f"U+{ord(c):04X}")
+def test_enroll_refuses_device_names_with_bidi_or_control_characters(
+    char: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "hub.db"
+    result = runner.invoke(cli_app, ["--lang", "en", "hub", "enroll", "--db", str(db),
+                                     "--officer", "PLG-01", "--device", f"laptop{char}-anin"],
+                           catch_exceptions=False)  # fmt: skip
+    line = refused_in_one_line(result)
+    assert "device name" in line and char not in line, repr(line)
+    assert "otk_" not in result.output  # no token was issued
+    if db.exists():
+        with open_storage(str(db)) as storage, storage.read() as tx:
+            assert tx.scalar("SELECT COUNT(*) AS n FROM devices") == 0
+
+
+def test_enroll_keeps_names_in_any_script(tmp_path: Path) -> None:
+    """The check above refuses characters, not scripts: Arabic-script and accented names
+    (whose direction comes from the letters, not from a control) are fine."""
+    for name in ("laptop-Ñusa", "laptop-رينا", "ノート-1"):
+        args = ["--db", str(tmp_path / "hub.db"), "--officer", "PLG-01", "--device", name]
+        result = runner.invoke(cli_app, ["hub", "enroll", *args, "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["device"]["name"] == name
 
 
 def test_import_of_a_fifo_does_not_hang(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ API::
       .start()                 spawn on 127.0.0.1:<free port>, wait for /api/v1/capabilities
       .url                     http://127.0.0.1:PORT
       .stop()                  SIGTERM, wait (graceful shutdown)
-      .kill()                  SIGKILL (a crash: nothing flushed, no shutdown hooks)
+      .kill()                  SIGKILL to the server and its workers (a crash: nothing
+                               flushed, no shutdown hooks; with ``--workers N`` the whole
+                               process group, as a service manager's kill would)
       .restart(hard=False)     stop (SIGTERM, or SIGKILL when hard) and start again on the
                                same db and port
       .log()                   the server's stdout+stderr so far
@@ -22,8 +24,10 @@ the server certificate) so the start-up check verifies it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -67,7 +71,15 @@ class HubServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with open(self._log, "ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group, so kill() reaches the workers; not a new session:
+                # Linux schedules each session as one group (autogroup), which changed the
+                # hub's CPU share under load and the timing of tests that race it.
+                process_group=0,
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -85,6 +97,11 @@ class HubServer:
         raise RuntimeError(f"hub did not answer within {START_TIMEOUT_S}s:\n{self.log()}")
 
     def _signal(self, sig: signal.Signals) -> None:
+        if self.process is not None and sig == signal.SIGKILL:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self._wait_port_free()
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(sig)
             try:
@@ -93,6 +110,22 @@ class HubServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def _wait_port_free(self, seconds: float = 15.0) -> None:
+        """Killed workers release the listening socket a moment after the supervisor."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(("127.0.0.1", self.port))
+                    return
+                except OSError:
+                    time.sleep(0.02)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         self._signal(signal.SIGTERM)

@@ -9,7 +9,8 @@ API (small on purpose)::
 
     # pytest fixtures; in a conftest: ``from tests.support.postgres import pg_cluster, pg_url``
     pg_cluster   session scope: one cluster per session (= per xdist worker); SKIPS only
-                 when no PostgreSQL binaries exist at all
+                 when no PostgreSQL binaries exist at all, and FAILS then under CI=true
+    cluster.ensure_running()               start it again on the same data after a crash
     pg_url       function scope: the URL of a fresh empty database on that cluster
 
 As root (CI here), initdb/pg_ctl refuse to run: the cluster lives in a temp dir owned by
@@ -37,10 +38,22 @@ __all__ = ["PostgresCluster", "find_pg_bin", "free_port", "pg_cluster", "pg_url"
 _names = itertools.count(1)
 
 
+def _major(folder: str) -> tuple[int, ...]:
+    version = Path(folder).parent.name  # /usr/lib/postgresql/15/bin → 15
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
+
+
 def find_pg_bin() -> Path | None:
-    candidates = ["/usr/local/bin", *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    if found := shutil.which("initdb"):
-        candidates.insert(0, str(Path(found).parent))
+    """The folder of ``initdb`` and ``pg_ctl``: ``OUTREACH_TEST_PG_BIN`` when set (only
+    that folder), else the one on PATH, ``/usr/local/bin`` or the newest Debian/Ubuntu
+    ``/usr/lib/postgresql/N/bin`` (where ``apt-get install postgresql`` puts them, off PATH)."""
+    if (forced := os.environ.get("OUTREACH_TEST_PG_BIN")) is not None:
+        candidates = [forced]
+    else:
+        debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_major, reverse=True)
+        candidates = ["/usr/local/bin", *debian]
+        if found := shutil.which("initdb"):
+            candidates.insert(0, str(Path(found).parent))
     for folder in candidates:
         if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
             return Path(folder)
@@ -54,12 +67,13 @@ def free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self, bin_dir: Path | None = None) -> None:
+    def __init__(self, bin_dir: Path | None = None, *, parent: Path | None = None) -> None:
         found = bin_dir or find_pg_bin()
         if found is None:
-            raise RuntimeError("no PostgreSQL binaries (initdb, pg_ctl) found")
+            raise RuntimeError(MISSING)
         self.bin_dir = found
-        self.root = Path(tempfile.mkdtemp(prefix="pgtest-"))  # short: socket paths are limited
+        # short: socket paths are limited; ``parent`` puts the data on a chosen filesystem
+        self.root = Path(tempfile.mkdtemp(prefix="pgtest-", dir=parent))
         self.data = self.root / "data"
         self.port = 0
         self._as_root = os.geteuid() == 0
@@ -83,8 +97,24 @@ class PostgresCluster:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C", "--no-sync")  # fmt: skip
+        return self._start_server()
+
+    def running(self) -> bool:
+        command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "status"]
+        if self._as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, capture_output=True, timeout=60).returncode == 0
+
+    def ensure_running(self) -> PostgresCluster:
+        """Start the server again on the same data if it stopped (a PANIC, a kill)."""
+        if not self.running():
+            (self.data / "postmaster.pid").unlink(missing_ok=True)
+            self._start_server(self.port)
+        return self
+
+    def _start_server(self, port: int | None = None) -> PostgresCluster:
         for attempt in range(3):
-            self.port = free_port()
+            self.port = port if port and attempt == 0 else free_port()
             options = (
                 f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -117,10 +147,26 @@ class PostgresCluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+MISSING = (
+    "PostgreSQL binaries (initdb, pg_ctl) not found on PATH, in /usr/local/bin or "
+    "/usr/lib/postgresql/*/bin: install them (Debian: apt-get install -y postgresql)"
+)
+
+
+def require_pg_bin() -> Path:
+    """The binaries' folder; without them a skip, or a failure under ``CI=true`` (CI must
+    not go green with the PostgreSQL tests not run)."""
+    from tests.support.ci import require
+
+    found = find_pg_bin()
+    require(found is not None, MISSING)
+    assert found is not None
+    return found
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PostgresCluster]:
-    if find_pg_bin() is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found on this machine")
+    require_pg_bin()
     cluster = PostgresCluster().start()
     try:
         yield cluster
