@@ -101,6 +101,13 @@ def _without_default_zones(head: dict[str, Any]) -> dict[str, Any]:
     return head
 
 
+def _zone_of(record: RecordIn, zones: dict[str, str], default: str) -> str:
+    """The zone of the record's event; the data is not typed yet (evaluate checks it), so an
+    event code that is not text takes the branch's zone."""
+    event = record.data.get("event_code")
+    return zones.get(event, default) if isinstance(event, str) else default
+
+
 def record_zones(batch: BatchIn) -> tuple[dict[str, str], str]:
     """The zone of each event in the batch, and the branch's (records without an event):
     a record's ``day`` is its ``created_at`` date there (SYNC_PROTOCOL.md, "Which day")."""
@@ -165,7 +172,7 @@ def ingest_batch(
     zones, default_zone = record_zones(batch)
     judged = [
         evaluate(record, hub, language, canonical=data,
-                 zone_name=zones.get(record.data.get("event_code") or "", default_zone))
+                 zone_name=_zone_of(record, zones, default_zone))
         for record, data in zip(batch.records, canonical, strict=True)
     ]  # fmt: skip
 

@@ -371,3 +371,17 @@ def test_the_booths_init_refuses_a_code_the_hub_would_refuse(tmp_path: Path, cod
     assert "\\n" in result.stderr or "\\t" in result.stderr or "' PLG-01'" in result.stderr
     fine = [a if a != code else "plg-01" for a in args]
     assert runner.invoke(app, ["--db", str(booth), *fine]).exit_code == 0
+
+
+def test_an_event_code_that_is_not_text_is_rejected_not_a_crash(db: str, tmp_path: Path) -> None:
+    """Found by the value property test after the zones of events arrived: the record's
+    event code picks its day's zone before its type is checked."""
+    laptop = new_uuid()
+    odd = sent(with_value(registration_data(device_id=laptop), "event_code", ["EXPO"]))
+    result = cli("hub", "import", str(write_bundle(tmp_path / "e.json", batch(laptop, [odd]))),
+                 "--db", db, "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (outcome,) = json.loads(result.stdout)["receipt"]["results"]
+    assert (outcome["outcome"], outcome["code"], outcome["field"]) == (
+        "rejected", "record.wrong_type", "event_code"
+    )  # fmt: skip

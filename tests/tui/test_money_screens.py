@@ -99,7 +99,7 @@ async def test_receipt_household_total_and_reprint_from_records(
         await wait_until(pilot, lambda: isinstance(app.screen, RecordsScreen))
         worker_row = next(i for i, r in enumerate(app.screen.page.rows) if r["role"] == "worker")
         app.screen.query_one("#records-table").move_cursor(row=worker_row)
-        await pilot.press("ctrl+t")  # a worker's row: its owner's receipt
+        await pilot.press("ctrl+r")  # a worker's row: its owner's receipt
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         assert app.screen.owner_uuid == saved.owner.uuid
 

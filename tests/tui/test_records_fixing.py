@@ -39,16 +39,14 @@ def state_of(store: Store, uuid: str) -> tuple[Any, ...]:
 async def test_filter_the_refused_read_why_fix_and_queue_again(
     make_app, booth_store: Store, register: Callable[..., Any]
 ) -> None:
-    from datetime import date
-
     refused = register().owner.uuid
     register(full_name="Dewi Lestari")
     refuse(booth_store, refused, "address.incomplete", "address",
            "Alamat belum lengkap: tambahkan RT/RW")  # fmt: skip
-    app = make_app(today=date.today)  # the records' "today" is the file's clock
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("f5")
+        await pilot.press("f5", "f8")  # every day: the booth day follows the event's zone
         await settle(pilot)
         table = app.screen.query_one("#records-table", DataTable)
         assert table.row_count == 2
