@@ -83,8 +83,11 @@ def calc_command(
     path: Annotated[str, typer.Option("--path", help="bpu or pu_micro.")] = "bpu",
     months: Annotated[
         int,
-        typer.Option("--months", help="Pay in advance for N months (1, 3, 6 or 12), summed "
-                     "month by month at the rule in force in each month."),
+        typer.Option(
+            "--months",
+            help="Pay in advance for N months (1, 3, 6 or 12), summed "
+            "month by month at the rule in force in each month.",
+        ),
     ] = 1,
     apbn: Annotated[
         bool,

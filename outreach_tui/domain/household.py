@@ -49,4 +49,3 @@ def household_problems(
                 error("household.too_many_workers", "nik", max=MAX_WORKERS, saved=live_workers)
             )
     return {row: found for row, found in problems.items() if found}
-

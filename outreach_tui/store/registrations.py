@@ -251,8 +251,7 @@ class RegistrationStore:
             if current["role"] == Role.WORKER and current["owner_uuid"]:
                 owner = self._row(db, current["owner_uuid"])
                 (live,) = db.execute(
-                    "SELECT count(*) FROM registrations"
-                    " WHERE owner_uuid = ? AND voided_at IS NULL",
+                    "SELECT count(*) FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
                     [current["owner_uuid"]],
                 ).fetchone()
                 self._set_workers_count(db, owner, live, officer_code)

@@ -187,9 +187,11 @@ def test_an_owner_with_three_workers_one_sharing_her_nik(session: tuple[str, Pat
     receipt = wait_for(name, "TANDA TERIMA")
     with sqlite3.connect(db) as conn:
         workers = conn.execute(
-            "SELECT nik FROM registrations WHERE role = 'worker' ORDER BY seq").fetchall()
+            "SELECT nik FROM registrations WHERE role = 'worker' ORDER BY seq"
+        ).fetchall()
         count = conn.execute(
-            "SELECT workers_count FROM registrations WHERE role = 'owner'").fetchone()
+            "SELECT workers_count FROM registrations WHERE role = 'owner'"
+        ).fetchone()
     assert workers == [(niks[0],), ("3372012508990006",), (niks[1],)]
     assert count == (3,)
     assert "Tanggal daftar" in receipt

@@ -132,8 +132,7 @@ def export_days(db: Path, out: Path) -> set[str]:
     ("branch", "officer", "event", "moment", "zone_label"),
     [
         (("PLG", "Palembang"), "PLG-01", ("EXPO-PLG-2026-12", "Palembang"), WIB_MOMENT, "WIB"),
-        (("MKS", "Makassar"), "MKS-01", ("EXPO-MKS-2026-12", "Kota Makassar"), WITA_MOMENT,
-         "WITA"),
+        (("MKS", "Makassar"), "MKS-01", ("EXPO-MKS-2026-12", "Kota Makassar"), WITA_MOMENT, "WITA"),
     ],
 )
 async def test_the_same_local_day_everywhere(

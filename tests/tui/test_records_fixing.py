@@ -58,7 +58,7 @@ async def test_filter_the_refused_read_why_fix_and_queue_again(
         await pilot.press("down")
         await settle(pilot)
         line = str(app.screen.query_one("#records-page", Static).render())
-        assert "Ditolak hub: Alamat belum lengkap" in line and "isian: Alamat" in line
+        assert "Ditolak hub (Alamat): Alamat belum lengkap" in line
 
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))

@@ -258,8 +258,13 @@ async def test_a_key_forgotten_mid_session_is_said_in_the_officers_language(boot
         booth_store.crypto.forget()  # e.g. the key was closed behind the booth's back
         await fill_owner(pilot, nik=synthetic_nik(sex="F"), workers=0)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "terenkripsi dan terkunci" in str(
-            app.screen.query_one("#reg-save-problem").render()))  # one line in the form
+        await wait_until(
+            pilot,
+            lambda: (
+                "terenkripsi dan terkunci"
+                in str(app.screen.query_one("#reg-save-problem").render())
+            ),
+        )  # one line in the form
         assert isinstance(app.screen, RegistrationScreen)  # nothing lost: the form is still
         assert app.screen.query_one("#reg-full-name", Input).value == "Siti Aminah"
     with sqlite3.connect(booth_store.path) as conn:

@@ -333,7 +333,6 @@ async def test_workers_added_later_from_records_sync_like_the_others(
                      " FROM registrations WHERE uuid = ?")  # fmt: skip
         assert rows(booth_store, owner_sql, owner) == [(2, 2, 1, "pending")]
 
-
         second = sync_laptop(booth_store.path, creds)
         assert second["exit_code"] == 0 and second["counts"]["accepted"] == 3
     assert rows(booth_store, "SELECT sync_state, count(*) FROM registrations GROUP BY 1") == [

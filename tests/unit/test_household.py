@@ -34,4 +34,3 @@ def test_no_more_than_fifteen_workers() -> None:
     found = household_problems(rows, live_workers=13)
     assert codes(found) == {3: ["household.too_many_workers"]}
     assert household_problems(rows, live_workers=12) == {}
-

@@ -400,8 +400,11 @@ class RecordsScreen(BoothScreen):
             return
         self.app.push_screen(
             WorkersScreen(
-                owner_uuid=owner["uuid"], count=MAX_WORKERS - live, sector=owner["sector"],
-                payment_months=owner["payment_months"], live_workers=live,
+                owner_uuid=owner["uuid"],
+                count=MAX_WORKERS - live,
+                sector=owner["sector"],
+                payment_months=owner["payment_months"],
+                live_workers=live,
                 owner_name=owner["full_name"] or owner["reference_no"],
             )
         )  # reloads on resume

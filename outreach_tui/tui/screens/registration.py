@@ -187,8 +187,9 @@ class RegistrationScreen(BoothScreen):
                 # from the records screen (ctrl+w), voided there one by one.
                 count = self.query_one("#reg-workers-count", Input)
                 with self.prevent(Input.Changed):
-                    count.value = str(self.edit_row.get("live_workers",
-                                                        self.edit_row["workers_count"]))
+                    count.value = str(
+                        self.edit_row.get("live_workers", self.edit_row["workers_count"])
+                    )
                 count.disabled = True
             self._loaded_draft = self.draft()
         if self.role is Role.WORKER:

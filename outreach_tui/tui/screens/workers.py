@@ -290,9 +290,7 @@ class WorkersScreen(BoothScreen):
         uuids = self.household.uuids if self.household else {self.owner_uuid}
         return [hit for hit in row.duplicates if hit.uuid not in uuids]
 
-    def _show_row(
-        self, index: int, record: Registration | None, problems: list[Problem]
-    ) -> None:
+    def _show_row(self, index: int, record: Registration | None, problems: list[Problem]) -> None:
         row = self.rows[index]
         shown = [
             p for p in problems
