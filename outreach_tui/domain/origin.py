@@ -82,7 +82,7 @@ def verify(public_b64: object, message: bytes, signature_b64: object) -> bool:
 def batch_digest(body: dict[str, Any]) -> str:
     """sha256 hex of a batch or bundle body's canonical JSON, without its kind, protocol
     and signature and with the optional fields filled in: the digest the hub computes of
-    the parsed body (``hub.ingest.batch_digest``), so both ends sign and check one value."""
+    the parsed body (``hub.batches.batch_digest``), so both ends sign and check one value."""
     fields = {k: v for k, v in body.items() if k not in _NOT_SIGNED}
     fields["records"] = [_filled(r, _RECORD_FIELDS) for r in fields.get("records") or []]
     fields["events"] = [_filled(e, wire.EVENT_FIELDS) for e in fields.get("events") or []]

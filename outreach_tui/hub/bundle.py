@@ -94,7 +94,7 @@ def _scan(path: str | os.PathLike[str]) -> None:
 def verify_signature(bundle: BundleIn) -> str:
     """The public key that signed ``bundle``, or a HubError: unsigned or forged bundles
     are refused whole (issue 14)."""
-    from outreach_tui.hub.ingest import batch_digest
+    from outreach_tui.hub.batches import batch_digest
 
     signature = bundle.signature
     if signature is None:

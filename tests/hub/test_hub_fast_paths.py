@@ -27,9 +27,9 @@ from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.phone import parse_phone
 from outreach_tui.domain.reference import load_reference
 from outreach_tui.domain.validation import clean_text
+from outreach_tui.hub.batches import batch_digest
 from outreach_tui.hub.body import parse_json, parse_model
 from outreach_tui.hub.errors import HubError
-from outreach_tui.hub.ingest import batch_digest
 from outreach_tui.hub.models import BatchIn, BundleIn, as_json
 
 
