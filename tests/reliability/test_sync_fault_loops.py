@@ -341,8 +341,10 @@ def test_the_hubs_disk_fills_up_during_a_sync(
             laptop = laptop_factory(rng.randint(60, 160))
             token = hub.token()
             filler = fill(disk, rng.randint(0, 96) * 1024)
-            report = sync_once(laptop, hub.url, token, hub.hub_id, batch_size=rng.randint(5, 20),
-                               tries=2, backoff=0.05)  # fmt: skip
+            report = sync_once(
+                laptop, hub.url, token, hub.hub_id, hub.hub_key,
+                batch_size=rng.randint(5, 20), tries=2, backoff=0.05,
+            )  # fmt: skip
             failed += report.exit_code != 0
             record_trial("disk full", kind, records=waiting(laptop), faults=1,
                          stopped=int(report.exit_code != 0))  # fmt: skip
