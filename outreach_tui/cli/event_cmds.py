@@ -12,9 +12,11 @@ from rich.text import Text
 from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import events as event_rules
+from outreach_tui.domain import localtime
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
 from outreach_tui.store.setup import EventTargets
+from outreach_tui.store.time_zones import load_zones
 
 event_app = typer.Typer(help="Acara: tambah atau lihat (tanpa 'outreach init' lengkap).")
 
@@ -38,15 +40,18 @@ def add_command(
     Adding the same event twice (same name, same days) changes nothing."""
     settings: Settings = ctx.obj
     lang = settings.language
-    today = date.today()
     with Store(settings.db, create=False) as store:
         officer = store.setup.officer(store.settings.get("officer_code") or "")
         branch = next(
             (b for b in store.setup.branches() if officer and b["code"] == officer["branch_code"]),
             None,
         )
+        city = city or (branch or {}).get("city") or ""
+        # "Today" is the day where the event is (WIB, WITA or WIT), not the laptop's clock.
+        zone = localtime.city_zone(city) or load_zones(store.database).default
+        today = localtime.today(zone)
         event, problems = event_rules.validate_new_event(
-            name=name, venue=venue, city=city or (branch or {}).get("city") or "",
+            name=name, venue=venue, city=city,
             starts=starts or today.isoformat(), ends=ends or starts or today.isoformat(),
             target=target,
         )  # fmt: skip
@@ -84,18 +89,20 @@ def list_command(
     """The file's events, running ones first, with their status today."""
     settings: Settings = ctx.obj
     lang = settings.language
-    today = date.today()
     with Store(settings.db, create=False) as store:
         found = store.setup.events()
         current = store.settings.get("event_id")
+        zones = load_zones(store.database)
+    today = localtime.today(zones.current)
     rows = []
     for e in found:
         first, last = date.fromisoformat(e["starts_on"]), date.fromisoformat(e["ends_on"])
+        day = localtime.today(zones.for_event_id(e["id"]))  # each event's own day
         rows.append({"code": e["code"], "name": e["name"], "starts_on": e["starts_on"],
                      "ends_on": e["ends_on"], "city": e["city"],
-                     "status": event_rules.status(first, last, today),
+                     "status": event_rules.status(first, last, day),
                      "current": e["id"] == current,
-                     "_order": event_rules.order_key(first, last, today)})  # fmt: skip
+                     "_order": event_rules.order_key(first, last, day)})  # fmt: skip
     rows.sort(key=lambda r: r.pop("_order"))
     if as_json:
         print_json({"today": today.isoformat(), "events": rows})

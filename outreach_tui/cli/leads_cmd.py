@@ -10,10 +10,11 @@ from rich.text import Text
 
 from outreach_tui.cli.output import console, print_json, user_errors
 from outreach_tui.config import Settings
-from outreach_tui.domain import callbacks
+from outreach_tui.domain import callbacks, localtime
 from outreach_tui.domain.phone import national_digits
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
+from outreach_tui.store.time_zones import load_zones
 
 
 def lead_entry(row: dict[str, Any], today: date, language: str) -> dict[str, Any]:
@@ -54,8 +55,9 @@ def leads_command(
     """Leads with a follow-up date, earliest first (`--due`: today's and overdue ones)."""
     settings: Settings = ctx.obj
     lang = settings.language
-    today = date.today()
     with Store(settings.db, create=False) as store:
+        # The booth's day (the current event's zone), as the call-back list in the TUI.
+        today = localtime.today(load_zones(store.database).current)
         page = store.callbacks.due(today if due else None, limit=limit)
     entries = [lead_entry(row, today, lang) for row in page.rows]
     if as_json:

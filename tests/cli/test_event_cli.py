@@ -9,7 +9,14 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
+from outreach_tui.domain import localtime
 from outreach_tui.store import Store
+
+
+def booth_today() -> date:
+    """The booth's day at a Palembang event (WIB), whatever the laptop's clock zone."""
+    return localtime.today("Asia/Jakarta")
+
 
 cli = CliRunner()
 
@@ -20,10 +27,10 @@ def test_add_an_event_for_today_and_use_it(booth_store: Store, db_path: Path) ->
     first = cli.invoke(app, args)
     assert first.exit_code == 0, first.output
     made = json.loads(first.stdout)
-    code = f"BAZAR-UMKM-KENTEN-{date.today():%Y%m%d}"
+    code = f"BAZAR-UMKM-KENTEN-{booth_today():%Y%m%d}"
     assert made["event"] == code and made["created"] is True
     event = booth_store.setup.event(code)
-    assert event is not None and event["starts_on"] == event["ends_on"] == date.today().isoformat()
+    assert event is not None and event["starts_on"] == event["ends_on"] == booth_today().isoformat()
     assert event["city"] == "Palembang" and event["branch_code"] == "PLG"  # the officer's branch
     assert booth_store.settings.get("event_id") == event["id"]
     again = cli.invoke(app, args)

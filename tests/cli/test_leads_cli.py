@@ -10,10 +10,17 @@ from urllib.parse import parse_qs, urlparse
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
+from outreach_tui.domain import localtime
 from outreach_tui.domain.models import LeadDraft
 from outreach_tui.domain.validation import validate_lead
 from outreach_tui.store import Store
 from tests.conftest import OFFICER
+
+
+def booth_today() -> date:
+    """The booth's day at a Palembang event (WIB), whatever the laptop's clock zone."""
+    return localtime.today("Asia/Jakarta")
+
 
 cli = CliRunner(env={"COLUMNS": "80"})  # the width of a booth terminal
 
@@ -23,7 +30,7 @@ def _lead(store: Store, event_id: str, name: str, phone: str, follow_up: date | 
         full_name=name, phone=phone, interest="JKM", consent_contact=True,
         consent_version="2026.1", follow_up_on=f"{follow_up:%d-%m-%Y}" if follow_up else "",
     )  # fmt: skip
-    record = validate_lead(draft, today=date.today()).record
+    record = validate_lead(draft, today=booth_today()).record
     assert record is not None
     return store.leads.save(record, officer_code=OFFICER, event_id=event_id).uuid
 
@@ -31,7 +38,7 @@ def _lead(store: Store, event_id: str, name: str, phone: str, follow_up: date | 
 def test_leads_due_lists_today_and_overdue_with_a_whatsapp_link(
     store: Store, event_id: str, db_path: Path
 ) -> None:
-    today = date.today()
+    today = booth_today()
     overdue = _lead(store, event_id, "Andi Wijaya", "0821-7777-8888", today)
     store.leads.record_callback(
         overdue, "no_answer", next_follow_up_on=today - timedelta(days=3), officer_code=OFFICER
@@ -69,7 +76,7 @@ def test_leads_due_lists_today_and_overdue_with_a_whatsapp_link(
 def test_a_converted_lead_leaves_the_list_and_counts_in_the_tally(
     store: Store, event_id: str, db_path: Path, register
 ) -> None:
-    lead_uuid = _lead(store, event_id, "Andi Wijaya", "0821-7777-8888", date.today())
+    lead_uuid = _lead(store, event_id, "Andi Wijaya", "0821-7777-8888", booth_today())
     owner = register().owner
     store.leads.mark_converted(lead_uuid, owner.uuid, officer_code=OFFICER)
     due = cli.invoke(app, ["--db", str(db_path), "leads", "--due", "--json"])
