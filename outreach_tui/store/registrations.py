@@ -15,10 +15,10 @@ from outreach_tui.domain import consent
 from outreach_tui.domain.household import household_problems
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
-from outreach_tui.store import audit, nik_keys
+from outreach_tui.store import audit, nik_keys, versions
 from outreach_tui.store.crypto import FieldCipher, open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
-from outreach_tui.store.rows import as_json, next_seqs, reference_number, to_row
+from outreach_tui.store.rows import next_seqs, reference_number, to_row
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -184,7 +184,7 @@ class RegistrationStore:
                 )
             new_values = seal_row(cipher, TABLE, {**new_values, "uuid": record_uuid})
             del new_values["uuid"]
-            self._keep_history(db, stored)
+            versions.keep_history(db, ENTITY, stored)
             (seq,) = next_seqs(db, 1)
             version = current["version"] + 1
             now = utc_now()
@@ -195,7 +195,7 @@ class RegistrationStore:
                     "seq": seq,
                     "version": version,
                     "updated_at": now,
-                    **self._resync(current),
+                    **versions.resync(current),
                 },
             )
             audit.append(
@@ -223,7 +223,7 @@ class RegistrationStore:
                 return self._saved(current)
             if current["purged_at"]:
                 raise StoreError(PURGED)
-            self._keep_history(db, current)
+            versions.keep_history(db, ENTITY, current)
             (seq,) = next_seqs(db, 1)
             version = current["version"] + 1
             now = utc_now()
@@ -235,7 +235,7 @@ class RegistrationStore:
                     "seq": seq,
                     "version": version,
                     "updated_at": now,
-                    **self._resync(current),
+                    **versions.resync(current),
                 },
             )
             audit.append(
@@ -363,13 +363,13 @@ class RegistrationStore:
         if owner["workers_count"] == live:
             return
         owner_uuid = owner["uuid"]
-        self._keep_history(db, owner)
+        versions.keep_history(db, ENTITY, owner)
         (seq,) = next_seqs(db, 1)
         version = owner["version"] + 1
         db["registrations"].update(
             owner_uuid,
             {"workers_count": live, "seq": seq, "version": version, "updated_at": utc_now(),
-             **self._resync(owner)},
+             **versions.resync(owner)},
         )  # fmt: skip
         audit.append(
             db,
@@ -381,26 +381,6 @@ class RegistrationStore:
             version=version,
             detail={"fields": ["workers_count"], "workers_count": live},
         )
-
-    @staticmethod
-    def _keep_history(db: sqlite_utils.Database, current: dict[str, Any]) -> None:
-        db.execute(
-            "INSERT INTO record_history (entity, uuid, version, data, replaced_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [ENTITY, current["uuid"], current["version"], as_json(current), utc_now()],
-        )
-
-    @staticmethod
-    def _resync(current: dict[str, Any]) -> dict[str, Any]:
-        """Sync columns for a changed record: pending again, based on what the hub has."""
-        acknowledged = current["sync_state"] in ("synced", "duplicate")
-        return {
-            "sync_state": "pending",
-            "base_version": current["version"] if acknowledged else current["base_version"],
-            "sync_code": None,
-            "sync_field": None,
-            "sync_message": None,
-        }
 
     @staticmethod
     def _saved(row: dict[str, Any] | None) -> SavedRecord:

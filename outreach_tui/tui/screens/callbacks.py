@@ -23,6 +23,7 @@ from outreach_tui.domain import callbacks
 from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.store.queries import RecordsPage
 from outreach_tui.tui.messages import LeadPrefill, RegistrationPrefilled
+from outreach_tui.tui.paged_table import past_the_end, refill
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
@@ -97,18 +98,13 @@ class CallbackScreen(BoothScreen):
 
     def on_callbacks_loaded(self, message: CallbacksLoaded) -> None:
         page = message.page
-        if not page.rows and page.offset > 0 and page.total:
-            self.first_row = max(0, (page.total - 1) // self.page_size * self.page_size)
+        last = past_the_end(page, self.page_size)
+        if last is not None:
+            self.first_row = last
             self.reload()
             return
         self.page = page
-        table = self.query_one("#callbacks-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in page.rows:
-            table.add_row(*self._cells(row), key=row["uuid"])
-        if page.rows:
-            table.move_cursor(row=min(cursor, len(page.rows) - 1))
+        refill(self.query_one("#callbacks-table", DataTable), page.rows, self._cells)
         self.query_one("#callbacks-title", Static).update(
             Text(self.t("lead.callback.title", count=page.total), style="bold")
         )

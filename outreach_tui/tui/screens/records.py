@@ -28,6 +28,7 @@ from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_clock, local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
+from outreach_tui.tui.paged_table import past_the_end, refill
 from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
@@ -192,18 +193,13 @@ class RecordsScreen(BoothScreen):
         if message.request != self.request:
             return  # a newer request is on its way
         page = message.page
-        if not page.rows and page.offset > 0 and page.total:
-            self.first_row = max(0, (page.total - 1) // self.page_size * self.page_size)
+        last = past_the_end(page, self.page_size)
+        if last is not None:
+            self.first_row = last
             self.reload()
             return
         self.page = page
-        table = self.query_one("#records-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in page.rows:
-            table.add_row(*self._cells(row), key=row["uuid"])
-        if page.rows:
-            table.move_cursor(row=min(cursor, len(page.rows) - 1))
+        refill(self.query_one("#records-table", DataTable), page.rows, self._cells)
         self._render_page_line()
 
     def _cells(self, row: dict[str, Any]) -> list[Text]:
