@@ -69,7 +69,12 @@ def check_push(tx: Tx, device: Device, laptop: str, *, claim: bool) -> None:
         if mine["laptop_id"] != laptop:
             raise HubError("batch.device_mismatch", 403, field="device_id")
         return
-    if _held(tx, laptop) is not None:
+    held = _held(tx, laptop)
+    if held is not None:
+        # Read committed: a batch of the same pipeline may have bound this id to this
+        # device between the two reads above; that binding is ours.
+        if held["device_id"] == device.id:
+            return
         raise HubError("batch.device_not_yours", 403, field="device_id")
     if claim:
         _bind(tx, laptop, device.id, None, "first_push")

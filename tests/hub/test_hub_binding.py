@@ -9,6 +9,7 @@ bound to that bundle's key.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +251,23 @@ def test_a_hub_from_before_bindings_keeps_its_laptops_on_upgrade(db: str) -> Non
         (laptop, newer.id, None), (imported, None, None),
     }  # fmt: skip
     assert [d["client_device_id"] for d in devices] == [None, laptop]
+
+
+def test_concurrent_first_pushes_of_one_device_all_land(hub: Hub) -> None:
+    """The pipeline sends two batches at once; on PostgreSQL (read committed) the other
+    batch's binding may commit between this batch's two reads. It is ours: no 403."""
+    def push(headers: dict[str, str], body: dict[str, Any]) -> httpx.Response:
+        with httpx.Client(base_url=hub.url, timeout=30) as own:
+            return own.post(PUSH, json=body, headers=headers)
+
+    refused: list[str] = []
+    with ThreadPoolExecutor(6) as pool:
+        for _ in range(25):
+            laptop = new_uuid()
+            _, headers = hub.device(officer="PLG-01")
+            bodies = [batch(laptop, [record(registration_data(device_id=laptop))])
+                      for _ in range(6)]  # fmt: skip
+            for answer in pool.map(lambda body: push(headers, body), bodies):
+                if answer.status_code != 200:
+                    refused.append(answer.text[:120])
+    assert refused == []
