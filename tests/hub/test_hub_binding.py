@@ -256,6 +256,7 @@ def test_a_hub_from_before_bindings_keeps_its_laptops_on_upgrade(db: str) -> Non
 def test_concurrent_first_pushes_of_one_device_all_land(hub: Hub) -> None:
     """The pipeline sends two batches at once; on PostgreSQL (read committed) the other
     batch's binding may commit between this batch's two reads. It is ours: no 403."""
+
     def push(headers: dict[str, str], body: dict[str, Any]) -> httpx.Response:
         with httpx.Client(base_url=hub.url, timeout=30) as own:
             return own.post(PUSH, json=body, headers=headers)
@@ -267,7 +268,7 @@ def test_concurrent_first_pushes_of_one_device_all_land(hub: Hub) -> None:
             _, headers = hub.device(officer="PLG-01")
             bodies = [batch(laptop, [record(registration_data(device_id=laptop))])
                       for _ in range(6)]  # fmt: skip
-            for answer in pool.map(lambda body: push(headers, body), bodies):
+            for answer in pool.map(push, [headers] * len(bodies), bodies):
                 if answer.status_code != 200:
                     refused.append(answer.text[:120])
     assert refused == []
