@@ -15,15 +15,26 @@ from functools import lru_cache
 from typing import Any
 
 from outreach_tui.domain.money import discounted, percent_of
-from outreach_tui.domain.reference import Discount, Reference, Rule, load_reference, parse_month
+from outreach_tui.domain.reference import (
+    Discount,
+    IncomeBand,
+    Reference,
+    Rule,
+    Sector,
+    load_reference,
+    parse_month,
+)
 from outreach_tui.domain.workdays import next_working_day
 
 __all__ = [
+    "BandUsed",
     "ContributionQuote",
     "DiscountApplied",
     "PrepaidMonth",
     "Prepayment",
     "ProgramAmount",
+    "RiskGroupUsed",
+    "WageUsed",
     "due_date",
     "parse_month",
     "prepay",
@@ -61,6 +72,44 @@ class DiscountApplied:
 
 
 @dataclass(frozen=True)
+class BandUsed:
+    """The BPU declared-income band the JKK and JHT percentages were applied to."""
+
+    id: str
+    from_income: int
+    to_income: int | None
+    basis: int  # the rupiah the percentages apply to
+    estimate: bool  # the band row is not verified
+    legal_basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RiskGroupUsed:
+    """PU path: the JKK risk group of the sector (PP 44/2015 Lampiran I)."""
+
+    number: int  # 1..5
+    roman: str  # "I".."V", as the regulation writes it
+    rate_bp: int
+    sector_basis: str  # why this sector is in this group
+    estimate: bool  # the sector's group is not verified
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class WageUsed:
+    """PU path: the regional minimum wage (UMK) the wage base came from."""
+
+    region: str
+    region_code: str
+    amount: int
+    year: int  # the contribution year asked for
+    source_year: int  # the year of the figure in the dataset
+    source: str
+    estimate: bool  # an older year's figure: no UMK in the dataset for ``year``
+
+
+@dataclass(frozen=True)
 class ContributionQuote:
     income: int
     sector: str
@@ -75,6 +124,9 @@ class ContributionQuote:
     after_discount_total: int  # what they pay once the discount window ends
     due_by: date  # the due day of the month, moved to the next working day
     state_funded: bool = False  # JKK/JKM paid from APBN/APBD: no PP 50/2025 discount
+    band: BandUsed | None = None  # BPU: the income band JKK and JHT were computed on
+    risk_group: RiskGroupUsed | None = None  # PU micro: the sector's JKK risk group
+    minimum_wage: WageUsed | None = None  # PU micro with a region: the UMK used
 
     def program(self, code: str) -> ProgramAmount | None:
         return next((p for p in self.programs if p.program == code), None)
@@ -98,12 +150,12 @@ def _months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
-def _amount(rule: Rule, basis: int) -> int:
+def _amount(rule: Rule, basis: int, rate_bp: int | None = None) -> int:
     if rule.kind == "flat":
         assert rule.amount is not None
         return rule.amount
     assert rule.rate_bp is not None
-    amount = percent_of(basis, rule.rate_bp)
+    amount = percent_of(basis, rate_bp if rate_bp is not None else rule.rate_bp)
     if rule.min is not None:
         amount = max(amount, rule.min)
     if rule.max is not None:
@@ -149,6 +201,7 @@ def quote(
     path: str = "bpu",
     state_funded: bool = False,
     reference: Reference | None = None,
+    region: str | None = None,
 ) -> ContributionQuote:
     """The monthly contribution for ``income`` declared in ``sector`` for ``month``.
 
@@ -156,7 +209,8 @@ def quote(
     "pu_micro" (a micro business's worker at the minimum wage-earner package; ``income``
     is then the wage base, normally the regional minimum wage). ``state_funded``: the
     participant's JKK/JKM is paid from APBN/APBD, which PP 50/2025 art. 3 excludes from
-    its discount (so no discount window applies).
+    its discount (so no discount window applies). ``region`` (PU micro: a regency name or
+    Kemendagri code) records which minimum wage (UMK) and source year the wage base is.
     """
     if isinstance(income, bool) or not isinstance(income, int):
         raise ValueError(f"income must be whole rupiah (int), got {income!r}")
@@ -167,23 +221,61 @@ def quote(
         wanted = (programs,) if isinstance(programs, str) else tuple(programs)
         # replace() costs ~0.2 µs, and the hub's months are firsts already (an equal key)
         first = month if type(month) is date and month.day == 1 else month.replace(day=1)
-        return _shipped_quote(income, sector, first, wanted, path, bool(state_funded))
-    return _quote(income, sector, month, programs, path, reference, bool(state_funded))
+        return _shipped_quote(income, sector, first, wanted, path, bool(state_funded), region)
+    return _quote(income, sector, month, programs, path, reference, bool(state_funded), region)
 
 
 @lru_cache(maxsize=4096)
 def _shipped_quote(
     income: int, sector: str, month: date, programs: tuple[str, ...], path: str,
-    state_funded: bool,
+    state_funded: bool, region: str | None = None,
 ) -> ContributionQuote:  # fmt: skip
-    return _quote(income, sector, month, programs, path, load_reference(), state_funded)
+    return _quote(income, sector, month, programs, path, load_reference(), state_funded, region)
 
 
-def due_date(month: date, reference: Reference | None = None) -> date:
-    """When ``month``'s contribution is due: the dataset's due day (the 15th), moved to the
-    next working day when it is a weekend or an Indonesian public holiday."""
+def due_date(month: date, reference: Reference | None = None, *, path: str = "bpu") -> date:
+    """When ``month``'s contribution is due: the dataset's due day (the 15th) of the
+    contribution month for BPU, of the following month for PU (micro employers pay
+    after the month worked), moved to the next working day when it is a weekend or an
+    Indonesian public holiday."""
     ref = reference or load_reference()
-    return next_working_day(month.replace(day=ref.due_day))
+    first = month.replace(day=1)
+    if path == "pu_micro":
+        first = add_months(first, ref.pu_due_months_after)
+    return next_working_day(first.replace(day=ref.due_day))
+
+
+def minimum_wage(region: str, year: int, reference: Reference | None = None) -> WageUsed:
+    """The UMK of ``region`` (name or Kemendagri regency code) for ``year``: that year's
+    figure, else the latest earlier one marked as an estimate; ValueError when none."""
+    found = (reference or load_reference()).wage_for(region, year)
+    wage = found.wage
+    return WageUsed(region=wage.region, region_code=wage.region_code, amount=wage.amount,
+                    year=year, source_year=wage.year, source=wage.source,
+                    estimate=found.estimate)  # fmt: skip
+
+
+_ROMAN = ("", "I", "II", "III", "IV", "V")
+
+
+def _risk_group(ref: Reference, sector: Sector) -> RiskGroupUsed | None:
+    if not ref.risk_groups:
+        return None  # an older dataset: the PU rule's own rate
+    group = ref.risk_group(sector.risk_group)
+    return RiskGroupUsed(number=group.number, roman=_ROMAN[group.number], rate_bp=group.rate_bp,
+                         sector_basis=sector.risk_group_basis,
+                         estimate=sector.risk_group_confidence == "C",
+                         legal_basis=group.legal_basis)  # fmt: skip
+
+
+def _band(ref: Reference, income: int) -> tuple[IncomeBand | None, BandUsed | None]:
+    band = ref.income_band(income)
+    if band is None:
+        return None, None
+    used = BandUsed(id=band.id, from_income=band.from_income, to_income=band.to_income,
+                    basis=band.basis_for(income), estimate=band.confidence == "C",
+                    legal_basis=band.legal_basis, source=band.source)  # fmt: skip
+    return band, used
 
 
 def _quote(
@@ -194,28 +286,41 @@ def _quote(
     path: str,
     ref: Reference,
     state_funded: bool = False,
+    region: str | None = None,
 ) -> ContributionQuote:
     if income <= 0:
         raise ValueError("income must be more than Rp0")
     if path not in ("bpu", "pu_micro"):
         raise ValueError(f"unknown path {path!r}: expected 'bpu' or 'pu_micro'")
     month = month.replace(day=1)
-    group = ref.sector(sector).group
+    the_sector = ref.sector(sector)
+    group = the_sector.group
     codes = _programs(programs, path)
 
     # BPU: nobody declares below the lowest band (Rp1,000,000, PP 44/2015 Lampiran II), so
     # a lower income is quoted at that band: JKK Rp10,000 and JHT 2% × Rp1,000,000 =
     # Rp20,000 (the documented Rp36,800 minimum). The band figure is then the verified one.
     basis = max(income, ref.min_declared_income) if path == "bpu" else income
+    band, band_used = _band(ref, basis) if path == "bpu" else (None, None)
+    risk = _risk_group(ref, the_sector) if path == "pu_micro" else None
+    wage = minimum_wage(region, month.year, ref) if region and path == "pu_micro" else None
     discount = None if state_funded else ref.discount(month, group, path)
     lines = []
     for code in codes:
         rule = ref.rule(code, path, month)
-        normal = _amount(rule, basis)
+        on_band = rule.on_band and band_used is not None
+        rule_basis = band_used.basis if on_band and band_used else basis
+        by_group = rule.by_risk_group and risk is not None
+        normal = _amount(rule, rule_basis, risk.rate_bp if by_group and risk else None)
         hit = discount is not None and code in discount.programs
-        estimate = rule.confidence == "C" or (
-            bool(rule.verified_incomes) and basis not in rule.verified_incomes
-        )
+        estimate = (
+            rule.confidence == "C"
+            or (on_band and bool(band_used and band_used.estimate))
+            or (not on_band and bool(rule.verified_incomes)
+                and basis not in rule.verified_incomes)
+            or (by_group and bool(risk and risk.estimate))
+            or bool(wage and wage.estimate)
+        )  # fmt: skip
         lines.append(
             ProgramAmount(
                 program=code,
@@ -241,8 +346,11 @@ def _quote(
         estimate=any(line.estimate for line in lines),
         dataset_version=ref.version,
         after_discount_total=normal_total,
-        due_by=due_date(month, ref),
+        due_by=due_date(month, ref, path=path),
         state_funded=state_funded,
+        band=band_used,
+        risk_group=risk,
+        minimum_wage=wage,
     )
 
 

@@ -76,6 +76,8 @@ class Rule:
     amount: int | None = None  # rupiah (flat)
     verified_incomes: tuple[int, ...] = ()  # if set, any other income is an estimate
     effective_to: date | None = None  # inclusive; None = still in force
+    on_band: bool = False  # BPU: the percentage applies to the declared-income band's basis
+    by_risk_group: bool = False  # PU: the rate is the sector's risk group's (Lampiran I)
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (
@@ -90,6 +92,52 @@ class MinimumWage:
     amount: int
     source: str
     region_code: str = ""
+
+
+@dataclass(frozen=True)
+class WageFound:
+    """A regional minimum wage looked up for ``year``: ``wage.year`` is the source year;
+    an older year than asked (the dataset has none for ``year``) makes it an estimate."""
+
+    wage: MinimumWage
+    year: int  # the year asked for
+
+    @property
+    def estimate(self) -> bool:
+        return self.wage.year != self.year
+
+
+@dataclass(frozen=True)
+class RiskGroup:
+    """A JKK risk group for wage earners (PP 44/2015 Lampiran I)."""
+
+    number: int  # 1..5 (I..V)
+    rate_bp: int  # basis points of the wage
+    label_id: str
+    label_en: str
+    legal_basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class IncomeBand:
+    """A row of the BPU declared-income band table (PP 44/2015 Lampiran II): an income
+    from ``from_income`` to ``to_income`` (inclusive; None = no upper end) is priced at
+    ``basis`` (None: the declared income itself). JKK and JHT both apply to it."""
+
+    id: str
+    from_income: int
+    legal_basis: str
+    source: str
+    confidence: str  # "A" | "B" | "C"; C rows are shown as estimates
+    to_income: int | None = None
+    basis: int | None = None
+
+    def covers(self, income: int) -> bool:
+        return self.from_income <= income and (self.to_income is None or income <= self.to_income)
+
+    def basis_for(self, income: int) -> int:
+        return income if self.basis is None else self.basis
 
 
 @dataclass(frozen=True)
@@ -119,6 +167,11 @@ class Sector:
     label_id: str
     label_en: str
     group: str  # "transport" | "general"
+    # PU path: the JKK risk group of this line of business (PP 44/2015 Lampiran I), the
+    # reason for it and how sure it is (C: not verified, shown as an estimate).
+    risk_group: int = 1
+    risk_group_basis: str = ""
+    risk_group_confidence: str = "C"
 
 
 @dataclass(frozen=True)
@@ -196,6 +249,11 @@ class Reference:
     discounts: tuple[Discount, ...]
     sectors: tuple[Sector, ...]
     benefits: BenefitsCatalogue
+    risk_groups: tuple[RiskGroup, ...] = ()
+    income_bands: tuple[IncomeBand, ...] = ()
+    # PU (employers, micro businesses included) pay by the due day of the month AFTER the
+    # contribution month; BPU by the due day of the contribution month itself.
+    pu_due_months_after: int = 1
 
     def program(self, code: str) -> Program:
         return _find(self.programs, "code", code, "program")
@@ -213,6 +271,23 @@ class Reference:
     def sector(self, code: str) -> Sector:
         return _find(self.sectors, "code", code, "sector")
 
+    def risk_group(self, group: int) -> RiskGroup:
+        return _find(self.risk_groups, "number", group, "risk group")
+
+    def income_band(self, income: int) -> IncomeBand | None:
+        """The BPU band ``income`` falls in (None when the dataset has no band table)."""
+        return next((band for band in self.income_bands if band.covers(income)), None)
+
+    def wage_for(self, region: str, year: int) -> WageFound:
+        """The minimum wage of ``region`` (name or Kemendagri code) for ``year``; when the
+        dataset has no figure for that year, the latest earlier one (an estimate)."""
+        key = region.strip().casefold()
+        rows = [w for w in self.minimum_wages
+                if key in (w.region.casefold(), w.region_code) and w.year <= year]  # fmt: skip
+        if not rows:
+            raise ValueError(f"no minimum wage for {region!r} in or before {year}")
+        return WageFound(max(rows, key=lambda w: w.year), year)
+
     def minimum_wage(self, region: str, year: int) -> MinimumWage:
         for wage in self.minimum_wages:
             if wage.year == year and region.casefold() in (
@@ -226,7 +301,7 @@ class Reference:
 _T = TypeVar("_T")
 
 
-def _find(items: tuple[_T, ...], attr: str, key: str, what: str) -> _T:
+def _find(items: tuple[_T, ...], attr: str, key: Any, what: str) -> _T:
     for item in items:
         if getattr(item, attr) == key:
             return item
@@ -320,6 +395,34 @@ def _check_rules(rules: tuple[Rule, ...], programs: set[str]) -> None:
             raise ReferenceDataError(f"rules: no {code} rule on the bpu path")
 
 
+def _check_risk_groups(groups: tuple[RiskGroup, ...], sectors: tuple[Sector, ...]) -> None:
+    if not groups:
+        return  # an older dataset without the table: every PU rule uses its own rate
+    numbers = {g.number for g in groups}
+    if len(numbers) != len(groups):
+        raise ReferenceDataError("risk_groups: duplicate group")
+    for i, g in enumerate(groups):
+        if not 1 <= g.number <= 5 or not 0 < g.rate_bp <= 10_000:
+            raise ReferenceDataError(f"risk_groups[{i}]: group 1..5 and rate_bp 1..10000")
+    for i, s in enumerate(sectors):
+        if s.risk_group not in numbers:
+            raise ReferenceDataError(f"sectors[{i}].risk_group: unknown group {s.risk_group}")
+        if s.risk_group_confidence not in CONFIDENCE:
+            raise ReferenceDataError(f"sectors[{i}].risk_group_confidence: not one of {CONFIDENCE}")
+
+
+def _check_bands(bands: tuple[IncomeBand, ...]) -> None:
+    """Bands must tile the incomes from the first one up without a gap or an overlap."""
+    for i, band in enumerate(bands):
+        at = f"income_bands[{i}] ({band.id})"
+        if band.confidence not in CONFIDENCE:
+            raise ReferenceDataError(f"{at}.confidence: not one of {CONFIDENCE}")
+        if band.to_income is not None and band.to_income < band.from_income:
+            raise ReferenceDataError(f"{at}: to_income is below from_income")
+        if i and (bands[i - 1].to_income is None or band.from_income != bands[i - 1].to_income + 1):
+            raise ReferenceDataError(f"{at}: must start right after the band before it")
+
+
 def _check_discounts(discounts: tuple[Discount, ...], programs: set[str]) -> None:
     for i, d in enumerate(discounts):
         at = f"discounts[{i}] ({d.id})"
@@ -378,6 +481,15 @@ def _parse(text: str | None) -> Reference:
     _check_rules(rules, codes)
     discounts = _rows(Discount, doc, "discounts")
     _check_discounts(discounts, codes)
+    risk_groups = _rows(RiskGroup, doc, "risk_groups")
+    _check_risk_groups(risk_groups, sectors)
+    income_bands = _rows(IncomeBand, doc, "income_bands")
+    _check_bands(income_bands)
+    for rule in rules:  # a rule that needs a table the dataset lacks could never be quoted
+        if rule.by_risk_group and not risk_groups:
+            raise ReferenceDataError(f"rules ({rule.id}): by_risk_group needs risk_groups")
+        if rule.on_band and not income_bands:
+            raise ReferenceDataError(f"rules ({rule.id}): on_band needs income_bands")
     reference = _build(
         Reference,
         doc,
@@ -387,6 +499,8 @@ def _parse(text: str | None) -> Reference:
         minimum_wages=_rows(MinimumWage, doc, "minimum_wages"),
         discounts=discounts,
         sectors=sectors,
+        risk_groups=risk_groups,
+        income_bands=income_bands,
         benefits=_benefits(doc["benefits"] if "benefits" in doc else _shipped("benefits.toml")),
     )
     if not 1 <= reference.due_day <= 28:
