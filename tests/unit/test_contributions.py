@@ -84,7 +84,9 @@ def test_pu_micro_solo_2019():
     assert umk == 1_802_700
     assert [(p.program, p.normal) for p in q.programs] == [("JKK", 4_326), ("JKM", 5_408)]
     assert q.normal_total == q.due_total == 9_734
-    assert q.discount is None and q.estimate is False
+    # Kuliner is risk group I (0.24%), but its group is not verified: shown as an estimate.
+    assert q.risk_group.number == 1 and q.risk_group.estimate
+    assert q.discount is None and q.estimate is True
 
 
 def test_pu_micro_rejects_jht():
@@ -132,7 +134,7 @@ def test_as_dict_is_json_friendly():
     assert set(data) == {
         "income", "sector", "month", "path", "programs", "normal_total", "due_total",
         "discount", "estimate", "dataset_version", "after_discount_total", "due_by",
-        "state_funded",
+        "state_funded", "band", "risk_group", "minimum_wage",
     }  # fmt: skip
 
 

@@ -108,7 +108,7 @@ def test_prepayment_sums_month_by_month(sector, first, months, programs, total, 
 
 
 def test_prepayment_refuses_a_period_the_dataset_does_not_offer() -> None:
-    with pytest.raises(ValueError, match="months must be one of 1, 3, 6, 12"):
+    with pytest.raises(ValueError, match="months must be one of 1, 2, 3, 6, 12"):
         prepay(1_000_000, sector=GENERAL, first_month=date(2026, 11, 1), months=5)
 
 

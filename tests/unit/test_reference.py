@@ -22,8 +22,8 @@ SHIPPED = resources.files("outreach_tui.data").joinpath("contributions.toml").re
 def test_shipped_dataset():
     ref = load_reference()
     assert ref is load_reference()  # cached
-    assert ref.version == "2026.01" and ref.published == date(2026, 1, 15)
-    assert (ref.due_day, ref.max_unpaid_months, ref.advance_months) == (15, 3, (1, 3, 6, 12))
+    assert ref.version == "2026.12" and ref.published == date(2026, 12, 7)
+    assert (ref.due_day, ref.max_unpaid_months, ref.advance_months) == (15, 3, (1, 2, 3, 6, 12))
     assert ref.min_declared_income == 1_000_000
     assert [p.code for p in ref.programs] == ["JKK", "JKM", "JHT"]
     assert ref.program("JKK").mandatory and not ref.program("JHT").mandatory
@@ -90,11 +90,11 @@ def test_benefits_catalogue():
 
 
 def test_replacement_dataset_text_and_path(tmp_path):
-    newer = SHIPPED.replace('version = "2026.01"', 'version = "2026.02"').replace(
+    newer = SHIPPED.replace('version = "2026.12"', 'version = "2027.01"').replace(
         "amount = 6800", "amount = 7000"
     )
     ref = load_reference(newer)
-    assert ref.version == "2026.02"
+    assert ref.version == "2027.01"
     assert ref.rule("JKM", "bpu", date(2026, 5, 1)).amount == 7_000
     assert ref.sectors == load_reference().sectors  # shipped sectors kept
     path = tmp_path / "reference.toml"
@@ -117,9 +117,9 @@ def _mutate(old: str, new: str) -> str:
     ("text", "match"),
     [
         ("version = [", "not valid TOML"),
-        (_mutate('version = "2026.01"', ""), "version: missing"),
-        (_mutate('version = "2026.01"', "version = 2026"), "version: invalid"),
-        (_mutate("published = 2026-01-15", 'published = "yesterday"'), "published"),
+        (_mutate('version = "2026.12"', ""), "version: missing"),
+        (_mutate('version = "2026.12"', "version = 2026"), "version: invalid"),
+        (_mutate("published = 2026-12-07", 'published = "yesterday"'), "published"),
         (_mutate("rate_bp = 100 ", "rate_bp = 1.0 "), r"rules\[0\].rate_bp"),
         (_mutate("rate_bp = 100 ", "rate_bp = 0 "), "rate_bp: must be"),
         (_mutate("amount = 6800", "amount = -6800"), r"rules\[1\].amount"),
@@ -147,7 +147,7 @@ def _mutate(old: str, new: str) -> str:
         (_mutate('sector_group = "all"', 'sector_group = "farmers"'), "not one of"),
         (_mutate('programs = ["JKK", "JKM"]', 'programs = ["JKK", "JKX"]'), "unknown"),
         (_mutate("due_day = 15", "due_day = 31"), "due_day"),
-        (_mutate("advance_months = [1, 3, 6, 12]", "advance_months = [1, true]"), "advance_months"),
+        (_mutate("advance_months = [1, 2, 3, 6, 12]", "advance_months = [1, true]"), "advance_months"),
         (_mutate("mandatory = true", 'mandatory = "yes"'), "mandatory"),
         (_mutate('code = "JKM"', 'code = "JKX"'), "missing"),
         (SHIPPED.replace("rules]]", "rulez]]"), "no JKK rule"),
@@ -163,7 +163,7 @@ def _mutate(old: str, new: str) -> str:
 )
 def test_malformed_reference_data(text, match):
     if match is None:  # a non-overlapping, valid change loads fine
-        assert load_reference(text).version == "2026.01"
+        assert load_reference(text).version == "2026.12"
         return
     with pytest.raises(ReferenceDataError, match=match) as info:
         load_reference(text)
