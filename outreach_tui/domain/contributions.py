@@ -268,14 +268,13 @@ def _risk_group(ref: Reference, sector: Sector) -> RiskGroupUsed | None:
                          legal_basis=group.legal_basis)  # fmt: skip
 
 
-def _band(ref: Reference, income: int) -> tuple[IncomeBand | None, BandUsed | None]:
-    band = ref.income_band(income)
+def _band(ref: Reference, income: int) -> BandUsed | None:
+    band: IncomeBand | None = ref.income_band(income)
     if band is None:
-        return None, None
-    used = BandUsed(id=band.id, from_income=band.from_income, to_income=band.to_income,
+        return None  # an older dataset without the band table: the rules' own min/max
+    return BandUsed(id=band.id, from_income=band.from_income, to_income=band.to_income,
                     basis=band.basis_for(income), estimate=band.confidence == "C",
                     legal_basis=band.legal_basis, source=band.source)  # fmt: skip
-    return band, used
 
 
 def _quote(
@@ -301,7 +300,7 @@ def _quote(
     # a lower income is quoted at that band: JKK Rp10,000 and JHT 2% × Rp1,000,000 =
     # Rp20,000 (the documented Rp36,800 minimum). The band figure is then the verified one.
     basis = max(income, ref.min_declared_income) if path == "bpu" else income
-    band, band_used = _band(ref, basis) if path == "bpu" else (None, None)
+    band_used = _band(ref, basis) if path == "bpu" else None
     risk = _risk_group(ref, the_sector) if path == "pu_micro" else None
     wage = minimum_wage(region, month.year, ref) if region and path == "pu_micro" else None
     discount = None if state_funded else ref.discount(month, group, path)

@@ -57,6 +57,46 @@ def province_name(code: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class HistoricalRegency:
+    """A regency code from before a province split, still carried by older NIKs."""
+
+    code: str
+    name: str
+    now: str  # the code the regency has today
+    until: int  # the year of the split
+
+
+@dataclass(frozen=True)
+class RegencyTable:
+    current: Mapping[str, str]  # PPKK -> "Kabupaten …" / "Kota …"
+    historical: Mapping[str, HistoricalRegency]
+    version: str
+    source: str
+
+
+@cache
+def regencies() -> RegencyTable:
+    """Kemendagri regency/city codes (``data/regencies.toml``), read on the first NIK."""
+    text = resources.files("outreach_tui.data").joinpath("regencies.toml").read_text("utf-8")
+    doc = tomllib.loads(text)
+    historical = {
+        code: HistoricalRegency(code, row["name"], row["now"], int(row["until"]))
+        for code, row in doc.get("historical", {}).items()
+    }
+    return RegencyTable(MappingProxyType(dict(doc["regencies"])), MappingProxyType(historical),
+                        str(doc["version"]), str(doc["source"]))  # fmt: skip
+
+
+def regency_name(code: str) -> str | None:
+    """The name of regency ``code`` (PPKK), current or historical; None if unknown."""
+    table = regencies()
+    if code in table.current:
+        return table.current[code]
+    old = table.historical.get(code)
+    return old.name if old else None
+
+
+@dataclass(frozen=True)
 class NikInfo:
     raw: str
     nik: str | None  # normalized 16 ASCII digits when the shape is right, else None
@@ -69,6 +109,7 @@ class NikInfo:
     birth_date: date | None
     serial: str | None
     problems: tuple[Problem, ...]
+    regency_name: str | None = None  # "Kota Surakarta"; a historical code gives its old name
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -90,6 +131,7 @@ class NikInfo:
             "province_name": self.province_name,
             "regency_code": self.regency_code,
             "regency_kind": self.regency_kind,
+            "regency_name": self.regency_name,
             "district_code": self.district_code,
             "sex": self.sex,
             "birth_date": self.birth_date.isoformat() if self.birth_date else None,
@@ -178,6 +220,22 @@ def _birth_date_warning(nik_date: date, given: date) -> Problem | None:
     )
 
 
+def _regency_check(code: str) -> tuple[str | None, Problem | None]:
+    """(name, problem) of regency ``code``: a code Kemendagri never gave this province is
+    an error; one from before a province split is valid on an older NIK, a warning."""
+    table = regencies()
+    current = table.current.get(code)
+    if current is not None:
+        return current, None
+    old = table.historical.get(code)
+    if old is None:
+        return None, error("nik.regency_unknown", FIELD, regency=code,
+                           province=province_name(code[:2]) or code[:2])  # fmt: skip
+    return old.name, warning("nik.regency_historical", FIELD, regency=code, name=old.name,
+                             year=old.until, now=old.now,
+                             now_name=table.current.get(old.now, old.now))  # fmt: skip
+
+
 def _province_warning(nik_code: str, address_code: str) -> Problem | None:
     if address_code == nik_code or address_code in _PAPUA_SPLITS.get(nik_code, ()):
         return None
@@ -220,8 +278,13 @@ def parse_nik(
     if name is None:
         problems.append(error("nik.province_unknown", FIELD, province=pp))
     kind = _REGENCY_KINDS[kk]
+    regency: str | None = None
     if kind is None:
         problems.append(error("nik.regency_invalid", FIELD, regency=kk))
+    elif name is not None:
+        regency, problem = _regency_check(pp + kk)
+        if problem:
+            problems.append(problem)
     if cc == "00":
         problems.append(error("nik.district_invalid", FIELD, district=cc))
 
@@ -275,5 +338,6 @@ def parse_nik(
             "birth_date": born,
             "serial": serial,
             "problems": tuple(problems),
+            "regency_name": regency,
         },
     )

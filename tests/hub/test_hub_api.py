@@ -36,7 +36,7 @@ def test_capabilities_describe_the_hub(hub: Hub, client: httpx.Client) -> None:
     assert set(caps) == {"hub_id", "protocol", "max_records", "max_bytes", "server_time",
                          "reference_version", "hub_key"}  # fmt: skip
     assert caps["protocol"] == 1 and caps["max_records"] == 1000 and caps["max_bytes"] == 5_000_000
-    assert caps["server_time"].endswith("Z") and caps["reference_version"] == "2026.01"
+    assert caps["server_time"].endswith("Z") and caps["reference_version"] == "2026.12"
     (meta,) = hub.rows("SELECT value FROM hub_meta WHERE key = 'hub_id'")
     assert caps["hub_id"] == meta["value"]
 

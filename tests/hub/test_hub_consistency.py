@@ -179,11 +179,11 @@ def test_downlink_has_keyed_digests_and_reviews_never_a_raw_nik(
     same_ref = client.get(
         "/api/v1/downlink",
         headers=auth,
-        params={"since": newer["cursor"], "reference_version": "2026.01"},
+        params={"since": newer["cursor"], "reference_version": "2026.12"},
     )
     assert same_ref.json()["reference"] is None
     assert (
-        start["reference"]["version"] == "2026.01" and "[[rules]]" in start["reference"]["content"]
+        start["reference"]["version"] == "2026.12" and "[[rules]]" in start["reference"]["content"]
     )
 
 

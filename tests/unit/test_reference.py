@@ -147,7 +147,10 @@ def _mutate(old: str, new: str) -> str:
         (_mutate('sector_group = "all"', 'sector_group = "farmers"'), "not one of"),
         (_mutate('programs = ["JKK", "JKM"]', 'programs = ["JKK", "JKX"]'), "unknown"),
         (_mutate("due_day = 15", "due_day = 31"), "due_day"),
-        (_mutate("advance_months = [1, 2, 3, 6, 12]", "advance_months = [1, true]"), "advance_months"),
+        (
+            _mutate("advance_months = [1, 2, 3, 6, 12]", "advance_months = [1, true]"),
+            "advance_months",
+        ),
         (_mutate("mandatory = true", 'mandatory = "yes"'), "mandatory"),
         (_mutate('code = "JKM"', 'code = "JKX"'), "missing"),
         (SHIPPED.replace("rules]]", "rulez]]"), "no JKK rule"),

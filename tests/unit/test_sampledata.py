@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from outreach_tui.domain import consent
+from outreach_tui.domain.contributions import quote
 from outreach_tui.domain.models import RegistrationDraft
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.phone import parse_phone
@@ -146,8 +147,16 @@ def test_distribution_looks_like_a_booth(regs) -> None:
     )
     assert min(hours) >= 9 and max(hours) <= 20
     micro = [r for r in regs if r["path"] == "pu_micro"]
-    assert micro and all(r["event_code"] == "SKA-SOSBPU-2019" for r in micro)
-    assert {(r["declared_income"], r["monthly_normal"]) for r in micro} == {(1_802_700, 9734)}
+    # The UMK of the event's city and year (contributions.toml: Antara Jateng 2019 for Solo,
+    # Antara Sumsel 2021 and SK Gubernur Sumsel 982/2025 for Palembang); JKK by the sector's
+    # risk group (PP 44/2015 Lampiran I) + JKM 0.30%.
+    umk = {"SKA-SOSBPU-2019": 1_802_700, "SUMSEL-EXPO-2021": 3_270_093,
+           "PEKAN-UMKM-2026": 4_192_837}  # fmt: skip
+    assert micro and all(r["declared_income"] == umk[r["event_code"]] for r in micro)
+    for r in micro:
+        q = quote(r["declared_income"], sector=r["sector"], month=date(2019, 10, 1),
+                  path="pu_micro")  # fmt: skip
+        assert r["monthly_normal"] == q.normal_total, r["sector"]
 
 
 def test_every_owner_and_sampled_workers_revalidate(regs) -> None:

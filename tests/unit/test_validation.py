@@ -127,7 +127,7 @@ def test_worker_needs_no_phone_or_address_and_may_take_the_pu_path() -> None:
     worker = RegistrationDraft(
         nik="3372011203950002",
         full_name="Joko Susilo",
-        sector="kerajinan",
+        sector="jasa",  # risk group I (PP 44/2015 Lampiran I): 0.24%
         declared_income="1802700",
         consent_version=CONSENT,
         role=Role.WORKER,
