@@ -53,7 +53,9 @@ def nik_command(
                 t("nik_view.province", lang), f"{info.province_code} {info.province_name}"
             )
         if info.regency_code:
-            table.add_row(t("nik_view.regency", lang), f"{info.regency_code} ({info.regency_kind})")
+            named = f"{info.regency_code} {info.regency_name}" if info.regency_name else (
+                f"{info.regency_code} ({info.regency_kind})")  # fmt: skip
+            table.add_row(t("nik_view.regency", lang), named)
         if info.sex:
             table.add_row(t("nik_view.sex", lang), t(f"sex.{info.sex}", lang))
         if info.birth_date:
@@ -74,7 +76,10 @@ def nik_command(
 @user_errors
 def calc_command(
     ctx: typer.Context,
-    income: Annotated[str, typer.Option("--income", help="Declared monthly income in rupiah.")],
+    income: Annotated[
+        str | None,
+        typer.Option("--income", help="Declared monthly income (PU micro: the wage) in rupiah."),
+    ] = None,
     sector: Annotated[str, typer.Option("--sector", help="Sector code (see --list-sectors).")] = "",
     jht: Annotated[bool, typer.Option("--jht", help="Add the optional JHT savings.")] = False,
     month: Annotated[
@@ -85,10 +90,15 @@ def calc_command(
         int,
         typer.Option(
             "--months",
-            help="Pay in advance for N months (1, 3, 6 or 12), summed "
+            help="Pay in advance for N months (1, 2, 3, 6 or 12), summed "
             "month by month at the rule in force in each month.",
         ),
     ] = 1,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="PU micro: regency/city (name or Kemendagri code) whose "
+                     "minimum wage (UMK) is the wage base when --income is not given."),
+    ] = None,
     apbn: Annotated[
         bool,
         typer.Option("--apbn", help="JKK/JKM paid by APBN/APBD: no PP 50/2025 discount."),
@@ -97,26 +107,23 @@ def calc_command(
 ) -> None:
     """Monthly contribution per program, normal and with any discount in force."""
     lang = ctx.obj.language
-    amount = parse_int(income)
-    if amount is None:
-        fail(t("income.invalid", lang))
-    if amount <= 0:
-        fail(t("income.not_positive", lang))
-    if not sector:
-        fail(t("cli.sector_required", lang, sectors=_sector_codes()))
-    if _find_sector(sector) is None:
-        fail(t("sector.unknown", lang, sector=sector[:40]) + " " + _sector_codes())
     try:
         when = contributions.parse_month(month) if month else date.today().replace(day=1)
     except ValueError as exc:
         fail(str(exc))
+    amount = _income_or_wage(income, path, region, when.year, lang)
+    if not sector:
+        fail(t("cli.sector_required", lang, sectors=_sector_codes()))
+    if _find_sector(sector) is None:
+        fail(t("sector.unknown", lang, sector=sector[:40]) + " " + _sector_codes())
     programs = ("JKK", "JKM", "JHT") if jht else ("JKK", "JKM")
     allowed = reference.load_reference().advance_months
     if months not in allowed:
         fail(t("money.months_invalid", lang, allowed=", ".join(map(str, allowed)), months=months))
     try:
         quote = contributions.quote(amount, sector=sector, month=when, programs=programs,
-                                    path=path, state_funded=apbn)  # fmt: skip
+                                    path=path, state_funded=apbn,
+                                    region=region if path == "pu_micro" else None)  # fmt: skip
         paid = contributions.prepay(amount, sector=sector, first_month=when, months=months,
                                     programs=programs, path=path, state_funded=apbn)  # fmt: skip
     except ValueError as exc:
@@ -144,14 +151,55 @@ def calc_command(
         )  # fmt: skip
         if d.closing_soon:
             console.print("[yellow]" + t("calc.closing_soon", lang, months=d.months_left) + "[/]")
+    _print_basis(quote, lang)
     if quote.estimate:
         console.print("[yellow]" + t("calc.estimate", lang) + "[/]")
     if apbn:
         console.print(t("money.state_funded_note", lang))
     if months > 1:
         _print_prepayment(paid, lang)
-    console.print(t("money.calc_due_by", lang, date=quote.due_by.isoformat()))
+    if quote.path == "pu_micro":
+        console.print(t("pu.due_by", lang, date=quote.due_by.isoformat()))
+    else:
+        console.print(t("money.calc_due_by", lang, date=quote.due_by.isoformat()))
     console.print(t("money.lapse", lang))
+
+
+def _income_or_wage(income: str | None, path: str, region: str | None, year: int,
+                    lang: str) -> int:  # fmt: skip
+    """The declared income, or (PU micro with --region and no --income) the region's UMK."""
+    if income is None:
+        if path != "pu_micro" or not region:
+            fail(t("pu.income_or_region", lang))
+        try:
+            return contributions.minimum_wage(region, year).amount
+        except ValueError:
+            fail(t("pu.region_unknown", lang, region=region[:40], year=year))
+    amount = parse_int(income)
+    if amount is None:
+        fail(t("income.invalid", lang))
+    if amount <= 0:
+        fail(t("income.not_positive", lang))
+    return amount
+
+
+def _print_basis(quote: contributions.ContributionQuote, lang: str) -> None:
+    """What the figures rest on: the BPU band, or the PU risk group and minimum wage."""
+    if quote.band is not None:
+        console.print(t("pu.band", lang, basis=rupiah(quote.band.basis)))
+    if quote.risk_group is not None:
+        group = quote.risk_group
+        rate = f"{group.rate_bp / 100:.2f}%"
+        console.print(t("pu.risk_group", lang, group=group.roman, rate=rate))
+        if group.estimate:
+            console.print("[yellow]" + t("pu.risk_group_estimate", lang) + "[/]")
+    if quote.minimum_wage is not None:
+        wage = quote.minimum_wage
+        console.print(t("pu.umk", lang, region=wage.region, year=wage.source_year,
+                        amount=rupiah(wage.amount), source=wage.source), markup=False)  # fmt: skip
+        if wage.estimate:
+            console.print("[yellow]" + t("pu.umk_estimate", lang, region=wage.region,
+                          year=wage.year, source_year=wage.source_year) + "[/]")  # fmt: skip
 
 
 def _print_prepayment(paid: contributions.Prepayment, lang: str) -> None:
@@ -181,6 +229,13 @@ def benefits_command(
     years: Annotated[
         float | None, typer.Option("--years", min=0, help="Years of contributions so far.")
     ] = None,
+    path: Annotated[str, typer.Option("--path", help="bpu or pu_micro.")] = "bpu",
+    sector: Annotated[
+        str, typer.Option("--sector", help="PU micro: the sector, for its JKK risk group.")
+    ] = "",
+    region: Annotated[
+        str | None, typer.Option("--region", help="PU micro: regency/city of the UMK.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """What JKK, JKM and the scholarships would pay this family."""
@@ -188,9 +243,23 @@ def benefits_command(
     amount = parse_int(income)
     if amount is None or amount <= 0:
         fail(t("income.invalid", lang))
+    if path not in ("bpu", "pu_micro"):
+        fail(f"unknown path {path[:20]!r}: expected 'bpu' or 'pu_micro'")
+    if sector and _find_sector(sector) is None:
+        fail(t("sector.unknown", lang, sector=sector[:40]) + " " + _sector_codes())
     explanation = benefits.explain_benefits(amount, children=children, contribution_years=years)
+    # What the contribution side rests on, the same as `calc`: the band (BPU), the risk
+    # group and the minimum wage (PU micro).
+    this_month = date.today().replace(day=1)
+    try:
+        basis = contributions.quote(amount, sector=sector or "lainnya", month=this_month,
+                                    path=path, region=region if path == "pu_micro" else None)
+    except ValueError as exc:
+        fail(str(exc))
     if as_json:
-        print_json(explanation.as_dict())
+        print_json({**explanation.as_dict(), "path": path,
+                    "band": _jsonable(basis.band), "risk_group": _jsonable(basis.risk_group),
+                    "minimum_wage": _jsonable(basis.minimum_wage)})  # fmt: skip
         return
     table = Table(title=t("benefits_view.title", lang, income=rupiah(amount)), title_justify="left")
     table.add_column(t("benefits_view.case", lang))
@@ -215,8 +284,15 @@ def benefits_command(
         if line.note:
             table.add_row(f"  [italic]{escape(t(line.note, lang, **params))}[/]", "")
     console.print(table)
+    _print_basis(basis, lang)
     if explanation.estimate:
         console.print("[yellow]" + t("calc.estimate", lang) + "[/]")
+
+
+def _jsonable(value: object) -> object:
+    from dataclasses import asdict, is_dataclass
+
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else None
 
 
 def _find_sector(code: str) -> reference.Sector | None:

@@ -112,6 +112,11 @@ def explain_benefits(
     # Benefits follow the declared income, which is never below the lowest band (the same
     # floor the contribution is computed on).
     basis = max(income, ref.min_declared_income)
+    # ...and never above the band the contribution is computed on (the same band table:
+    # JKK, JHT and the benefits all rest on the band's basis, issue #20).
+    band = ref.income_band(basis)
+    if band is not None:
+        basis = band.basis_for(basis)
     counted = min(children, sch.max_children)
 
     def scholarship(code: str, eligible: bool, note: str) -> BenefitLine:
@@ -170,6 +175,8 @@ def explain_benefits(
     )  # fmt: skip
     jkk_rule = next((r for r in ref.rules if r.program == "JKK" and r.path == "bpu"), None)
     verified = jkk_rule.verified_incomes if jkk_rule else ()
+    estimate = band.confidence == "C" if band is not None else bool(verified) and (
+        basis not in verified)  # fmt: skip
     return BenefitExplanation(
         income=income,
         basis=basis,
@@ -190,7 +197,7 @@ def explain_benefits(
             "contribution_years": contribution_years,
             "children": counted,
         },
-        estimate=bool(verified) and basis not in verified,
+        estimate=estimate,
         dataset_version=cat.version,
         legal_basis=cat.legal_basis,
         source=cat.source,

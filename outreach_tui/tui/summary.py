@@ -45,7 +45,8 @@ def registration_summary(
     nik = parse_nik(draft.nik, today=today)
     heading("summary.nik")
     if nik.is_valid:
-        text.append(f"\n{nik.province_name}")
+        text.append(f"\n{nik.regency_name}, {nik.province_name}" if nik.regency_name
+                    else f"\n{nik.province_name}")  # fmt: skip
         text.append(f"\n{t(f'sex.{nik.sex}', language)} · {nik.birth_date:%d-%m-%Y}")
     elif nik.errors and len(nik.raw.replace(" ", "")) >= 16:
         text.append("\n✗ " + nik.errors[0].message(language), style="red")
@@ -68,6 +69,9 @@ def registration_summary(
             quote = None
         if quote is not None:
             text.append("\n" + t("summary.due_now", language, amount=rupiah(quote.due_total)))
+            if quote.risk_group:  # PU micro: JKK by the sector's risk group (Lampiran I)
+                text.append("\n" + t("pu.risk_group", language, group=quote.risk_group.roman,
+                                     rate=f"{quote.risk_group.rate_bp / 100:.2f}%"))  # fmt: skip
             if quote.state_funded:
                 text.append("\n" + t("money.state_funded_note", language), style="yellow")
             if quote.discount:

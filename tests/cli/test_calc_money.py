@@ -54,4 +54,4 @@ def test_apbn_gets_no_discount() -> None:
 def test_a_period_not_offered_is_a_one_line_error() -> None:
     code, out, err = calc("--sector", "perdagangan", "--months", "5")
     assert code == 1 and out == ""
-    assert err.strip() == "outreach: Bayar di muka hanya untuk 1, 3, 6, 12 bulan (diberikan: 5)."
+    assert err.strip() == "outreach: Bayar di muka hanya untuk 1, 2, 3, 6, 12 bulan (diberikan: 5)."

@@ -50,14 +50,15 @@ def test_nik_decodes_a_woman_and_her_birth_date() -> None:
 
 
 def test_nik_json_shape_is_stable() -> None:
-    result = run("nik", "9101011203950001", "--birth-date", "1995-03-13", "--json")
+    result = run("nik", "9103011203950001", "--birth-date", "1995-03-13", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert set(data) == {
         "nik", "valid", "province_code", "province_name", "regency_code", "regency_kind",
-        "district_code", "sex", "birth_date", "serial", "errors", "warnings",
+        "regency_name", "district_code", "sex", "birth_date", "serial", "errors", "warnings",
     }  # fmt: skip
     assert data["province_name"] == "Papua"
+    assert data["regency_name"] == "Kabupaten Jayapura"  # Kepmendagri 300.2.2-2138/2025
     assert data["sex"] == "M"
     assert data["valid"] is True
     assert [w["code"] for w in data["warnings"]] == ["nik.birth_day_mismatch"]

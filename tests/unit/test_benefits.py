@@ -180,7 +180,10 @@ def test_properties(income, children, years):
         for item in line.items:
             if item.quantity is not None and item.amount is not None:
                 assert item.amount == item.quantity * item.unit
-    basis = max(income, 1_000_000)
+    # Between the lowest band (Rp1,000,000) and the top band's basis (Rp20,700,000, not
+    # verified): the same band the contribution rests on (issue #20).
+    basis = min(max(income, 1_000_000), 20_700_000)
+    assert e.basis == basis and e.estimate is (basis != 1_000_000)
     assert e.line("jkk_death").amount == 48 * basis + 22_000_000
     assert e.line("jkm_death").amount == 42_000_000
     assert e.line("jkk_scholarship").amount == min(children, 2) * 87_000_000
