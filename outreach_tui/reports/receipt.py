@@ -79,13 +79,14 @@ def _line(row: dict[str, Any]) -> ReceiptLine:
     )
 
 
-def first_due_date(registered_on: date) -> date:
+def first_due_date(registered_on: date, *, path: str = "bpu") -> date:
     """The first due date on or after the registration day: this month's (the 15th, or
-    the next working day after a weekend or public holiday), else next month's."""
-    this_month = contributions.due_date(registered_on.replace(day=1))
+    the next working day after a weekend or public holiday), else next month's. On the
+    PU-micro path the registration month's contribution is due in the following month."""
+    this_month = contributions.due_date(registered_on.replace(day=1), path=path)
     if registered_on <= this_month:
         return this_month
-    return contributions.due_date(contributions.add_months(registered_on, 1))
+    return contributions.due_date(contributions.add_months(registered_on, 1), path=path)
 
 
 def _quote(row: dict[str, Any], month: date) -> contributions.ContributionQuote:
@@ -138,7 +139,7 @@ def build_receipt(
         registered_on=registered_on,
         discount_ends=quote.discount.ends_on if quote.discount else None,
         discount_basis=quote.discount.legal_basis if quote.discount else None,
-        due_by=first_due_date(registered_on),
+        due_by=first_due_date(registered_on, path=str(owner.get("path") or "bpu")),
         estimate=quote.estimate,
         period_total=period,
         household=_household(owner, active, month) if active else None,
@@ -173,9 +174,11 @@ def receipt_lines(receipt: Receipt, language: str) -> list[str]:
         lines.append(t("receipt.estimate", language))
     lines += [
         "",
+        t("receipt.protection", language),
         t("receipt.how_to_pay", language),
         t("money.due_by", language, date=f"{receipt.due_by:%d-%m-%Y}"),
         t("money.lapse", language),
+        t("receipt.contact", language),
     ]
     if receipt.workers:
         lines += ["", t("receipt.workers", language, count=len(receipt.workers))]
