@@ -197,7 +197,7 @@ PLG_REGENCIES = (
             "Pangkalan Balai", "Sungai Rengit", "Tanjung Lago"), VILLAGE_STREETS),
     Regency("1610", "Ogan Ilir", 16, ("Indralaya", "Tanjung Raja", "Pemulutan",
             "Tanjung Batu", "Muara Kuang"), VILLAGE_STREETS),
-    Regency("1672", "Prabumulih", 6, ("Gunung Ibul", "Muara Dua", "Prabu Jaya",
+    Regency("1674", "Prabumulih", 6, ("Gunung Ibul", "Muara Dua", "Prabu Jaya",
             "Karang Raja", "Tugu Kecil"), VILLAGE_STREETS),
     Regency("1603", "Muara Enim", 22, ("Tanjung Enim", "Muara Enim", "Gelumbang",
             "Lawang Kidul", "Air Lintang"), VILLAGE_STREETS),

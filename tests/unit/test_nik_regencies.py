@@ -84,3 +84,12 @@ def test_the_table_covers_every_province_and_names_its_source() -> None:
         assert old.code not in table.current and old.now in table.current
         assert old.now[:2] != old.code[:2]  # moved to the new province
     assert regency_name("6404") == "Kabupaten Bulungan" and regency_name("6572") is None
+
+
+def test_the_sample_generators_regencies_are_kemendagri_codes() -> None:
+    from outreach_tui.sampledata import names
+
+    table = regencies()
+    for regency in (*names.PLG_REGENCIES, *names.SKA_REGENCIES):
+        assert regency.code in table.current, (regency.code, regency.city)
+        assert regency.city in table.current[regency.code], KEPMENDAGRI
