@@ -152,7 +152,7 @@ def calc_command(
         if d.closing_soon:
             console.print("[yellow]" + t("calc.closing_soon", lang, months=d.months_left) + "[/]")
     _print_basis(quote, lang)
-    if quote.estimate:
+    if quote.estimate and quote.path == "bpu":  # PU micro: _print_basis names the reason
         console.print("[yellow]" + t("calc.estimate", lang) + "[/]")
     if apbn:
         console.print(t("money.state_funded_note", lang))
