@@ -180,8 +180,10 @@ class KioskApp(App[None]):
         )
         if today is not None:
             self.today = today
-        day = self.today.day if self.today else localtime.today(
-            localtime.DEFAULT_ZONE, self.utc_clock()
+        day = (
+            self.today.day
+            if self.today
+            else localtime.today(localtime.DEFAULT_ZONE, self.utc_clock())
         )
         if today is None and self.day is not None:
             return  # keep the last figures on screen
