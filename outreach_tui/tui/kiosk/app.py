@@ -23,6 +23,7 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static
@@ -170,8 +171,11 @@ class KioskApp(App[None]):
         self._apply(message.today, message.problem)
 
     def _apply(self, today: BoothToday | None, problem: str | None) -> None:
+        try:
+            footer = self.query_one("#kiosk-footer", Static)
+        except NoMatches:
+            return  # a reply that arrived while the app shuts down
         self.problem = problem
-        footer = self.query_one("#kiosk-footer", Static)
         footer.set_class(problem is not None, "-problem")
         footer.update(
             self.deck.chrome_text("problem", problem=problem)
