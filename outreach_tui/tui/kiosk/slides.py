@@ -81,7 +81,7 @@ class AboutSlide(SlideView):
         with Horizontal(classes="big-line"):
             yield Static(self.slide.text("minimum") + " Rp", classes="big-label")
             yield Digits("", classes="big about-minimum")
-            yield Static(self.slide.text("per_month"), classes="big-label")
+            yield Static(self.slide.text("per_month"), classes="big-label big-after")
 
     def show(self, day: date, today: BoothToday | None) -> None:
         month = figures.month_figures(day, [], sector=self.slide.texts.get("sector", "lainnya"))
