@@ -27,12 +27,23 @@ def seeded_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_kiosk() -> Callable[..., KioskApp]:
-    def _make(path: Path, *, lang: str = "id", event: str | None = None,
-              slides: Path | None = None, **options: object) -> KioskApp:
-        settings: dict[str, object] = {"seconds": 3600, "refresh_seconds": 3600,
-                                       "utc_clock": lambda: FIXED_NOW, **options}
-        return KioskApp(KioskReader(path, event_code=event), deck=load_deck(lang, slides),
-                        **settings)  # type: ignore[arg-type]
+    def _make(
+        path: Path,
+        *,
+        lang: str = "id",
+        event: str | None = None,
+        slides: Path | None = None,
+        **options: object,
+    ) -> KioskApp:
+        settings: dict[str, object] = {
+            "seconds": 3600,
+            "refresh_seconds": 3600,
+            "utc_clock": lambda: FIXED_NOW,
+            **options,
+        }
+        return KioskApp(
+            KioskReader(path, event_code=event), deck=load_deck(lang, slides), **settings
+        )  # type: ignore[arg-type]
 
     return _make
 

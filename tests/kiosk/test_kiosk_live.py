@@ -105,7 +105,7 @@ async def test_a_kiosk_session_leaves_the_file_unchanged(make_kiosk, seeded_path
     assert not wal.exists() or wal.stat().st_size == 0
 
 
-async def test_a_file_gone_mid_run_is_one_line_and_the_slides_go_on(make_kiosk, seeded_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_file_gone_mid_run_is_one_line_and_slides_go_on(make_kiosk, seeded_path) -> None:  # type: ignore[no-untyped-def]
     app = make_kiosk(seeded_path, first_slide=3, seconds=0.3, refresh_seconds=0.1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
