@@ -89,8 +89,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--refresh", type=float, default=2.0, help="the kiosk's refresh (s)")
     parser.add_argument("--stress-refresh", type=float, default=0.02)
-    parser.add_argument("--pause-ms", type=float, default=20.0,
-                        help="untimed pause between saves (the officer typing)")
+    parser.add_argument(
+        "--pause-ms",
+        type=float,
+        default=20.0,
+        help="untimed pause between saves (the officer typing)",
+    )
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
 
