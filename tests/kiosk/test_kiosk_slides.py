@@ -184,3 +184,27 @@ def test_a_broken_slide_file_is_one_clear_line(tmp_path: Path) -> None:
                     encoding="utf-8")  # fmt: skip
     with pytest.raises(DeckError, match="incomes must be whole rupiah"):
         load_deck("id", path)
+
+
+async def test_the_month_rolls_over_at_local_midnight(make_kiosk, seeded_path) -> None:  # type: ignore[no-untyped-def]
+    """23:59 WIB on 31 December 2026 the general PP 50/2025 window is still open; two
+    minutes later it is January and the same slide shows the normal amount — the
+    transport sector's window (to March 2027) is still said."""
+    from datetime import UTC, date, datetime
+
+    now = [datetime(2026, 12, 31, 16, 59, tzinfo=UTC)]
+    app = make_kiosk(seeded_path, first_slide=1, refresh_seconds=0.1, utc_clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Iuran bulan Desember 2026" in text
+        assert "sampai 31 Desember 2026" in text
+        assert digits(app, "#pay-row-0 .pay-due") == "8.400"
+        now[0] = datetime(2026, 12, 31, 17, 1, tzinfo=UTC)  # 00:01 WIB, 1 January
+        await wait_until(pilot, lambda: "Iuran bulan Januari 2027" in screen_text(app))
+        text = screen_text(app)
+        january = contributions.quote(1_000_000, sector="perdagangan", month=date(2027, 1, 1))
+        assert january.discount is None
+        assert digits(app, "#pay-row-0 .pay-due") == rupiah(january.due_total)[2:]
+        assert "Bulan ini tidak ada diskon iuran." in text
+        assert "Ojek, sopir, kurir: diskon sampai 31 Maret 2027" in text
