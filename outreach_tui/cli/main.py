@@ -17,6 +17,7 @@ from outreach_tui.cli import (
     domain_cmds,
     event_cmds,
     hub_cmds,
+    kiosk_cmd,
     leads_cmd,
     privacy_cmds,
     recover_cmd,
@@ -92,6 +93,7 @@ privacy_cmds.register(app)
 leads_cmd.register(app)
 event_cmds.register(app)
 recover_cmd.register(app)
+kiosk_cmd.register(app)
 
 
 def run() -> None:
