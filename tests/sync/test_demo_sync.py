@@ -64,9 +64,10 @@ def test_the_demo_file_syncs_to_its_sample_hub_with_exit_0_and_equal_counts(
     )
     assert made["accepted"] > 700 and made["rejected"] == made["conflict"] == 0
     with sqlite3.connect(demo) as conn:
+        acked_rows = "sync_state IN ('synced', 'duplicate')"
         (acked,) = conn.execute(
-            "SELECT (SELECT count(*) FROM registrations WHERE sync_state IN ('synced', 'duplicate'))"
-            " + (SELECT count(*) FROM leads WHERE sync_state IN ('synced', 'duplicate'))"
+            f"SELECT (SELECT count(*) FROM registrations WHERE {acked_rows})"
+            f" + (SELECT count(*) FROM leads WHERE {acked_rows})"
         ).fetchone()
         (waiting,) = conn.execute(
             "SELECT (SELECT count(*) FROM registrations WHERE sync_state = 'pending')"
