@@ -105,7 +105,7 @@ def run() -> None:
 
     argv = sys.argv[1:]
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="outreach", standalone_mode=False)
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except usage.UsageError as exc:
