@@ -68,7 +68,8 @@ def hub_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(exc.message(_lang(ctx)), EXIT_INVALID)  # type: ignore[arg-type]
         except Exception as exc:
             if type(exc).__module__.startswith("psycopg"):
-                fail(f"database error: {str(exc).strip().splitlines()[0][:200]}", EXIT_STORE)
+                detail = str(exc).strip().splitlines()[0][:200]
+                fail(t("cli_usage.database_error", _lang(ctx), detail=detail), EXIT_STORE)
             raise
 
     return user_errors(wrapper)

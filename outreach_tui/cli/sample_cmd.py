@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from outreach_tui.cli.hub_cmds import hub_errors
 from outreach_tui.cli.output import console, print_json, user_errors
 from outreach_tui.i18n import t
 
@@ -63,13 +64,14 @@ def sample_command(
 HUB_BUNDLE_RECORDS = 5_000
 
 
-@user_errors
+@hub_errors  # a hub refusal (HubError) is one line too
 def sample_hub_command(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="New hub database (SQLite) to write.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
 ) -> None:
-    """A demo branch hub holding what the laptop file (--db) has already synced."""
+    """A demo branch hub holding what the laptop file (--db) has already synced (the
+    laptop's device key is made now if it has none)."""
     from outreach_tui import files
     from outreach_tui.store import Store
 
