@@ -50,7 +50,8 @@ DATA = re.compile(r"Pekan UMKM Sumsel 2026|Sumsel Marketing Expo 2021|"
 def words(text: str) -> set[str]:
     """The words of ``text``, paths, ids, codes and sample names taken out first."""
     text = DATA.sub(" ", text)
-    text = re.sub(r'"[a-z_]+":', " ", text)  # JSON keys (the audit's detail column)
+    # JSON keys in the audit's detail column, whole or cut short by the column ('{"regis…').
+    text = re.sub(r'"[a-z_]+', " ", text)
     text = re.sub(r"\((pilih|choose from): [^)]*\)", " ", text)  # values to type, codes
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths (the test's temp folder has words)
     text = re.sub(r"\b[\w-]*\d[\w-]*\b", " ", text)  # uuids, codes such as PLG-01, dates
