@@ -325,8 +325,11 @@ def status(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None:
         devices_table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
         for d in report["devices"]:
             devices_table.add_row(
-                d["name"], d["officer_code"], t(f"hub_word.role_{d['role']}", lang),
-                t(f"hub_word.status_{d['status']}", lang), d["last_sync_at"] or "-",
+                d["name"],
+                d["officer_code"],
+                t(f"hub_word.role_{d['role']}", lang),
+                t(f"hub_word.status_{d['status']}", lang),
+                d["last_sync_at"] or "-",
             )
         console.print(devices_table)
 

@@ -372,8 +372,6 @@ def test_an_xlsx_export_with_control_characters_completes(laptop: Path, tmp_path
     book = load_workbook(target, read_only=True)
     sheet = book["Records"]  # --lang en
     header = next(sheet.iter_rows(max_row=1, values_only=True))
-    codes = {
-        row[header.index("Event")] for row in sheet.iter_rows(min_row=2, values_only=True)
-    }
+    codes = {row[header.index("Event")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     book.close()
     assert codes and all(code.endswith("\ufffdx") for code in codes), codes
