@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RUN_DB := .run/sample.db
 
-.PHONY: run test lint bench sample reliability clean
+.PHONY: run demo-hub test lint bench sample reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,21 @@ run: $(STAMP) $(RUN_DB)
 	$(BIN)/outreach --db $(RUN_DB) event add --name "Bazar UMKM Demo" \
 	  --venue "Palembang Indah Mall" --use > /dev/null
 	OUTREACH_AUTO_PURGE=0 $(BIN)/outreach --db $(RUN_DB)
+
+# The demo's branch hub (README, "Try a sync"): starts over from a fresh copy of sample.db
+# and builds .run/hub.db, a hub holding exactly what the sample has already synced (through
+# the hub's own import of the laptop's signed records), then enrols the demo laptop's
+# officer and prints its token once.
+demo-hub: $(STAMP)
+	mkdir -p .run
+	rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm .run/hub.db .run/hub.db-wal .run/hub.db-shm \
+	  .run/hub.db-writer.lock
+	cp sample.db $(RUN_DB)
+	chmod 600 $(RUN_DB)
+	$(BIN)/outreach --db $(RUN_DB) event add --name "Bazar UMKM Demo" \
+	  --venue "Palembang Indah Mall" --use > /dev/null
+	$(BIN)/outreach --db $(RUN_DB) sample-hub --out .run/hub.db
+	$(BIN)/outreach hub enroll --db .run/hub.db --officer PLG-01 --device "Laptop demo"
 
 # Says in one line what to install when PostgreSQL, tmux or sqlite3 is missing (and stops
 # under CI=true, where a skipped end-to-end test is a failure: tests/support/ci.py).

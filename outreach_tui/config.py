@@ -28,7 +28,17 @@ ENV_PREFIX = "OUTREACH_"
 
 
 class ConfigError(Exception):
-    """The config file cannot be used (one-line reason)."""
+    """The config file cannot be used (one-line reason): a catalogue key (``config.*``)
+    and its values, said in the officer's language by ``message``."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.message("en"))
+
+    def message(self, language: str) -> str:
+        from outreach_tui.i18n import t
+
+        return t(self.key, language, **self.params)
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,11 @@ def _from_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        raise ConfigError("config.not_toml", path=str(path), detail=str(exc)) from exc
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+        raise ConfigError("config.unknown", path=str(path), names=", ".join(unknown))
     return data
 
 
@@ -84,7 +94,7 @@ def _days(value: Any) -> int:
     except ValueError:
         days = -1
     if not 0 <= days <= 3650:
-        raise ConfigError(f"retention_days must be a whole number of days (0-3650), not {value!r}")
+        raise ConfigError("config.retention_days", value=repr(value))
     return days
 
 
@@ -94,9 +104,7 @@ def _minutes(value: Any) -> int:
     except ValueError:
         minutes = -1
     if not 0 <= minutes <= 1440:
-        raise ConfigError(
-            f"idle_lock_minutes must be a whole number of minutes (0-1440), not {value!r}"
-        )
+        raise ConfigError("config.idle_lock_minutes", value=repr(value))
     return minutes
 
 
@@ -109,7 +117,7 @@ def _switch(name: str, value: Any) -> bool:
     text = str(value).strip().lower()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise ConfigError(f"{name} must be true or false, not {value!r}")
+    raise ConfigError("config.switch", name=name, value=repr(value))
 
 
 def load_settings(**flags: Any) -> Settings:
@@ -128,5 +136,26 @@ def load_settings(**flags: Any) -> Settings:
     if "auto_purge" in merged:
         merged["auto_purge"] = _switch("auto_purge", merged["auto_purge"])
     if merged.get("language") not in ("id", "en"):
-        raise ConfigError(f"language must be 'id' or 'en', not {merged.get('language')!r}")
+        raise ConfigError("config.language", value=repr(merged.get("language")))
     return replace(Settings(db=merged.pop("db")), **merged)
+
+
+def guess_language(argv: list[str]) -> str:
+    """The language for a message before the settings could be read (a usage error, a
+    bad config file): ``--lang`` in ``argv``, then OUTREACH_LANGUAGE, then the config
+    file's, then Bahasa Indonesia. Never raises."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            wanted: Any = argv[i + 1]
+            break
+        if arg.startswith("--lang="):
+            wanted = arg.partition("=")[2]
+            break
+    else:
+        wanted = os.environ.get(f"{ENV_PREFIX}LANGUAGE")
+        if wanted is None:
+            try:
+                wanted = _from_file(config_path()).get("language")
+            except (ConfigError, OSError):
+                wanted = None
+    return wanted if wanted in ("id", "en") else "id"

@@ -68,7 +68,8 @@ def hub_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(exc.message(_lang(ctx)), EXIT_INVALID)  # type: ignore[arg-type]
         except Exception as exc:
             if type(exc).__module__.startswith("psycopg"):
-                fail(f"database error: {str(exc).strip().splitlines()[0][:200]}", EXIT_STORE)
+                detail = str(exc).strip().splitlines()[0][:200]
+                fail(t("cli_usage.database_error", _lang(ctx), detail=detail), EXIT_STORE)
             raise
 
     return user_errors(wrapper)
@@ -259,8 +260,8 @@ def devices(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None
             d.id,
             d.name,
             d.officer_code,
-            d.role,
-            d.status(),
+            t(f"hub_word.role_{d.role}", lang),
+            t(f"hub_word.status_{d.status()}", lang),
             d.expires_at,
             d.last_seen_at or "-",
             d.last_sync_at or "-",
@@ -324,7 +325,11 @@ def status(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None:
         devices_table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
         for d in report["devices"]:
             devices_table.add_row(
-                d["name"], d["officer_code"], d["role"], d["status"], d["last_sync_at"] or "-"
+                d["name"],
+                d["officer_code"],
+                t(f"hub_word.role_{d['role']}", lang),
+                t(f"hub_word.status_{d['status']}", lang),
+                d["last_sync_at"] or "-",
             )
         console.print(devices_table)
 

@@ -97,8 +97,27 @@ kiosk_cmd.register(app)
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Outside click's standalone mode, so usage errors and an
+    aborted prompt are one line in the officer's language (cli/usage.py), not click's
+    English box."""
+    import sys
+
+    from outreach_tui.cli import usage
+    from outreach_tui.cli.output import err_console
+
+    argv = sys.argv[1:]
     try:
-        app()
+        code = app(args=argv, prog_name="outreach", standalone_mode=False)
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except usage.UsageError as exc:
+        line = usage.usage_line(exc, usage.language_of(exc, argv), argv)
+        err_console.print(f"outreach: {line}", markup=False)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        from outreach_tui.i18n import t
+
+        err_console.print(f"outreach: {t('cli_usage.aborted', usage.language_of(None, argv))}",
+                          markup=False)  # fmt: skip
+        raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

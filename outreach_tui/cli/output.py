@@ -106,13 +106,20 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except ConfigError as exc:
-            fail(str(exc), EXIT_USAGE)
+            from outreach_tui.config import guess_language
+
+            settings = _settings(args, kwargs)
+            lang = getattr(settings, "language", None) or guess_language(sys.argv[1:])
+            fail(exc.message(lang), EXIT_USAGE)
         except StoreError as exc:
             fail(store_problem(exc, _settings(args, kwargs)), EXIT_STORE)
         except sqlite3.DatabaseError as exc:
             if is_corruption(exc):
                 fail(store_problem(exc, _settings(args, kwargs)), EXIT_STORE)
-            fail(f"database error: {exc}", EXIT_STORE)
+            from outreach_tui.i18n import t
+
+            lang = getattr(_settings(args, kwargs), "language", None) or "id"
+            fail(t("cli_usage.database_error", lang, detail=str(exc)), EXIT_STORE)
         except ReferenceDataError as exc:
             fail(str(exc), EXIT_INVALID)
         except FileWriteError as exc:  # files.py: a refused --out (2), a failed write (3)

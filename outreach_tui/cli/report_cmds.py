@@ -200,8 +200,9 @@ def export_report_command(
         if dims:
             grouped = tally.tally(source, dims, low, high)
             columns = [*grouped.by, *tally.METRIC_NAMES]
+            shown = export.tally_presentation(columns, lang)
             result = export.write(grouped.records(), columns, out, fmt, sheet="tally",
-                                  force=force, protect=protect)  # fmt: skip
+                                  force=force, protect=protect, presentation=shown)  # fmt: skip
         else:
             assert isinstance(source, ExportSource)
             result = _export_records(source, out, fmt, low, high, quiet=as_json, lang=lang,
@@ -228,7 +229,8 @@ def _export_records(
         task = bar.add_task(t("report.exporting", lang), total=total)
         rows = export.record_rows(source.export_rows(low, high))
         return export.write(rows, export.RECORD_COLUMNS, out, fmt, force=force, protect=protect,
-                            progress=lambda n: bar.update(task, completed=n))  # fmt: skip
+                            progress=lambda n: bar.update(task, completed=n),
+                            presentation=export.records_presentation(lang))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

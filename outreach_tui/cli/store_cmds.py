@@ -19,7 +19,7 @@ from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, use
 from outreach_tui.config import Settings
 from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, mask_name, reason
 from outreach_tui.domain.validation import clean_code, clean_text, parse_date
-from outreach_tui.i18n import t
+from outreach_tui.i18n import catalogue, t
 from outreach_tui.store import Store
 from outreach_tui.store.setup import EventTargets
 
@@ -275,18 +275,25 @@ def audit_command(
 ) -> None:
     """Who created, edited, voided, exported or synced what, and when (newest first)."""
     settings: Settings = ctx.obj
+    from outreach_tui.domain import localtime
+    from outreach_tui.store.time_zones import load_zones
+
+    lang = settings.language
     with Store(settings.db, create=False) as store:
         entries = store.audit.entries(entity_uuid=record, limit=limit)
+        zone = localtime.zone(load_zones(store.database).current)  # the booth's clock
     if as_json:
         print_json({"entries": [asdict(e) for e in entries]})
         return
-    table = Table(title=t("audit.title", settings.language), title_justify="left")
+    table = Table(title=t("audit.title", lang), title_justify="left")
     for key in ("at", "officer", "action", "record", "detail"):
-        table.add_column(t(f"audit.{key}", settings.language))
+        table.add_column(t(f"audit.{key}", lang))
+    actions = catalogue(lang)
     for e in entries:
-        local = datetime.fromisoformat(e.at.replace("Z", "+00:00")).astimezone()
+        local = datetime.fromisoformat(e.at.replace("Z", "+00:00")).astimezone(zone)
+        action = actions.get(f"audit_action.{e.action.replace('.', '_')}", e.action)
         table.add_row(
-            f"{local:%Y-%m-%d %H:%M:%S}", e.officer_code or "—", e.action,
+            f"{local:%Y-%m-%d %H:%M:%S}", e.officer_code or "—", action,
             (e.entity_uuid or "")[:13], Text(json.dumps(e.detail, ensure_ascii=False))
             if e.detail else "",
         )  # fmt: skip

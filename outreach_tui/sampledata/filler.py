@@ -88,7 +88,7 @@ class Filler:
         self.quotes: dict[tuple[Any, ...], tuple[str, int, int, int, str]] = {}
         self.seq = 0
         self.counts = dict.fromkeys(
-            ("owner", "worker", "lead", "synced", "duplicate", "pending", "rejected"), 0
+            ("owner", "worker", "lead", "synced", "duplicate", "pending"), 0
         )
         self.regs: list[tuple[Any, ...]] = []
         self.leads: list[dict[str, Any]] = []
@@ -206,10 +206,10 @@ class Filler:
         """Write a saved group (owner first) once nothing later today will change it."""
         acked = self._acked(ctx)
         for row in rows:
+            # No refusals: only a hub refuses, and the sample's hub (`outreach sample-hub`)
+            # judges the waiting rows itself when they are synced.
             if acked or ctx.event.synced:
                 self._acknowledge(row, ctx, "synced" if ctx.event.synced else "duplicate")
-            elif self.rng.random() < 0.015:  # the hub refused this one record
-                self._reject(row)
             else:
                 self.counts["pending"] += 1
             self.counts[row["role"]] += 1
@@ -236,13 +236,6 @@ class Filler:
         row["base_version"] = row["version"]
         row["synced_at"] = ctx.synced_at
         self.counts[state] += 1
-
-    def _reject(self, row: dict[str, Any]) -> None:
-        options = [*sc.REJECTIONS, *([sc.ADDRESS_REJECTION] if row["address"] else [])]
-        code, field, message = options[int(self.rng.random() * len(options))]
-        row["sync_state"] = "rejected"
-        row["sync_code"], row["sync_field"], row["sync_message"] = code, field, message
-        self.counts["rejected"] += 1
 
     def _flush(self, *, leads: bool) -> None:
         # Registrations first: leads point at them (converted_uuid) and FKs are immediate.

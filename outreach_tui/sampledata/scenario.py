@@ -150,12 +150,6 @@ CURRENT_EVENT = "PEKAN-UMKM-2026"
 WEEKDAY_WEIGHT = (10, 10, 10, 10, 12, 18, 16)
 FIRST_DAY_FACTOR, LAST_DAY_FACTOR = 115, 125  # percent
 
-# How the hub answers for the live event: a few rejections, a few retried duplicates.
-REJECTIONS = (
-    ("nik.active_elsewhere", "nik", "NIK sudah terdaftar sebagai peserta aktif di cabang lain"),
-    ("income.not_in_band", "declared_income", "Penghasilan tidak sesuai tabel tingkat upah BPU"),
-)
-ADDRESS_REJECTION = ("address.incomplete", "address", "Alamat belum lengkap: tambahkan RT/RW")
 VOID_REASONS = (
     "Data ganda, sudah didaftarkan petugas lain",
     "Peserta membatalkan pendaftaran",

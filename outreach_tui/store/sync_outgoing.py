@@ -178,22 +178,29 @@ def _values(conn: sqlite3.Connection, select: str, uuids: list[str]) -> Iterator
 
 
 def _head(
-    db: Db, limit: int | None, states: tuple[str, ...], exclude: Collection[str]
+    db: Db,
+    limit: int | None,
+    states: tuple[str, ...],
+    exclude: Collection[str],
+    after_seq: int = 0,
 ) -> list[tuple[str, str, int]]:
-    """(entity, uuid, seq) of the first ``limit`` waiting records not in ``exclude``."""
+    """(entity, uuid, seq) of the first ``limit`` records in ``states`` after ``after_seq``,
+    not in ``exclude``."""
     marks = ",".join("?" * len(states))
     sql = (
         f"SELECT 'registration', uuid, seq FROM registrations WHERE sync_state IN ({marks})"
+        " AND seq > ?"
         f" UNION ALL SELECT 'lead', uuid, seq FROM leads WHERE sync_state IN ({marks})"
-        " ORDER BY seq" + (" LIMIT ?" if limit else "")
+        " AND seq > ? ORDER BY seq" + (" LIMIT ?" if limit else "")
     )
+    params = [*states, after_seq, *states, after_seq]
     if not limit:
-        return [h for h in _conn(db).execute(sql, [*states, *states]) if h[1] not in exclude]
+        return [h for h in _conn(db).execute(sql, params) if h[1] not in exclude]
     # Excluded records waiting are rare (edited while their batch is in flight; the others
     # in flight are uploading): read past those found, not past all of ``exclude`` at once.
     room = limit
     while True:
-        head = _conn(db).execute(sql, [*states, *states, room]).fetchall()
+        head = _conn(db).execute(sql, [*params, room]).fetchall()
         kept = [h for h in head if h[1] not in exclude] if exclude else head
         if len(kept) >= limit or len(head) < room:
             return kept[:limit]
@@ -207,13 +214,14 @@ def pick(
     cipher: FieldCipher | None,
     *,
     exclude: Collection[str] = (),
+    after_seq: int = 0,
 ) -> list[tuple[str, dict[str, Any]]]:
     """At most ``limit`` waiting records in seq order, leaving out ``exclude`` (uuids); a
     never-acknowledged owner travels before (or with) its workers so the hub never sees a
     worker whose owner it does not know yet. The owners pulled in count towards ``limit``:
     a batch over the hub's ``max_records`` would be refused (and the runner would halve
     its batch size for the rest of the run)."""
-    head = _head(db, limit, states, exclude)
+    head = _head(db, limit, states, exclude, after_seq)
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for entity in TABLES:
         uuids = [u for e, u, _ in head if e == entity]

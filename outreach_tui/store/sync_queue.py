@@ -10,7 +10,7 @@ a replayed receipt. Nothing here deletes a record.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 TABLES = {"registration": "registrations", "lead": "leads"}
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
 WAITING = ("pending", "uploading")
+ACKNOWLEDGED = ("synced", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,27 @@ class SyncQueue:
             body = outgoing.body(db, self._device_id, new_uuid(), picked)
         bundle = {"kind": "outreach-bundle", "protocol": wire.PROTOCOL_VERSION, **body}
         return origin.signed_bundle(bundle, signing_key(self._database))
+
+    def acknowledged_bundles(self, size: int = 5_000) -> Iterator[dict[str, Any]]:
+        """Every record a hub has acknowledged (``synced`` or ``duplicate``), as signed
+        bundles of at most ``size`` records in seq order: what that hub holds from this
+        laptop, for ``outreach sample-hub`` (a demo hub that knows the sample's history).
+        Read-only for the records; the device key is made on first use."""
+        key = signing_key(self._database)
+        after = 0
+        while True:
+            with self._database.read_sql() as db:
+                picked = outgoing.pick(db, size, ACKNOWLEDGED, self._database.cipher,
+                                       after_seq=after)  # fmt: skip
+                if not picked:
+                    return
+                # Each at the version the hub holds, as news to a hub that holds nothing
+                # yet: a base_version would name a version it never saw.
+                first = [(entity, {**row, "base_version": None}) for entity, row in picked]
+                body = outgoing.body(db, self._device_id, new_uuid(), first)
+            after = max(row["seq"] for _, row in picked)
+            bundle = {"kind": "outreach-bundle", "protocol": wire.PROTOCOL_VERSION, **body}
+            yield origin.signed_bundle(bundle, key)
 
     # -- reconciliation and downlink ------------------------------------------------------
 

@@ -18,7 +18,7 @@ import gc
 import sqlite3
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ from outreach_tui.tui.screens.base import STYLES
 from outreach_tui.tui.screens.registration import RegistrationScreen
 
 if TYPE_CHECKING:
+    from textual.app import SystemCommand
     from textual.command import Provider
     from textual.screen import Screen
 
@@ -283,6 +284,21 @@ class OutreachApp(BoothLock, App[None]):
             self.t("privacy.auto_purge.booth", registrations=message.registrations,
                    leads=message.leads, days=message.days)
         )  # fmt: skip
+
+    # -- the command palette: every entry and its prompt in the officer's language ----------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from outreach_tui.tui.commands import system_commands
+
+        return system_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from outreach_tui.tui.commands import command_palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(command_palette(self.language))
 
     # -- quitting ------------------------------------------------------------------------------
 

@@ -215,4 +215,4 @@ def test_audit_lists_setup_and_backup_newest_first(tmp_path: Path) -> None:
     actions = [e["action"] for e in json.loads(result.stdout)["entries"]]
     assert actions[:2] == ["store.backup", "setup.init"]
     table = run("audit", db=db)
-    assert "setup.init" in table.stdout and "PLG-01" in table.stdout
+    assert "laptop disiapkan" in table.stdout and "PLG-01" in table.stdout  # setup.init, named

@@ -370,10 +370,8 @@ def test_an_xlsx_export_with_control_characters_completes(laptop: Path, tmp_path
     result = run(laptop, ["export-report", "--out", str(target)])
     assert result.exit_code == 0, result.output
     book = load_workbook(target, read_only=True)
-    sheet = book["records"]
+    sheet = book["Records"]  # --lang en
     header = next(sheet.iter_rows(max_row=1, values_only=True))
-    codes = {
-        row[header.index("event_code")] for row in sheet.iter_rows(min_row=2, values_only=True)
-    }
+    codes = {row[header.index("Event")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     book.close()
     assert codes and all(code.endswith("\ufffdx") for code in codes), codes
