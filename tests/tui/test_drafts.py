@@ -22,6 +22,16 @@ from tests.conftest import OFFICER, synthetic_nik
 from tests.tui.conftest import settle, wait_until
 from tests.tui.test_registration import fill_owner, type_into
 from tests.tui.test_save_failures import fill_worker
+from tests.tui.test_signin import (  # noqa: F401 - fixtures
+    OTHER,
+    OTHER_PIN,
+    PIN,
+    booth,
+    clock,
+    fast_pin_hash,
+    pins,
+    sign_in,
+)
 
 
 def drafts(store: Store) -> dict[str, dict]:
@@ -210,3 +220,42 @@ async def test_a_lead_in_progress_comes_back_on_the_leads_screen(make_app, booth
         await wait_until(pilot, lambda: app.screen is screen)
         await settle(pilot)
         assert "lead" not in drafts(booth_store)
+
+
+async def test_another_officer_gets_an_empty_form_and_the_first_gets_theirs_back(
+    booth, pins  # noqa: F811 - the fixtures imported above
+) -> None:
+    """Idle lock, then another officer: PLG-01's half-typed owner is kept as PLG-01's
+    draft (written as the lock covers it), PLG-02 starts empty, and when PLG-01 signs in
+    again after PLG-02 the form comes back."""
+    app = booth()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        await type_into(pilot, "#reg-full-name", "Siti Aminah")
+        await pilot.press("ctrl+l")  # at once: before the debounce
+        await wait_until(pilot, lambda: drafts(pins).get("registration", {}).get("officer")
+                         == OFFICER)  # fmt: skip
+        await sign_in(pilot, pin=OTHER_PIN, officer=OTHER)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+s")  # PLG-02 takes over
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#reg-full-name", Input).value == ""
+        await type_into(pilot, "#reg-full-name", "Budi")
+        await wait_until(pilot, lambda: len(drafts_by_officer(pins)) == 2)
+        await pilot.press("ctrl+l")
+        await sign_in(pilot, pin=PIN, officer=OFFICER)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        form = app.screen
+        await wait_until(pilot, lambda: form.query_one("#reg-full-name", Input).value)
+        assert form.query_one("#reg-full-name", Input).value == "Siti Aminah"
+    assert drafts_by_officer(pins) == {OFFICER: "Siti Aminah", OTHER: "Budi"}
+
+
+def drafts_by_officer(store: Store) -> dict[str, str]:
+    with sqlite3.connect(store.path) as conn:
+        found = conn.execute("SELECT officer_code, data FROM form_drafts").fetchall()
+    return {officer: json.loads(data)["full_name"] for officer, data in found}
