@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input
 
 from outreach_tui.domain import consent
 from outreach_tui.store.drafts import Draft, DraftKey
-from outreach_tui.tui.drafts import DraftForm, DraftKeeper, current_officer
+from outreach_tui.tui.drafts import DraftForm, DraftKeeper, current_officer, officer_known
 from outreach_tui.tui.messages import LeadPrefill
 from outreach_tui.tui.widgets.choice import Choice
 
@@ -152,7 +152,7 @@ class RegistrationDrafts(DraftForm):
     def on_screen_resume(self: Any, _: ScreenResume) -> None:
         """Also look for a workers' table left open (once), and reopen it when this form
         is on top (not under the start of day)."""
-        if self.drafts is None or self.booth.locked or self.booth.store is None:
+        if self.drafts is None or not officer_known(self.booth):
             return
         if not self._workers_checked:
             self._workers_checked = True

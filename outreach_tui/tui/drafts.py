@@ -55,6 +55,15 @@ def current_officer(app: OutreachApp) -> str | None:
     return app.status.officer_code if app.status is not None else None
 
 
+def officer_known(app: OutreachApp) -> bool:
+    """Whose drafts to show is settled: the booth is open, not under the passphrase or a
+    lock, and signed in when officers have PINs (at start-up the form may show before
+    the cover is up: another officer must never see this one's draft)."""
+    if app.store is None or app.locked or app.key_required:
+        return False
+    return not (app.signin_required and app.signed_in is None)
+
+
 def restored_at(updated_at: str, app: OutreachApp) -> str:
     """When the draft was last changed, in the booth's zone: ``23:41`` today, else with
     the date."""
@@ -114,7 +123,7 @@ class DraftKeeper:
         if self._notice is not None:
             self.screen.notify(self._notice, timeout=NOTICE_TIMEOUT_S)
             self._notice = None
-        if self.checked or self._checking or self.booth.locked or self.booth.store is None:
+        if self.checked or self._checking or not officer_known(self.booth):
             return
         self._checking = True
         officer = current_officer(self.booth)

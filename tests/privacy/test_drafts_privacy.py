@@ -21,6 +21,7 @@ from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.tui.app import OutreachApp
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.registration import RegistrationScreen
+from outreach_tui.tui.screens.unlock import UnlockScreen
 from tests.conftest import OFFICER, TODAY, synthetic_nik
 from tests.privacy.conftest import file_bytes, found_in_file, run, write
 from tests.tui.conftest import settle, wait_until
@@ -71,13 +72,16 @@ async def test_with_encryption_on_the_draft_is_sealed_and_still_comes_back(
     # Another process without the key.
     with Store(booth_file.path) as reopened, pytest.raises(StoreLocked):
         reopened.drafts.get(KEY)
-    booth_file.crypto.unlock(PASS)  # enable() was followed by the booth forgetting the key
-    app = OutreachApp(booth_file, ask_start_of_day=False, today=lambda: TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = app.screen
-        assert isinstance(form, RegistrationScreen)
-        await wait_until(pilot, lambda: form.query_one("#reg-nik", Input).value == nik)
-        assert form.query_one("#reg-full-name", Input).value == "Purnama Sari"
+    with Store(booth_file.path) as reopened:  # the next start of `outreach`: locked
+        app = OutreachApp(reopened, ask_start_of_day=False, today=lambda: TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+            await settle(pilot)
+            await pilot.press(*PASS, "enter")  # the passphrase first, then the draft
+            await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+            form = app.screen
+            await wait_until(pilot, lambda: form.query_one("#reg-nik", Input).value == nik)
+            assert form.query_one("#reg-full-name", Input).value == "Purnama Sari"
 
 
 def test_encrypt_enable_seals_drafts_already_there_and_disable_opens_them(

@@ -13,6 +13,7 @@ import sqlite3
 from textual.widgets import Input, Static
 
 from outreach_tui.store import Store
+from outreach_tui.store.drafts import DraftKey
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.leads import LeadScreen
 from outreach_tui.tui.screens.receipt import ReceiptScreen
@@ -259,3 +260,22 @@ def drafts_by_officer(store: Store) -> dict[str, str]:
     with sqlite3.connect(store.path) as conn:
         found = conn.execute("SELECT officer_code, data FROM form_drafts").fetchall()
     return {officer: json.loads(data)["full_name"] for officer, data in found}
+
+
+async def test_at_start_another_officer_signing_in_never_sees_the_first_ones_draft(
+    booth, pins  # noqa: F811 - the fixtures imported above
+) -> None:
+    pins.drafts.put(DraftKey("registration", OFFICER), {"full_name": "Siti Aminah"})
+    app = booth()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, pin=OTHER_PIN, officer=OTHER)
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#reg-full-name", Input).value == ""
+    app = booth()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, officer=OFFICER)
+        await wait_until(pilot, lambda: isinstance(app.screen, RegistrationScreen))
+        form = app.screen
+        await wait_until(pilot, lambda: form.query_one("#reg-full-name", Input).value)
+        assert form.query_one("#reg-full-name", Input).value == "Siti Aminah"
