@@ -102,6 +102,7 @@ class DraftKeeper:
         self._changed_at = 0.0
         self._timer: Timer | None = None
         self._paused = False  # a save holds the form
+        self._closed = False  # the form was given up (its screen is leaving): no more writes
         self._revision = 0
         self._applied = 0  # the newest revision written (set inside the transaction)
         self._barrier = 0  # revisions up to it were taken over by a save
@@ -172,6 +173,8 @@ class DraftKeeper:
 
     def changed(self) -> None:
         """Something in the form changed: write it ``DEBOUNCE_S`` after the last change."""
+        if self._closed:
+            return
         self._dirty = True
         self._changed_at = time.monotonic()
         if self._timer is None and self.checked and not self._paused:
@@ -195,7 +198,7 @@ class DraftKeeper:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if not self._dirty or not self.checked or self._paused:
+        if not self._dirty or not self.checked or self._paused or self._closed:
             return
         self._dirty = False
         self._issue(self._collect(), sync=sync)
@@ -234,7 +237,7 @@ class DraftKeeper:
             else:
                 drafts.put(key, values, replaces=others, claim=claim)
         except Exception:  # a busy, full or locked file: the next change tries again
-            self._dirty = True
+            self._dirty = not self._closed
 
     # -- saves and clears -------------------------------------------------------------------
 
@@ -260,14 +263,17 @@ class DraftKeeper:
         self._keys.clear()
         self._maybe_stored = False
 
-    def discard(self) -> None:
-        """The form is emptied (ctrl+n, or after a save): delete its draft now."""
+    def discard(self, *, close: bool = False) -> None:
+        """The form is emptied (ctrl+n, or after a save): delete its draft now. ``close``:
+        the form is given up and its screen leaves with the values still in it, so no
+        later change or suspend may write them back."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         self._paused, self._dirty = False, False
         if self.checked:
             self._issue(None)
+        self._closed = close
 
 
 class DraftForm:

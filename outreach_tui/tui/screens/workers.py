@@ -481,5 +481,5 @@ class WorkersScreen(DraftForm, BoothScreen):
     def _leave(self) -> None:
         """Esc, confirmed: the rows (and their draft) are given up."""
         if self.drafts is not None:
-            self.drafts.discard()
+            self.drafts.discard(close=True)
         self.dismiss(0)
