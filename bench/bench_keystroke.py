@@ -101,7 +101,7 @@ async def outreach_child(db: str, rounds: int) -> Samples:
         screen = app.screen
         observer = Observer(app, screen.query_one("#reg-summary"))
         for _ in range(rounds):
-            screen.action_clear()
+            screen.clear_form()  # ctrl+n would ask first on a filled form
             screen.query_one("#reg-sector", Choice).value = "kuliner"
             await pilot.pause()
             for name, widget, text in (("nik", "nik", NIK), ("name", "full-name", NAME),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_tui import files
-from outreach_tui.store import audit, compaction, nik_keys
+from outreach_tui.store import audit, compaction, drafts, nik_keys
 from outreach_tui.store.crypto import (
     ENTITY_TABLES,
     PERSONAL,
@@ -303,9 +303,10 @@ class KeyVault:
 
 
 def _rewrite(db: Any, old: FieldCipher | None, new: FieldCipher | None) -> dict[str, int]:
-    """Re-store every personal value (records, history, batch bodies, the digest key ring)
-    opened with ``old`` and sealed with ``new`` (None: plaintext). One transaction.
-    Enabling also re-makes every NIK digest with the local key, whose ring is then sealed."""
+    """Re-store every personal value (records, history, batch bodies, form drafts, the
+    digest key ring) opened with ``old`` and sealed with ``new`` (None: plaintext). One
+    transaction. Enabling also re-makes every NIK digest with the local key, whose ring is
+    then sealed."""
 
     def plain(value: Any, where: str) -> str | None:
         if value is None:
@@ -359,5 +360,6 @@ def _rewrite(db: Any, old: FieldCipher | None, new: FieldCipher | None) -> dict[
             [convert(body, f"sync_batches.body:{batch_id}"), batch_id],
         )
         counts["batch_bodies"] += 1
+    counts["drafts"] = drafts.rewrite_all(db, old, new)
     nik_keys.save_ring(db, new, nik_keys.ring(db, new if new is not None else old))
     return counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -9,9 +10,10 @@ from outreach_tui.domain import consent
 from outreach_tui.domain.callbacks import CLOSING, OUTCOMES
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Lead, SavedRecord
-from outreach_tui.store import audit
+from outreach_tui.store import audit, drafts
 from outreach_tui.store.crypto import open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.drafts import DraftKey
 from outreach_tui.store.rows import next_seqs, reference_number, to_row
 from outreach_tui.store.versions import next_version
 
@@ -55,7 +57,15 @@ class LeadStore:
         self._database = database
         self._device_id = device_id
 
-    def save(self, lead: Lead, *, officer_code: str, event_id: str | None) -> SavedRecord:
+    def save(
+        self,
+        lead: Lead,
+        *,
+        officer_code: str,
+        event_id: str | None,
+        discard_drafts: Iterable[DraftKey] = (),
+    ) -> SavedRecord:
+        """A new lead; ``discard_drafts`` (the form's draft) go in the same transaction."""
         require_consent(lead)
         record_uuid = new_uuid()
         now = utc_now()
@@ -85,6 +95,7 @@ class LeadStore:
                 entity_uuid=record_uuid,
                 version=1,
             )
+            drafts.discard_in(db.conn, discard_drafts)
         return SavedRecord(record_uuid, seq, reference_number(record_uuid), 1, now)
 
     def void(self, record_uuid: str, reason: str, *, officer_code: str) -> None:

@@ -16,7 +16,9 @@ purged row that is not synced (migration 0004). Purging a registration:
 A lead keeps its sector, consent facts, conversion and dates; name, phone, interest,
 notes and follow-up date go. The earlier versions of purged records (``record_history``)
 are deleted, and so are the stored bodies of acknowledged or failed batches older than the
-retention (they hold copies of the records). Receipt files the booth wrote for purged
+retention (they hold copies of the records). Form drafts (store/drafts.py: what an officer
+typed and never saved) untouched for longer than the retention are deleted: a draft was
+never acknowledged, so its clock is its last change. Receipt files the booth wrote for purged
 owners (``receipts/<reference>.txt|.pdf`` next to the database) are deleted too.
 
 Afterwards the file is compacted (VACUUM; ``secure_delete`` is on for every writer) and
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_tui.domain import consent
-from outreach_tui.store import audit, compaction, nik_keys
+from outreach_tui.store import audit, compaction, drafts, nik_keys
 from outreach_tui.store.crypto import SETTING, StoreLocked, context, is_sealed
 from outreach_tui.store.database import Database
 
@@ -79,6 +81,7 @@ class PurgeReport:
     leads: int = 0
     history: int = 0
     batch_bodies: int = 0
+    drafts: int = 0  # forms in progress untouched for longer than the retention
     receipt_files: int = 0
     nik_key_id: str | None = None
     compacted: bool = False
@@ -94,7 +97,7 @@ class PurgeReport:
 
     @property
     def total(self) -> int:
-        return self.registrations + self.leads + self.history + self.batch_bodies
+        return self.registrations + self.leads + self.history + self.batch_bodies + self.drafts
 
 
 def cutoff_for(days: int, now: datetime | None = None) -> str:
@@ -144,6 +147,7 @@ def purge(
                 detail={"cutoff": cutoff, "older_than_days": older_than_days,
                         "registrations": report.registrations, "leads": report.leads,
                         "history": report.history, "batch_bodies": report.batch_bodies,
+                        "drafts": report.drafts,
                         "nik_key_id": report.nik_key_id},
             )  # fmt: skip
     for path in _receipt_files(database.path, references):
@@ -180,6 +184,7 @@ def _count(db: sqlite3.Connection, cutoff: str, report: PurgeReport) -> None:
     report.batch_bodies = _scalar(
         db, f"SELECT count(*) FROM sync_batches WHERE {_OLD_BODIES}", cutoff
     )
+    report.drafts = drafts.count_stale(db, cutoff)
 
 
 def _apply(db: sqlite3.Connection, database: Database, cutoff: str, report: PurgeReport) -> None:
@@ -214,6 +219,7 @@ def _apply(db: sqlite3.Connection, database: Database, cutoff: str, report: Purg
     report.batch_bodies = db.execute(
         f"UPDATE sync_batches SET body = NULL WHERE {_OLD_BODIES}", [cutoff]
     ).rowcount
+    report.drafts = drafts.purge_stale(db, cutoff)
 
 
 def _due_references(db: sqlite3.Connection, cutoff: str) -> list[str]:

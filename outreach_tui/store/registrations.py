@@ -7,7 +7,7 @@ never second-guesses the rules; the schema's CHECK constraints are the last line
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +15,10 @@ from outreach_tui.domain import consent
 from outreach_tui.domain.household import household_problems
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
-from outreach_tui.store import audit, nik_keys, versions
+from outreach_tui.store import audit, drafts, nik_keys, versions
 from outreach_tui.store.crypto import FieldCipher, open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.drafts import DraftKey
 from outreach_tui.store.rows import next_seqs, reference_number, to_row
 
 if TYPE_CHECKING:
@@ -78,8 +79,10 @@ class RegistrationStore:
         *,
         officer_code: str,
         event_id: str | None,
+        discard_drafts: Iterable[DraftKey] = (),
     ) -> SavedRegistration:
-        """Finalise an owner and their workers in one durable transaction."""
+        """Finalise an owner and their workers in one durable transaction (which also
+        deletes ``discard_drafts``, the form's draft: saved and draft never both stay)."""
         if owner.role is not Role.OWNER:
             raise ValueError("the first record must be the owner")
         if any(worker.role is not Role.WORKER for worker in workers):
@@ -108,14 +111,21 @@ class RegistrationStore:
                 version=1,
                 detail={"workers": [w.uuid for w in saved_workers]},
             )
+            drafts.discard_in(db.conn, discard_drafts)
         return SavedRegistration(saved_owner, saved_workers)
 
     def add_workers(
-        self, owner_uuid: str, workers: Sequence[Registration], *, officer_code: str
+        self,
+        owner_uuid: str,
+        workers: Sequence[Registration],
+        *,
+        officer_code: str,
+        discard_drafts: Iterable[DraftKey] = (),
     ) -> tuple[SavedRecord, ...]:
         """Register more workers under an owner saved earlier (right after the owner, or
         later from the records screen). The owner's workers_count follows, as a new
-        version of the owner that syncs like any correction."""
+        version of the owner that syncs like any correction. ``discard_drafts``: the
+        workers' form draft, deleted in the same transaction."""
         for record in workers:
             require_consent(record)
             if record.role is not Role.WORKER:
@@ -150,6 +160,7 @@ class RegistrationStore:
                     version=1,
                     detail={"owner": owner_uuid},
                 )
+            drafts.discard_in(db.conn, discard_drafts)
         return saved
 
     def live_workers(self, owner_uuid: str) -> int:

@@ -19,6 +19,7 @@ from outreach_tui.store.setup import SettingsStore, SetupStore
 if TYPE_CHECKING:
     from outreach_tui.store.audit import AuditLog
     from outreach_tui.store.callbacks import CallbackList
+    from outreach_tui.store.drafts import DraftStore
     from outreach_tui.store.encryption import KeyVault
     from outreach_tui.store.leads import LeadStore
     from outreach_tui.store.officers_auth import OfficerAuth
@@ -78,6 +79,13 @@ class Store:
         from outreach_tui.store.callbacks import CallbackList
 
         return CallbackList(self.database)
+
+    @cached_property
+    def drafts(self) -> DraftStore:
+        """Forms in progress (local only, never synced): store/drafts.py."""
+        from outreach_tui.store.drafts import DraftStore
+
+        return DraftStore(self.database)
 
     @cached_property
     def audit(self) -> AuditLog:

@@ -304,24 +304,31 @@ class OutreachApp(BoothLock, App[None]):
 
     async def action_quit(self) -> None:
         """ctrl+q: quit at once when nothing typed would be lost; otherwise ask first
-        (ctrl+q again, or the dialog's yes, quits)."""
+        (ctrl+q again, or the dialog's yes, quits). Forms kept as drafts are written
+        before the booth ends and come back when it opens again (tui/drafts.py)."""
+        from outreach_tui.tui.drafts import flush_all
+
         unsaved = [form for form in list(self.forms)
                    if form.is_attached and form.has_unsaved_input()]  # fmt: skip
         if not unsaved or self._asking_to_quit:
+            flush_all(self.forms)
             await super().action_quit()
             return
         from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 
         what = ", ".join(dict.fromkeys(form.unsaved_description() for form in unsaved))
+        kept = all(getattr(form, "drafts", None) is not None for form in unsaved)
+        body = self.t("draft.quit_body" if kept else "unsaved.quit_body", what=what)
         self._asking_to_quit = True
 
         async def answered(leave: bool | None) -> None:
             self._asking_to_quit = False
             if leave:
+                flush_all(self.forms)
                 await super(OutreachApp, self).action_quit()
 
         self.push_screen(
-            ConfirmDialog(self.t("unsaved.quit_title"), self.t("unsaved.quit_body", what=what),
+            ConfirmDialog(self.t("unsaved.quit_title"), body,
                           confirm=self.t("unsaved.quit_yes"), cancel=self.t("unsaved.stay")),
             answered,
         )  # fmt: skip

@@ -198,12 +198,14 @@ class BoothLock(_AppBase):
         back_to = self._locked_from or self.DEFAULT_MODE
         first = self.signed_in is None and message.switched_from is None
         self._locked_from = None
+        # Before the screens underneath show again: their forms look for this officer's
+        # draft as they resume (tui/drafts.py).
+        self.signed_in = message.officer_code
         if message.switched_from is not None:
             self.record_session("officer.sign_out", message.switched_from, "switched")
             await self._discard_open_screens()
             back_to = "register"
         await self._uncover(back_to, self.LOCK_MODE)
-        self.signed_in = message.officer_code
         self._last_input = self._idle_clock()
         if self._idle_timer is None and self.idle_lock_minutes > 0:
             self._idle_timer = self.set_interval(self.idle_check_seconds, self.lock_if_idle)

@@ -165,9 +165,9 @@ def test_dry_run_counts_and_changes_nothing(
     assert report["dry_run"] is True
     assert (report["registrations"], report["leads"]) == (2, 1)
     assert set(report) == {"db", "dry_run", "older_than_days", "cutoff", "registrations",
-                           "leads", "history", "batch_bodies", "receipt_files", "nik_key_id",
-                           "compacted", "wal_bytes", "warnings", "readers", "waited_s",
-                           "compaction_pending"}  # fmt: skip
+                           "leads", "history", "batch_bodies", "drafts", "receipt_files",
+                           "nik_key_id", "compacted", "wal_bytes", "warnings", "readers",
+                           "waited_s", "compaction_pending"}  # fmt: skip
     assert rows(store.path, "SELECT * FROM registrations ORDER BY uuid") == before
     assert not [a for a in store.audit.entries() if a.action == "store.purge"]
 

@@ -256,7 +256,7 @@ async def test_another_officer_takes_over_a_locked_screen_after_confirming(booth
         await sign_in(pilot, pin=OTHER_PIN, officer=OTHER)
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         body = str(app.screen.query_one("#confirm-body", Static).render())
-        assert "PLG-01" in body and "dibuang" in body
+        assert "PLG-01" in body and "draf" in body
         await pilot.press("escape")  # not now: the lock stays, PLG-01's form too
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert message(app) == "Tetap terkunci untuk PLG-01."

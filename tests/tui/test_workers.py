@@ -11,12 +11,13 @@ from datetime import date
 
 from textual.widgets import Input, Static
 
+from outreach_tui.store.drafts import DraftKey
 from outreach_tui.store.sync_inbound import apply_downlink
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.receipt import ReceiptScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.workers import WorkersScreen
-from tests.conftest import synthetic_nik
+from tests.conftest import OFFICER, synthetic_nik
 from tests.tui.conftest import settle, wait_until
 from tests.tui.test_registration import fill_owner, rows, type_into
 from tests.tui.test_save_failures import fill_worker
@@ -227,6 +228,7 @@ async def test_ctrl_q_twice_quits_and_an_empty_form_quits_at_once(make_app, boot
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: not app.is_running)
+    booth_store.drafts.discard([DraftKey("registration", OFFICER)])  # kept as a draft
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +24,8 @@ from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.domain.validation import ValidationResult, validate_lead
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
+from outreach_tui.tui.draft_forms import lead_keeper
+from outreach_tui.tui.drafts import DraftForm
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.summary import sector_label
@@ -31,6 +33,9 @@ from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.field_form import FieldForm
+
+if TYPE_CHECKING:
+    from outreach_tui.store.drafts import DraftKey
 
 TEXT_FIELDS = ("full_name", "phone", "interest", "follow_up_on", "notes")
 INPUT_LIMITS = {"full_name": 100, "phone": 24, "interest": 200, "follow_up_on": 10, "notes": 500}
@@ -58,7 +63,7 @@ class RecentLeadsLoaded(Message):
     names: list[str]
 
 
-class LeadScreen(BoothScreen):
+class LeadScreen(DraftForm, BoothScreen):
     CSS_PATH = STYLES / "booth.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
@@ -133,6 +138,7 @@ class LeadScreen(BoothScreen):
             self.clear_form()
         self._loaded_draft = self.draft()  # what a clear or a quit would not lose
         self.booth.forms.add(self)  # ctrl+q asks before losing what is typed here
+        self.drafts = lead_keeper(self)  # a new lead is kept as a draft (tui/drafts.py)
         self.load_recent()
 
     def has_unsaved_input(self) -> bool:
@@ -227,6 +233,8 @@ class LeadScreen(BoothScreen):
             self.query_one("#lead-consent", Checkbox).value = False
         self.touched.clear()
         self.show_all = False
+        if self.drafts is not None:
+            self.drafts.discard()  # ctrl+n, or the next visitor after a save
         self._revalidate()
         self.query_one("#lead-full-name", Input).focus()
 
@@ -271,16 +279,20 @@ class LeadScreen(BoothScreen):
             self.notify(self.t("lead.cannot_save", count=len(fields)), severity="error")
             return
         self.saving = True
-        self.save_lead(self.result.record, status.officer_code, status.event_id)
+        drafts = self.drafts.hand_over() if self.drafts is not None else []
+        self.save_lead(self.result.record, status.officer_code, status.event_id, drafts)
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
-    def save_lead(self, lead: Lead, officer_code: str, event_id: str | None) -> None:
+    def save_lead(
+        self, lead: Lead, officer_code: str, event_id: str | None, drafts: list[DraftKey]
+    ) -> None:
         leads = self.booth.store.leads
         try:
             if self.edit_row is not None:
                 leads.edit(self.edit_row["uuid"], lead, officer_code=officer_code)
             else:
-                leads.save(lead, officer_code=officer_code, event_id=event_id)
+                leads.save(lead, officer_code=officer_code, event_id=event_id,
+                           discard_drafts=drafts)  # fmt: skip
         except Exception as exc:  # a locked or full disk as well: the form stays
             self.post_message(LeadSaveFailed(save_problem(exc, self.language)))
             return
@@ -294,12 +306,16 @@ class LeadScreen(BoothScreen):
             self.dismiss(True)
             return
         self.notify(self.t("lead.saved", name=message.name))
+        if self.drafts is not None:
+            self.drafts.saved()
         self.clear_form()
         self.booth.refresh_status()
         self.load_recent()
 
     def on_lead_save_failed(self, message: LeadSaveFailed) -> None:
         self.saving = False
+        if self.drafts is not None:
+            self.drafts.save_failed()
         self.notify(self.t("reg.save_failed", reason=message.reason), severity="error")
 
     def _focus_field(self, field: str) -> None:

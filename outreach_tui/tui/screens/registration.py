@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
+from outreach_tui.tui.draft_forms import RegistrationDrafts, fill_registration, row_values
 from outreach_tui.tui.messages import LeadPrefill
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import BoothScreen
@@ -33,6 +34,7 @@ from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 if TYPE_CHECKING:
     from outreach_tui.domain.validation import ValidationResult
     from outreach_tui.reports.receipt import Receipt
+    from outreach_tui.store.drafts import DraftKey
     from outreach_tui.tui.duplicates import DuplicateHit
 
 # (field, widget id) in tab order; owner-only fields are hidden when correcting a worker.
@@ -69,7 +71,7 @@ class RegistrationSaveFailed(Message):
     reason: str
 
 
-class RegistrationScreen(BoothScreen):
+class RegistrationScreen(RegistrationDrafts, BoothScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
         Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
@@ -180,6 +182,7 @@ class RegistrationScreen(BoothScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.booth.forms.add(self)  # ctrl+q asks before losing what is typed here
+        self.start_drafts()  # a new registration is kept as a draft (tui/drafts.py)
         if self.edit_row is not None:
             self._load_row(self.edit_row)
             if self.role is Role.OWNER:
@@ -238,22 +241,7 @@ class RegistrationScreen(BoothScreen):
         )
 
     def _load_row(self, row: dict[str, Any]) -> None:
-        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
-            for field in TEXT_FIELDS:
-                value = row.get(field)
-                if field == "phone" and value:
-                    value = "0" + str(value).removeprefix("+62")
-                elif field == "birth_date" and value:
-                    year, month, day = str(value).split("-")
-                    value = f"{day}-{month}-{year}"  # as the hint asks
-                self.query_one(f"#{widget_id(field)}", Input).value = (
-                    "" if value is None else str(value)
-                )
-            self.query_one("#reg-sector", Choice).value = row["sector"]
-            self.query_one("#reg-payment-months", Choice).value = row["payment_months"]
-            self.query_one("#reg-jht", Checkbox).value = "JHT" in row["programs"].split(",")
-            self.query_one("#reg-state-funded", Checkbox).value = bool(row.get("state_funded"))
-            self.query_one("#reg-consent", Checkbox).value = True
+        fill_registration(self, row_values(row))
         self.touched = set(TEXT_FIELDS)
 
     def prefill_lead(self, lead: LeadPrefill) -> None:
@@ -307,14 +295,9 @@ class RegistrationScreen(BoothScreen):
         )  # fmt: skip
 
     def clear_form(self) -> None:
-        with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
-            for field in TEXT_FIELDS:
-                self.query_one(f"#{widget_id(field)}", Input).value = ""
-            self.query_one("#reg-sector", Choice).clear()
-            self.query_one("#reg-payment-months", Choice).value = 1
-            self.query_one("#reg-jht", Checkbox).value = False
-            self.query_one("#reg-state-funded", Checkbox).value = False
-            self.query_one("#reg-consent", Checkbox).value = False
+        fill_registration(self, {})
+        if self.drafts is not None:
+            self.drafts.discard()  # ctrl+n, or the next visitor after a save
         self.touched.clear()
         self.show_all = False
         self.duplicates, self.duplicates_for = [], ""
@@ -348,6 +331,8 @@ class RegistrationScreen(BoothScreen):
         if state == self._validated:
             return  # e.g. a Select announcing its first value as it mounts: nothing to redo
         self._validated = state
+        if self.drafts is not None:
+            self.drafts.changed()  # written a moment after the last change
         self.result = validate_registration(draft, today=self.booth.today())
         form = self.query_one(FieldForm)
         for field in form.controls:
@@ -440,10 +425,14 @@ class RegistrationScreen(BoothScreen):
         # A save takes milliseconds; past a second (a file locked by another process, up
         # to the busy timeout) the officer is told it is still on its way.
         self.set_timer(1.0, self._still_saving)
-        self.save_record(self.result.record, status.officer_code, status.event_id)
+        drafts = self.drafts.hand_over() if self.drafts is not None else []
+        self.save_record(self.result.record, status.officer_code, status.event_id, drafts)
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
-    def save_record(self, record: Registration, officer_code: str, event_id: str | None) -> None:
+    def save_record(
+        self, record: Registration, officer_code: str, event_id: str | None,
+        drafts: list[DraftKey],
+    ) -> None:  # fmt: skip
         store = self.booth.store
         try:
             if self.edit_row is not None:
@@ -452,7 +441,7 @@ class RegistrationScreen(BoothScreen):
                 )
             else:
                 result = store.registrations.save(
-                    record, officer_code=officer_code, event_id=event_id
+                    record, officer_code=officer_code, event_id=event_id, discard_drafts=drafts
                 )
         except Exception as exc:  # a locked or full disk: the form stays
             # Every failure, not only the store's own: a file locked past the busy
@@ -502,6 +491,8 @@ class RegistrationScreen(BoothScreen):
 
     def on_registration_save_failed(self, message: RegistrationSaveFailed) -> None:
         self.saving = False
+        if self.drafts is not None:
+            self.drafts.save_failed()
         self._show_save_problem(self.t("save_problem.line", reason=message.reason))
 
     def _still_saving(self) -> None:
@@ -519,6 +510,8 @@ class RegistrationScreen(BoothScreen):
         from outreach_tui.tui.screens.workers import WorkersScreen
 
         self.saving = False
+        if self.drafts is not None:
+            self.drafts.saved()
         if self.query_one("#reg-save-problem", Static).has_class("-shown"):
             self._show_save_problem("")
         self.booth.refresh_status()

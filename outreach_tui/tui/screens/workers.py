@@ -28,6 +28,8 @@ from outreach_tui.domain.household import household_problems
 from outreach_tui.domain.models import MAX_WORKERS, Path, Registration, RegistrationDraft, Role
 from outreach_tui.domain.problems import Problem, Severity
 from outreach_tui.domain.validation import ValidationResult, validate_registration
+from outreach_tui.tui.draft_forms import workers_keeper
+from outreach_tui.tui.drafts import DraftForm
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
@@ -37,6 +39,7 @@ from outreach_tui.tui.widgets.compact import compact
 from outreach_tui.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
+    from outreach_tui.store.drafts import Draft, DraftKey
     from outreach_tui.tui.duplicates import DuplicateHit
 
 COLUMNS = ("nik", "full_name", "phone", "declared_income")
@@ -83,7 +86,7 @@ class RowState:
     errors: list[Problem] = field(default_factory=list)
 
 
-class WorkersScreen(BoothScreen):
+class WorkersScreen(DraftForm, BoothScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan pekerja", id="save-workers", priority=True),
         Binding("escape", "skip", "Lewati", id="skip-workers"),
@@ -91,10 +94,10 @@ class WorkersScreen(BoothScreen):
 
     def __init__(
         self, *, owner_uuid: str, count: int, sector: str, payment_months: object,
-        live_workers: int = 0, owner_name: str = "",
+        live_workers: int = 0, owner_name: str = "", draft: Draft | None = None,
     ) -> None:  # fmt: skip
         """``count`` rows are offered (``live_workers`` are saved already, so at most
-        ``MAX_WORKERS - live_workers``)."""
+        ``MAX_WORKERS - live_workers``); ``draft``: rows kept from before (tui/drafts.py)."""
         super().__init__(id="workers")
         self.owner_uuid = owner_uuid
         self.live_workers = live_workers
@@ -106,6 +109,7 @@ class WorkersScreen(BoothScreen):
         self.show_all = False
         self.rows = [RowState() for _ in range(self.count)]
         self.household: HouseholdLoaded | None = None
+        self._restore = draft
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
@@ -160,6 +164,9 @@ class WorkersScreen(BoothScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.booth.forms.add(self)  # ctrl+q asks before losing what is typed here
+        self.drafts = workers_keeper(self)  # the rows are kept as a draft as they are typed
+        if self._restore is not None:
+            self.drafts.set_draft(self._restore)
         self.query_one("#worker-0-nik", Input).focus()
         self.load_household()
 
@@ -410,13 +417,15 @@ class WorkersScreen(BoothScreen):
         assert officer_code
         self.saving = True
         self.set_timer(1.0, self._still_saving)
-        self.save_workers(records, officer_code)
+        self.save_workers(records, officer_code, self.drafts.hand_over() if self.drafts else [])
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
-    def save_workers(self, records: list[Registration], officer_code: str) -> None:
+    def save_workers(
+        self, records: list[Registration], officer_code: str, drafts: list[DraftKey]
+    ) -> None:
         try:
             saved = self.booth.store.registrations.add_workers(
-                self.owner_uuid, records, officer_code=officer_code
+                self.owner_uuid, records, officer_code=officer_code, discard_drafts=drafts
             )
         except Exception as exc:  # a locked or full disk: the rows stay
             self.post_message(WorkersSaveFailed(save_problem(exc, self.language)))
@@ -435,6 +444,8 @@ class WorkersScreen(BoothScreen):
 
     def on_workers_saved(self, message: WorkersSaved) -> None:
         self.saving = False
+        if self.drafts is not None:
+            self.drafts.saved()
         self._show_save_problem("")
         self.booth.refresh_status()
         self.notify(self.t("workers.saved", count=message.count))
@@ -442,6 +453,8 @@ class WorkersScreen(BoothScreen):
 
     def on_workers_save_failed(self, message: WorkersSaveFailed) -> None:
         self.saving = False
+        if self.drafts is not None:
+            self.drafts.save_failed()
         self._show_save_problem(self.t("save_problem.line", reason=message.reason))
 
     # -- leaving without saving ---------------------------------------------------------------
@@ -451,7 +464,7 @@ class WorkersScreen(BoothScreen):
             return
         filled = self.filled_rows()
         if not filled:
-            self.dismiss(0)
+            self._leave()
             return
         from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 
@@ -462,5 +475,11 @@ class WorkersScreen(BoothScreen):
                 confirm=self.t("workers.leave_yes"),
                 cancel=self.t("unsaved.stay"),
             ),
-            lambda leave: self.dismiss(0) if leave else None,
+            lambda leave: self._leave() if leave else None,
         )
+
+    def _leave(self) -> None:
+        """Esc, confirmed: the rows (and their draft) are given up."""
+        if self.drafts is not None:
+            self.drafts.discard(close=True)
+        self.dismiss(0)
