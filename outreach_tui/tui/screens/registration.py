@@ -27,7 +27,7 @@ from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.compact import compact
 from outreach_tui.tui.widgets.disclosure import Disclosure
-from outreach_tui.tui.widgets.field_form import FieldForm
+from outreach_tui.tui.widgets.field_form import FieldForm, FieldInput
 from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class RegistrationScreen(BoothScreen):
             "placeholder": self.t(f"reg.hint.{field}"),
         }
         if field == "nik":
-            kwargs.update(restrict=r"[0-9 ]*", max_length=24)
+            kwargs.update(restrict=r"[0-9 ]*", max_length=24, complete_at=16)
         elif field in ("workers_count",):
             kwargs.update(restrict=r"[0-9]*", max_length=2)
         elif field == "declared_income":
@@ -175,7 +175,7 @@ class RegistrationScreen(BoothScreen):
             kwargs.update(restrict=r"[0-9 +\-().]*", max_length=24)
         else:
             kwargs.update(max_length=320)
-        return compact(Input(**kwargs))
+        return compact(FieldInput(**kwargs))
 
     def on_mount(self) -> None:
         super().on_mount()
