@@ -369,9 +369,8 @@ class RegistrationScreen(BoothScreen):
     def check_duplicates(self, nik: str) -> None:
         from outreach_tui.tui.duplicates import find_duplicates  # first valid NIK only
 
-        hits = find_duplicates(self.booth.store, nik)
-        if self.edit_row is not None:
-            hits = [h for h in hits if h.uuid != self.edit_row["uuid"]]
+        itself = self.edit_row["uuid"] if self.edit_row is not None else None
+        hits = find_duplicates(self.booth.store, nik, itself=itself)
         self.post_message(DuplicatesChecked(nik, hits))
 
     def on_duplicates_checked(self, message: DuplicatesChecked) -> None:
