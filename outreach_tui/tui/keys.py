@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.events import DescendantFocus
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input
@@ -59,7 +60,12 @@ class FieldMoves:
     A field that completes itself (``FieldInput.Completed``: the NIK's 16th digit) moves
     the focus on. The officer's habitual Tab right after it (or a reader's own Tab
     suffix) would then skip the next field: one Tab into a field just reached that way,
-    still empty, is absorbed.
+    still empty, is absorbed. The move happens once the NIK has taken its last digit (a
+    Tab of the same burst has moved the focus by then, and the move is dropped); what
+    follows it is typed by a person, each key handled before the next, so "still empty"
+    is true. A tick box that moves on once ticked moves as the key arrives, before the
+    keys after it are handled: an emptiness test there could absorb a Tab typed after
+    them, so a Tab after a tick is always a move.
     """
 
     _advanced_to: Widget | None = None
@@ -79,6 +85,10 @@ class FieldMoves:
         self._advanced_to = None
         self.focus_previous()
 
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if event.widget is not self._advanced_to:  # the officer went elsewhere
+            self._advanced_to = None
+
     def on_field_input_completed(self, message: Message) -> None:
         field = getattr(message, "input", None)
         if field is not None and field is self.focused:  # a Tab may have moved on already
@@ -89,7 +99,7 @@ class FieldMoves:
         if not isinstance(box, Checkbox) or not box.has_class(MOVES_ON_TICK):
             raise SkipAction  # space goes to the focused widget as usual
         box.toggle()
-        self._advanced_to = None
+        self._advanced_to = None  # no Tab absorbed here: see the class's note
         if box.value:
             self.focus_next()
 
