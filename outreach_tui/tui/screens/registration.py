@@ -537,13 +537,13 @@ class RegistrationScreen(BoothScreen):
                     sector=draft.sector,
                     payment_months=draft.payment_months,
                 ),
-                lambda _: self.app.push_screen(ReceiptScreen(message.owner_uuid)),
+                lambda _: self.app.push_screen(ReceiptScreen.reuse(self.app, message.owner_uuid)),
             )
         else:
             # The form is emptied when the officer comes back from the receipt, so the
             # receipt's first frame does not wait for it.
             self.app.push_screen(
-                ReceiptScreen(message.owner_uuid, receipt=message.receipt),
+                ReceiptScreen.reuse(self.app, message.owner_uuid, receipt=message.receipt),
                 lambda _: self.clear_form(),
             )
 
