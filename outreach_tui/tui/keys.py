@@ -7,15 +7,15 @@ catalogue under ``binding.<id>``, applied per instance after construction.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.events import DescendantFocus
+from textual.events import Event, Key
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox
 
 from outreach_tui.i18n import t
 
@@ -54,55 +54,69 @@ TICK_AND_MOVE = Binding("space", "tick_and_move", show=False, priority=True)
 MOVES_ON_TICK = "moves-on-tick"  # the class of a tick box that moves on once ticked
 
 
-class FieldMoves:
-    """Tab, shift+tab and auto-advance for a screen (mixed into ``Screen``).
+class KeyArrivals:
+    """Counts keys where they arrive (mixed into the ``App``): before a key is handed to
+    the focused widget, so a screen can tell, in a key's own turn, whether any other key
+    arrived since something it did. Handling lags behind arrival in a burst; this does not.
+    """
 
-    A field that completes itself (``FieldInput.Completed``: the NIK's 16th digit) moves
-    the focus on. The officer's habitual Tab right after it (or a reader's own Tab
-    suffix) would then skip the next field: one Tab into a field just reached that way,
-    still empty, is absorbed. The move happens once the NIK has taken its last digit (a
-    Tab of the same burst has moved the focus by then, and the move is dropped); what
-    follows it is typed by a person, each key handled before the next, so "still empty"
-    is true. A tick box that moves on once ticked moves as the key arrives, before the
-    keys after it are handled: an emptiness test there could absorb a Tab typed after
-    them, so a Tab after a tick is always a move.
+    keys_arrived = 0
+
+    async def on_event(self, event: Event) -> None:
+        if isinstance(event, Key) and not event.is_forwarded:  # not one bubbling back up
+            self.keys_arrived += 1
+        await super().on_event(event)  # type: ignore[misc]
+
+
+class FieldMoves:
+    """Tab, shift+tab and automatic moves for a screen (mixed into ``Screen``).
+
+    A field that completes itself (``FieldInput.Completed``: the NIK's 16th digit) and a
+    tick box that moves on once ticked (a worker's consent) move the focus on. The
+    officer's habitual Tab right after such a move (or a reader's own Tab suffix) would
+    then skip the next field: a Tab that is the very next key to arrive after the move
+    (``KeyArrivals``) is absorbed. A Tab after anything else was typed is a move, however
+    fast the keys came, because the count is kept where keys arrive, not where they are
+    handled.
     """
 
     _advanced_to: Widget | None = None
+    _advanced_at = -1  # the app's keys_arrived when the focus moved by itself
     if TYPE_CHECKING:  # Screen's, which this is mixed into
+        app: Any
         focused: Widget | None
 
         def focus_next(self, selector: str = "*") -> Widget | None: ...
         def focus_previous(self, selector: str = "*") -> Widget | None: ...
 
+    def _arrived(self) -> int | None:
+        return getattr(self.app, "keys_arrived", None)
+
+    def _moved_by_itself(self) -> None:
+        self._advanced_to = self.focus_next()
+        self._advanced_at = self._arrived() or -1
+
     def action_next_field(self) -> None:
         reached, self._advanced_to = self._advanced_to, None
-        if reached is not None and reached is self.focused and not _has_text(reached):
-            return  # the Tab after an auto-advance
+        arrived = self._arrived()
+        if reached is self.focused and arrived is not None and arrived == self._advanced_at + 1:
+            return  # the Tab right after an automatic move: it has been made
         self.focus_next()
 
     def action_previous_field(self) -> None:
         self._advanced_to = None
         self.focus_previous()
 
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        if event.widget is not self._advanced_to:  # the officer went elsewhere
-            self._advanced_to = None
-
     def on_field_input_completed(self, message: Message) -> None:
         field = getattr(message, "input", None)
         if field is not None and field is self.focused:  # a Tab may have moved on already
-            self._advanced_to = self.focus_next()
+            self._moved_by_itself()
 
     def action_tick_and_move(self) -> None:
         box = self.focused
         if not isinstance(box, Checkbox) or not box.has_class(MOVES_ON_TICK):
             raise SkipAction  # space goes to the focused widget as usual
         box.toggle()
-        self._advanced_to = None  # no Tab absorbed here: see the class's note
+        self._advanced_to = None
         if box.value:
-            self.focus_next()
-
-
-def _has_text(widget: Widget) -> bool:
-    return not isinstance(widget, Input) or bool(widget.value)
+            self._moved_by_itself()

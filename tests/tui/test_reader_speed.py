@@ -159,6 +159,38 @@ async def test_a_scanner_s_nik_with_a_tab_suffix_in_one_burst(make_app, booth_st
             "reg-nik": OWNER_NIK, "reg-full-name": "Siti Aminah", "reg-birth-date": ""}  # fmt: skip
 
 
+async def test_a_tab_after_a_ticked_consent_is_not_a_second_move(make_app, booth_store):
+    """Space ticks a worker's consent and moves to the next row's NIK; the Tab an officer
+    used to press next is absorbed, but only when it is the very next key."""
+    from outreach_tui.tui.screens.workers import WorkersScreen as Workers
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(Workers(owner_uuid="none", count=3, sector="kuliner", payment_months=1))
+        await wait_until(pilot, lambda: isinstance(app.screen, Workers)
+                         and bool(app.screen.query("#worker-2-nik")))  # fmt: skip
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#worker-0-consent").focus()
+        await pilot.press("space", "tab", *WORKER_NIKS[1])  # the older habit: space, Tab
+        await settle(pilot)
+        assert screen.query_one("#worker-0-consent", Checkbox).value
+        assert values(screen, ["worker-1-nik", "worker-1-full-name"]) == {
+            "worker-1-nik": WORKER_NIKS[1], "worker-1-full-name": ""}  # fmt: skip
+        # after the tick, a NIK and Tab in one burst: that Tab is a move (not the next key)
+        screen.query_one("#worker-1-consent").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.focused is screen.query_one("#worker-2-nik")
+        burst(app, [*text_keys(WORKER_NIKS[2]), "tab", *text_keys("Rudi"), "tab",
+                    *text_keys("0812")])  # fmt: skip
+        await settle(pilot)
+        assert values(screen, ["worker-2-nik", "worker-2-full-name", "worker-2-phone"]) == {
+            "worker-2-nik": WORKER_NIKS[2], "worker-2-full-name": "Rudi",
+            "worker-2-phone": "0812"}  # fmt: skip
+
+
 # -- a paste too long for its field ------------------------------------------------------------
 
 
