@@ -34,7 +34,7 @@ from outreach_tui.i18n import t
 from outreach_tui.store import Store, StoreError
 from outreach_tui.store.queries import BoothStatus
 from outreach_tui.tui.clock import local_day_bounds
-from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.keys import KeyArrivals, localize_bindings
 from outreach_tui.tui.lock import BoothLock
 from outreach_tui.tui.messages import BoothChanged, BoothStatusLoaded, RegistrationPrefilled
 from outreach_tui.tui.screens.base import STYLES
@@ -90,7 +90,7 @@ class PurgeFinished(Message):
     days: int
 
 
-class OutreachApp(BoothLock, App[None]):
+class OutreachApp(KeyArrivals, BoothLock, App[None]):
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the sheets too.
     # The form and what follows a save (workers, receipt) are styled from the start; the
     # other modes bring their own sheets (CSS_PATH on each screen), parsed when first opened.

@@ -30,7 +30,13 @@ class DuplicateHit:
         return t("dup.branch", language, when=when or "?")
 
 
-def find_duplicates(store: Store, nik: str) -> list[DuplicateHit]:
+def find_duplicates(store: Store, nik: str, *, itself: str | None = None) -> list[DuplicateHit]:
+    """Other registrations of ``nik``. ``itself``: the uuid of the record being corrected,
+    which is no duplicate of itself: neither its own row here, nor the branch's digest of
+    this NIK when the hub has acknowledged a version of it (the digest the downlink sent
+    back is its own). Another record of this NIK on this laptop still shows."""
+    rows = store.registrations.find_by_nik(nik)
+    own = next((row for row in rows if row["uuid"] == itself), None) if itself else None
     hits = [
         DuplicateHit(
             "local",
@@ -40,8 +46,11 @@ def find_duplicates(store: Store, nik: str) -> list[DuplicateHit]:
             row["created_at"],
             row["reference_no"],
         )
-        for row in store.registrations.find_by_nik(nik)
+        for row in rows
+        if row is not own
     ]
+    if own is not None and own["base_version"] is not None:
+        return hits  # the branch knows this NIK from this very record
     key = store.settings.get("nik_key")
     if key:
         try:

@@ -9,7 +9,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 
 from outreach_tui.i18n import t
-from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.keys import FIELD_BINDINGS, FieldMoves, localize_bindings
 
 STYLES = Path(__file__).resolve().parents[1] / "styles"  # the screens' own sheets
 
@@ -43,7 +43,8 @@ class BoothText:
         return t(key, self.language, **params)
 
 
-class BoothScreen(BoothText, Screen[Any]):
+class BoothScreen(BoothText, FieldMoves, Screen[Any]):
+    BINDINGS = FIELD_BINDINGS  # Tab moves the focus before the next key is handed on
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._localized = False

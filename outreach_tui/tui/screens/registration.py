@@ -28,7 +28,7 @@ from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.compact import compact
 from outreach_tui.tui.widgets.disclosure import Disclosure
-from outreach_tui.tui.widgets.field_form import FieldForm
+from outreach_tui.tui.widgets.field_form import FieldForm, FieldInput
 from outreach_tui.tui.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             "placeholder": self.t(f"reg.hint.{field}"),
         }
         if field == "nik":
-            kwargs.update(restrict=r"[0-9 ]*", max_length=24)
+            kwargs.update(restrict=r"[0-9 ]*", max_length=24, complete_at=16)
         elif field in ("workers_count",):
             kwargs.update(restrict=r"[0-9]*", max_length=2)
         elif field == "declared_income":
@@ -177,7 +177,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             kwargs.update(restrict=r"[0-9 +\-().]*", max_length=24)
         else:
             kwargs.update(max_length=320)
-        return compact(Input(**kwargs))
+        return compact(FieldInput(**kwargs))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -354,9 +354,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
     def check_duplicates(self, nik: str) -> None:
         from outreach_tui.tui.duplicates import find_duplicates  # first valid NIK only
 
-        hits = find_duplicates(self.booth.store, nik)
-        if self.edit_row is not None:
-            hits = [h for h in hits if h.uuid != self.edit_row["uuid"]]
+        itself = self.edit_row["uuid"] if self.edit_row is not None else None
+        hits = find_duplicates(self.booth.store, nik, itself=itself)
         self.post_message(DuplicatesChecked(nik, hits))
 
     def on_duplicates_checked(self, message: DuplicatesChecked) -> None:
@@ -531,13 +530,13 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
                     sector=draft.sector,
                     payment_months=draft.payment_months,
                 ),
-                lambda _: self.app.push_screen(ReceiptScreen(message.owner_uuid)),
+                lambda _: self.app.push_screen(ReceiptScreen.reuse(self.app, message.owner_uuid)),
             )
         else:
             # The form is emptied when the officer comes back from the receipt, so the
             # receipt's first frame does not wait for it.
             self.app.push_screen(
-                ReceiptScreen(message.owner_uuid, receipt=message.receipt),
+                ReceiptScreen.reuse(self.app, message.owner_uuid, receipt=message.receipt),
                 lambda _: self.clear_form(),
             )
 

@@ -30,12 +30,14 @@ from outreach_tui.domain.problems import Problem, Severity
 from outreach_tui.domain.validation import ValidationResult, validate_registration
 from outreach_tui.tui.draft_forms import workers_keeper
 from outreach_tui.tui.drafts import DraftForm
+from outreach_tui.tui.keys import MOVES_ON_TICK, TICK_AND_MOVE
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import BoothScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 from outreach_tui.tui.widgets.choice import Choice
 from outreach_tui.tui.widgets.compact import compact
+from outreach_tui.tui.widgets.field_input import FieldInput, too_long
 from outreach_tui.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
@@ -84,12 +86,14 @@ class RowState:
     duplicates_for: str = ""
     duplicates: list[DuplicateHit] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    pasted: Problem | None = None  # a paste refused as too long, said in the row
 
 
 class WorkersScreen(DraftForm, BoothScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan pekerja", id="save-workers", priority=True),
         Binding("escape", "skip", "Lewati", id="skip-workers"),
+        TICK_AND_MOVE,  # the consent, the row's last cell: ticked, on to the next row
     ]
 
     def __init__(
@@ -132,8 +136,10 @@ class WorkersScreen(DraftForm, BoothScreen):
                 with Horizontal(classes="worker-row", id=f"worker-row-{index}"):
                     yield Label(f"{index + 1:>2}", classes="worker-number")
                     for column in COLUMNS:
-                        yield compact(Input(**self._input_options(index, column)))
-                    yield compact(TickBox(id=f"worker-{index}-consent", classes="worker-consent"))
+                        yield compact(FieldInput(**self._input_options(index, column)))
+                    moves = f" {MOVES_ON_TICK}" if index < self.count - 1 else ""
+                    yield compact(TickBox(id=f"worker-{index}-consent",
+                                          classes="worker-consent" + moves))  # fmt: skip
                 yield Static("", id=f"worker-{index}-info", classes="worker-info")
         yield Static(self.t("workers.help"), id="workers-help")
         yield Static("", id="workers-save-problem", classes="save-problem")
@@ -152,7 +158,7 @@ class WorkersScreen(DraftForm, BoothScreen):
             "classes": f"worker-{column.replace('_', '-')}",
         }
         if column == "nik":  # digits only, so all 16 fit the column
-            options.update(restrict=r"[0-9]*", max_length=16)
+            options.update(restrict=r"[0-9]*", max_length=16, complete_at=16)
         elif column == "phone":
             options.update(restrict=r"[0-9 +\-().]*", max_length=24)
         elif column == "declared_income":
@@ -305,6 +311,8 @@ class WorkersScreen(DraftForm, BoothScreen):
             and not (p.field == "birth_date" and p.code == "field.required")
             and (self.show_all or self._field_touched(row, p.field))
         ]  # fmt: skip
+        if row.pasted is not None:
+            shown.insert(0, row.pasted)
         text = Text(no_wrap=False)
         if record is not None or row.nik:
             text.append(self._derived(index), style="dim")
@@ -374,8 +382,18 @@ class WorkersScreen(DraftForm, BoothScreen):
 
     def _touch(self, widget_id: str | None, filled: bool) -> None:
         parts = (widget_id or "").split("-", 2)
-        if len(parts) == 3 and parts[0] == "worker" and parts[1].isdigit() and filled:
-            self.rows[int(parts[1])].touched.add(parts[2].replace("-", "_"))
+        if len(parts) == 3 and parts[0] == "worker" and parts[1].isdigit():
+            row = self.rows[int(parts[1])]
+            row.pasted = None  # a refused paste is said until the row's next change
+            if filled:
+                row.touched.add(parts[2].replace("-", "_"))
+
+    @on(FieldInput.PasteTooLong)
+    def _paste_refused(self, event: FieldInput.PasteTooLong) -> None:
+        _worker, index, column = (event.input.id or "").split("-", 2)
+        problem = too_long(column.replace("-", "_"), event.input, event.length)
+        self.rows[int(index)].pasted = problem
+        self._validate_rows()
 
     # -- saving -------------------------------------------------------------------------------
 

@@ -18,7 +18,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from outreach_tui.domain.problems import Problem, Severity
+from outreach_tui.tui.widgets.field_input import FieldInput, too_long
 
+__all__ = ["FieldForm", "FieldInput", "ProblemLine"]  # a form and its text field
 LABEL_WIDTH = 22  # columns left of the controls, the last one a gap
 
 
@@ -98,6 +100,16 @@ class FieldForm(VerticalScroll):
         if line.display != display:
             line.display = display
             self._relabel()
+
+    def on_field_input_paste_too_long(self, message: FieldInput.PasteTooLong) -> None:
+        """A refused paste is said under its field in the words typing too much gets; the
+        field's next check (its next change) replaces it."""
+        for field, control in self.controls.items():
+            if control is message.input:
+                message.stop()
+                language = getattr(self.app, "language", "id")
+                self.show(field, [too_long(field, message.input, message.length)], language)
+                return
 
     def _relabel(self) -> None:
         # The controls move once the layout has run; draw the labels where they land.
