@@ -96,8 +96,11 @@ def calc_command(
     ] = 1,
     region: Annotated[
         str | None,
-        typer.Option("--region", help="PU micro: regency/city (name or Kemendagri code) whose "
-                     "minimum wage (UMK) is the wage base when --income is not given."),
+        typer.Option(
+            "--region",
+            help="PU micro: regency/city (name or Kemendagri code) whose "
+            "minimum wage (UMK) is the wage base when --income is not given.",
+        ),
     ] = None,
     apbn: Annotated[
         bool,
@@ -252,8 +255,13 @@ def benefits_command(
     # group and the minimum wage (PU micro).
     this_month = date.today().replace(day=1)
     try:
-        basis = contributions.quote(amount, sector=sector or "lainnya", month=this_month,
-                                    path=path, region=region if path == "pu_micro" else None)
+        basis = contributions.quote(
+            amount,
+            sector=sector or "lainnya",
+            month=this_month,
+            path=path,
+            region=region if path == "pu_micro" else None,
+        )
     except ValueError as exc:
         fail(str(exc))
     if as_json:

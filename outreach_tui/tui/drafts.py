@@ -160,8 +160,9 @@ class DraftKeeper:
         else:
             self._keys.add(draft.key)
             if self._fill(draft):
-                text = self.screen.t(self._notice_key, time=restored_at(draft.updated_at,
-                                                                         self.booth))
+                text = self.screen.t(
+                    self._notice_key, time=restored_at(draft.updated_at, self.booth)
+                )
                 if self.booth.screen is self.screen:
                     self.screen.notify(text, timeout=NOTICE_TIMEOUT_S)
                 else:
@@ -312,4 +313,3 @@ def flush_all(forms: Any) -> None:
                 keeper.flush(sync=True)
             except Exception:  # never keep the booth from quitting
                 continue
-

@@ -21,20 +21,60 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(
-    ("region", "month", "sector", "umk", "source_year", "group", "jkk", "due_by", "estimate",
-     "source"),
+    (
+        "region",
+        "month",
+        "sector",
+        "umk",
+        "source_year",
+        "group",
+        "jkk",
+        "due_by",
+        "estimate",
+        "source",
+    ),
     [
         # Farming is group II (verified): 0.54% + 0.30% of the Solo 2025 UMK, due the 15th of
         # the following month (Tue 15 Apr 2025).
-        ("Kota Surakarta", "2025-03", "pertanian", 2_416_560, 2025, "II", 13_049, "2025-04-15",
-         False, "TribunSolo 14 Nov 2025; PP 44/2015 Lampiran I; audit Dec 2026 (due date)"),
+        (
+            "Kota Surakarta",
+            "2025-03",
+            "pertanian",
+            2_416_560,
+            2025,
+            "II",
+            13_049,
+            "2025-04-15",
+            False,
+            "TribunSolo 14 Nov 2025; PP 44/2015 Lampiran I; audit Dec 2026 (due date)",
+        ),
         # No Solo 2026 UMK in the dataset: the 2025 one, marked as an estimate.
-        ("3372", "2026-03", "pertanian", 2_416_560, 2025, "II", 13_049, "2026-04-15",
-         True, "TribunSolo 14 Nov 2025 (2025 figure for 2026)"),
+        (
+            "3372",
+            "2026-03",
+            "pertanian",
+            2_416_560,
+            2025,
+            "II",
+            13_049,
+            "2026-04-15",
+            True,
+            "TribunSolo 14 Nov 2025 (2025 figure for 2026)",
+        ),
         # Palembang 2026: construction, group V (not verified: estimate); 15 Nov 2026 is a
         # Sunday, so October's contribution is due Monday 16 Nov.
-        ("Kota Palembang", "2026-10", "konstruksi", 4_192_837, 2026, "V", 72_955, "2026-11-16",
-         True, "SK Gubernur Sumsel 982/KPTS/2025; PP 44/2015 Lampiran I group V 1.74%"),
+        (
+            "Kota Palembang",
+            "2026-10",
+            "konstruksi",
+            4_192_837,
+            2026,
+            "V",
+            72_955,
+            "2026-11-16",
+            True,
+            "SK Gubernur Sumsel 982/KPTS/2025; PP 44/2015 Lampiran I group V 1.74%",
+        ),
     ],
 )
 def test_calc_pu_micro_json_carries_group_umk_year_and_due_date(
@@ -68,10 +108,24 @@ def test_calc_pu_micro_table_names_the_group_and_the_umk() -> None:
     ("args", "message"),
     [
         (("calc", "--sector", "kuliner"), "--income"),  # neither income nor a region
-        (("calc", "--path", "pu_micro", "--region", "Kota Atlantis", "--sector", "kuliner"),
-         "Kota Atlantis"),
-        (("calc", "--path", "pu_micro", "--region", "Kota Surakarta", "--sector", "kuliner",
-          "--month", "2018-05"), "2018"),  # before the dataset's first Solo figure (2019)
+        (
+            ("calc", "--path", "pu_micro", "--region", "Kota Atlantis", "--sector", "kuliner"),
+            "Kota Atlantis",
+        ),
+        (
+            (
+                "calc",
+                "--path",
+                "pu_micro",
+                "--region",
+                "Kota Surakarta",
+                "--sector",
+                "kuliner",
+                "--month",
+                "2018-05",
+            ),
+            "2018",
+        ),  # before the dataset's first Solo figure (2019)
     ],
 )
 def test_pu_micro_without_a_wage_is_a_one_line_error(args, message) -> None:

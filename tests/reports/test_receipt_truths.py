@@ -17,18 +17,39 @@ AUDIT = "bpjstk-bpu.md, audit of December 2026"
 @pytest.mark.parametrize(
     ("language", "phrases", "source"),
     [
-        ("id", ["Perlindungan mulai sejak iuran pertama dibayar, bukan sejak pendaftaran"],
-         AUDIT + ": protection starts with the first payment"),
-        ("en", ["Protection starts with the first payment, not with registration"],
-         AUDIT + ": protection starts with the first payment"),
-        ("id", ["NIK 16 angka", "aplikasi JMO", "aplikasi bank dan ATM", "gerai ritel",
-                "agen Perisai"], AUDIT + ": how to pay"),
-        ("en", ["16-digit NIK", "JMO app", "bank apps and ATMs", "retail outlets",
-                "Perisai agent"], AUDIT + ": how to pay"),
+        (
+            "id",
+            ["Perlindungan mulai sejak iuran pertama dibayar, bukan sejak pendaftaran"],
+            AUDIT + ": protection starts with the first payment",
+        ),
+        (
+            "en",
+            ["Protection starts with the first payment, not with registration"],
+            AUDIT + ": protection starts with the first payment",
+        ),
+        (
+            "id",
+            [
+                "NIK 16 angka",
+                "aplikasi JMO",
+                "aplikasi bank dan ATM",
+                "gerai ritel",
+                "agen Perisai",
+            ],
+            AUDIT + ": how to pay",
+        ),
+        (
+            "en",
+            ["16-digit NIK", "JMO app", "bank apps and ATMs", "retail outlets", "Perisai agent"],
+            AUDIT + ": how to pay",
+        ),
         ("id", ["175"], AUDIT + ": contact centre 175"),
         ("en", ["contact centre: 175"], AUDIT + ": contact centre 175"),
-        ("id", ["3 bulan berturut-turut tidak membayar → tidak aktif"],
-         AUDIT + ": 3 consecutive unpaid months"),
+        (
+            "id",
+            ["3 bulan berturut-turut tidak membayar → tidak aktif"],
+            AUDIT + ": 3 consecutive unpaid months",
+        ),
         ("en", ["3 consecutive unpaid months → inactive"], AUDIT + ": 3 consecutive unpaid"),
     ],
 )

@@ -224,7 +224,8 @@ async def test_a_lead_in_progress_comes_back_on_the_leads_screen(make_app, booth
 
 
 async def test_another_officer_gets_an_empty_form_and_the_first_gets_theirs_back(
-    booth, pins  # noqa: F811 - the fixtures imported above
+    booth,  # noqa: F811 - the fixtures imported above
+    pins,  # noqa: F811
 ) -> None:
     """Idle lock, then another officer: PLG-01's half-typed owner is kept as PLG-01's
     draft (written as the lock covers it), PLG-02 starts empty, and when PLG-01 signs in
@@ -263,7 +264,8 @@ def drafts_by_officer(store: Store) -> dict[str, str]:
 
 
 async def test_at_start_another_officer_signing_in_never_sees_the_first_ones_draft(
-    booth, pins  # noqa: F811 - the fixtures imported above
+    booth,  # noqa: F811 - the fixtures imported above
+    pins,  # noqa: F811
 ) -> None:
     pins.drafts.put(DraftKey("registration", OFFICER), {"full_name": "Siti Aminah"})
     app = booth()

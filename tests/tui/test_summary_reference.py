@@ -41,8 +41,14 @@ def test_the_panel_names_the_regency_with_the_province(nik: str, shown: str, sou
     ],
 )
 def test_the_pu_micro_figure_shows_its_risk_group(sector, language, line, source) -> None:
-    worker = RegistrationDraft(nik="3372011203950002", full_name="Joko Susilo", sector=sector,
-                               declared_income="2416560", role=Role.WORKER, path=Path.PU_MICRO)
+    worker = RegistrationDraft(
+        nik="3372011203950002",
+        full_name="Joko Susilo",
+        sector=sector,
+        declared_income="2416560",
+        role=Role.WORKER,
+        path=Path.PU_MICRO,
+    )
     assert line in panel(worker, language), source
     bpu = RegistrationDraft(nik="3372011203950002", sector=sector, declared_income="1000000")
     assert "JKK" not in panel(bpu, language)  # the BPU path has no risk group

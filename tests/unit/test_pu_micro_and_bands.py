@@ -50,9 +50,7 @@ def test_bpu_due_date_stays_in_the_contribution_month() -> None:
 # --- 2. PU-micro JKK by risk group, UMK by city and year -----------------------------------
 
 
-@pytest.mark.parametrize(
-    ("number", "rate_bp"), [(1, 24), (2, 54), (3, 89), (4, 127), (5, 174)]
-)
+@pytest.mark.parametrize(("number", "rate_bp"), [(1, 24), (2, 54), (3, 89), (4, 127), (5, 174)])
 def test_the_five_risk_groups_are_data(number: int, rate_bp: int) -> None:
     group = load_reference().risk_group(number)
     assert group.rate_bp == rate_bp, LAMPIRAN_I

@@ -45,6 +45,7 @@ class BoothText:
 
 class BoothScreen(BoothText, FieldMoves, Screen[Any]):
     BINDINGS = FIELD_BINDINGS  # Tab moves the focus before the next key is handed on
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._localized = False
