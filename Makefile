@@ -50,10 +50,12 @@ demo-hub: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m tests.support.preflight
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff format --check .
 
 # Regenerate the committed sample database (deterministic: same seed, same rows).
