@@ -26,10 +26,12 @@ from outreach_tui.cli import (
     store_cmds,
     sync_cmds,
 )
+from outreach_tui.cli.global_options import OutreachGroup
 from outreach_tui.cli.output import user_errors
 from outreach_tui.config import load_settings
 
 app = typer.Typer(
+    cls=OutreachGroup,  # global options also after the command (cli/global_options.py)
     name="outreach",
     help="Pendaftaran peserta BPU BPJS Ketenagakerjaan di booth, tanpa jaringan.",
     no_args_is_help=False,
