@@ -13,6 +13,7 @@ import typer
 
 from outreach_tui import __version__
 from outreach_tui.cli import (
+    config_cmd,
     dashboard_cmd,
     domain_cmds,
     event_cmds,
@@ -96,6 +97,7 @@ leads_cmd.register(app)
 event_cmds.register(app)
 recover_cmd.register(app)
 kiosk_cmd.register(app)
+config_cmd.register(app)
 
 
 def run() -> None:
