@@ -13,6 +13,7 @@ import typer
 
 from outreach_tui import __version__
 from outreach_tui.cli import (
+    config_cmd,
     dashboard_cmd,
     domain_cmds,
     event_cmds,
@@ -26,10 +27,12 @@ from outreach_tui.cli import (
     store_cmds,
     sync_cmds,
 )
+from outreach_tui.cli.global_options import OutreachGroup
 from outreach_tui.cli.output import user_errors
 from outreach_tui.config import load_settings
 
 app = typer.Typer(
+    cls=OutreachGroup,  # global options also after the command (cli/global_options.py)
     name="outreach",
     help="Pendaftaran peserta BPU BPJS Ketenagakerjaan di booth, tanpa jaringan.",
     no_args_is_help=False,
@@ -94,6 +97,7 @@ leads_cmd.register(app)
 event_cmds.register(app)
 recover_cmd.register(app)
 kiosk_cmd.register(app)
+config_cmd.register(app)
 
 
 def run() -> None:

@@ -75,11 +75,14 @@ def usage_line(exc: Any, language: str, argv: list[str]) -> str:
 
 
 def language_of(exc: Any, argv: list[str]) -> str:
-    """The settings' language when the root command read them, else a guess from argv."""
+    """The settings' language when the root command read them, else a guess from argv.
+    A ``--lang`` typed after the command is read from argv too: a usage error in that
+    command comes before its options are applied (cli/global_options.py)."""
     from outreach_tui.config import Settings, guess_language
 
     ctx = getattr(exc, "ctx", None)
     settings = ctx.find_root().obj if ctx is not None else None
-    if isinstance(settings, Settings):
+    typed = any(arg == "--lang" or arg.startswith("--lang=") for arg in argv)
+    if isinstance(settings, Settings) and not typed:
         return settings.language
     return guess_language(argv)
