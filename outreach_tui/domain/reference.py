@@ -419,7 +419,8 @@ def _check_bands(bands: tuple[IncomeBand, ...]) -> None:
             raise ReferenceDataError(f"{at}.confidence: not one of {CONFIDENCE}")
         if band.to_income is not None and band.to_income < band.from_income:
             raise ReferenceDataError(f"{at}: to_income is below from_income")
-        if i and (bands[i - 1].to_income is None or band.from_income != bands[i - 1].to_income + 1):
+        before = bands[i - 1].to_income if i else None
+        if i and (before is None or band.from_income != before + 1):
             raise ReferenceDataError(f"{at}: must start right after the band before it")
 
 

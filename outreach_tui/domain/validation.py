@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import cache, lru_cache
 from types import ModuleType
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import (
@@ -346,7 +347,8 @@ def _reference() -> ModuleType:
 @cache
 def _min_declared_income() -> int:
     """The shipped dataset's, read once (it never changes in a process)."""
-    return _reference().load_reference().min_declared_income
+    income: int = _reference().load_reference().min_declared_income
+    return income
 
 
 @lru_cache(maxsize=16)
@@ -409,20 +411,27 @@ def _email(problems: list[Problem], raw: object) -> str | None:
     checker = _email_validator()
     try:
         # Offline booth: syntax only, no DNS lookup.
-        return checker.validate_email(text, check_deliverability=False).normalized
+        normalized: str = checker.validate_email(text, check_deliverability=False).normalized
     except checker.EmailNotValidError:
         problems.append(error("email.invalid", "email"))
         return None
+    return normalized
 
 
 def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ...]:
     names: set[str]
     # exact codes (the form's choices, every synced record): as cleaned; set(map(type, …))
     # first, so only exact (hashable) str reach issuperset
-    if type(raw) in (tuple, list) and _STR.issuperset(map(type, raw)) and _PROGRAMS.issuperset(raw):
-        names = set(raw)
+    if (
+        isinstance(raw, tuple | list)
+        and type(raw) in (tuple, list)
+        and _STR.issuperset(map(type, raw))
+        and _PROGRAMS.issuperset(raw)
+    ):
+        names = set(cast("Iterable[str]", raw))  # every item proved an exact str just above
     else:
-        items = [raw] if isinstance(raw, str) else list(raw or [])
+        # anything else is an iterable of values or nothing (a bare number fails as before)
+        items = [raw] if isinstance(raw, str) else list(cast("Iterable[object]", raw or []))
         cleaned = (clean_text(p) for item in items for p in str(item).split(","))
         names = {p.upper() for p in cleaned if p}
     unknown = names - _PROGRAMS
