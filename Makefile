@@ -51,6 +51,7 @@ test: $(STAMP)
 	$(BIN)/python -m tests.support.preflight
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +32,6 @@ from outreach_tui.store.crypto import (
 from outreach_tui.store.time_zones import read_zones
 
 if TYPE_CHECKING:
-    import sqlite3
-
     import sqlite_utils
 
     # The bare connection of ``Database.write_sql()`` (what SyncQueue passes), or a

@@ -233,7 +233,10 @@ class WorkersScreen(DraftForm, BoothScreen):
             return None
         consented = self.query_one(f"#worker-{index}-consent", Checkbox).value
         return RegistrationDraft(
-            **values,
+            nik=values["nik"],
+            full_name=values["full_name"],
+            phone=values["phone"],
+            declared_income=values["declared_income"],
             sector=self.sector,
             payment_months=self.payment_months,  # type: ignore[arg-type]
             consent_version=consent.current().version if consented else "",
