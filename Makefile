@@ -81,4 +81,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .run .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .run .pytest_cache .ruff_cache .mypy_cache .hypothesis

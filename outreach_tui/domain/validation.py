@@ -56,11 +56,9 @@ _INT = re.compile(r"-?[0-9]{1,15}")
 # An officer, event or branch code as stored: upper-case ASCII letters, digits, - and _.
 CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
 E = TypeVar("E", bound=Enum)
-_MEMBERS: dict[type[Enum], dict[str, Enum]] = {
-    kind: {member.value: member for member in kind} for kind in (Role, Path)
-}
-_ROLES: dict[str, Role] = _MEMBERS[Role]  # type: ignore[assignment]
-_PATHS: dict[str, Path] = _MEMBERS[Path]  # type: ignore[assignment]
+_ROLES: dict[str, Role] = {member.value: member for member in Role}
+_PATHS: dict[str, Path] = {member.value: member for member in Path}
+_MEMBERS: dict[type[Enum], dict[str, Role] | dict[str, Path]] = {Role: _ROLES, Path: _PATHS}
 _PROGRAMS = frozenset({"JKK", "JKM", "JHT"})
 _STR = frozenset({str})
 # An address email_validator (syntax only) accepts as typed but for the case of its domain,
@@ -144,7 +142,8 @@ def _member(kind: type[E], value: object) -> E | None:
     """``kind(value)``, or None where that raises ValueError. A plain str (what the form
     and the hub pass) is looked up directly, without ``Enum.__call__``."""
     if type(value) is str:
-        return _MEMBERS[kind].get(value)  # type: ignore[return-value]
+        # the table under ``kind`` holds members of ``kind``: a type-keyed dict cannot say so
+        return cast("E | None", _MEMBERS[kind].get(value))
     try:
         return kind(value)
     except ValueError:
