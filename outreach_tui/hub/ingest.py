@@ -277,7 +277,7 @@ def _result(record: RecordIn, outcome: str, problem: Rejection | None = None) ->
 def _same(row: Row | None, record: RecordIn) -> bool:
     if row is None:
         return False
-    return row["version"] == record.version and row["content_hash"] == record.content_hash
+    return bool(row["version"] == record.version and row["content_hash"] == record.content_hash)
 
 
 def _chunks(items: list[Any]) -> list[list[Any]]:

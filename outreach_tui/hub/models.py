@@ -127,7 +127,8 @@ class ReviewIn(Strict, kw_only=True, frozen=True):
 def as_json(value: Struct, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """A body as plain JSON values, every field but ``exclude`` (defaults too)."""
     fields = {f: getattr(value, f) for f in value.__struct_fields__ if f not in exclude}
-    return msgspec.to_builtins(fields)
+    plain: dict[str, Any] = msgspec.to_builtins(fields)
+    return plain
 
 
 # msgspec quotes the pattern it tried; the OpenAPI description documents the formats.

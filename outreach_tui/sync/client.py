@@ -106,7 +106,7 @@ _deadline = threading.local()  # .at: the monotonic time the current request mus
 
 def _time_left(timeout: float | None) -> float | None:
     """``timeout`` cut to what the current request has left; past it, a ReadTimeout."""
-    end = getattr(_deadline, "at", None)
+    end: float | None = getattr(_deadline, "at", None)
     if end is None:
         return timeout
     left = end - time.monotonic()

@@ -274,7 +274,9 @@ class BoothLock(_AppBase):
 
             hidden = self._screen_stacks.get(self._locked_from or "", [])
             if len(hidden) <= 1:
-                return AwaitComplete.nothing()
+                # Textual leaves this classmethod unannotated (it returns an AwaitComplete)
+                done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+                return done
             screen = hidden.pop()
             screen._pop_result_callback()
             return AwaitComplete(self._replace_screen(screen)).call_next(self)
