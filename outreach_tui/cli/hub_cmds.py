@@ -11,7 +11,7 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
 import typer
 from rich.table import Table
@@ -59,13 +59,13 @@ def hub_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        ctx = kwargs.get("ctx")
+        ctx = cast("typer.Context | None", kwargs.get("ctx"))
         try:
             return func(*args, **kwargs)
         except StorageUnavailable as exc:
-            fail(exc.message(_lang(ctx)), EXIT_STORE)  # type: ignore[arg-type]
+            fail(exc.message(_lang(ctx)), EXIT_STORE)
         except HubError as exc:
-            fail(exc.message(_lang(ctx)), EXIT_INVALID)  # type: ignore[arg-type]
+            fail(exc.message(_lang(ctx)), EXIT_INVALID)
         except Exception as exc:
             if type(exc).__module__.startswith("psycopg"):
                 detail = str(exc).strip().splitlines()[0][:200]

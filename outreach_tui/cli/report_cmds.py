@@ -49,7 +49,8 @@ TABLE_FORMATS = ("table", "csv", "json")
 
 
 def _settings(ctx: typer.Context) -> Settings:
-    return ctx.find_root().obj
+    settings: Settings = ctx.find_root().obj
+    return settings
 
 
 def _day(value: str | None, lang: str) -> date | None:

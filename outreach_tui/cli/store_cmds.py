@@ -21,6 +21,7 @@ from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, mask_nam
 from outreach_tui.domain.validation import clean_code, clean_text, parse_date
 from outreach_tui.i18n import catalogue, t
 from outreach_tui.store import Store
+from outreach_tui.store.queries import Kind
 from outreach_tui.store.setup import EventTargets
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of a table.")]
@@ -139,7 +140,8 @@ PROBLEMS_SHOWN = 100  # doctor lists at most this many per kind (newest first)
 def sync_problems(store: Store, lang: str) -> list[dict[str, Any]]:
     """Records the hub refused or found in conflict: what the officer must fix."""
     found = []
-    for kind, entity in (("registrations", "registration"), ("leads", "lead")):
+    kinds: tuple[tuple[Kind, str], ...] = (("registrations", "registration"), ("leads", "lead"))
+    for kind, entity in kinds:
         page = store.queries.page(kind, states=NEEDS_FIXING, limit=PROBLEMS_SHOWN)
         for row in page.rows:
             found.append({
@@ -191,7 +193,7 @@ def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
             raise
         recover_cmd.report_damage(settings, db, as_json)
     healthy = integrity == ["ok"]
-    report = {
+    report: dict[str, Any] = {
         "db": str(db),
         "device_id": device_id,
         "integrity": "ok" if healthy else "failed",

@@ -27,7 +27,7 @@ _EXTRA = re.compile(r"unexpected extra argument\(?s?\)? \((?P<args>.*)\)")
 def _name(param: Any) -> str:
     if param is None:
         return "?"
-    opts = getattr(param, "opts", None) or []
+    opts: list[str] = getattr(param, "opts", None) or []
     if getattr(param, "param_type_name", "") == "option" and opts:
         return max(opts, key=len)
     return str(getattr(param, "human_readable_name", None) or param.name or "?").upper()

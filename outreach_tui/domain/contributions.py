@@ -133,7 +133,8 @@ class ContributionQuote:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly, stable keys; dates as ISO strings."""
-        return _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
 
 
 def _jsonable(value: Any) -> Any:
@@ -311,7 +312,7 @@ def _quote(
         rule_basis = band_used.basis if on_band and band_used else basis
         by_group = rule.by_risk_group and risk is not None
         normal = _amount(rule, rule_basis, risk.rate_bp if by_group and risk else None)
-        hit = discount is not None and code in discount.programs
+        applied = discount if discount is not None and code in discount.programs else None
         estimate = (
             rule.confidence == "C"
             or (on_band and bool(band_used and band_used.estimate))
@@ -324,11 +325,11 @@ def _quote(
             ProgramAmount(
                 program=code,
                 normal=normal,
-                due=discounted(normal, discount.percent_off) if hit else normal,
+                due=discounted(normal, applied.percent_off) if applied is not None else normal,
                 rule_id=rule.id,
                 legal_basis=rule.legal_basis,
                 source=rule.source,
-                discount_id=discount.id if hit else None,
+                discount_id=applied.id if applied is not None else None,
                 estimate=estimate,
             )
         )
@@ -383,7 +384,7 @@ class Prepayment:
         return self.months[-1].month
 
     def as_dict(self) -> dict[str, Any]:
-        data = _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
         data["count"] = self.count
         data["last_month"] = self.last_month.isoformat()
         return data

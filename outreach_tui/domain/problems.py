@@ -6,7 +6,8 @@ Bahasa Indonesia on the booth screen and in English in a hub log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -23,7 +24,7 @@ class Problem:
     code: str  # catalogue key, e.g. "nik.province_unknown"
     field: str  # form field the problem belongs to, e.g. "nik"
     severity: Severity = Severity.ERROR
-    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     def message(self, language: str = DEFAULT_LANGUAGE) -> str:
         return t(self.code, language, **self.params)

@@ -15,7 +15,10 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from os import PathLike
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 PATHS = ("bpu", "pu_micro")
 KINDS = ("percent_of_income", "flat")
@@ -299,6 +302,7 @@ class Reference:
 
 
 _T = TypeVar("_T")
+_D = TypeVar("_D", bound="DataclassInstance")  # a dataset row: one of the dataclasses here
 
 
 def _find(items: tuple[_T, ...], attr: str, key: Any, what: str) -> _T:
@@ -339,11 +343,11 @@ def _value(kind: str, value: Any, at: str) -> Any:
     return ok
 
 
-def _build(cls: type[_T], data: Any, where: str, **parsed: Any) -> _T:
+def _build(cls: type[_D], data: Any, where: str, **parsed: Any) -> _D:
     if not isinstance(data, dict):
         raise ReferenceDataError(f"{where}: expected a table")
     values = dict(parsed)
-    for f in fields(cls):  # type: ignore[arg-type]
+    for f in fields(cls):
         at = f"{where}.{f.name}" if where else f.name
         if f.name in values:
             continue
@@ -358,12 +362,12 @@ def _build(cls: type[_T], data: Any, where: str, **parsed: Any) -> _T:
     return cls(**values)
 
 
-def _rows(cls: type[_T], data: dict[str, Any], key: str, prefix: str = "") -> tuple[_T, ...]:
+def _rows(cls: type[_D], data: dict[str, Any], key: str, prefix: str = "") -> tuple[_D, ...]:
     rows = data.get(key, [])
     if not isinstance(rows, list):
         raise ReferenceDataError(f"{prefix}{key}: expected an array of tables")
     built = tuple(_build(cls, row, f"{prefix}{key}[{i}]") for i, row in enumerate(rows))
-    ident = next((a for a in ("id", "code") if a in cls.__dataclass_fields__), None)  # type: ignore[attr-defined]
+    ident = next((a for a in ("id", "code") if a in cls.__dataclass_fields__), None)
     if ident:
         keys = [getattr(item, ident) for item in built]
         if dupes := sorted({k for k in keys if keys.count(k) > 1}):
@@ -419,7 +423,8 @@ def _check_bands(bands: tuple[IncomeBand, ...]) -> None:
             raise ReferenceDataError(f"{at}.confidence: not one of {CONFIDENCE}")
         if band.to_income is not None and band.to_income < band.from_income:
             raise ReferenceDataError(f"{at}: to_income is below from_income")
-        if i and (bands[i - 1].to_income is None or band.from_income != bands[i - 1].to_income + 1):
+        before = bands[i - 1].to_income if i else None
+        if i and (before is None or band.from_income != before + 1):
             raise ReferenceDataError(f"{at}: must start right after the band before it")
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import cache, lru_cache
 from types import ModuleType
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import (
@@ -55,11 +56,9 @@ _INT = re.compile(r"-?[0-9]{1,15}")
 # An officer, event or branch code as stored: upper-case ASCII letters, digits, - and _.
 CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
 E = TypeVar("E", bound=Enum)
-_MEMBERS: dict[type[Enum], dict[str, Enum]] = {
-    kind: {member.value: member for member in kind} for kind in (Role, Path)
-}
-_ROLES: dict[str, Role] = _MEMBERS[Role]  # type: ignore[assignment]
-_PATHS: dict[str, Path] = _MEMBERS[Path]  # type: ignore[assignment]
+_ROLES: dict[str, Role] = {member.value: member for member in Role}
+_PATHS: dict[str, Path] = {member.value: member for member in Path}
+_MEMBERS: dict[type[Enum], dict[str, Role] | dict[str, Path]] = {Role: _ROLES, Path: _PATHS}
 _PROGRAMS = frozenset({"JKK", "JKM", "JHT"})
 _STR = frozenset({str})
 # An address email_validator (syntax only) accepts as typed but for the case of its domain,
@@ -143,7 +142,8 @@ def _member(kind: type[E], value: object) -> E | None:
     """``kind(value)``, or None where that raises ValueError. A plain str (what the form
     and the hub pass) is looked up directly, without ``Enum.__call__``."""
     if type(value) is str:
-        return _MEMBERS[kind].get(value)  # type: ignore[return-value]
+        # the table under ``kind`` holds members of ``kind``: a type-keyed dict cannot say so
+        return cast("E | None", _MEMBERS[kind].get(value))
     try:
         return kind(value)
     except ValueError:
@@ -346,7 +346,8 @@ def _reference() -> ModuleType:
 @cache
 def _min_declared_income() -> int:
     """The shipped dataset's, read once (it never changes in a process)."""
-    return _reference().load_reference().min_declared_income
+    income: int = _reference().load_reference().min_declared_income
+    return income
 
 
 @lru_cache(maxsize=16)
@@ -409,20 +410,27 @@ def _email(problems: list[Problem], raw: object) -> str | None:
     checker = _email_validator()
     try:
         # Offline booth: syntax only, no DNS lookup.
-        return checker.validate_email(text, check_deliverability=False).normalized
+        normalized: str = checker.validate_email(text, check_deliverability=False).normalized
     except checker.EmailNotValidError:
         problems.append(error("email.invalid", "email"))
         return None
+    return normalized
 
 
 def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ...]:
     names: set[str]
     # exact codes (the form's choices, every synced record): as cleaned; set(map(type, …))
     # first, so only exact (hashable) str reach issuperset
-    if type(raw) in (tuple, list) and _STR.issuperset(map(type, raw)) and _PROGRAMS.issuperset(raw):
-        names = set(raw)
+    if (
+        isinstance(raw, tuple | list)
+        and type(raw) in (tuple, list)
+        and _STR.issuperset(map(type, raw))
+        and _PROGRAMS.issuperset(raw)
+    ):
+        names = set(cast("Iterable[str]", raw))  # every item proved an exact str just above
     else:
-        items = [raw] if isinstance(raw, str) else list(raw or [])
+        # anything else is an iterable of values or nothing (a bare number fails as before)
+        items = [raw] if isinstance(raw, str) else list(cast("Iterable[object]", raw or []))
         cleaned = (clean_text(p) for item in items for p in str(item).split(","))
         names = {p.upper() for p in cleaned if p}
     unknown = names - _PROGRAMS

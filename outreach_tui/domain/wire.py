@@ -251,11 +251,8 @@ def _plain(value: dict[str, Any] | list[Any]) -> bool:
         return True
     if not kinds <= _NESTED:
         return False
-    for item in items:
-        kind = type(item)
-        if (kind is list or kind is dict) and not _plain(item):
-            return False
-    return True
+    # every kind is in _NESTED (checked above): isinstance is the exact test here
+    return all(not isinstance(item, list | dict) or _plain(item) for item in items)
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 
 @cache
-def _calendar() -> Any:
+def _calendar() -> HolidayBase:
     import holidays  # ~50 ms: only when a due date is asked for
 
     return holidays.country_holidays("ID")

@@ -147,7 +147,7 @@ def create_app(
         return JSONResponse(bound)
 
     @app.post("/api/v1/batches")
-    async def push(request: Request) -> JSONResponse:
+    async def push(request: Request) -> Response:
         who = await device(request)
         check_media_type(request.headers.get("content-type"))
         raw = await _read_body(request, max_bytes, max_records)

@@ -113,7 +113,9 @@ def _case(kind: str, digest: str, members: list[dict[str, Any]]) -> dict[str, An
     }
 
 
-def list_cases(storage: Storage, hub: HubInfo, *, include_reviewed: bool = False) -> list[dict]:
+def list_cases(
+    storage: Storage, hub: HubInfo, *, include_reviewed: bool = False
+) -> list[dict[str, Any]]:
     """Possible duplicates, oldest first; only open ones unless ``include_reviewed``."""
     fill_person_digests(storage, hub)
     cases = []

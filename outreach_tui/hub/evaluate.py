@@ -223,7 +223,8 @@ def _digest(hub: HubInfo, text: str) -> str:
     inner.update(text.encode())
     outer = outer.copy()
     outer.update(inner.digest())
-    return outer.hexdigest()
+    digest: str = outer.hexdigest()
+    return digest
 
 
 _SHA256_BLOCK = 64

@@ -277,7 +277,7 @@ def _result(record: RecordIn, outcome: str, problem: Rejection | None = None) ->
 def _same(row: Row | None, record: RecordIn) -> bool:
     if row is None:
         return False
-    return row["version"] == record.version and row["content_hash"] == record.content_hash
+    return bool(row["version"] == record.version and row["content_hash"] == record.content_hash)
 
 
 def _chunks(items: list[Any]) -> list[list[Any]]:
@@ -305,7 +305,7 @@ def _apply_all(tx: Tx, run: _Run) -> dict[int, dict[str, Any]]:
     older = [r for r in records if r.uuid in held and r.version < held[r.uuid]["version"]]
     kept = _kept_versions(tx, older)
     outcomes: dict[int, dict[str, Any]] = {}
-    fresh: list[int] = []
+    fresh: list[tuple[int, Derived]] = []
     for i in order:
         record, judged, current = records[i], run.judged[i], held.get(records[i].uuid)
         if i in run.foreign:
@@ -322,23 +322,21 @@ def _apply_all(tx: Tx, run: _Run) -> dict[int, dict[str, Any]]:
         elif isinstance(judged, Rejection):
             outcomes[i] = _result(record, "rejected", judged)
         elif current is None:
-            fresh.append(i)
+            fresh.append((i, judged))
         else:
             outcomes[i] = _against(tx, run, record, judged, current)
-    inserted = _insert(tx, run, [(records[i], run.judged[i]) for i in fresh])
-    for i in fresh:
+    inserted = _insert(tx, run, [(records[i], derived) for i, derived in fresh])
+    for i, derived in fresh:
         record = records[i]
         if record.uuid in inserted:
             outcomes[i] = _result(record, "accepted")
             continue
         current = tx.one(_CURRENT, (record.uuid,))  # a concurrent batch inserted it first
         assert current is not None
-        judged = run.judged[i]
-        assert isinstance(judged, Derived)
         if _same(current, record):
             outcomes[i] = _result(record, "duplicate")
         else:
-            outcomes[i] = _against(tx, run, record, judged, current)
+            outcomes[i] = _against(tx, run, record, derived, current)
     return outcomes
 
 
@@ -388,8 +386,9 @@ def _against(tx: Tx, run: _Run, record: RecordIn, judged: Derived, current: Row)
     if record.version > current["version"] and record.base_version == current["version"]:
         if _update(tx, run, record, judged, current):
             return _result(record, "accepted")
-        current = tx.one(_CURRENT, (record.uuid,))  # changed under us: compare again
-        assert current is not None
+        again = tx.one(_CURRENT, (record.uuid,))  # changed under us: compare again
+        assert again is not None
+        current = again
         if _same(current, record):
             return _result(record, "duplicate")
     return _conflict(run, record, current, "record.conflict")

@@ -40,7 +40,7 @@ class Strict(Struct, forbid_unknown_fields=True, frozen=True):
     pass
 
 
-class EventIn(Strict, kw_only=True):
+class EventIn(Strict, kw_only=True, frozen=True):
     code: Code
     name: Text | None = None
     venue: Text | None = None
@@ -59,14 +59,14 @@ class EventIn(Strict, kw_only=True):
                 date.fromisoformat(day)  # a ValueError: "2026-02-30" is no day (422)
 
 
-class OfficerIn(Strict, kw_only=True):
+class OfficerIn(Strict, kw_only=True, frozen=True):
     code: Code
     name: Text | None = None
     branch_code: Code | None = None
     time_zone: Zone | None = None  # the branch's: the day of records without an event
 
 
-class RecordIn(Strict, kw_only=True):
+class RecordIn(Strict, kw_only=True, frozen=True):
     entity: Literal["registration", "lead"]
     uuid: Uuid
     version: Version
@@ -77,7 +77,7 @@ class RecordIn(Strict, kw_only=True):
     data: Annotated[dict[str, Any], Meta(max_length=100)]
 
 
-class BatchIn(Strict, kw_only=True):
+class BatchIn(Strict, kw_only=True, frozen=True):
     batch_id: Uuid
     device_id: DeviceId
     seq_from: Seq
@@ -94,7 +94,7 @@ class BatchIn(Strict, kw_only=True):
 Base64 = Annotated[str, Meta(pattern=wire.whole(r"[A-Za-z0-9+/]+={0,2}"), max_length=200)]
 
 
-class SignatureIn(Strict, kw_only=True):
+class SignatureIn(Strict, kw_only=True, frozen=True):
     """A bundle's proof of origin: the laptop's Ed25519 signature of the batch digest."""
 
     alg: Literal["ed25519"]
@@ -102,7 +102,7 @@ class SignatureIn(Strict, kw_only=True):
     value: Base64
 
 
-class BundleIn(BatchIn, kw_only=True):
+class BundleIn(BatchIn, kw_only=True, frozen=True):
     """An `outreach export` file: a batch body plus its kind, protocol and signature (the
     import refuses a bundle without one; the model reads it to say so)."""
 
@@ -111,7 +111,7 @@ class BundleIn(BatchIn, kw_only=True):
     signature: SignatureIn | None = None
 
 
-class LaptopIn(Strict, kw_only=True):
+class LaptopIn(Strict, kw_only=True, frozen=True):
     """``POST /api/v1/laptops``: bind this token to a laptop id and its public key."""
 
     laptop_id: DeviceId
@@ -119,7 +119,7 @@ class LaptopIn(Strict, kw_only=True):
     signature: Base64
 
 
-class ReviewIn(Strict, kw_only=True):
+class ReviewIn(Strict, kw_only=True, frozen=True):
     uuid: Uuid
     outcome: Literal["same_person", "different_people"]
 
@@ -127,7 +127,8 @@ class ReviewIn(Strict, kw_only=True):
 def as_json(value: Struct, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """A body as plain JSON values, every field but ``exclude`` (defaults too)."""
     fields = {f: getattr(value, f) for f in value.__struct_fields__ if f not in exclude}
-    return msgspec.to_builtins(fields)
+    plain: dict[str, Any] = msgspec.to_builtins(fields)
+    return plain
 
 
 # msgspec quotes the pattern it tried; the OpenAPI description documents the formats.

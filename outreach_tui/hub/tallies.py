@@ -42,7 +42,8 @@ BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target
 
 
 def _range(first: date | None, last: date | None) -> tuple[str, list[Any]]:
-    where, params = "1 = 1", []
+    where = "1 = 1"
+    params: list[Any] = []
     if first:
         where, params = where + " AND day >= ?", [*params, first.isoformat()]
     if last:

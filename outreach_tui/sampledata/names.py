@@ -140,8 +140,11 @@ BUSINESS_SUFFIX = (
 BUSINESS_SUFFIX_PLG = ("Ampera", "Musi", "Sriwijaya", "Bari", "Kito", "Wong Kito")
 BUSINESS_SUFFIX_SKA = ("Bengawan", "Sekar Arum", "Laweyan", "Kauman", "Manunggal", "Rejeki")
 # Honorifics before the owner's first name: "Pempek Cek Ina", "Nasi Liwet Bu Sri".
-HONORIFIC_PLG = {"F": ("Cek", "Bu", "Yuk"), "M": ("Mang", "Pak", "Kak")}
-HONORIFIC_SKA = {"F": ("Bu", "Mbak", "Mbok"), "M": ("Pak", "Mas", "Pakde")}
+HONORIFIC_PLG: dict[str, tuple[str, ...]] = {"F": ("Cek", "Bu", "Yuk"), "M": ("Mang", "Pak", "Kak")}
+HONORIFIC_SKA: dict[str, tuple[str, ...]] = {
+    "F": ("Bu", "Mbak", "Mbok"),
+    "M": ("Pak", "Mas", "Pakde"),
+}
 
 # --- places ------------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from outreach_tui.store.database import Database, utc_now
 from outreach_tui.store.rows import as_json
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils
 
 
@@ -30,7 +32,7 @@ class AuditEntry:
 
 
 def append(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection | sqlite_utils.Database,
     *,
     device_id: str,
     action: str,
@@ -70,7 +72,8 @@ class AuditLog:
         self, *, entity_uuid: str | None = None, limit: int = 100, before_id: int | None = None
     ) -> list[AuditEntry]:
         """Newest first, paged by id."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         if entity_uuid:
             where.append("entity_uuid = ?")
             params.append(entity_uuid)

@@ -17,9 +17,15 @@ import hashlib
 import os
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from outreach_tui.store.database import StoreError
+from outreach_tui.store.database import Database, StoreError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX = "enc1:"
 MASK = "•••"  # what a locked store shows instead of a sealed value
@@ -75,7 +81,7 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text.encode("ascii"))
 
 
-def _aead(key: bytes) -> Any:
+def _aead(key: bytes) -> AESGCM:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     return AESGCM(key)
@@ -199,7 +205,9 @@ def open_text(cipher: FieldCipher | None, value: str, where: str) -> str:
 SETTING = "crypto"  # the key blob in ``settings``; present = encryption is on
 
 
-def write_cipher(db: Any, database: Any) -> FieldCipher | None:
+def write_cipher(
+    db: sqlite3.Connection | sqlite_utils.Database, database: Database
+) -> FieldCipher | None:
     """Inside a write transaction: the cipher new personal data must be sealed with, or
     None when encryption is off. Raises ``StoreLocked`` when it is on but locked here."""
     if db.execute("SELECT 1 FROM settings WHERE key = ?", [SETTING]).fetchone() is None:

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from outreach_tui.store.crypto import FieldCipher
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -145,7 +147,7 @@ class Database:
             raise
         self._db: sqlite_utils.Database | None = None  # built on first write()
         # The unlocked field cipher when encryption is on (store.crypto sets and clears it).
-        self.cipher: Any = None
+        self.cipher: FieldCipher | None = None
 
     def _open_error(self, exc: sqlite3.Error) -> StoreError:
         from outreach_tui.store.damage import is_corruption

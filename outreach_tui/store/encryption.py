@@ -237,7 +237,7 @@ class KeyVault:
             session = json.loads(self.session_path.read_text())
             expired = datetime.fromisoformat(session["expires_at"]) <= datetime.now(UTC)
             cipher = None if expired or blob is None else FieldCipher(unb64(session["key"]))
-            if cipher is not None:
+            if cipher is not None and blob is not None:
                 cipher.open(blob["check"], "crypto.check")
         except (OSError, ValueError, KeyError, CryptoError):
             cipher = None

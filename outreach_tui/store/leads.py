@@ -85,7 +85,7 @@ class LeadStore:
                 "version": 1,
                 "sync_state": "pending",
             }
-            db["leads"].insert(seal_row(cipher, TABLE, row))
+            db.table("leads").insert(seal_row(cipher, TABLE, row))
             audit.append(
                 db,
                 device_id=self._device_id,
@@ -203,7 +203,7 @@ class LeadStore:
         detail: dict[str, Any],
     ) -> None:
         columns = next_version(db, ENTITY, stored, changes)
-        db["leads"].update(stored["uuid"], columns)
+        db.table("leads").update(stored["uuid"], columns)
         audit.append(
             db,
             device_id=self._device_id,

@@ -12,4 +12,5 @@ from outreach_tui.store.database import Database
 def pins_configured(database: Database) -> bool:
     """Does any officer on this laptop have a PIN? (Then the booth asks for a sign-in.)"""
     with database.read_sql() as db:
-        return db.execute("SELECT EXISTS (SELECT 1 FROM officer_pins)").fetchone()[0] == 1
+        found: int = db.execute("SELECT EXISTS (SELECT 1 FROM officer_pins)").fetchone()[0]
+    return found == 1

@@ -101,7 +101,7 @@ def lock_seconds(failed: int) -> int:
     """Lock-out after ``failed`` misses in a row (0 while under the free attempts)."""
     if failed < FREE_ATTEMPTS:
         return 0
-    return min(FIRST_LOCK_S * 2 ** (failed - FREE_ATTEMPTS), MAX_LOCK_S)
+    return min(FIRST_LOCK_S << (failed - FREE_ATTEMPTS), MAX_LOCK_S)
 
 
 class OfficerAuth:

@@ -48,14 +48,15 @@ def _search_clause(
     if digits.isdigit() and len(digits) >= 4:
         national = digits[1:] if digits.startswith("0") else digits.removeprefix("62")
         phone_prefix = "+62" + national
-        clauses, params = ["(phone >= ? AND phone < ?)"], [phone_prefix, phone_prefix + "~"]
+        clauses = ["(phone >= ? AND phone < ?)"]
+        digit_params = [phone_prefix, phone_prefix + "~"]
         if kind == "registrations":
             clauses.append("(nik >= ? AND nik < ?)")
-            params += [digits, digits + "~"]
+            digit_params += [digits, digits + "~"]
             if digests:
                 clauses.append(f"nik_digest IN ({','.join('?' * len(digests))})")
-                params += digests
-        return "(" + " OR ".join(clauses) + ")", params
+                digit_params += digests
+        return "(" + " OR ".join(clauses) + ")", list(digit_params)
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     clause = "(full_name LIKE ? ESCAPE '\\'"
     params: list[Any] = [f"%{escaped}%"]
@@ -123,7 +124,8 @@ class BoothQueries:
         """Newest first; `search` matches name, NIK, phone or receipt number; `states`
         keeps only those sync states (e.g. rejected and conflict: what needs fixing)."""
         table = "registrations" if kind == "registrations" else "leads"
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         if states:
             where.append(f"sync_state IN ({', '.join('?' * len(states))})")
             params.extend(states)

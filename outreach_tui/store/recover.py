@@ -159,7 +159,8 @@ def _restore_device_id(fresh: Path, device_id: str | None) -> str | None:
         except sqlite3.OperationalError:
             row = None  # the settings table itself was lost: the store recreates it
         if row is not None:
-            return row[0]
+            stored: str = row[0]
+            return stored
         if device_id is None:
             return None
         try:
@@ -190,7 +191,7 @@ def _lost_and_found(fresh: Path) -> int:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'lost_and_found%'"
         )]  # fmt: skip
-        total = sum(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
+        total: int = sum(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
     conn.close()
     return total
 

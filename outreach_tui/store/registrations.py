@@ -149,14 +149,14 @@ class RegistrationStore:
                 self._insert(db, cipher, worker, seq, owner_uuid, officer_code, owner["event_id"])
                 for worker, seq in zip(workers, seqs, strict=True)
             )
-            for record in saved:
+            for added in saved:
                 audit.append(
                     db,
                     device_id=self._device_id,
                     officer_code=officer_code,
                     action="registration.create",
                     entity=ENTITY,
-                    entity_uuid=record.uuid,
+                    entity_uuid=added.uuid,
                     version=1,
                     detail={"owner": owner_uuid},
                 )
@@ -165,6 +165,7 @@ class RegistrationStore:
 
     def live_workers(self, owner_uuid: str) -> int:
         """The owner's worker rows that are not voided: the household's worker count."""
+        count: int
         with self._database.read_sql() as db:
             (count,) = db.execute(
                 "SELECT count(*) FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
@@ -199,7 +200,7 @@ class RegistrationStore:
             (seq,) = next_seqs(db, 1)
             version = current["version"] + 1
             now = utc_now()
-            db["registrations"].update(
+            db.table("registrations").update(
                 record_uuid,
                 {
                     **new_values,
@@ -238,7 +239,7 @@ class RegistrationStore:
             (seq,) = next_seqs(db, 1)
             version = current["version"] + 1
             now = utc_now()
-            db["registrations"].update(
+            db.table("registrations").update(
                 record_uuid,
                 {
                     "voided_at": now,
@@ -352,7 +353,7 @@ class RegistrationStore:
             "sync_state": "pending",
         }
         row["nik_digest"], row["nik_key_id"] = nik_keys.digest_with(db, cipher, record.nik)
-        db["registrations"].insert(seal_row(cipher, TABLE, row))
+        db.table("registrations").insert(seal_row(cipher, TABLE, row))
         return SavedRecord(record_uuid, seq, row["reference_no"], 1, now)
 
     def _open(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -377,7 +378,7 @@ class RegistrationStore:
         versions.keep_history(db, ENTITY, owner)
         (seq,) = next_seqs(db, 1)
         version = owner["version"] + 1
-        db["registrations"].update(
+        db.table("registrations").update(
             owner_uuid,
             {"workers_count": live, "seq": seq, "version": version, "updated_at": utc_now(),
              **versions.resync(owner)},

@@ -52,7 +52,7 @@ class SetupStore:
         target_informal: int | None = None,
     ) -> None:
         with self._database.write() as db:
-            db["branches"].upsert(
+            db.table("branches").upsert(
                 {
                     "code": code,
                     "name": name,
@@ -92,7 +92,7 @@ class SetupStore:
         with self._database.write() as db:
             if db.execute("SELECT 1 FROM events WHERE code = ?", [code]).fetchone():
                 raise StoreError(f"an event with code {code!r} already exists")
-            db["events"].insert(
+            db.table("events").insert(
                 {
                     "id": event_id,
                     "code": code,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +32,6 @@ from outreach_tui.store.crypto import (
 from outreach_tui.store.time_zones import read_zones
 
 if TYPE_CHECKING:
-    import sqlite3
-
     import sqlite_utils
 
     # The bare connection of ``Database.write_sql()`` (what SyncQueue passes), or a
@@ -44,7 +43,7 @@ TABLES = {"registration": "registrations", "lead": "leads"}
 
 def _conn(db: Db) -> sqlite3.Connection:
     # Plain cursors either way: no sqlite-utils wrapper (or import) in the hot path.
-    return getattr(db, "conn", db)
+    return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
 def _where(batch_id: str) -> str:
@@ -80,7 +79,8 @@ def load_body(cipher: FieldCipher | None, batch_id: str, text: str | None) -> di
     """A stored body (``StoreLocked`` when it is sealed and the store is locked)."""
     if not text:
         return {"records": []}
-    return json.loads(body_text(cipher, batch_id, text))
+    body: dict[str, Any] = json.loads(body_text(cipher, batch_id, text))
+    return body
 
 
 def set_state(db: Db, table: str, state: str, rowids: list[int]) -> None:

@@ -49,7 +49,8 @@ class OutgoingBatch:
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        return self.body["records"]
+        records: list[dict[str, Any]] = self.body["records"]
+        return records
 
     @property
     def size(self) -> int:
@@ -144,7 +145,7 @@ class SyncQueue:
     def recover(self) -> int:
         """Records marked uploading that no open batch holds (a damaged run) -> pending."""
         with self._database.write_sql() as db:
-            held = set()
+            held: set[str] = set()
             for batch_id, text in db.execute(
                 "SELECT batch_id, body FROM sync_batches WHERE status = 'open'"
             ).fetchall():

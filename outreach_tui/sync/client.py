@@ -22,7 +22,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import httpcore
 import httpx
@@ -106,7 +106,7 @@ _deadline = threading.local()  # .at: the monotonic time the current request mus
 
 def _time_left(timeout: float | None) -> float | None:
     """``timeout`` cut to what the current request has left; past it, a ReadTimeout."""
-    end = getattr(_deadline, "at", None)
+    end: float | None = getattr(_deadline, "at", None)
     if end is None:
         return timeout
     left = end - time.monotonic()
@@ -228,7 +228,7 @@ class HubClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> HubClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -222,6 +222,7 @@ class SyncRunner:
         def in_flight() -> set[str]:
             return set().union(*(batch.uuids for batch, _ in flying))
 
+        batch: OutgoingBatch | None  # the next to send; None once the queue has no more
         with ThreadPoolExecutor(1, thread_name_prefix="outreach-sync") as worker:
             try:
                 while True:
@@ -270,7 +271,8 @@ class SyncRunner:
                     try:
                         receipt = sent.result()
                     except BatchTooLarge as exc:
-                        ahead = self._withdraw(ahead)  # written at the old size
+                        self._withdraw(ahead)  # written at the old size
+                        ahead = None
                         self.queue.abandon_batch(batch.batch_id)  # the hub stored nothing
                         progress.unsent(batch)
                         if batch.size == 1:

@@ -147,7 +147,9 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
         officers have PINs; ``idle_clock`` and ``idle_check_seconds`` let tests run it fast.
         """
         if initial_mode is not None and initial_mode != self.DEFAULT_MODE:
-            self.DEFAULT_MODE = initial_mode  # App.__init__ opens the first stack with it
+            # App.__init__ opens the first stack with it (Textual types it ClassVar, reads it
+            # through self)
+            self.DEFAULT_MODE = initial_mode  # type: ignore[misc]
         super().__init__()
         if initial_mode is not None and initial_mode != "register":
             self.add_mode("register", RegistrationScreen)  # get_default_screen never runs
@@ -297,7 +299,9 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
 
         from outreach_tui.tui.commands import command_palette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # Textual types is_open(app: App[object]); App's type parameter is invariant, so
+        # mypy refuses App[None] there although any app will do.
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(command_palette(self.language))
 
     # -- quitting ------------------------------------------------------------------------------

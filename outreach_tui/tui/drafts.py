@@ -216,7 +216,10 @@ class DraftKeeper:
         else:
             self._keys = {key}
             self._maybe_stored = True
-        job = lambda: self._apply(revision, key, others, values)  # noqa: E731
+
+        def job() -> None:
+            self._apply(revision, key, others, values)
+
         if sync:
             job()
         else:

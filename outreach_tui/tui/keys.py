@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.actions import SkipAction
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.events import Event, Key
 from textual.message import Message
@@ -18,6 +18,9 @@ from textual.widget import Widget
 from textual.widgets import Checkbox
 
 from outreach_tui.i18n import t
+
+if TYPE_CHECKING:
+    from textual.css.query import QueryType
 
 
 def localize_bindings(node: DOMNode, language: str) -> None:
@@ -43,7 +46,7 @@ def localize_bindings(node: DOMNode, language: str) -> None:
 # Tab into the phone lost its "J" to the phone's restrict. Priority bindings run in the
 # app's own turn, before the next key is handed on, so the focus has moved by then.
 
-FIELD_BINDINGS = [
+FIELD_BINDINGS: list[BindingType] = [
     Binding("tab", "next_field", "Berikutnya", id="next-field", show=False, priority=True),
     Binding("shift+tab", "previous_field", "Sebelumnya", id="previous-field", show=False,
             priority=True),
@@ -86,8 +89,8 @@ class FieldMoves:
         app: Any
         focused: Widget | None
 
-        def focus_next(self, selector: str = "*") -> Widget | None: ...
-        def focus_previous(self, selector: str = "*") -> Widget | None: ...
+        def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None: ...
+        def focus_previous(self, selector: str | type[QueryType] = "*") -> Widget | None: ...
 
     def _arrived(self) -> int | None:
         return getattr(self.app, "keys_arrived", None)

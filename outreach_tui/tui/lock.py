@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -68,7 +68,7 @@ class BoothLock(_AppBase):
     signed_in: str | None
     language: str
     ask_start_of_day: bool
-    MODES: dict[str, Any]
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]]
 
     def _init_lock(
         self,
@@ -253,7 +253,7 @@ class BoothLock(_AppBase):
 
     # While locked, screens underneath may still finish work (a save's worker) and push or
     # dismiss a screen: those go to the hidden mode, never on top of the lock.
-    def push_screen(  # type: ignore[override]
+    def push_screen(
         self,
         screen: Screen[Any] | str,
         callback: Callable[[Any], Any] | None = None,
@@ -274,7 +274,9 @@ class BoothLock(_AppBase):
 
             hidden = self._screen_stacks.get(self._locked_from or "", [])
             if len(hidden) <= 1:
-                return AwaitComplete.nothing()
+                # Textual leaves this classmethod unannotated (it returns an AwaitComplete)
+                done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+                return done
             screen = hidden.pop()
             screen._pop_result_callback()
             return AwaitComplete(self._replace_screen(screen)).call_next(self)

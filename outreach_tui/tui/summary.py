@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from outreach_tui.domain.labels import sector_label  # noqa: F401 - the screens import it here
+from outreach_tui.domain.labels import sector_label as sector_label  # the screens import it here
 from outreach_tui.domain.models import Registration, RegistrationDraft
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik

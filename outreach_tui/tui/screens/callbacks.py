@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
@@ -79,7 +80,7 @@ class CallbackScreen(BoothScreen):
             table.add_column(self.t(f"lead.callback.{key}"), width=width, key=key)
         table.focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
         self.reload()  # first show, or back from a correction or a registration
 
     # -- loading ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
-from textual.events import Resize
+from textual.events import Resize, ScreenResume
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
@@ -147,7 +147,7 @@ class DashboardScreen(BoothScreen):
         self.timer = self.set_interval(REFRESH_SECONDS, self._tick, pause=True)
         self.query_one("#dash-body").focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
         # First show, and back from another mode: fresh figures, and the timer runs.
         if self.timer is not None:
             self.timer.resume()

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import Resize, ScreenResume
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
@@ -139,7 +139,7 @@ class RecordsScreen(BoothScreen):
         self._render_tabs()
         self.query_one("#records-search", Input).focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
         # First show, back from a correction or a dialog, or from another mode: fresh data.
         self.reload()
 

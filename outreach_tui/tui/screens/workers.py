@@ -97,7 +97,7 @@ class WorkersScreen(DraftForm, BoothScreen):
     ]
 
     def __init__(
-        self, *, owner_uuid: str, count: int, sector: str, payment_months: object,
+        self, *, owner_uuid: str, count: int, sector: str, payment_months: str | int,
         live_workers: int = 0, owner_name: str = "", draft: Draft | None = None,
     ) -> None:  # fmt: skip
         """``count`` rows are offered (``live_workers`` are saved already, so at most
@@ -233,9 +233,12 @@ class WorkersScreen(DraftForm, BoothScreen):
             return None
         consented = self.query_one(f"#worker-{index}-consent", Checkbox).value
         return RegistrationDraft(
-            **values,
+            nik=values["nik"],
+            full_name=values["full_name"],
+            phone=values["phone"],
+            declared_income=values["declared_income"],
             sector=self.sector,
-            payment_months=self.payment_months,  # type: ignore[arg-type]
+            payment_months=self.payment_months,
             consent_version=consent.current().version if consented else "",
             role=Role.WORKER,
             path=path,

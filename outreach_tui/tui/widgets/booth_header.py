@@ -62,7 +62,8 @@ class BoothHeader(Static):
         # line is too long (80 columns) the rest gives way in this order: the app's name,
         # the event name (cut, then dropped), the lock hint, the officer's name.
         width = self.content_region.width or 10_000
-        shown = {"brand": True, "event": event, "hint": hint, "name": name}
+        show_brand = True
+        shown = {"event": event, "hint": hint, "name": name}
 
         def line() -> Text:
             who = Text(code, style="bold" if signed_in else "")
@@ -70,7 +71,7 @@ class BoothHeader(Static):
                 if extra:
                     who.append(" " + extra, style=style)
             text = Text(no_wrap=True, overflow="ellipsis")
-            for part in (brand if shown["brand"] else "", who, shown["event"], today):
+            for part in (brand if show_brand else "", who, shown["event"], today):
                 if part:
                     text.append(" · " if text else "")
                     text.append(part)
@@ -85,7 +86,9 @@ class BoothHeader(Static):
             if give_way == "event" and event:
                 room = len(event) - (text.cell_len - width)
                 shown["event"] = event[: room - 1] + "…" if room >= 8 else ""
+            elif give_way == "brand":
+                show_brand = False
             else:
-                shown[give_way] = "" if give_way != "brand" else False
+                shown[give_way] = ""
             text = line()
         return text

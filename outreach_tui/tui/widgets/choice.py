@@ -95,7 +95,8 @@ class Choice(Widget, Generic[Value], can_focus=True):
         self.prompt = prompt
         self.allow_blank = allow_blank
         self.title = title or prompt
-        self.set_reactive(Choice.value, value)
+        # Textual's documented form; mypy cannot tell the generic descriptor's type on the class
+        self.set_reactive(Choice.value, value)  # type: ignore[misc]
 
     def on_mount(self) -> None:
         localize_bindings(self, getattr(self.app, "language", "id"))

@@ -26,7 +26,7 @@ class Disclosure(Widget, can_focus=True):
         text-style: $block-cursor-text-style;
     }
     """
-    BINDINGS = [Binding("enter,space", "toggle", show=False)]
+    BINDINGS = [Binding("enter,space", "toggle_open", show=False)]
 
     open: reactive[bool] = reactive(False, layout=True)
 
@@ -38,12 +38,12 @@ class Disclosure(Widget, can_focus=True):
         self.title = title
         self.text = text
 
-    def action_toggle(self) -> None:
+    def action_toggle_open(self) -> None:
         self.open = not self.open
         self.post_message(self.Toggled())
 
     def on_click(self) -> None:
-        self.action_toggle()
+        self.action_toggle_open()
 
     def render(self) -> Text:
         title_style = self.get_component_rich_style("disclosure--title")
