@@ -10,6 +10,7 @@ import pytest
 from textual.command import CommandInput, CommandList, CommandPalette
 
 from outreach_tui.i18n import catalogue
+from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from tests.tui.conftest import settle, wait_until
 
 # Words of the other language that an entry must not hold (whole words, any case).
@@ -86,3 +87,14 @@ async def test_every_palette_entry_and_the_prompt_are_in_the_officers_language(
 
 def t_of(key: str, language: str) -> str:
     return catalogue(language)[key]
+
+
+@pytest.mark.parametrize(("language", "label"), [("id", "Perintah"), ("en", "Commands")])
+async def test_the_footer_names_the_palette_in_the_officers_language(
+    make_app, language: str, label: str
+) -> None:
+    app = make_app(language=language)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        shown = " ".join(key.description for key in app.screen.query_one(BoothFooter).keys)
+    assert label in shown and "palette" not in shown

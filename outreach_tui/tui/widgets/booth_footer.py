@@ -14,6 +14,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from outreach_tui.i18n import t
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -78,7 +80,9 @@ class BoothFooter(Widget):
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 shown = self.app.get_key_display(binding)
-                palette = FooterKey(binding.key, shown, binding.description, enabled)
+                # Textual adds this binding itself, labelled in English.
+                label = t("binding.command-palette", getattr(self.app, "language", "id"))
+                palette = FooterKey(binding.key, shown, label, enabled)
                 continue
             if not binding.show or binding.action in seen:
                 continue  # one key per action, as Textual's footer shows it
