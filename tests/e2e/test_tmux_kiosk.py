@@ -12,12 +12,11 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from outreach_tui.store import Store
+from tests.e2e.booth_file import booth_file
 from tests.e2e.test_tmux_terminal import keys, screen, tmux, wait_for
 
 pytestmark = [
@@ -40,17 +39,7 @@ def start(name: str, command: str, size: tuple[int, int], env: dict[str, str]) -
 def booth_and_kiosk(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     if not OUTREACH.exists():
         pytest.skip("the outreach console script is not installed in this environment")
-    db = tmp_path / "booth.db"
-    with Store(db) as store:
-        store.setup.upsert_branch("SKA", "Surakarta", "Surakarta")
-        store.setup.upsert_officer("SKA-02", "Bambang Wijaya", "SKA")
-        today = date.today()
-        event_id = store.setup.create_event(
-            code="UMKM-SOLO", name="Sosialisasi BPU UMKM Surakarta", starts_on=today,
-            ends_on=today, city="Surakarta", branch_code="SKA",
-        )  # fmt: skip
-        store.settings.set("officer_code", "SKA-02")
-        store.settings.set("event_id", event_id)
+    db = booth_file(tmp_path)
     tag = uuid.uuid4().hex[:8]
     booth, kiosk = f"booth-{tag}", f"kiosk-{tag}"
     env = {**os.environ, "TERM": "xterm-256color", "OUTREACH_CONFIG": str(tmp_path / "none")}
