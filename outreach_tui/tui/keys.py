@@ -18,13 +18,14 @@ from textual.widget import Widget
 from textual.widgets import Checkbox
 
 from outreach_tui.i18n import t
+from outreach_tui.tui.textual_private import node_bindings
 
 if TYPE_CHECKING:
     from textual.css.query import QueryType
 
 
 def localize_bindings(node: DOMNode, language: str) -> None:
-    bindings = node._bindings.key_to_bindings  # per-instance copy made by Textual
+    bindings = node_bindings(node)  # this node's own copy (tui/textual_private.py)
     for key, items in bindings.items():
         localized = []
         for binding in items:

@@ -269,17 +269,10 @@ class BoothLock(_AppBase):
         covered = self.current_mode in (self.LOCK_MODE, self.KEY_MODE)
         if self.locked and covered and len(self.screen_stack) == 1:
             # Only a screen under the lock can ask for this (Screen.dismiss pops the top of
-            # the current stack): pop it from its own stack (Textual 8 internals).
-            from textual.await_complete import AwaitComplete
+            # the current stack): pop it from its own stack.
+            from outreach_tui.tui.textual_private import pop_hidden_screen
 
-            hidden = self._screen_stacks.get(self._locked_from or "", [])
-            if len(hidden) <= 1:
-                # Textual leaves this classmethod unannotated (it returns an AwaitComplete)
-                done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
-                return done
-            screen = hidden.pop()
-            screen._pop_result_callback()
-            return AwaitComplete(self._replace_screen(screen)).call_next(self)
+            return pop_hidden_screen(self, self._locked_from or "")
         return super().pop_screen()
 
     def switch_mode(self, mode: str) -> AwaitMount:
