@@ -4,8 +4,9 @@
     outreach dashboard --db PATH            another officer's file
     outreach dashboard --hub-db URL         a hub database: SQLite path or postgresql:// URL
 
-The TUI opens straight on its dashboard mode. On a hub database there is no officer's
-file, so the booth modes (F2–F5) are off and the header names the hub. A missing or
+On a laptop's file the booth opens straight on its dashboard mode (with its sign-in and
+lock). On a hub database there is no officer's file: the hub's own dashboard app
+(tui/hub_dashboard.py) shows the same screen under a header naming the hub. A missing or
 unreadable source is one line on stderr and exit 3, before anything is drawn. Textual
 is imported only here, inside the command, never when the CLI loads.
 """
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from outreach_tui.tui.app import OutreachApp
+    from outreach_tui.tui.hub_dashboard import HubDashboardApp
 
 LaptopDb = Annotated[
     Path | None, typer.Option("--db", help="An officer's file (default: the global --db).")
@@ -52,8 +54,9 @@ def dashboard_app(
     db: Path | None = None,
     hub_db: str | None = None,
     today: Callable[[], date] | None = None,
-) -> Iterator[OutreachApp]:
-    """The booth app opening on its dashboard, its source open until the block ends."""
+) -> Iterator[OutreachApp | HubDashboardApp]:
+    """The booth app opening on its dashboard (a laptop's file), or the hub's dashboard app
+    (a hub database), its source open until the block ends."""
     lang = settings.language
     if db is not None and hub_db is not None:
         fail(t("dashboard.cli.one_source", lang), EXIT_USAGE)
@@ -62,13 +65,10 @@ def dashboard_app(
         from outreach_tui.hub.tallies import HubTallies
 
         with open_storage(hub_db, create=False) as storage:
-            from outreach_tui.tui.app import OutreachApp
+            from outreach_tui.tui.hub_dashboard import HubDashboardApp
 
-            yield OutreachApp(
-                None, language=lang, today=today or _hub_today, ask_start_of_day=False,
-                initial_mode="dashboard", dashboard_source=HubTallies(storage),
-                dashboard_label=storage.location,
-            )  # fmt: skip
+            yield HubDashboardApp(HubTallies(storage), storage.location, language=lang,
+                                  today=today or _hub_today)  # fmt: skip
         return
     from outreach_tui.store import Store
 

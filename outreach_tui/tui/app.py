@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from textual.app import SystemCommand
     from textual.command import Provider
     from textual.screen import Screen
+    from textual.widget import Widget
 
     from outreach_tui.reports.sources import ReportSource
 
@@ -123,7 +124,7 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
 
     def __init__(
         self,
-        store: Store | None,
+        store: Store,
         *,
         language: str = "id",
         today: Callable[[], date] | None = None,
@@ -131,16 +132,14 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
         ask_start_of_day: bool = True,
         initial_mode: str | None = None,
         dashboard_source: ReportSource | None = None,
-        dashboard_label: str | None = None,
         auto_purge: bool = False,
         retention_days: int = 7,
         idle_lock_minutes: int = 5,
         idle_clock: Callable[[], float] = time.monotonic,
         idle_check_seconds: float = 15.0,
     ) -> None:
-        """``store`` is None only for a hub's dashboard (``outreach dashboard --hub-db``):
-        ``dashboard_source`` is then the hub and ``dashboard_label`` names it; the booth
-        modes, which need an officer's file, are switched off.
+        """``dashboard_source``: the dashboard's figures (default: this file's tallies; a
+        hub's dashboard is an app of its own, tui/hub_dashboard.py).
 
         ``auto_purge``: minimise records acknowledged more than ``retention_days`` ago, in a
         worker after the first paint. ``idle_lock_minutes`` (0: never) applies only when
@@ -153,9 +152,8 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
         super().__init__()
         if initial_mode is not None and initial_mode != "register":
             self.add_mode("register", RegistrationScreen)  # get_default_screen never runs
-        self.store: Store = store  # type: ignore[assignment] # None: booth modes are off
+        self.store = store
         self.dashboard_source = dashboard_source
-        self.dashboard_label = dashboard_label
         self.language = language
         # The booth day is the local date in the current event's zone (or the branch's),
         # whatever the laptop's clock zone; tests pass a fixed ``today``.
@@ -194,26 +192,23 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
         # right on the first paint. From a worker it arrived after the first paint (its
         # thread waits for the GIL while the form is built) and re-laid out the screen.
         # Every later refresh runs in the worker.
-        if self.store is not None:
-            status = self._read_status()
-            self._remembered_officer = status.officer_code
-            self.post_message(BoothStatusLoaded(status))
-            # One indexed query; the sign-in screen itself is imported only when needed.
-            from outreach_tui.store.officer_pins import pins_configured
+        status = self._read_status()
+        self._remembered_officer = status.officer_code
+        self.post_message(BoothStatusLoaded(status))
+        # One indexed query; the sign-in screen itself is imported only when needed.
+        from outreach_tui.store.officer_pins import pins_configured
 
-            self.signin_required = pins_configured(self.store.database)
-            # One settings row (store.crypto.SETTING, as Store reads it): the encryption
-            # code is imported only when the file is encrypted.
-            if self.store.settings.get("crypto") is not None:
-                self.key_enabled = True
-                self.key_required = not self.store.crypto.status().unlocked
+        self.signin_required = pins_configured(self.store.database)
+        # One settings row (store.crypto.SETTING, as Store reads it): the encryption
+        # code is imported only when the file is encrypted.
+        if self.store.settings.get("crypto") is not None:
+            self.key_enabled = True
+            self.key_required = not self.store.crypto.status().unlocked
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self._locked_from is not None:
             return action in ("quit", "help_quit")  # locked: no modes, palette or dialogs
-        if self.store is None and action in ("switch_mode", "start_of_day", "open_callbacks"):
-            return parameters == ("dashboard",)  # no officer's file: the dashboard only
-        return self.store is not None or action != "lock_now"
+        return True
 
     def get_default_screen(self) -> Screen[Any]:
         # Called once, as the default mode starts; from now on F2 can switch back to it.
@@ -221,8 +216,6 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
         return RegistrationScreen()
 
     def on_mount(self) -> None:
-        if self.store is None:
-            return
         if self.key_required:
             self.ask_passphrase()  # the rest of the start follows the passphrase
             return
@@ -343,6 +336,20 @@ class OutreachApp(KeyArrivals, BoothLock, App[None]):
     @work(thread=True, exclusive=True, group="status")
     def refresh_status(self) -> None:
         self.post_message(BoothStatusLoaded(self._read_status()))
+
+    # -- what the dashboard reads (tui/screens/dashboard.py's DashboardHost) -----------------
+
+    def report_source(self) -> ReportSource:
+        if self.dashboard_source is not None:
+            return self.dashboard_source
+        from outreach_tui.store.tallies import LaptopTallies
+
+        return LaptopTallies(self.store.database)
+
+    def dashboard_header(self) -> Widget:
+        from outreach_tui.tui.widgets.booth_header import BoothHeader
+
+        return BoothHeader(self.language)
 
     def _zone_today(self) -> date:
         return localtime.today(self.time_zone, self.utc_clock())

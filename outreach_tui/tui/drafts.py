@@ -59,7 +59,7 @@ def officer_known(app: OutreachApp) -> bool:
     """Whose drafts to show is settled: the booth is open, not under the passphrase or a
     lock, and signed in when officers have PINs (at start-up the form may show before
     the cover is up: another officer must never see this one's draft)."""
-    if app.store is None or app.locked or app.key_required:
+    if app.locked or app.key_required:
         return False
     return not (app.signin_required and app.signed_in is None)
 

@@ -145,7 +145,7 @@ class BoothLock(_AppBase):
     def forget_key(self) -> None:
         """Forget the key this process holds (a session left by ``outreach unlock`` for
         later commands stays: the booth did not make it, and ``outreach lock`` ends it)."""
-        if self.key_enabled and self.store is not None:
+        if self.key_enabled:
             self.store.crypto.forget()
 
     # -- sign-in and the screen lock --------------------------------------------------------
@@ -166,7 +166,7 @@ class BoothLock(_AppBase):
 
     def lock(self, reason: str) -> None:
         """Cover everything with the sign-in screen (``reason``: start, idle, manual)."""
-        if self.locked or self.store is None:
+        if self.locked:
             return
         factory, officer = self._sign_in_screen(reason)
         self._cover(factory, self.LOCK_MODE)
@@ -242,7 +242,7 @@ class BoothLock(_AppBase):
         self.store.officers.record_session(action, officer_code, reason=reason)
 
     async def action_quit(self) -> None:
-        if self.signed_in is not None and self.store is not None:
+        if self.signed_in is not None:
             # Synchronous: a worker would not outlive the exit. One small write.
             self.store.officers.record_session("officer.sign_out", self.signed_in, reason="quit")
         self.forget_key()

@@ -24,6 +24,7 @@ from outreach_tui.hub.tallies import HubTallies, set_branch_targets
 from outreach_tui.store import Store
 from outreach_tui.store.sync_queue import SyncQueue
 from outreach_tui.tui.app import OutreachApp
+from outreach_tui.tui.hub_dashboard import HubDashboardApp
 from outreach_tui.tui.screens import dashboard
 from outreach_tui.tui.screens.dashboard import DashboardScreen
 from tests.reports import seed
@@ -87,7 +88,5 @@ def hub(laptop: Store, tmp_path: Path) -> Iterator[HubTallies]:
 
 
 def test_hub_dashboard(snap_compare, hub) -> None:  # type: ignore[no-untyped-def]
-    app = OutreachApp(None, ask_start_of_day=False, today=lambda: seed.TODAY,
-                      initial_mode="dashboard", dashboard_source=hub,
-                      dashboard_label="/srv/outreach/hub.db")  # fmt: skip
+    app = HubDashboardApp(hub, "/srv/outreach/hub.db", today=lambda: seed.TODAY)
     assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)

@@ -37,7 +37,8 @@ def test_the_installed_textual_is_the_major_version_the_quarantine_was_checked_o
     assert major == textual_private.TESTED_MAJOR, (
         f"Textual {major} is installed; tui/textual_private.py was written for Textual "
         f"{textual_private.TESTED_MAJOR}: re-check both of its functions and the lock's "
-        "screen handling (tests/tui/test_signin.py, tests/tui/test_unlock.py), then raise TESTED_MAJOR and the pin"
+        "screen handling (tests/tui/test_signin.py, tests/tui/test_unlock.py), then raise "
+        "TESTED_MAJOR and the pin"
     )
 
 

@@ -1,11 +1,12 @@
 """The supervisor dashboard: today at a glance, daily bars, targets, a row per officer.
 
-Reads a ``reports`` source: the laptop's own file by default (mode F6), or a hub database
-handed over by ``outreach dashboard --hub-db URL`` (the app then opens on this screen and
-the header names the hub). ``reports.dashboard.dashboard_data`` does the work in an
-exclusive thread worker — on showing the screen, on F8/ctrl+r and every 30 seconds while
-it is shown — and the result comes back as a message; the previous figures stay on
-screen while a refresh runs, and a failure is one line under the tiles.
+Reads the ``reports`` source its app hands it (``DashboardHost``): the booth's own file
+(mode F6), or a hub database in the hub's dashboard app (``outreach dashboard --hub-db
+URL``, tui/hub_dashboard.py), whose header names the hub.
+``reports.dashboard.dashboard_data`` does the work in an exclusive thread worker — on
+showing the screen, on F8/ctrl+r and every 30 seconds while it is shown — and the result
+comes back as a message; the previous figures stay on screen while a refresh runs, and a
+failure is one line under the tiles.
 
 Narrow terminals (80×24) stack the panels and scroll them (arrows, PageUp/PageDown);
 from WIDE columns the daily bars and the targets sit side by side.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
 from textual import work
@@ -25,6 +26,7 @@ from textual.containers import Container, Horizontal, VerticalScroll
 from textual.events import Resize, ScreenResume
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
@@ -33,7 +35,6 @@ from outreach_tui.reports.dashboard import DashboardData, dashboard_data
 from outreach_tui.tui.screens.base import STYLES, BoothScreen
 from outreach_tui.tui.widgets import dashboard_parts as parts
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
-from outreach_tui.tui.widgets.booth_header import BoothHeader
 
 if TYPE_CHECKING:
     from datetime import date
@@ -79,6 +80,20 @@ class DashboardFailed(Message):
     reason: str
 
 
+class DashboardHost(Protocol):
+    """What the dashboard needs from its app: the booth (a laptop's tallies, under the
+    booth header) or the hub's dashboard app (tui/hub_dashboard.py)."""
+
+    language: str
+    time_zone: str  # the zone whose day the figures count
+
+    def today(self) -> date: ...
+
+    def report_source(self) -> ReportSource: ...
+
+    def dashboard_header(self) -> Widget: ...
+
+
 class DashboardScreen(BoothScreen):
     CSS_PATH = STYLES / "dashboard.tcss"
     BINDINGS = [
@@ -101,12 +116,12 @@ class DashboardScreen(BoothScreen):
 
     # -- building ---------------------------------------------------------------------------
 
+    @property
+    def host(self) -> DashboardHost:
+        return cast("DashboardHost", self.app)
+
     def compose(self) -> ComposeResult:
-        label = self.booth.dashboard_label
-        if label is not None:  # a hub: no booth officer or event to show
-            yield Static(self._hub_header(label), id="dash-hub-header")
-        else:
-            yield BoothHeader(self.language)
+        yield self.host.dashboard_header()
         with Horizontal(id="dash-tiles"):
             for key in TILES:
                 tile = Static(parts.tile("…", ""), id=f"dash-tile-{key}", classes="dash-tile")
@@ -121,21 +136,9 @@ class DashboardScreen(BoothScreen):
                             zebra_stripes=True, header_height=2, show_cursor=False)  # fmt: skip
         yield BoothFooter(compact=True)
 
-    def _hub_header(self, label: str) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("outreach", style="bold")
-        text.append(" · " + self.t("dashboard.hub_header", location=label))
-        return text
-
     def on_mount(self) -> None:
         super().on_mount()
-        booth = self.booth
-        if booth.dashboard_source is not None:
-            self.source = booth.dashboard_source
-        else:
-            from outreach_tui.store.tallies import LaptopTallies
-
-            self.source = LaptopTallies(booth.store.database)
+        self.source = self.host.report_source()
         self.query_one("#dash-daily", Static).border_title = self.t(
             "dashboard.daily_title", event=self.t("dashboard.no_event")
         )
@@ -180,7 +183,7 @@ class DashboardScreen(BoothScreen):
         self.request += 1
         self.busy = True
         self._render_status()
-        self.load(self.request, self.source, self.booth.today(), self.event_code)
+        self.load(self.request, self.source, self.host.today(), self.event_code)
 
     def _tick(self) -> None:
         if not self.busy:  # a slow source: never pile reads up behind each other
@@ -198,7 +201,7 @@ class DashboardScreen(BoothScreen):
             return
         if not worker.is_cancelled:
             self.post_message(
-                DashboardLoaded(request, data, events, local_now(self.booth.time_zone))
+                DashboardLoaded(request, data, events, local_now(self.host.time_zone))
             )
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
@@ -241,7 +244,7 @@ class DashboardScreen(BoothScreen):
         elif self.busy:
             line = self.t("dashboard.reloading" if at else "dashboard.loading")
         else:
-            day = self.data.day if self.data else self.booth.today()
+            day = self.data.day if self.data else self.host.today()
             line = self.t(
                 "dashboard.updated",
                 time=at,
