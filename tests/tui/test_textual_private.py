@@ -76,6 +76,4 @@ def test_no_module_but_the_quarantine_touches_a_private_textual_name() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in private:
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .{node.attr}")
-    assert found == [], "private Textual API outside tui/textual_private.py: " + "; ".join(
-        found
-    )
+    assert found == [], "private Textual API outside tui/textual_private.py: " + "; ".join(found)
