@@ -114,7 +114,14 @@ def today(zone_name: str, now: datetime | None = None) -> date:
 
 
 def iso_utc(moment: datetime) -> str:
+    """An aware instant as stored and sent everywhere: UTC, ISO 8601 with milliseconds and
+    a Z (they then compare as text)."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def utc_now_iso() -> str:
+    """Now, as ``iso_utc`` writes it."""
+    return iso_utc(utc_now())
 
 
 def day_bounds(day: date, zone_name: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from outreach_tui.domain.ids import new_uuid
+from outreach_tui.domain.localtime import iso_utc
 from outreach_tui.domain.validation import clean_code
 from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
@@ -57,10 +58,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def clean_officer_code(value: str) -> str:
     code = clean_code(value)  # the booth's rule: upper-cased, never trimmed
     if code is None:
@@ -90,14 +87,14 @@ def enroll(
     def work(tx: Tx) -> Device:
         active = tx.one(
             "SELECT id FROM devices WHERE name = ? AND revoked_at IS NULL AND expires_at > ?",
-            (device_name, _iso(now)),
+            (device_name, iso_utc(now)),
         )
         if active:
             raise HubError("hub.device_exists", field="device", name=device_name, id=active["id"])
         tx.execute(
             "INSERT INTO officers (code, created_at, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (code) DO NOTHING",
-            (officer_code, _iso(now), _iso(now)),
+            (officer_code, iso_utc(now), iso_utc(now)),
         )
         device_id = new_uuid()
         tx.execute(
@@ -109,8 +106,8 @@ def enroll(
                 device_name,
                 hash_token(token),
                 role,
-                _iso(now),
-                _iso(now + timedelta(days=days)),
+                iso_utc(now),
+                iso_utc(now + timedelta(days=days)),
             ),
         )
         audit.append(
@@ -185,14 +182,14 @@ def authenticate(storage: Storage, authorization: str | None) -> Device:
     now = datetime.now(UTC)
     if device.revoked_at:
         raise HubError("auth.revoked", 403)
-    if device.expires_at <= _iso(now):
+    if device.expires_at <= iso_utc(now):
         raise HubError("auth.expired", 401)
-    if device.last_seen_at is None or device.last_seen_at < _iso(
+    if device.last_seen_at is None or device.last_seen_at < iso_utc(
         now - timedelta(seconds=SEEN_EVERY_S)
     ):
         storage.write(
             lambda tx: tx.execute(
-                "UPDATE devices SET last_seen_at = ? WHERE id = ?", (_iso(now), device.id)
+                "UPDATE devices SET last_seen_at = ? WHERE id = ?", (iso_utc(now), device.id)
             )
         )
     return device

@@ -13,9 +13,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from outreach_tui.domain.localtime import utc_now_iso
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -54,9 +55,7 @@ class FileDamaged(StoreError):
         self.reason = reason
 
 
-def utc_now() -> str:
-    """UTC timestamp, ISO 8601 with milliseconds and a Z, as stored everywhere."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+utc_now = utc_now_iso  # the store's timestamps: UTC, ISO 8601 with milliseconds and a Z
 
 
 def create_private_file(path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import platformdirs
 
+from outreach_tui import files
 from outreach_tui.store.damage import SQLITE_MAGIC
 
 BACKUP_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".bak", ".backup")
@@ -49,18 +50,14 @@ def sidecar_path(db: Path) -> Path:
 
 
 def write_sidecar(db: Path, *, device_id: str, owners: int, workers: int, leads: int) -> None:
-    """Remember the counts of a healthy file (temp file + rename, so never half-written)."""
+    """Remember the counts of a healthy file (``outreach_tui.files``: never half-written)."""
     target = sidecar_path(db)
     payload = {"device_id": device_id, "owners": owners, "workers": workers, "leads": leads,
                "at": time.time()}  # fmt: skip
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f)
-        os.replace(tmp, target)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only folder: the file itself is what matters
+        files.write_bytes(target, json.dumps(payload).encode(), force=True)
+    except files.FileWriteError:
+        return  # a read-only folder: the file itself is what matters
 
 
 def read_sidecar(db: Path) -> KnownCounts | None:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from outreach_tui.domain.localtime import iso_utc
 from outreach_tui.store import audit
 from outreach_tui.store.database import Database, StoreError
 
@@ -60,10 +61,6 @@ class PinCheck:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def check_pin_format(pin: str) -> str:
@@ -133,7 +130,7 @@ class OfficerAuth:
                 " pin_hash = excluded.pin_hash, salt = excluded.salt, params = excluded.params,"
                 " set_at = excluded.set_at, failed_attempts = 0, last_failed_at = NULL,"
                 " locked_until = NULL",
-                [code, digest, salt.hex(), json.dumps(cost), _iso(self._clock())],
+                [code, digest, salt.hex(), json.dumps(cost), iso_utc(self._clock())],
             )
             detail = {"officer": code, "replaced": replaced is not None}
             audit.append(db, device_id=self._device_id, officer_code=by or code,
@@ -209,10 +206,10 @@ class OfficerAuth:
             (failed,) = db.execute(
                 "UPDATE officer_pins SET failed_attempts = failed_attempts + 1,"
                 " last_failed_at = ? WHERE officer_code = ? RETURNING failed_attempts",
-                [_iso(now), code],
+                [iso_utc(now), code],
             ).fetchone()
             wait = lock_seconds(failed)
-            until = _iso(now + timedelta(seconds=wait)) if wait else None
+            until = iso_utc(now + timedelta(seconds=wait)) if wait else None
             if until:
                 db.execute(
                     "UPDATE officer_pins SET locked_until = ? WHERE officer_code = ?", [until, code]

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_tui.domain import consent
+from outreach_tui.domain.localtime import iso_utc, utc_now_iso
 from outreach_tui.store import audit, compaction, drafts, nik_keys
 from outreach_tui.store.crypto import SETTING, StoreLocked, context, is_sealed
 from outreach_tui.store.database import Database
@@ -104,8 +105,7 @@ def cutoff_for(days: int, now: datetime | None = None) -> str:
     """The ``synced_at`` bound: records acknowledged before it are due."""
     if days < 0:
         raise ValueError("the retention must be zero or more days")
-    moment = (now or datetime.now(UTC)) - timedelta(days=days)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_utc((now or datetime.now(UTC)) - timedelta(days=days))
 
 
 def purge(
@@ -188,7 +188,7 @@ def _count(db: sqlite3.Connection, cutoff: str, report: PurgeReport) -> None:
 
 
 def _apply(db: sqlite3.Connection, database: Database, cutoff: str, report: PurgeReport) -> None:
-    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now = utc_now_iso()
     encrypted = db.execute("SELECT 1 FROM settings WHERE key = ?", [SETTING]).fetchone()
     cipher = database.cipher if encrypted else None
     rows = db.execute(

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from outreach_tui.domain.localtime import iso_utc
 from outreach_tui.store.database import Database
 from outreach_tui.store.time_zones import Zones, read_zones
 
@@ -67,7 +68,7 @@ def utc_bounds(first: date | None, last: date | None, zones: Zones) -> tuple[str
 
     def instant(day: date, offset: int) -> str:
         moment = datetime.combine(day, time(), tzinfo=UTC) - timedelta(minutes=offset)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return iso_utc(moment)
 
     low = instant(first, east) if first else ""
     high = instant(last + timedelta(days=1), west) if last else "9999"

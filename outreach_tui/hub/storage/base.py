@@ -11,9 +11,9 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from outreach_tui.domain.localtime import utc_now_iso
 from outreach_tui.hub.errors import HubError, RetryTransaction, StorageUnavailable
 from outreach_tui.hub.storage.schema import LATEST_VERSION, migrations
 
@@ -22,9 +22,7 @@ Row = dict[str, Any]
 MAX_RETRIES = 5
 
 
-def utc_now() -> str:
-    """UTC, ISO 8601 with milliseconds and a Z, as the protocol writes every time."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+utc_now = utc_now_iso  # the hub's timestamps, as the protocol writes every time
 
 
 class Tx(ABC):
