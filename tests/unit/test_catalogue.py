@@ -64,3 +64,35 @@ def test_codes_shown_as_words_have_a_word_in_both_languages() -> None:
     for language in ("id", "en"):
         missing = [key for key in wanted if key not in catalogue(language)]
         assert not missing, (language, missing)
+
+
+# -- plurals: "1 worker", "2 workers" -----------------------------------------------------------
+
+PLURAL_SPEC = re.compile(r"\{(\w+):@([^}|]*)\|([^}]*)\}")
+
+
+def test_english_says_one_and_many_apart_and_indonesian_keeps_its_noun() -> None:
+    assert t("workers.saved", "en", count=1) == "1 worker saved."
+    assert t("workers.saved", "en", count=3) == "3 workers saved."
+    assert t("workers.saved", "en", count=0) == "0 workers saved."
+    assert t("reg.cannot_save", "en", count=1) == "Cannot save yet: 1 field needs fixing."
+    assert t("reg.cannot_save", "en", count=2) == "Cannot save yet: 2 fields need fixing."
+    one = t("privacy.auto_purge.booth", "en", registrations=1, leads=2, days=1)
+    assert "1 registration and 2 leads" in one and "more than 1 day ago" in one
+    assert t("workers.saved", "id", count=1) == t("workers.saved", "id", count=3).replace("3", "1")
+
+
+def test_no_english_text_hedges_a_plural_with_brackets() -> None:
+    hedged = [key for key, text in catalogue("en").items() if re.search(r"\w\((s|es|ren)\)", text)]
+    assert hedged == []
+
+
+def test_every_plural_spec_names_a_placeholder_and_formats_in_both_languages() -> None:
+    for language in ("id", "en"):
+        for key, text in catalogue(language).items():
+            for name, one, other in PLURAL_SPEC.findall(text):
+                assert one and other, (language, key)
+                assert f"{{{name}}}" in text or name in placeholders(text), (language, key)
+            if ":@" in text:
+                params = {name: 1 for name in placeholders(text)}
+                assert "{" not in t(key, language, **params), (language, key)
