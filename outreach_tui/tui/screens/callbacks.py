@@ -144,13 +144,7 @@ class CallbackScreen(BoothScreen):
         if row is None:
             detail.update("")
             return
-        message = callbacks.whatsapp_message(
-            name=row["full_name"] or "",
-            officer_name=row["officer_name"] or row["officer_code"] or "",
-            event_name=row["event_name"] or "",
-            language=self.language,
-        )
-        link = callbacks.whatsapp_link(row["phone"] or "", message)
+        message, link = self._whatsapp(row)
         text = Text()
         if link:
             # The whole link (with the message) is long: the number is shown, ctrl+y
@@ -162,17 +156,21 @@ class CallbackScreen(BoothScreen):
         text.append("\n" + message, style="dim")
         detail.update(text)
 
-    def action_copy_link(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
+    def _whatsapp(self, row: dict[str, Any]) -> tuple[str, str | None]:
+        """The call-back message for ``row`` and its WhatsApp link (None: no mobile)."""
         message = callbacks.whatsapp_message(
             name=row["full_name"] or "",
             officer_name=row["officer_name"] or row["officer_code"] or "",
             event_name=row["event_name"] or "",
             language=self.language,
         )
-        link = callbacks.whatsapp_link(row["phone"] or "", message)
+        return message, callbacks.whatsapp_link(row["phone"] or "", message)
+
+    def action_copy_link(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        message, link = self._whatsapp(row)
         if link is None:
             self.notify(self.t("lead.callback.no_link"), severity="warning")
             return
