@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from outreach_tui.cli.hub_cmds import hub_errors
-from outreach_tui.cli.output import EXIT_STORE, EXIT_USAGE, fail
+from outreach_tui.cli.output import EXIT_STORE, EXIT_USAGE, fail, require_terminal
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 
@@ -88,6 +88,7 @@ def dashboard_app(
 def dashboard_command(ctx: typer.Context, db: LaptopDb = None, hub_db: HubDb = None) -> None:
     """Supervisor dashboard: today's counts, daily bars, targets, per officer (F8 reloads)."""
     settings: Settings = ctx.find_root().obj
+    require_terminal("outreach dashboard", settings.language)
     with dashboard_app(settings, db=db, hub_db=hub_db) as app:
         app.run()
 

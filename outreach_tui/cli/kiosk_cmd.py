@@ -17,7 +17,14 @@ from typing import Annotated
 
 import typer
 
-from outreach_tui.cli.output import EXIT_INVALID, EXIT_STORE, EXIT_USAGE, fail, user_errors
+from outreach_tui.cli.output import (
+    EXIT_INVALID,
+    EXIT_STORE,
+    EXIT_USAGE,
+    fail,
+    require_terminal,
+    user_errors,
+)
 from outreach_tui.config import Settings
 from outreach_tui.i18n import LANGUAGES, t
 
@@ -81,6 +88,7 @@ def kiosk_command(
         fail(t("kiosk.cli.slides", language, problem=str(exc)), EXIT_INVALID)
     from outreach_tui.tui.kiosk.app import KioskApp
 
+    require_terminal("outreach kiosk", language)
     KioskApp(reader, deck=deck, seconds=seconds, refresh_seconds=refresh).run()
 
 

@@ -40,6 +40,16 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise typer.Exit(code)
 
 
+def require_terminal(screen: str, language: str) -> None:
+    """Refuse to start a full-screen app without a terminal: Textual draws on stderr and
+    reads keys from stdin, and with either redirected to a file the app cannot be used
+    (it kept a core busy until killed)."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        from outreach_tui.i18n import t
+
+        fail(t("cli.no_terminal", language, screen=screen), EXIT_USAGE)
+
+
 def _settings(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """The command's Settings, from the Typer context it was given (Typer vendors its own
     click, so there is no public "current context" to ask)."""

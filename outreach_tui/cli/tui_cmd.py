@@ -25,7 +25,10 @@ def booth_app(settings: Settings, store: Store) -> OutreachApp:
 
 
 def open_tui(settings: Settings) -> None:
+    from outreach_tui.cli.output import require_terminal
     from outreach_tui.store import Store
+
+    require_terminal("outreach", settings.language)  # before the file is opened or made
 
     store = Store(settings.db)
     try:

@@ -170,7 +170,7 @@ class CallbackScreen(BoothScreen):
         row = self.selected()
         if row is None:
             return
-        message, link = self._whatsapp(row)
+        _, link = self._whatsapp(row)
         if link is None:
             self.notify(self.t("lead.callback.no_link"), severity="warning")
             return
