@@ -18,10 +18,10 @@ SETTING = "device_signing_key"
 def signing_key(database: Database) -> bytes:
     """This laptop's private key, made now if it has none (two processes agree: the first
     write wins)."""
-    with database.read_sql() as db:
+    with database.read() as db:
         row = db.execute("SELECT value FROM settings WHERE key = ?", [SETTING]).fetchone()
     if row is None:
-        with database.write_sql() as db:
+        with database.write() as db:
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                 [SETTING, origin.encode_key(origin.new_private_key())],

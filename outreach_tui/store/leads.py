@@ -18,7 +18,7 @@ from outreach_tui.store.rows import next_seqs, reference_number, to_row
 from outreach_tui.store.versions import next_version
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 ENTITY = "lead"
 TABLE = "leads"
@@ -26,7 +26,7 @@ EDITABLE = frozenset({"full_name", "phone", "sector", "interest", "follow_up_on"
 
 
 def record_callback_row(
-    db: sqlite_utils.Database,
+    db: Transaction,
     lead_uuid: str,
     outcome: str,
     next_follow_up_on: str | None,
@@ -95,7 +95,7 @@ class LeadStore:
                 entity_uuid=record_uuid,
                 version=1,
             )
-            drafts.discard_in(db.conn, discard_drafts)
+            drafts.discard_in(db, discard_drafts)
         return SavedRecord(record_uuid, seq, reference_number(record_uuid), 1, now)
 
     def void(self, record_uuid: str, reason: str, *, officer_code: str) -> None:
@@ -178,7 +178,7 @@ class LeadStore:
 
     @staticmethod
     def _changeable(
-        db: sqlite_utils.Database, record_uuid: str, *, allow_voided: bool = False
+        db: Transaction, record_uuid: str, *, allow_voided: bool = False
     ) -> dict[str, Any]:
         rows = list(db.query("SELECT * FROM leads WHERE uuid = ?", [record_uuid]))
         if not rows:
@@ -194,7 +194,7 @@ class LeadStore:
 
     def _change(
         self,
-        db: sqlite_utils.Database,
+        db: Transaction,
         stored: dict[str, Any],
         changes: dict[str, Any],
         *,
@@ -216,7 +216,7 @@ class LeadStore:
         )
 
     @staticmethod
-    def _saved(db: sqlite_utils.Database, record_uuid: str) -> SavedRecord:
+    def _saved(db: Transaction, record_uuid: str) -> SavedRecord:
         row = next(iter(db.query(
             "SELECT uuid, seq, version, created_at FROM leads WHERE uuid = ?", [record_uuid]
         )))  # fmt: skip

@@ -22,7 +22,7 @@ from outreach_tui.store.drafts import DraftKey
 from outreach_tui.store.rows import next_seqs, reference_number, to_row
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 ENTITY = "registration"
 TABLE = "registrations"
@@ -111,7 +111,7 @@ class RegistrationStore:
                 version=1,
                 detail={"workers": [w.uuid for w in saved_workers]},
             )
-            drafts.discard_in(db.conn, discard_drafts)
+            drafts.discard_in(db, discard_drafts)
         return SavedRegistration(saved_owner, saved_workers)
 
     def add_workers(
@@ -160,13 +160,13 @@ class RegistrationStore:
                     version=1,
                     detail={"owner": owner_uuid},
                 )
-            drafts.discard_in(db.conn, discard_drafts)
+            drafts.discard_in(db, discard_drafts)
         return saved
 
     def live_workers(self, owner_uuid: str) -> int:
         """The owner's worker rows that are not voided: the household's worker count."""
         count: int
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             (count,) = db.execute(
                 "SELECT count(*) FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
                 [owner_uuid],
@@ -325,7 +325,7 @@ class RegistrationStore:
 
     def _insert(
         self,
-        db: sqlite_utils.Database,
+        db: Transaction,
         cipher: FieldCipher | None,
         record: Registration,
         seq: int,
@@ -360,12 +360,12 @@ class RegistrationStore:
         return open_row(self._database.cipher, TABLE, row)
 
     @staticmethod
-    def _row(db: sqlite_utils.Database, record_uuid: str) -> dict[str, Any] | None:
+    def _row(db: Transaction, record_uuid: str) -> dict[str, Any] | None:
         rows = list(db.query("SELECT * FROM registrations WHERE uuid = ?", [record_uuid]))
         return rows[0] if rows else None
 
     def _set_workers_count(
-        self, db: sqlite_utils.Database, owner: dict[str, Any] | None, live: int,
+        self, db: Transaction, owner: dict[str, Any] | None, live: int,
         officer_code: str,
     ) -> None:  # fmt: skip
         """Set the owner's workers_count to ``live`` (its live worker rows): a new version

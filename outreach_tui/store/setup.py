@@ -24,7 +24,7 @@ class SettingsStore:
         self._database = database
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 

@@ -20,6 +20,8 @@ from outreach_tui.store.time_zones import read_zones
 if TYPE_CHECKING:
     import sqlite3
 
+    from outreach_tui.store.database import Transaction
+
 TABLES = {"registration": "registrations", "lead": "leads"}
 REFERENCE_KIND = "contributions"
 
@@ -55,7 +57,7 @@ def local_reconcile(
     """
     tally: dict[str, dict[str, Any]] = {}
     pairs: dict[str, list[tuple[str, int]]] = {}
-    with database.read_sql() as db:
+    with database.read() as db:
         zones = read_zones(db)  # each record's day in its event's zone, as the hub files it
         for entity, table in TABLES.items():
             for uuid, created_at, held, event_id in db.execute(
@@ -80,7 +82,7 @@ def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str)
     """Reference data, NIK digests and review outcomes, and the new cursor: one transaction."""
     now = utc_now()
     done = {"reference": 0, "known_participants": 0, "review_outcomes": 0}
-    with database.write_sql() as db:
+    with database.write() as db:
         reference = downlink.get("reference")
         if reference:
             done["reference"] = db.execute(
@@ -128,7 +130,7 @@ def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str)
 
 def known_participant(database: Database, nik: str) -> dict[str, Any] | None:
     """The branch's record of this NIK (from the downlink), for an offline warning."""
-    with database.read_sql() as db:
+    with database.read() as db:
         key = _setting(db, "nik_key")
         if key is None:
             return None
@@ -139,7 +141,7 @@ def known_participant(database: Database, nik: str) -> dict[str, Any] | None:
 
 def state_counts(database: Database) -> dict[str, int]:
     counts = dict.fromkeys(("pending", "uploading", "synced", "conflict", "rejected"), 0)
-    with database.read_sql() as db:
+    with database.read() as db:
         for table in TABLES.values():
             for state, n in db.execute(
                 f"SELECT sync_state, count(*) FROM {table} GROUP BY sync_state"
@@ -151,7 +153,7 @@ def state_counts(database: Database) -> dict[str, int]:
 
 def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
     """Records the hub refused (conflict or rejected), newest change first."""
-    with database.read_sql() as db:
+    with database.read() as db:
         rows = _dicts(
             db.execute(
                 "SELECT 'registration' AS entity, uuid, reference_no AS label, full_name,"
@@ -167,7 +169,7 @@ def problems(database: Database, limit: int = 100) -> list[dict[str, Any]]:
 
 
 def reference_version(database: Database) -> str | None:
-    with database.read_sql() as db:
+    with database.read() as db:
         row = db.execute(
             "SELECT version FROM reference_data WHERE kind = ? ORDER BY installed_at DESC,"
             " version DESC LIMIT 1",
@@ -176,12 +178,12 @@ def reference_version(database: Database) -> str | None:
     return row[0] if row else None
 
 
-def _setting(db: sqlite3.Connection, key: str) -> str | None:
+def _setting(db: Transaction, key: str) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
-def _set(db: sqlite3.Connection, key: str, value: str) -> None:
+def _set(db: Transaction, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

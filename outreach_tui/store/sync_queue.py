@@ -25,7 +25,7 @@ from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.device_key import signing_key
 
 if TYPE_CHECKING:
-    import sqlite3
+    from outreach_tui.store.database import Transaction
 
 TABLES = {"registration": "registrations", "lead": "leads"}
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
@@ -82,7 +82,7 @@ class SyncQueue:
 
     def open_batches(self) -> list[OutgoingBatch]:
         """Batches written but never acknowledged, oldest first: re-send these first."""
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             rows = db.execute(
                 "SELECT batch_id, body FROM sync_batches WHERE status = 'open'"
                 " ORDER BY created_at, rowid"
@@ -110,7 +110,7 @@ class SyncQueue:
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             cipher = write_cipher(db, self._database)
             picked = outgoing.pick(db, limit, ("pending",), cipher, exclude=exclude)
             if not picked:
@@ -131,7 +131,7 @@ class SyncQueue:
     def abandon_batch(self, batch_id: str, *, sent: bool = True) -> None:
         """The hub refused the whole batch and stored nothing (4xx): retry in a new one.
         ``sent=False``: a batch written ahead that the run never sent (it stopped first)."""
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             body = self._open_body(db, batch_id)
             if body is None:
                 return
@@ -144,7 +144,7 @@ class SyncQueue:
 
     def recover(self) -> int:
         """Records marked uploading that no open batch holds (a damaged run) -> pending."""
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             held: set[str] = set()
             for batch_id, text in db.execute(
                 "SELECT batch_id, body FROM sync_batches WHERE status = 'open'"
@@ -179,7 +179,7 @@ class SyncQueue:
         if sent is not None and sent.batch_id != batch_id:
             raise ValueError("sent is another batch")
         summary = ReceiptSummary(batch_id, replayed=bool(receipt.get("replayed")))
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             row = db.execute(
                 "SELECT status, hub_id, seq_to FROM sync_batches WHERE batch_id = ?", [batch_id]
             ).fetchone()
@@ -225,7 +225,7 @@ class SyncQueue:
 
     def _apply_outcomes(
         self,
-        db: sqlite3.Connection,
+        db: Transaction,
         batch_id: str,
         answered: list[tuple[dict[str, Any], dict[str, Any]]],
         now: str,
@@ -268,7 +268,7 @@ class SyncQueue:
         return sum(self.pending_by_entity().values())
 
     def pending_by_entity(self) -> dict[str, int]:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             return {
                 entity: db.execute(
                     f"SELECT count(*) FROM {table} WHERE sync_state IN ('pending', 'uploading')"
@@ -298,7 +298,7 @@ class SyncQueue:
         }
 
     def checkpoint(self, hub_id: str) -> dict[str, Any] | None:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             cursor = db.execute("SELECT * FROM sync_checkpoints WHERE hub_id = ?", [hub_id])
             row = cursor.fetchone()
             names = [d[0] for d in cursor.description]
@@ -312,7 +312,7 @@ class SyncQueue:
         acknowledged; re-sending them later is harmless (same uuid, version and hash ->
         duplicate). The device key is made on first use.
         """
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             picked = outgoing.pick(db, None, WAITING, self._database.cipher)
             if not picked:
                 return None
@@ -328,7 +328,7 @@ class SyncQueue:
         key = signing_key(self._database)
         after = 0
         while True:
-            with self._database.read_sql() as db:
+            with self._database.read() as db:
                 picked = outgoing.pick(db, size, ACKNOWLEDGED, self._database.cipher,
                                        after_seq=after)  # fmt: skip
                 if not picked:
@@ -362,7 +362,7 @@ class SyncQueue:
     # -- internals ------------------------------------------------------------------------
 
     def _stored_records(
-        self, db: sqlite3.Connection, batch_id: str
+        self, db: Transaction, batch_id: str
     ) -> tuple[list[dict[str, Any]], str | None]:
         """The records of a stored batch, and its body as stored."""
         (text,) = db.execute(
@@ -370,7 +370,7 @@ class SyncQueue:
         ).fetchone()
         return outgoing.load_body(self._database.cipher, batch_id, text)["records"], text
 
-    def _open_body(self, db: sqlite3.Connection, batch_id: str) -> dict[str, Any] | None:
+    def _open_body(self, db: Transaction, batch_id: str) -> dict[str, Any] | None:
         row = db.execute(
             "SELECT body FROM sync_batches WHERE batch_id = ? AND status = 'open'", [batch_id]
         ).fetchone()
@@ -379,7 +379,7 @@ class SyncQueue:
         )
 
     @staticmethod
-    def _release(db: sqlite3.Connection, records: Iterable[dict[str, Any]]) -> int:
+    def _release(db: Transaction, records: Iterable[dict[str, Any]]) -> int:
         """Sent records still at the sent version and uploading -> pending again."""
         released = 0
         listed = list(records)
@@ -394,7 +394,7 @@ class SyncQueue:
         return released
 
 
-def _ack(db: sqlite3.Connection, batch_id: str, stored: str | None, values: list[Any]) -> None:
+def _ack(db: Transaction, batch_id: str, stored: str | None, values: list[Any]) -> None:
     """The batch acknowledged: status, acked_at, receipt and hub_id set to ``values``.
 
     Its body (~1 MB) is taken out and put back, the same text, in the same transaction:
@@ -420,7 +420,7 @@ def _ack(db: sqlite3.Connection, batch_id: str, stored: str | None, values: list
     )  # fmt: skip
 
 
-def _take(db: sqlite3.Connection, table: str, version: int, uuids: list[str], now: str) -> int:
+def _take(db: Transaction, table: str, version: int, uuids: list[str], now: str) -> int:
     """The hub took ``version`` of the records ``uuids``: each is now based on it and, unless
     edited while in flight (a newer version, which stays pending), synced. Returns how many
     of ``uuids`` were edited so (each answer counted, as the receipt's results are)."""
@@ -448,9 +448,7 @@ _INSERT_RECEIPT = (
 _ITEMS = [f"json_extract(value, '$[{i}]')" for i in range(7)]  # a receipt row's columns
 
 
-def _insert_receipts(
-    db: sqlite3.Connection, batch_id: str, receipts: list[tuple[Any, ...]]
-) -> None:
+def _insert_receipts(db: Transaction, batch_id: str, receipts: list[tuple[Any, ...]]) -> None:
     """``sync_receipts`` rows (entity, uuid, version, outcome, code, field, message), the
     first of a repeated key kept. One statement over a JSON array, not one per row (each
     INSERT execution sets up its cursors again). What JSON would not carry exactly takes

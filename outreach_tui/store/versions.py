@@ -14,10 +14,10 @@ from outreach_tui.store.database import utc_now
 from outreach_tui.store.rows import as_json, next_seqs
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 
-def keep_history(db: sqlite_utils.Database, entity: str, stored: dict[str, Any]) -> None:
+def keep_history(db: Transaction, entity: str, stored: dict[str, Any]) -> None:
     """The row as it is now (sealed fields stay sealed), before a new version replaces it."""
     db.execute(
         "INSERT INTO record_history (entity, uuid, version, data, replaced_at)"
@@ -39,7 +39,7 @@ def resync(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def next_version(
-    db: sqlite_utils.Database, entity: str, stored: dict[str, Any], changes: dict[str, Any]
+    db: Transaction, entity: str, stored: dict[str, Any], changes: dict[str, Any]
 ) -> dict[str, Any]:
     """The columns that make ``changes`` the record's next version (history kept)."""
     keep_history(db, entity, stored)

@@ -104,11 +104,11 @@ def test_laptop_audit_rows_cannot_be_altered_through_the_store(
     before = rows(store.path, "SELECT * FROM audit_log ORDER BY id")
     with (
         pytest.raises(sqlite3.DatabaseError, match="append-only"),
-        store.database.write_sql() as db,
+        store.database.write() as db,
     ):
         db.execute(sql)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.database.write() as db:
-        db["audit_log"].delete_where("id > 0")
+        db.table("audit_log").delete_where("id > 0")
     assert rows(store.path, "SELECT * FROM audit_log ORDER BY id") == before
 
 
