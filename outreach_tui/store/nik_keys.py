@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from outreach_tui.domain.wire import nik_digest
 from outreach_tui.store.crypto import FieldCipher, StoreLocked, is_sealed, open_text, seal_text
+from outreach_tui.store.setup import put_setting, setting
 
 if TYPE_CHECKING:
     from outreach_tui.store.database import Transaction
@@ -28,22 +29,9 @@ RING = "nik_digest_keys"
 _WHERE = "settings.nik_digest_keys"
 
 
-def _get(db: Transaction, key: str) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def _put(db: Transaction, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )
-
-
 def ring(db: Transaction, cipher: FieldCipher | None) -> dict[str, bytes]:
     """Every digest key this laptop has used (``StoreLocked`` if sealed and locked)."""
-    text = _get(db, RING)
+    text = setting(db, RING)
     if text is None:
         return {}
     return {k: base64.b64decode(v) for k, v in json.loads(open_text(cipher, text, _WHERE)).items()}
@@ -59,7 +47,7 @@ def readable_ring(db: Transaction, cipher: FieldCipher | None) -> dict[str, byte
 
 def save_ring(db: Transaction, cipher: FieldCipher | None, keys: dict[str, bytes]) -> None:
     text = json.dumps({k: base64.b64encode(v).decode() for k, v in sorted(keys.items())})
-    _put(db, RING, seal_text(cipher, text, _WHERE))
+    put_setting(db, RING, seal_text(cipher, text, _WHERE))
 
 
 def active_key(db: Transaction, cipher: FieldCipher | None) -> tuple[str, bytes]:
@@ -67,7 +55,7 @@ def active_key(db: Transaction, cipher: FieldCipher | None) -> tuple[str, bytes]
     caller's write transaction). ``cipher`` is None exactly when encryption is off."""
     keys = ring(db, cipher)
     if cipher is None:
-        hub_id, hub_key = _get(db, "nik_key_id"), _get(db, "nik_key")
+        hub_id, hub_key = setting(db, "nik_key_id"), setting(db, "nik_key")
         if hub_id and hub_key and not is_sealed(hub_key):
             try:
                 key = base64.b64decode(hub_key, validate=True)

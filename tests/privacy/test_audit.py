@@ -25,7 +25,7 @@ from outreach_tui.hub.models import BatchIn
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.store import Store
 from outreach_tui.store.device_key import signing_key
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.sync.bundle import write_bundle
 from outreach_tui.sync.client import encode
 from tests.conftest import OFFICER

@@ -1,8 +1,7 @@
-"""What goes out in a batch: which records, in what order, and the exact body.
+"""What goes out in a batch: which records, in what order, and the exact body text.
 
-Used by ``SyncQueue``. Personal fields are opened here (strictly: a locked store cannot
-send), and the stored copy of a body is sealed when encryption is on, so the file never
-keeps a plaintext copy of what was sent.
+Used by ``batches`` (and the signed bundles of ``SyncQueue``). Personal fields are opened
+here (strictly: a locked store cannot send); ``batches`` seals the stored copy of a body.
 
 Per record this is the laptop's hot path of a sync (issue 5): rows are read with plain
 cursors, only the columns that travel, each record's wire ``data`` built straight from
@@ -20,26 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import wire
 from outreach_tui.domain.localtime import DEFAULT_ZONE
-from outreach_tui.store.crypto import (
-    PERSONAL,
-    PREFIX,
-    FieldCipher,
-    StoreLocked,
-    open_fields,
-    open_text,
-    seal_text,
-)
+from outreach_tui.store.crypto import PERSONAL, PREFIX, FieldCipher, StoreLocked, open_fields
+from outreach_tui.store.outbox.states import TABLES
 from outreach_tui.store.time_zones import read_zones
 
 if TYPE_CHECKING:
     from outreach_tui.store.database import Transaction
-
-TABLES = {"registration": "registrations", "lead": "leads"}
-
-
-def _where(batch_id: str) -> str:
-    return f"sync_batches.body:{batch_id}"
-
 
 _string = json.encoder.encode_basestring  # a str as a JSON string (non-ASCII kept)
 # How a record's text starts, up to its uuid (the same for every record of an entity).
@@ -50,28 +35,6 @@ def encode_body(body: dict[str, Any]) -> str:
     """The exact JSON text POSTed for ``body``; stored as it is, so a re-send after a
     killed run sends the same bytes without encoding the body again."""
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-
-
-def seal_body(cipher: FieldCipher | None, batch_id: str, text: str) -> str:
-    """The text stored in ``sync_batches.body`` (sealed when encryption is on)."""
-    return seal_text(cipher, text, _where(batch_id))
-
-
-def dump_body(cipher: FieldCipher | None, body: dict[str, Any]) -> str:
-    return seal_body(cipher, body["batch_id"], encode_body(body))
-
-
-def body_text(cipher: FieldCipher | None, batch_id: str, stored: str) -> str:
-    """A stored body's JSON text (``StoreLocked`` when it is sealed and the store is locked)."""
-    return open_text(cipher, stored, _where(batch_id))
-
-
-def load_body(cipher: FieldCipher | None, batch_id: str, text: str | None) -> dict[str, Any]:
-    """A stored body (``StoreLocked`` when it is sealed and the store is locked)."""
-    if not text:
-        return {"records": []}
-    body: dict[str, Any] = json.loads(body_text(cipher, batch_id, text))
-    return body
 
 
 def set_state(db: Transaction, table: str, state: str, rowids: list[int]) -> None:
