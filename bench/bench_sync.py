@@ -70,7 +70,7 @@ from outreach_tui.hub.ingest import RECORD_COLUMNS  # the raw rows are the hub's
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.storage.sqlite import WAL_AUTOCHECKPOINT_PAGES
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
 from tests.support.hub_server import HubServer, enroll_device

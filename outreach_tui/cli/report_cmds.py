@@ -79,7 +79,7 @@ def _dimensions(by: list[str] | None, lang: str, default: tuple[str, ...]) -> tu
 
 
 def local_today() -> date:
-    from outreach_tui.store.sync_inbound import local_zone
+    from outreach_tui.store.outbox import local_zone
 
     return datetime.now(local_zone()).date()
 

@@ -100,7 +100,7 @@ def _fill_hub(path: Path, store: Any, lang: str) -> dict[str, int]:
     from outreach_tui.hub.bundle import MAX_BUNDLE_BYTES, import_bundle
     from outreach_tui.hub.models import BundleIn
     from outreach_tui.hub.storage import open_storage
-    from outreach_tui.store.sync_queue import SyncQueue
+    from outreach_tui.store.outbox import SyncQueue
 
     counts = dict.fromkeys(("accepted", "duplicate", "conflict", "rejected"), 0)
     storage = open_storage(str(path))

@@ -27,8 +27,7 @@ from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 from outreach_tui.store import Store, StoreError
 from outreach_tui.store.device_key import signing_key
-from outreach_tui.store.sync_inbound import local_zone
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue, local_zone
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.bundle import write_bundle
 from outreach_tui.sync.client import RUN_DEADLINE_S, HubClient

@@ -26,14 +26,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-import sqlite_utils
-
 import outreach_tui
 from outreach_tui import files
 from outreach_tui.sampledata import scenario as sc
 from outreach_tui.sampledata.filler import FLUSH_ROWS, TABLE_COLUMNS, Filler, Summary
 from outreach_tui.sampledata.timeline import uuid7
 from outreach_tui.store.bulk import bulk_insert, indexes_deferred, set_cache_size, set_counter
+from outreach_tui.store.database import Transaction
 from outreach_tui.store.store import Store
 
 __all__ = ["GenerateReport", "generate", "uuid7"]
@@ -128,7 +127,7 @@ class _Writer:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Transaction,
         total: int,
         progress: Callable[[int, int], None] | None,
     ) -> None:

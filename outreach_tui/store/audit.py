@@ -13,9 +13,7 @@ from outreach_tui.store.database import Database, utc_now
 from outreach_tui.store.rows import as_json
 
 if TYPE_CHECKING:
-    import sqlite3
-
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class AuditEntry:
 
 
 def append(
-    db: sqlite3.Connection | sqlite_utils.Database,
+    db: Transaction,
     *,
     device_id: str,
     action: str,

@@ -14,13 +14,13 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 
 DEFAULT_BATCH = 10_000
 
 
-def _columns_of(db: sqlite_utils.Database, table: str) -> list[str]:
+def _columns_of(db: Transaction, table: str) -> list[str]:
     rows = db.execute("SELECT name FROM pragma_table_info(?)", [table]).fetchall()
     return [row[0] for row in rows]
 
@@ -30,7 +30,7 @@ def _quoted(name: str) -> str:
 
 
 def insert_sql(
-    db: sqlite_utils.Database, table: str, columns: Sequence[str], *, replace: bool = False
+    db: Transaction, table: str, columns: Sequence[str], *, replace: bool = False
 ) -> str:
     """The INSERT statement for ``columns`` of ``table``; ValueError for unknown names."""
     known = _columns_of(db, table)
@@ -47,7 +47,7 @@ def insert_sql(
 
 
 def bulk_insert(
-    db: sqlite_utils.Database,
+    db: Transaction,
     table: str,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -75,7 +75,7 @@ def bulk_insert(
     return total
 
 
-def set_counter(db: sqlite_utils.Database, name: str, value: int) -> None:
+def set_counter(db: Transaction, name: str, value: int) -> None:
     """Set a change counter (e.g. ``seq``) after rows were inserted with explicit values."""
     db.execute(
         "INSERT INTO counters (name, value) VALUES (?, ?)"
@@ -84,14 +84,14 @@ def set_counter(db: sqlite_utils.Database, name: str, value: int) -> None:
     )
 
 
-def set_cache_size(db: sqlite_utils.Database, kib: int) -> None:
+def set_cache_size(db: Transaction, kib: int) -> None:
     """Give this connection a bigger page cache: a million random-key index inserts
     (NIK, phone, name, reference number) thrash the default 2 MB cache."""
     db.execute(f"PRAGMA cache_size = {-abs(int(kib))}")
 
 
 @contextmanager
-def indexes_deferred(db: sqlite_utils.Database, table: str) -> Iterator[None]:
+def indexes_deferred(db: Transaction, table: str) -> Iterator[None]:
     """Drop ``table``'s explicit indexes for the block, then rebuild them from their own
     ``CREATE INDEX`` text, inside the caller's transaction.
 

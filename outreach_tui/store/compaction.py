@@ -51,7 +51,7 @@ class Compaction:
 
 def pending(database: Database) -> dict[str, Any] | None:
     """The recorded unfinished compaction (``{"since", "reason"}``), if any."""
-    with database.read_sql() as db:
+    with database.read() as db:
         row = db.execute("SELECT value FROM settings WHERE key = ?", [PENDING_KEY]).fetchone()
     if row is None:
         return None
@@ -134,7 +134,7 @@ def _vacuum(conn: sqlite3.Connection, deadline: float) -> bool:
 
 def mark_pending(database: Database, reason: str) -> None:
     value = json.dumps({"since": utc_now(), "reason": reason})
-    with database.write_sql() as db:
+    with database.write() as db:
         db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
             [PENDING_KEY, value],

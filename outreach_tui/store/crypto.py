@@ -22,10 +22,9 @@ from typing import TYPE_CHECKING, Any
 from outreach_tui.store.database import Database, StoreError
 
 if TYPE_CHECKING:
-    import sqlite3
-
-    import sqlite_utils
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from outreach_tui.store.database import Transaction
 
 PREFIX = "enc1:"
 MASK = "•••"  # what a locked store shows instead of a sealed value
@@ -205,9 +204,7 @@ def open_text(cipher: FieldCipher | None, value: str, where: str) -> str:
 SETTING = "crypto"  # the key blob in ``settings``; present = encryption is on
 
 
-def write_cipher(
-    db: sqlite3.Connection | sqlite_utils.Database, database: Database
-) -> FieldCipher | None:
+def write_cipher(db: Transaction, database: Database) -> FieldCipher | None:
     """Inside a write transaction: the cipher new personal data must be sealed with, or
     None when encryption is off. Raises ``StoreLocked`` when it is on but locked here."""
     if db.execute("SELECT 1 FROM settings WHERE key = ?", [SETTING]).fetchone() is None:

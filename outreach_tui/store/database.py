@@ -4,6 +4,8 @@ One writer connection behind a lock (SQLite allows one writer anyway) and a fres
 short-lived reader per query, so Textual thread workers can call the store from any
 thread. Writes run in ``BEGIN IMMEDIATE`` transactions with ``synchronous=FULL``: when a
 save returns, it is in the WAL on disk and survives a killed process or a power cut.
+Both hand store code a ``Transaction``: plain cursors and sqlite-utils tables over one
+connection, the single typed way into the file.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain.localtime import utc_now_iso
 
 if TYPE_CHECKING:
     import sqlite_utils
+    import sqlite_utils.db
 
     from outreach_tui.store.crypto import FieldCipher
 
@@ -111,6 +114,56 @@ def _utils(conn: sqlite3.Connection) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+class Transaction:
+    """The one way store code talks to the file, inside ``Database.write()`` or ``read()``.
+
+    Plain SQL runs on the ``sqlite3`` connection's own cursors (``execute``, ``query``:
+    no wrapper in the hot paths, nothing imported); row-shaped writes go through
+    sqlite-utils tables (``table``), its ``Database`` over the same connection built on
+    first use. Every helper that works inside the caller's transaction takes this type.
+    """
+
+    __slots__ = ("_utils", "conn")
+
+    def __init__(self, conn: sqlite3.Connection, utils: sqlite_utils.Database | None = None):
+        self.conn = conn
+        self._utils = utils
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(
+        self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]
+    ) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, rows)
+
+    def query(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Rows as dicts, column names as keys (as sqlite-utils' ``query`` gives them)."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+    def one(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> dict[str, Any] | None:
+        """The first row of ``query``, or None."""
+        return next(self.query(sql, params), None)
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils over this transaction's connection (imported on first use)."""
+        if self._utils is None:
+            self._utils = _utils(self.conn)
+        return self._utils
+
+    def table(self, name: str) -> sqlite_utils.db.Table:
+        """A sqlite-utils table: ``insert``, ``update``, ``upsert`` of row dicts."""
+        return self.utils.table(name)
+
+
 class Database:
     """The officer's SQLite file: a locked writer and per-call readers."""
 
@@ -144,7 +197,8 @@ class Database:
         except StoreError:
             self._writer.close()
             raise
-        self._db: sqlite_utils.Database | None = None  # built on first write()
+        # Yielded by every write(): its sqlite-utils Database is built once, on first use.
+        self._write_tx = Transaction(self._writer)
         # The unlocked field cipher when encryption is on (store.crypto sets and clears it).
         self.cipher: FieldCipher | None = None
 
@@ -156,22 +210,14 @@ class Database:
         return StoreError(f"cannot open {self.path} as a database: {exc}")
 
     @contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
-        """A write transaction; commits (durably) on exit, rolls back on error."""
-        with self._lock:
-            if self._db is None:
-                self._db = _utils(self._writer)
-            with self.write_sql():
-                yield self._db
-
-    @contextmanager
-    def write_sql(self) -> Iterator[sqlite3.Connection]:
-        """``write()`` on the bare connection, for plain SQL (no sqlite-utils needed)."""
+    def write(self) -> Iterator[Transaction]:
+        """A write transaction (``BEGIN IMMEDIATE``); commits durably on exit, rolls back
+        on error, even when the COMMIT itself fails."""
         with self._lock:
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
+                yield self._write_tx
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -187,23 +233,17 @@ class Database:
                     raise
 
     @contextmanager
-    def read(self) -> Iterator[sqlite_utils.Database]:
+    def read(self) -> Iterator[Transaction]:
         """A fresh reader: never blocks behind a writer in WAL mode, safe on any thread."""
-        with self.read_sql() as conn:
-            yield _utils(conn)
-
-    @contextmanager
-    def read_sql(self) -> Iterator[sqlite3.Connection]:
-        """``read()`` on the bare connection, for plain SQL (no sqlite-utils needed)."""
         conn = connect(self.path)
         conn.execute("PRAGMA query_only = ON")
         try:
-            yield conn
+            yield Transaction(conn)
         finally:
             conn.close()
 
     @contextmanager
-    def unsafe_bulk_write(self) -> Iterator[sqlite_utils.Database]:
+    def unsafe_bulk_write(self) -> Iterator[Transaction]:
         """A write transaction with ``synchronous=OFF``, for generating fresh files only.
 
         Used by the sample generator on a file nobody has saved anything into yet; a crash
@@ -212,8 +252,8 @@ class Database:
         with self._lock:
             self._writer.execute("PRAGMA synchronous = OFF")
             try:
-                with self.write() as db:
-                    yield db
+                with self.write() as tx:
+                    yield tx
             finally:
                 self._writer.execute("PRAGMA synchronous = FULL")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from outreach_tui.domain import origin
 from outreach_tui.store.database import Database, StoreError
+from outreach_tui.store.setup import setting
 
 SETTING = "device_signing_key"
 
@@ -18,16 +19,16 @@ SETTING = "device_signing_key"
 def signing_key(database: Database) -> bytes:
     """This laptop's private key, made now if it has none (two processes agree: the first
     write wins)."""
-    with database.read_sql() as db:
-        row = db.execute("SELECT value FROM settings WHERE key = ?", [SETTING]).fetchone()
-    if row is None:
-        with database.write_sql() as db:
+    with database.read() as db:
+        value = setting(db, SETTING)
+    if value is None:
+        with database.write() as db:
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                 [SETTING, origin.encode_key(origin.new_private_key())],
             )
-            row = db.execute("SELECT value FROM settings WHERE key = ?", [SETTING]).fetchone()
-    raw = origin.decode_key(row[0])
+            value = setting(db, SETTING)
+    raw = origin.decode_key(value)
     if raw is None:
         raise StoreError(f"{database.path}: the device key (settings.{SETTING}) is damaged")
     return raw

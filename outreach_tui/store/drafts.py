@@ -16,13 +16,15 @@ booth has one officer at a time). Drafts hold personal data (NIKs, names, phones
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.store.crypto import CryptoError, context, open_text, seal_text, write_cipher
 from outreach_tui.store.database import Database, utc_now
+
+if TYPE_CHECKING:
+    from outreach_tui.store.database import Transaction
 
 TABLE = "form_drafts"
 KINDS = ("registration", "workers", "lead")
@@ -50,7 +52,7 @@ class Draft:
     updated_at: str  # UTC, ISO 8601
 
 
-def discard_in(db: sqlite3.Connection | Any, keys: Iterable[DraftKey]) -> int:
+def discard_in(db: Transaction, keys: Iterable[DraftKey]) -> int:
     """Inside the caller's write transaction (a record's save): delete these drafts."""
     removed = 0
     for key in set(keys):
@@ -61,12 +63,12 @@ def discard_in(db: sqlite3.Connection | Any, keys: Iterable[DraftKey]) -> int:
     return removed
 
 
-def purge_stale(db: sqlite3.Connection, cutoff: str) -> int:
+def purge_stale(db: Transaction, cutoff: str) -> int:
     """Delete drafts last changed before ``cutoff`` (UTC ISO): abandoned forms."""
     return db.execute("DELETE FROM form_drafts WHERE updated_at < ?", [cutoff]).rowcount
 
 
-def count_stale(db: sqlite3.Connection, cutoff: str) -> int:
+def count_stale(db: Transaction, cutoff: str) -> int:
     return int(
         db.execute("SELECT count(*) FROM form_drafts WHERE updated_at < ?", [cutoff]).fetchone()[0]
     )
@@ -91,7 +93,7 @@ class DraftStore:
         the writer's lock: when it returns False nothing is written (a newer write or the
         record's save came first). Returns whether it wrote."""
         text = json.dumps(values, ensure_ascii=False, sort_keys=True)
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             if claim is not None and not claim():
                 return False
             cipher = write_cipher(db, self._database)  # StoreLocked: encrypted and locked
@@ -107,7 +109,7 @@ class DraftStore:
     def discard(self, keys: Iterable[DraftKey], *, claim: Callable[[], bool] | None = None) -> int:
         """Delete these drafts (ctrl+n, a form left on purpose); ``claim`` as in ``put``."""
         keys = list(keys)
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             if claim is not None and not claim():
                 return 0
             return discard_in(db, keys)
@@ -115,7 +117,7 @@ class DraftStore:
     def get(self, key: DraftKey) -> Draft | None:
         """The draft at ``key``, opened (``StoreLocked`` when sealed and locked); None when
         there is none or it does not read as a draft (then it is only ignored)."""
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             row = db.execute(
                 "SELECT data, updated_at FROM form_drafts WHERE kind = ? AND officer_code = ?",
                 [key.kind, key.officer_code],
@@ -129,11 +131,11 @@ class DraftStore:
         return Draft(key, values, row[1]) if isinstance(values, dict) else None
 
     def count(self) -> int:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             return int(db.execute("SELECT count(*) FROM form_drafts").fetchone()[0])
 
 
-def rewrite_all(db: sqlite3.Connection, old: Any, new: Any) -> int:
+def rewrite_all(db: Transaction, old: Any, new: Any) -> int:
     """For ``encrypt enable``/``disable`` (encryption._rewrite): every draft opened with
     ``old`` (None: plaintext) and sealed with ``new`` (None: plaintext). Returns the count."""
     rows = db.execute("SELECT kind, officer_code, data FROM form_drafts").fetchall()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui import files
 from outreach_tui.store import audit, compaction, drafts, nik_keys
@@ -45,6 +45,9 @@ from outreach_tui.store.crypto import (
 )
 from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.rows import as_json
+
+if TYPE_CHECKING:
+    from outreach_tui.store.database import Transaction
 
 MIN_PASSPHRASE = 10
 MAX_SESSION_MINUTES = 24 * 60
@@ -91,7 +94,7 @@ class KeyVault:
     # -- state ----------------------------------------------------------------------------
 
     def _blob(self) -> dict[str, Any] | None:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             row = db.execute("SELECT value FROM settings WHERE key = ?", [SETTING]).fetchone()
         return json.loads(row[0]) if row else None
 
@@ -143,7 +146,7 @@ class KeyVault:
             "check": cipher.seal(_CHECK, "crypto.check"),
             "enabled_at": utc_now(),
         }
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             counts = _rewrite(db, None, cipher)
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?)", [SETTING, json.dumps(blob)]
@@ -167,7 +170,7 @@ class KeyVault:
         """Open every sealed field again and forget the keys (needs the passphrase)."""
         blob = self._require_blob()
         cipher = FieldCipher(self._open(blob, "passphrase", passphrase))
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             counts = _rewrite(db, cipher, None)
             db.execute("DELETE FROM settings WHERE key = ?", [SETTING])
             audit.append(db, device_id=self._device_id, officer_code=officer_code,
@@ -273,7 +276,7 @@ class KeyVault:
         self, blob: dict[str, Any], key: bytes, passphrase: str, action: str, officer: str | None
     ) -> None:
         blob = {**blob, "passphrase": self._wrapped(passphrase, key, "passphrase")}
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             db.execute("UPDATE settings SET value = ? WHERE key = ?", [json.dumps(blob), SETTING])
             audit.append(db, device_id=self._device_id, officer_code=officer, action=action)
 
@@ -297,12 +300,12 @@ class KeyVault:
     def _audit(
         self, action: str, officer: str | None, detail: dict[str, Any] | None = None
     ) -> None:
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             audit.append(db, device_id=self._device_id, officer_code=officer, action=action,
                          detail=detail)  # fmt: skip
 
 
-def _rewrite(db: Any, old: FieldCipher | None, new: FieldCipher | None) -> dict[str, int]:
+def _rewrite(db: Transaction, old: FieldCipher | None, new: FieldCipher | None) -> dict[str, int]:
     """Re-store every personal value (records, history, batch bodies, form drafts, the
     digest key ring) opened with ``old`` and sealed with ``new`` (None: plaintext). One
     transaction. Enabling also re-makes every NIK digest with the local key, whose ring is

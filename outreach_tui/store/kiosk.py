@@ -28,6 +28,7 @@ from outreach_tui.store.database import (
     FileEmpty,
     FileMissing,
     StoreError,
+    Transaction,
     resolve_path,
 )
 from outreach_tui.store.migrations import latest_version
@@ -100,7 +101,7 @@ class KioskReader:
             raise StoreError(f"not a database file: {self.path}")
         if self.path.stat().st_size == 0:
             raise FileEmpty(self.path)
-        with self.read_sql() as conn:
+        with self.read() as conn:
             version = self._schema_version(conn)
             if version != latest_version():
                 raise StoreError(
@@ -115,8 +116,9 @@ class KioskReader:
                     raise UnknownEvent(event_code, codes)
 
     @contextmanager
-    def read_sql(self) -> Iterator[sqlite3.Connection]:
-        """A fresh read-only connection; SQLite errors become one-line StoreErrors."""
+    def read(self) -> Iterator[Transaction]:
+        """A fresh read-only connection (the store's ``Transaction``); SQLite errors
+        become one-line StoreErrors."""
         try:
             conn = sqlite3.connect(
                 f"{self.path.as_uri()}?mode=ro",
@@ -129,7 +131,7 @@ class KioskReader:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA query_only = ON")
-            yield conn
+            yield Transaction(conn)
         except sqlite3.Error as exc:
             raise self._problem(exc) from exc
         finally:
@@ -145,7 +147,7 @@ class KioskReader:
         return StoreError(f"cannot read {self.path}: {exc}")
 
     @staticmethod
-    def _schema_version(conn: sqlite3.Connection) -> int:
+    def _schema_version(conn: Transaction) -> int:
         found = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         ).fetchone()
@@ -158,7 +160,7 @@ class KioskReader:
         """Counts for the local day of ``now`` (UTC) in the event's zone: the event of
         ``--event``, else the one chosen at the booth's start of day, else the whole file
         in the branch's zone. One read snapshot for all counts."""
-        with self.read_sql() as conn:
+        with self.read() as conn:
             conn.execute("BEGIN")  # one snapshot: today's and the event's counts agree
             zones = read_zones(conn)
             if self.event_code is not None:

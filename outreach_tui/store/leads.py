@@ -15,10 +15,10 @@ from outreach_tui.store.crypto import open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.drafts import DraftKey
 from outreach_tui.store.rows import next_seqs, reference_number, to_row
-from outreach_tui.store.versions import next_version
+from outreach_tui.store.versions import VersionedRecords
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 ENTITY = "lead"
 TABLE = "leads"
@@ -26,7 +26,7 @@ EDITABLE = frozenset({"full_name", "phone", "sector", "interest", "follow_up_on"
 
 
 def record_callback_row(
-    db: sqlite_utils.Database,
+    db: Transaction,
     lead_uuid: str,
     outcome: str,
     next_follow_up_on: str | None,
@@ -56,6 +56,7 @@ class LeadStore:
     def __init__(self, database: Database, device_id: str) -> None:
         self._database = database
         self._device_id = device_id
+        self._versions = VersionedRecords(ENTITY, TABLE, device_id)
 
     def save(
         self,
@@ -95,21 +96,12 @@ class LeadStore:
                 entity_uuid=record_uuid,
                 version=1,
             )
-            drafts.discard_in(db.conn, discard_drafts)
+            drafts.discard_in(db, discard_drafts)
         return SavedRecord(record_uuid, seq, reference_number(record_uuid), 1, now)
 
     def void(self, record_uuid: str, reason: str, *, officer_code: str) -> None:
-        reason = reason.strip()
-        if not reason:
-            raise StoreError("a reason is required to void a lead")
         with self._database.write() as db:
-            current = self._changeable(db, record_uuid, allow_voided=True)
-            if current["voided_at"]:
-                return
-            self._change(
-                db, current, {"voided_at": utc_now(), "void_reason": reason[:500]},
-                officer_code=officer_code, action="lead.void", detail={"reason": reason[:500]},
-            )  # fmt: skip
+            self._versions.void(db, record_uuid, reason, officer_code=officer_code)
 
     def edit(self, record_uuid: str, lead: Lead, *, officer_code: str) -> SavedRecord:
         """Correct a lead: a new version that syncs again; the old one is kept. Consent is
@@ -117,17 +109,8 @@ class LeadStore:
         require_consent(lead)
         with self._database.write() as db:
             cipher = write_cipher(db, self._database)
-            stored = self._changeable(db, record_uuid)
-            current = open_row(cipher, TABLE, stored, strict=True)
-            new_values = {k: v for k, v in to_row(lead).items() if k in EDITABLE}
-            changed = sorted(k for k, v in new_values.items() if current[k] != v)
-            if changed:
-                sealed = seal_row(cipher, TABLE, {**new_values, "uuid": record_uuid})
-                del sealed["uuid"]
-                self._change(
-                    db, stored, sealed, officer_code=officer_code, action="lead.edit",
-                    detail={"fields": changed},
-                )  # fmt: skip
+            editable = {k: v for k, v in to_row(lead).items() if k in EDITABLE}
+            self._versions.edit(db, cipher, record_uuid, editable, officer_code=officer_code)
             return self._saved(db, record_uuid)
 
     def mark_converted(
@@ -136,9 +119,9 @@ class LeadStore:
         """The lead registered after all: the link syncs, so the hub counts the conversion,
         and the lead leaves the call-back list."""
         with self._database.write() as db:
-            stored = self._changeable(db, record_uuid)
+            stored = self._versions.current(db, record_uuid)
             if stored["converted_uuid"] != registration_uuid:
-                self._change(
+                self._versions.change(
                     db, stored, {"converted_uuid": registration_uuid, "follow_up_on": None},
                     officer_code=officer_code, action="lead.convert",
                     detail={"registration": registration_uuid},
@@ -162,61 +145,22 @@ class LeadStore:
         if outcome not in CLOSING and follow_up is None:
             raise StoreError("a next call-back date is required for this outcome")
         with self._database.write() as db:
-            stored = self._changeable(db, record_uuid)
+            stored = self._versions.current(db, record_uuid)
             if stored["converted_uuid"]:
                 raise StoreError("this lead has registered already")
             new_date = follow_up.isoformat() if follow_up else None
             if new_date != stored["follow_up_on"]:
-                self._change(
+                self._versions.change(
                     db, stored, {"follow_up_on": new_date}, officer_code=officer_code,
                     action="lead.callback", detail={"outcome": outcome, "next": new_date},
                 )  # fmt: skip
             record_callback_row(db, record_uuid, outcome, new_date, officer_code=officer_code)
             return self._saved(db, record_uuid)
 
-    # -- shared steps -------------------------------------------------------------------------
+    # -- internals --------------------------------------------------------------------------
 
     @staticmethod
-    def _changeable(
-        db: sqlite_utils.Database, record_uuid: str, *, allow_voided: bool = False
-    ) -> dict[str, Any]:
-        rows = list(db.query("SELECT * FROM leads WHERE uuid = ?", [record_uuid]))
-        if not rows:
-            raise StoreError(f"lead not found: {record_uuid}")
-        current = rows[0]
-        if current["voided_at"] and allow_voided:
-            return current  # voiding twice changes nothing, purged or not
-        if current["purged_at"]:
-            raise StoreError("record purged after sync: correct it at the branch")
-        if current["voided_at"] and not allow_voided:
-            raise StoreError("a voided lead cannot be changed")
-        return current
-
-    def _change(
-        self,
-        db: sqlite_utils.Database,
-        stored: dict[str, Any],
-        changes: dict[str, Any],
-        *,
-        officer_code: str,
-        action: str,
-        detail: dict[str, Any],
-    ) -> None:
-        columns = next_version(db, ENTITY, stored, changes)
-        db.table("leads").update(stored["uuid"], columns)
-        audit.append(
-            db,
-            device_id=self._device_id,
-            officer_code=officer_code,
-            action=action,
-            entity=ENTITY,
-            entity_uuid=stored["uuid"],
-            version=columns["version"],
-            detail=detail,
-        )
-
-    @staticmethod
-    def _saved(db: sqlite_utils.Database, record_uuid: str) -> SavedRecord:
+    def _saved(db: Transaction, record_uuid: str) -> SavedRecord:
         row = next(iter(db.query(
             "SELECT uuid, seq, version, created_at FROM leads WHERE uuid = ?", [record_uuid]
         )))  # fmt: skip

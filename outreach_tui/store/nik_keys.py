@@ -16,37 +16,28 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from outreach_tui.domain.wire import nik_digest
 from outreach_tui.store.crypto import FieldCipher, StoreLocked, is_sealed, open_text, seal_text
+from outreach_tui.store.setup import put_setting, setting
+
+if TYPE_CHECKING:
+    from outreach_tui.store.database import Transaction
 
 RING = "nik_digest_keys"
 _WHERE = "settings.nik_digest_keys"
 
 
-def _get(db: Any, key: str) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def _put(db: Any, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )
-
-
-def ring(db: Any, cipher: FieldCipher | None) -> dict[str, bytes]:
+def ring(db: Transaction, cipher: FieldCipher | None) -> dict[str, bytes]:
     """Every digest key this laptop has used (``StoreLocked`` if sealed and locked)."""
-    text = _get(db, RING)
+    text = setting(db, RING)
     if text is None:
         return {}
     return {k: base64.b64decode(v) for k, v in json.loads(open_text(cipher, text, _WHERE)).items()}
 
 
-def readable_ring(db: Any, cipher: FieldCipher | None) -> dict[str, bytes]:
+def readable_ring(db: Transaction, cipher: FieldCipher | None) -> dict[str, bytes]:
     """``ring`` without raising: a sealed ring on a locked store reads as empty."""
     try:
         return ring(db, cipher)
@@ -54,17 +45,17 @@ def readable_ring(db: Any, cipher: FieldCipher | None) -> dict[str, bytes]:
         return {}
 
 
-def save_ring(db: Any, cipher: FieldCipher | None, keys: dict[str, bytes]) -> None:
+def save_ring(db: Transaction, cipher: FieldCipher | None, keys: dict[str, bytes]) -> None:
     text = json.dumps({k: base64.b64encode(v).decode() for k, v in sorted(keys.items())})
-    _put(db, RING, seal_text(cipher, text, _WHERE))
+    put_setting(db, RING, seal_text(cipher, text, _WHERE))
 
 
-def active_key(db: Any, cipher: FieldCipher | None) -> tuple[str, bytes]:
+def active_key(db: Transaction, cipher: FieldCipher | None) -> tuple[str, bytes]:
     """(key id, key) for new digests, created and remembered on first use (inside the
     caller's write transaction). ``cipher`` is None exactly when encryption is off."""
     keys = ring(db, cipher)
     if cipher is None:
-        hub_id, hub_key = _get(db, "nik_key_id"), _get(db, "nik_key")
+        hub_id, hub_key = setting(db, "nik_key_id"), setting(db, "nik_key")
         if hub_id and hub_key and not is_sealed(hub_key):
             try:
                 key = base64.b64decode(hub_key, validate=True)
@@ -84,12 +75,12 @@ def active_key(db: Any, cipher: FieldCipher | None) -> tuple[str, bytes]:
     return key_id, keys[key_id]
 
 
-def digest_with(db: Any, cipher: FieldCipher | None, nik: str) -> tuple[str, str]:
+def digest_with(db: Transaction, cipher: FieldCipher | None, nik: str) -> tuple[str, str]:
     """(digest, key id) of ``nik`` under the active key."""
     key_id, key = active_key(db, cipher)
     return nik_digest(key, nik), key_id
 
 
-def candidates(db: Any, cipher: FieldCipher | None, nik: str) -> list[str]:
+def candidates(db: Transaction, cipher: FieldCipher | None, nik: str) -> list[str]:
     """The digests ``nik`` has under every key in the ring (for lookups)."""
     return [nik_digest(key, nik) for key in readable_ring(db, cipher).values()]

@@ -11,6 +11,6 @@ from outreach_tui.store.database import Database
 
 def pins_configured(database: Database) -> bool:
     """Does any officer on this laptop have a PIN? (Then the booth asks for a sign-in.)"""
-    with database.read_sql() as db:
+    with database.read() as db:
         found: int = db.execute("SELECT EXISTS (SELECT 1 FROM officer_pins)").fetchone()[0]
     return found == 1

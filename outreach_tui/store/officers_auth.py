@@ -118,7 +118,7 @@ class OfficerAuth:
         pin = check_pin_format(pin)
         salt, cost = os.urandom(16), current_cost()
         digest = hash_pin(pin, salt, cost)
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             if db.execute("SELECT 1 FROM officers WHERE code = ?", [code]).fetchone() is None:
                 raise StoreError(f"officer not found: {code}")
             replaced = db.execute(
@@ -137,13 +137,13 @@ class OfficerAuth:
                          action="officer.pin_set", detail=detail)  # fmt: skip
 
     def has_pin(self, code: str) -> bool:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             return bool(
                 db.execute("SELECT 1 FROM officer_pins WHERE officer_code = ?", [code]).fetchone()
             )
 
     def clear_pin(self, code: str, *, by: str | None = None) -> bool:
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             gone = db.execute("DELETE FROM officer_pins WHERE officer_code = ?", [code]).rowcount
             if gone:
                 audit.append(db, device_id=self._device_id, officer_code=by,
@@ -153,7 +153,7 @@ class OfficerAuth:
     def verify_pin(self, code: str, pin: str) -> PinCheck:
         """Check a sign-in. Never raises for a wrong or malformed PIN: read ``ok``."""
         now = self._clock()
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             officer = db.execute("SELECT active FROM officers WHERE code = ?", [code]).fetchone()
             row = db.execute(
                 "SELECT pin_hash, salt, params, locked_until"
@@ -185,7 +185,7 @@ class OfficerAuth:
         if rehash:
             salt = os.urandom(16)
             fresh = (hash_pin(pin, salt, cost), salt.hex(), json.dumps(cost))
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             db.execute(
                 "UPDATE officer_pins SET failed_attempts = 0, locked_until = NULL"
                 " WHERE officer_code = ?",
@@ -202,7 +202,7 @@ class OfficerAuth:
                          detail={"rehashed": True} if rehash else None)  # fmt: skip
 
     def _missed(self, code: str, now: datetime) -> PinCheck:
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             (failed,) = db.execute(
                 "UPDATE officer_pins SET failed_attempts = failed_attempts + 1,"
                 " last_failed_at = ? WHERE officer_code = ? RETURNING failed_attempts",
@@ -228,6 +228,6 @@ class OfficerAuth:
         self._audit(action, code, {"reason": reason})
 
     def _audit(self, action: str, code: str | None, detail: dict[str, Any]) -> None:
-        with self._database.write_sql() as db:
+        with self._database.write() as db:
             audit.append(db, device_id=self._device_id, officer_code=code, action=action,
                          detail=detail)  # fmt: skip

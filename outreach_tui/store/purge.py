@@ -31,18 +31,20 @@ is left on disk.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.localtime import iso_utc, utc_now_iso
 from outreach_tui.store import audit, compaction, drafts, nik_keys
 from outreach_tui.store.crypto import SETTING, StoreLocked, context, is_sealed
 from outreach_tui.store.database import Database
+
+if TYPE_CHECKING:
+    from outreach_tui.store.database import Transaction
 
 DEFAULT_RETENTION_DAYS = 7
 MARK = "—"  # what a purged name (and void reason) reads
@@ -132,13 +134,13 @@ def purge(
     if older_than_days > promised:
         report.warnings.append("retention_exceeds_consent")
     if dry_run:
-        with database.read_sql() as db:
+        with database.read() as db:
             _count(db, cutoff, report)
             receipts = _receipt_files(database.path, _due_references(db, cutoff))
         report.receipt_files = len(receipts)
         report.compaction_pending = compaction.pending(database) is not None
         return report
-    with database.write_sql() as db:
+    with database.write() as db:
         references = _due_references(db, cutoff)
         _apply(db, database, cutoff, report)
         if report.total:
@@ -169,7 +171,7 @@ def purge(
     return report
 
 
-def _count(db: sqlite3.Connection, cutoff: str, report: PurgeReport) -> None:
+def _count(db: Transaction, cutoff: str, report: PurgeReport) -> None:
     report.registrations = _scalar(db, f"SELECT count(*) FROM registrations WHERE {_ACKED}", cutoff)
     report.leads = _scalar(db, f"SELECT count(*) FROM leads WHERE {_ACKED}", cutoff)
     report.history = _scalar(
@@ -187,7 +189,7 @@ def _count(db: sqlite3.Connection, cutoff: str, report: PurgeReport) -> None:
     report.drafts = drafts.count_stale(db, cutoff)
 
 
-def _apply(db: sqlite3.Connection, database: Database, cutoff: str, report: PurgeReport) -> None:
+def _apply(db: Transaction, database: Database, cutoff: str, report: PurgeReport) -> None:
     now = utc_now_iso()
     encrypted = db.execute("SELECT 1 FROM settings WHERE key = ?", [SETTING]).fetchone()
     cipher = database.cipher if encrypted else None
@@ -222,7 +224,7 @@ def _apply(db: sqlite3.Connection, database: Database, cutoff: str, report: Purg
     report.drafts = drafts.purge_stale(db, cutoff)
 
 
-def _due_references(db: sqlite3.Connection, cutoff: str) -> list[str]:
+def _due_references(db: Transaction, cutoff: str) -> list[str]:
     return [
         ref
         for (ref,) in db.execute(
@@ -243,5 +245,5 @@ def _receipt_files(db_path: Path, references: list[str]) -> list[Path]:
     ]
 
 
-def _scalar(db: sqlite3.Connection, sql: str, *params: Any) -> int:
+def _scalar(db: Transaction, sql: str, *params: Any) -> int:
     return int(db.execute(sql, params).fetchone()[0])

@@ -71,7 +71,7 @@ class BoothQueries:
         self._database = database
 
     def status(self, *, day_start_utc: str, day_end_utc: str) -> BoothStatus:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             settings = dict(
                 db.execute(
                     "SELECT key, value FROM settings WHERE key IN ('officer_code', 'event_id')"

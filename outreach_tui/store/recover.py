@@ -174,7 +174,7 @@ def _restore_device_id(fresh: Path, device_id: str | None) -> str | None:
 def _restore_seq_counter(store: Store) -> None:
     """A counter page lost while rows survived would hand out a seq twice (the sync
     checkpoint runs on seq): never let it be behind the highest seq recovered."""
-    with store.database.write_sql() as conn:
+    with store.database.write() as conn:
         top = conn.execute(
             "SELECT max(s) FROM (SELECT max(seq) AS s FROM registrations"
             " UNION ALL SELECT max(seq) FROM leads)"

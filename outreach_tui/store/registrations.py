@@ -22,11 +22,10 @@ from outreach_tui.store.drafts import DraftKey
 from outreach_tui.store.rows import next_seqs, reference_number, to_row
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 ENTITY = "registration"
 TABLE = "registrations"
-PURGED = "record purged after sync: correct it at the branch"
 
 
 def require_consent(record: Registration) -> None:
@@ -69,6 +68,7 @@ class RegistrationStore:
     def __init__(self, database: Database, device_id: str) -> None:
         self._database = database
         self._device_id = device_id
+        self._versions = versions.VersionedRecords(ENTITY, TABLE, device_id)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ class RegistrationStore:
                 version=1,
                 detail={"workers": [w.uuid for w in saved_workers]},
             )
-            drafts.discard_in(db.conn, discard_drafts)
+            drafts.discard_in(db, discard_drafts)
         return SavedRegistration(saved_owner, saved_workers)
 
     def add_workers(
@@ -160,13 +160,13 @@ class RegistrationStore:
                     version=1,
                     detail={"owner": owner_uuid},
                 )
-            drafts.discard_in(db.conn, discard_drafts)
+            drafts.discard_in(db, discard_drafts)
         return saved
 
     def live_workers(self, owner_uuid: str) -> int:
         """The owner's worker rows that are not voided: the household's worker count."""
         count: int
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             (count,) = db.execute(
                 "SELECT count(*) FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
                 [owner_uuid],
@@ -178,93 +178,28 @@ class RegistrationStore:
         require_consent(record)
         with self._database.write() as db:
             cipher = write_cipher(db, self._database)
-            stored = self._row(db, record_uuid)
-            if stored is None:
-                raise StoreError(f"registration not found: {record_uuid}")
-            if stored["purged_at"]:
-                raise StoreError(PURGED)
-            if stored["voided_at"]:
-                raise StoreError("a voided registration cannot be edited")
-            current = open_row(cipher, TABLE, stored, strict=True)
-            new_values = {k: v for k, v in to_row(record).items() if k in EDITABLE}
-            changed = sorted(k for k, v in new_values.items() if current[k] != v)
-            if not changed:
-                return self._saved(current)
-            if "nik" in changed:
-                new_values["nik_digest"], new_values["nik_key_id"] = nik_keys.digest_with(
-                    db, cipher, record.nik
-                )
-            new_values = seal_row(cipher, TABLE, {**new_values, "uuid": record_uuid})
-            del new_values["uuid"]
-            versions.keep_history(db, ENTITY, stored)
-            (seq,) = next_seqs(db, 1)
-            version = current["version"] + 1
-            now = utc_now()
-            db.table("registrations").update(
-                record_uuid,
-                {
-                    **new_values,
-                    "seq": seq,
-                    "version": version,
-                    "updated_at": now,
-                    **versions.resync(current),
-                },
-            )
-            audit.append(
-                db,
-                device_id=self._device_id,
-                officer_code=officer_code,
-                action="registration.edit",
-                entity=ENTITY,
-                entity_uuid=record_uuid,
-                version=version,
-                detail={"fields": changed},
+
+            def nik_digest(changed: list[str]) -> dict[str, Any]:
+                if "nik" not in changed:
+                    return {}
+                digest, key_id = nik_keys.digest_with(db, cipher, record.nik)
+                return {"nik_digest": digest, "nik_key_id": key_id}
+
+            editable = {k: v for k, v in to_row(record).items() if k in EDITABLE}
+            self._versions.edit(
+                db, cipher, record_uuid, editable, officer_code=officer_code, derived=nik_digest
             )
             return self._saved(self._row(db, record_uuid))
 
     def void(self, record_uuid: str, reason: str, *, officer_code: str) -> SavedRecord:
         """Mark a registration void (never a hard delete); the void syncs like an edit."""
-        reason = reason.strip()
-        if not reason:
-            raise StoreError("a reason is required to void a registration")
         with self._database.write() as db:
-            current = self._row(db, record_uuid)
-            if current is None:
-                raise StoreError(f"registration not found: {record_uuid}")
-            if current["voided_at"]:
-                return self._saved(current)
-            if current["purged_at"]:
-                raise StoreError(PURGED)
-            versions.keep_history(db, ENTITY, current)
-            (seq,) = next_seqs(db, 1)
-            version = current["version"] + 1
-            now = utc_now()
-            db.table("registrations").update(
-                record_uuid,
-                {
-                    "voided_at": now,
-                    "void_reason": reason[:500],
-                    "seq": seq,
-                    "version": version,
-                    "updated_at": now,
-                    **versions.resync(current),
-                },
-            )
-            audit.append(
-                db,
-                device_id=self._device_id,
-                officer_code=officer_code,
-                action="registration.void",
-                entity=ENTITY,
-                entity_uuid=record_uuid,
-                version=version,
-                detail={"reason": reason[:500]},
-            )
-            if current["role"] == Role.WORKER and current["owner_uuid"]:
-                owner = self._row(db, current["owner_uuid"])
+            was = self._versions.void(db, record_uuid, reason, officer_code=officer_code)
+            if was is not None and was["role"] == Role.WORKER and was["owner_uuid"]:
+                owner = self._row(db, was["owner_uuid"])
                 (live,) = db.execute(
                     "SELECT count(*) FROM registrations WHERE owner_uuid = ? AND voided_at IS NULL",
-                    [current["owner_uuid"]],
+                    [was["owner_uuid"]],
                 ).fetchone()
                 self._set_workers_count(db, owner, live, officer_code)
             return self._saved(self._row(db, record_uuid))
@@ -325,7 +260,7 @@ class RegistrationStore:
 
     def _insert(
         self,
-        db: sqlite_utils.Database,
+        db: Transaction,
         cipher: FieldCipher | None,
         record: Registration,
         seq: int,
@@ -359,13 +294,11 @@ class RegistrationStore:
     def _open(self, row: dict[str, Any]) -> dict[str, Any]:
         return open_row(self._database.cipher, TABLE, row)
 
-    @staticmethod
-    def _row(db: sqlite_utils.Database, record_uuid: str) -> dict[str, Any] | None:
-        rows = list(db.query("SELECT * FROM registrations WHERE uuid = ?", [record_uuid]))
-        return rows[0] if rows else None
+    def _row(self, db: Transaction, record_uuid: str) -> dict[str, Any] | None:
+        return self._versions.row(db, record_uuid)
 
     def _set_workers_count(
-        self, db: sqlite_utils.Database, owner: dict[str, Any] | None, live: int,
+        self, db: Transaction, owner: dict[str, Any] | None, live: int,
         officer_code: str,
     ) -> None:  # fmt: skip
         """Set the owner's workers_count to ``live`` (its live worker rows): a new version
@@ -374,25 +307,10 @@ class RegistrationStore:
             return
         if owner["workers_count"] == live:
             return
-        owner_uuid = owner["uuid"]
-        versions.keep_history(db, ENTITY, owner)
-        (seq,) = next_seqs(db, 1)
-        version = owner["version"] + 1
-        db.table("registrations").update(
-            owner_uuid,
-            {"workers_count": live, "seq": seq, "version": version, "updated_at": utc_now(),
-             **versions.resync(owner)},
+        self._versions.change(
+            db, owner, {"workers_count": live}, officer_code=officer_code,
+            action="registration.edit", detail={"fields": ["workers_count"], "workers_count": live},
         )  # fmt: skip
-        audit.append(
-            db,
-            device_id=self._device_id,
-            officer_code=officer_code,
-            action="registration.edit",
-            entity=ENTITY,
-            entity_uuid=owner_uuid,
-            version=version,
-            detail={"fields": ["workers_count"], "workers_count": live},
-        )
 
     @staticmethod
     def _saved(row: dict[str, Any] | None) -> SavedRecord:

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from outreach_tui.store.database import Transaction
 
 
 def to_row(record: Any) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def reference_number(record_uuid: str) -> str:
     return f"{text[0:4]}-{text[4:8]}-{text[8:12]}"
 
 
-def next_seqs(db: sqlite_utils.Database, count: int) -> range:
+def next_seqs(db: Transaction, count: int) -> range:
     """Reserve ``count`` consecutive change numbers inside the caller's transaction."""
     (last,) = db.execute(
         "UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value", [count]

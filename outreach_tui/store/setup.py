@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from outreach_tui.domain.ids import new_uuid
-from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.database import Database, StoreError, Transaction, utc_now
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,22 @@ class EventTargets:
     leads: int | None = None
 
 
+def setting(db: Transaction, key: str) -> str | None:
+    """A device setting inside the caller's transaction (None when unset)."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    value: str | None = row[0] if row else None
+    return value
+
+
+def put_setting(db: Transaction, key: str, value: str) -> None:
+    """Set a device setting inside the caller's transaction (it commits with the change)."""
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
 class SettingsStore:
     """Small key/value facts about this device: its id, the current officer and event."""
 
@@ -24,17 +40,13 @@ class SettingsStore:
         self._database = database
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        with self._database.read_sql() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
+        with self._database.read() as db:
+            value = setting(db, key)
+        return default if value is None else value
 
     def set(self, key: str, value: str) -> None:
         with self._database.write() as db:
-            db.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+            put_setting(db, key, value)
 
 
 class SetupStore:

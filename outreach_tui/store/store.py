@@ -188,10 +188,10 @@ class Store:
         """
 
         def copy(temp: Path) -> None:
-            with self.database.read_sql() as source:
+            with self.database.read() as source:
                 out = sqlite3.connect(temp)
                 try:
-                    source.backup(out)
+                    source.conn.backup(out)
                 finally:
                     out.close()
 

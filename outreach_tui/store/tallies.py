@@ -121,7 +121,7 @@ class LaptopTallies:
         unknown = set(group) - set(GROUP_COLUMNS)
         if unknown:
             raise ValueError(f"unknown group columns: {sorted(unknown)}")
-        with self._database.read_sql() as conn:
+        with self._database.read() as conn:
             zones = read_zones(conn)
         low, high = utc_bounds(first, last, zones)
         exact, exact_params = _day_filter(first, last, zones)
@@ -196,7 +196,7 @@ class LaptopTallies:
         return int(n)
 
     def count_records(self, first: date | None = None, last: date | None = None) -> int:
-        with self._database.read_sql() as db:
+        with self._database.read() as db:
             zones = read_zones(db)
             low, high = utc_bounds(first, last, zones)
             exact, params = _day_filter(first, last, zones)
@@ -215,7 +215,7 @@ class LaptopTallies:
 
         One read snapshot; only ``chunk`` rows are in memory at a time.
         """
-        with self._database.read_sql() as conn:
+        with self._database.read() as conn:
             zones = read_zones(conn)
         low, high = utc_bounds(first, last, zones)
         exact, exact_params = _day_filter(first, last, zones)

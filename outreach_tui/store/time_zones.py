@@ -7,11 +7,14 @@ zones travel with the events in a sync batch, so the hub files the same day.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from outreach_tui.domain import localtime
 from outreach_tui.store.database import Database
+
+if TYPE_CHECKING:
+    from outreach_tui.store.database import Transaction
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Zones:
         return min(offsets), max(offsets)
 
 
-def read_zones(conn: sqlite3.Connection) -> Zones:
+def read_zones(conn: Transaction) -> Zones:
     """The zones, from one connection (a few small reads)."""
     settings = dict(
         conn.execute(
@@ -80,5 +83,5 @@ def read_zones(conn: sqlite3.Connection) -> Zones:
 
 
 def load_zones(database: Database) -> Zones:
-    with database.read_sql() as conn:
+    with database.read() as conn:
         return read_zones(conn)

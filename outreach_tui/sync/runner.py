@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from outreach_tui.domain.reference import ReferenceDataError, load_reference
-from outreach_tui.store.sync_queue import OUTCOMES, OutgoingBatch, ReceiptSummary, SyncQueue
+from outreach_tui.store.outbox import OUTCOMES, OutgoingBatch, ReceiptSummary, SyncQueue
 from outreach_tui.sync.client import (
     Capabilities,
     HubClient,

@@ -90,7 +90,7 @@ async def test_the_booth_writes_with_no_wait_while_the_kiosk_reads(  # type: ign
 
 def test_the_kiosk_reader_cannot_write(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
     reader = KioskReader(store.path)
-    with reader.read_sql() as conn, pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with reader.read() as conn, pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("UPDATE settings SET value = 'x' WHERE key = 'device_id'")
 
 

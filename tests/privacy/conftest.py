@@ -20,7 +20,7 @@ from outreach_tui.cli.main import app
 from outreach_tui.domain.models import LeadDraft, SavedRecord, SavedRegistration
 from outreach_tui.domain.validation import validate_lead
 from outreach_tui.store import Store, crypto, officers_auth
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from tests.conftest import OFFICER, TODAY
 from tests.sync.helpers import receipt, rows
 

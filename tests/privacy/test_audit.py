@@ -25,7 +25,7 @@ from outreach_tui.hub.models import BatchIn
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.store import Store
 from outreach_tui.store.device_key import signing_key
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.sync.bundle import write_bundle
 from outreach_tui.sync.client import encode
 from tests.conftest import OFFICER
@@ -104,11 +104,11 @@ def test_laptop_audit_rows_cannot_be_altered_through_the_store(
     before = rows(store.path, "SELECT * FROM audit_log ORDER BY id")
     with (
         pytest.raises(sqlite3.DatabaseError, match="append-only"),
-        store.database.write_sql() as db,
+        store.database.write() as db,
     ):
         db.execute(sql)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.database.write() as db:
-        db["audit_log"].delete_where("id > 0")
+        db.table("audit_log").delete_where("id > 0")
     assert rows(store.path, "SELECT * FROM audit_log ORDER BY id") == before
 
 

@@ -17,7 +17,7 @@ from textual.widgets import Input
 from outreach_tui.store import Store
 from outreach_tui.store.crypto import StoreLocked
 from outreach_tui.store.drafts import DraftKey
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.tui.app import OutreachApp
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.registration import RegistrationScreen

@@ -17,7 +17,7 @@ import pytest
 from outreach_tui.sampledata.generator import generate
 from outreach_tui.store import Store, StoreError
 from outreach_tui.store.crypto import MASK, CryptoError, StoreLocked
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from tests.conftest import OFFICER
 from tests.privacy.conftest import found_in_file, rows, run, write
 from tests.sync.helpers import receipt

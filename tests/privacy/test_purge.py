@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from outreach_tui.store import Store, StoreError
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.store.purge import purge
-from outreach_tui.store.sync_queue import SyncQueue
 from tests.conftest import OFFICER
 from tests.privacy.conftest import found_in_file, rows, run, write
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from outreach_tui.hub.storage import Storage, open_storage
 from outreach_tui.sampledata.generator import generate
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.runner import SyncReport, SyncRunner

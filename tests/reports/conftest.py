@@ -18,7 +18,7 @@ from outreach_tui.hub.bundle import import_bundle
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.tallies import set_branch_targets
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from tests.reports.seed import Seeded, build_laptop
 from tests.support.hub_server import HubServer, enroll_device
 from tests.support.postgres import PostgresCluster, pg_cluster  # noqa: F401 - a fixture

@@ -22,7 +22,7 @@ from outreach_tui.hub.bundle import import_bundle
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.tallies import HubTallies, set_branch_targets
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.tui.app import OutreachApp
 from outreach_tui.tui.hub_dashboard import HubDashboardApp
 from outreach_tui.tui.screens import dashboard

@@ -18,7 +18,7 @@ from outreach_tui.domain.validation import validate_lead
 from outreach_tui.hub.storage import Storage, open_storage
 from outreach_tui.sampledata.generator import generate
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from tests.support.hub_server import HubServer
 from tests.support.postgres import PostgresCluster, pg_cluster  # noqa: F401 - a fixture
 from tests.sync.helpers import Hub

@@ -12,7 +12,7 @@ import httpx
 
 from outreach_tui.hub.storage import Storage
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import OutgoingBatch, SyncQueue
+from outreach_tui.store.outbox import OutgoingBatch, SyncQueue
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.runner import SyncReport, SyncRunner
 from tests.support.hub_server import HubServer, enroll_device, hub_key

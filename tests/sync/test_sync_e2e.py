@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from outreach_tui.cli.main import app
 from outreach_tui.hub.auth import revoke
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.runner import SyncReport
 from tests.support.hub_server import enroll_device

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from outreach_tui.store import Store
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.runner import IN_FLIGHT, SyncReport
 from tests.sync.helpers import (

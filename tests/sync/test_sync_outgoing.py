@@ -16,9 +16,9 @@ import pytest
 from outreach_tui.domain import wire
 from outreach_tui.domain.models import Registration
 from outreach_tui.store import Store, crypto
-from outreach_tui.store import sync_outgoing as outgoing
 from outreach_tui.store.crypto import StoreLocked, open_row
-from outreach_tui.store.sync_queue import WAITING, SyncQueue
+from outreach_tui.store.outbox import WAITING, SyncQueue
+from outreach_tui.store.outbox import records as outgoing
 from tests.sync.helpers import HUB_ID, execute, receipt, rows
 
 OFFICER = "PLG-01"

@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from outreach_tui.domain import wire
 from outreach_tui.domain.models import Registration
 from outreach_tui.store import Store, StoreError
-from outreach_tui.store.sync_inbound import day_digest
-from outreach_tui.store.sync_queue import SyncQueue
+from outreach_tui.store.outbox import SyncQueue, day_digest
 from tests.conftest import owner_draft, validated
 from tests.sync.helpers import HUB_ID, execute, receipt, rows, scalar
 

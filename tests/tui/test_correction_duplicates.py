@@ -77,7 +77,7 @@ async def test_a_pending_record_whose_nik_the_branch_knows_still_warns(
     import hashlib
     import hmac
 
-    from outreach_tui.store.sync_inbound import apply_downlink
+    from outreach_tui.store.outbox import apply_downlink
 
     saved = register(full_name="Dewi Kartika")
     nik = rows(booth_store, "SELECT nik FROM registrations WHERE uuid = ?", saved.owner.uuid)

@@ -12,7 +12,7 @@ from datetime import date
 from textual.widgets import Input, Static
 
 from outreach_tui.store.drafts import DraftKey
-from outreach_tui.store.sync_inbound import apply_downlink
+from outreach_tui.store.outbox import apply_downlink
 from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.receipt import ReceiptScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen

@@ -46,7 +46,7 @@ def latest_version() -> int:
 
 def current_version(db: Database) -> int:
     # Plain SQL: every open asks this, and sqlite-utils costs ~60 ms to import.
-    with db.read_sql() as conn:
+    with db.read() as conn:
         found = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         ).fetchone()
@@ -76,7 +76,7 @@ def migrate(db: Database) -> list[int]:
     if current_version(db) == latest_version():
         return []  # the usual case: a read, no write transaction (the file stays untouched)
     applied = []
-    with db.write_sql() as conn:
+    with db.write() as conn:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -1,8 +1,7 @@
-"""What goes out in a batch: which records, in what order, and the exact body.
+"""What goes out in a batch: which records, in what order, and the exact body text.
 
-Used by ``SyncQueue``. Personal fields are opened here (strictly: a locked store cannot
-send), and the stored copy of a body is sealed when encryption is on, so the file never
-keeps a plaintext copy of what was sent.
+Used by ``batches`` (and the signed bundles of ``SyncQueue``). Personal fields are opened
+here (strictly: a locked store cannot send); ``batches`` seals the stored copy of a body.
 
 Per record this is the laptop's hot path of a sync (issue 5): rows are read with plain
 cursors, only the columns that travel, each record's wire ``data`` built straight from
@@ -20,35 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import wire
 from outreach_tui.domain.localtime import DEFAULT_ZONE
-from outreach_tui.store.crypto import (
-    PERSONAL,
-    PREFIX,
-    FieldCipher,
-    StoreLocked,
-    open_fields,
-    open_text,
-    seal_text,
-)
+from outreach_tui.store.crypto import PERSONAL, PREFIX, FieldCipher, StoreLocked, open_fields
+from outreach_tui.store.outbox.states import TABLES
 from outreach_tui.store.time_zones import read_zones
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
-    # The bare connection of ``Database.write_sql()`` (what SyncQueue passes), or a
-    # sqlite-utils Database over it (callers of the store's ``write()``).
-    Db = sqlite3.Connection | sqlite_utils.Database
-
-TABLES = {"registration": "registrations", "lead": "leads"}
-
-
-def _conn(db: Db) -> sqlite3.Connection:
-    # Plain cursors either way: no sqlite-utils wrapper (or import) in the hot path.
-    return db if isinstance(db, sqlite3.Connection) else db.conn
-
-
-def _where(batch_id: str) -> str:
-    return f"sync_batches.body:{batch_id}"
-
+    from outreach_tui.store.database import Transaction
 
 _string = json.encoder.encode_basestring  # a str as a JSON string (non-ASCII kept)
 # How a record's text starts, up to its uuid (the same for every record of an entity).
@@ -61,36 +37,14 @@ def encode_body(body: dict[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def seal_body(cipher: FieldCipher | None, batch_id: str, text: str) -> str:
-    """The text stored in ``sync_batches.body`` (sealed when encryption is on)."""
-    return seal_text(cipher, text, _where(batch_id))
-
-
-def dump_body(cipher: FieldCipher | None, body: dict[str, Any]) -> str:
-    return seal_body(cipher, body["batch_id"], encode_body(body))
-
-
-def body_text(cipher: FieldCipher | None, batch_id: str, stored: str) -> str:
-    """A stored body's JSON text (``StoreLocked`` when it is sealed and the store is locked)."""
-    return open_text(cipher, stored, _where(batch_id))
-
-
-def load_body(cipher: FieldCipher | None, batch_id: str, text: str | None) -> dict[str, Any]:
-    """A stored body (``StoreLocked`` when it is sealed and the store is locked)."""
-    if not text:
-        return {"records": []}
-    body: dict[str, Any] = json.loads(body_text(cipher, batch_id, text))
-    return body
-
-
-def set_state(db: Db, table: str, state: str, rowids: list[int]) -> None:
+def set_state(db: Transaction, table: str, state: str, rowids: list[int]) -> None:
     """Every row of ``rowids`` (same transaction) to ``state``: one statement, not one per
     row (each UPDATE execution sets up its cursors again, about half its cost). OR FAIL:
     a failure still raises and the caller's transaction is rolled back whole, and SQLite
     keeps no statement journal (past 64 KB a temp file on disk: writes, and a copy of
     those pages outside the store)."""
     if rowids:
-        _conn(db).execute(
+        db.execute(
             f"UPDATE OR FAIL {table} SET sync_state = ?"
             " WHERE rowid IN (SELECT value FROM json_each(?))",
             [state, json.dumps(rowids)],
@@ -141,7 +95,9 @@ def _lead_data(data: dict[str, Any]) -> None:
 _FINISH = {"registration": _registration_data, "lead": _lead_data}
 
 
-def rows(db: Db, entity: str, uuids: list[str], cipher: FieldCipher | None) -> list[dict[str, Any]]:
+def rows(
+    db: Transaction, entity: str, uuids: list[str], cipher: FieldCipher | None
+) -> list[dict[str, Any]]:
     """The records ``uuids`` of ``entity``: dicts of ``BOOKKEEPING`` and "data", the wire
     ``data`` of ``wire.registration_data`` / ``wire.lead_data`` (tests/sync hold them
     equal), personal fields opened (``StoreLocked`` when one is sealed and the store is
@@ -150,7 +106,7 @@ def rows(db: Db, entity: str, uuids: list[str], cipher: FieldCipher | None) -> l
     table, travel, finish = TABLES[entity], _TRAVEL[entity], _FINISH[entity]
     width, blank = len(travel), dict.fromkeys(travel)
     found: list[dict[str, Any]] = []
-    for values in _values(_conn(db), _SELECT[entity], uuids):
+    for values in _values(db.conn, _SELECT[entity], uuids):
         data = blank.copy()  # sized once: cheaper than growing a dict key by key
         data.update(zip(travel, values, strict=False))  # the values after them left out
         data["event_code"] = values[width]
@@ -178,7 +134,7 @@ def _values(conn: sqlite3.Connection, select: str, uuids: list[str]) -> Iterator
 
 
 def _head(
-    db: Db,
+    db: Transaction,
     limit: int | None,
     states: tuple[str, ...],
     exclude: Collection[str],
@@ -195,12 +151,12 @@ def _head(
     )
     params = [*states, after_seq, *states, after_seq]
     if not limit:
-        return [h for h in _conn(db).execute(sql, params) if h[1] not in exclude]
+        return [h for h in db.execute(sql, params) if h[1] not in exclude]
     # Excluded records waiting are rare (edited while their batch is in flight; the others
     # in flight are uploading): read past those found, not past all of ``exclude`` at once.
     room = limit
     while True:
-        head = _conn(db).execute(sql, [*params, room]).fetchall()
+        head = db.execute(sql, [*params, room]).fetchall()
         kept = [h for h in head if h[1] not in exclude] if exclude else head
         if len(kept) >= limit or len(head) < room:
             return kept[:limit]
@@ -208,7 +164,7 @@ def _head(
 
 
 def pick(
-    db: Db,
+    db: Transaction,
     limit: int | None,
     states: tuple[str, ...],
     cipher: FieldCipher | None,
@@ -259,7 +215,7 @@ def pick(
 
 
 def body(
-    db: Db,
+    db: Transaction,
     device_id: str,
     batch_id: str,
     picked: list[tuple[str, dict[str, Any]]],
@@ -268,7 +224,7 @@ def body(
 
 
 def body_and_text(
-    db: Db,
+    db: Transaction,
     device_id: str,
     batch_id: str,
     picked: list[tuple[str, dict[str, Any]]],
@@ -300,10 +256,9 @@ def body_and_text(
         "records": records,
     }
     codes = sorted({r["_event_code"] for _, r in picked if r["_event_code"]})
-    conn = _conn(db)
-    zones = read_zones(conn)  # the hub files each record under its day in these zones
+    zones = read_zones(db)  # the hub files each record under its day in these zones
     if codes:
-        cursor = conn.execute(
+        cursor = db.execute(
             f"SELECT * FROM events WHERE code IN ({','.join('?' * len(codes))}) ORDER BY code",
             codes,
         )
@@ -313,7 +268,7 @@ def body_and_text(
             | _zone_field(zones.for_event_code(event["code"]))
             for event in (dict(zip(names, values, strict=True)) for values in cursor)
         ]
-    officer = conn.execute(
+    officer = db.execute(
         "SELECT code, name, branch_code FROM officers WHERE code = ?",
         [picked[0][1]["data"]["officer_code"]],
     ).fetchone()
