@@ -326,8 +326,8 @@ def replay_batches(hub_url: str, token: str, bodies: list[dict[str, Any]]) -> di
 def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
     """Replay the bodies through the hub's own code without HTTP: parse, judge, store."""
     from outreach_tui.hub import ingest
-    from outreach_tui.hub.body import parse_model
     from outreach_tui.hub.auth import enroll
+    from outreach_tui.hub.body import parse_model
     from outreach_tui.hub.evaluate import evaluate
     from outreach_tui.hub.ingest import ingest_batch
     from outreach_tui.hub.meta import load_hub_info

@@ -158,8 +158,10 @@ class Pipeline:
             return self.waiting.popleft()
         ahead, self._ahead = self._ahead, None
         batch = ahead.result() if ahead is not None else None
+        if batch is not None:
+            return batch
         # On the store thread: after any receipt still being applied there.
-        return batch or self._write(self.size).result()
+        return self._write(self.size).result()
 
     def _write(self, size: int) -> Future[OutgoingBatch | None]:
         exclude = set().union(*(sent.batch.uuids for sent in self.flying))
