@@ -326,14 +326,17 @@ def replay_batches(hub_url: str, token: str, bodies: list[dict[str, Any]]) -> di
 def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
     """Replay the bodies through the hub's own code without HTTP: parse, judge, store."""
     from outreach_tui.hub import ingest
+    from outreach_tui.hub.auth import enroll
     from outreach_tui.hub.body import parse_model
     from outreach_tui.hub.evaluate import evaluate
     from outreach_tui.hub.ingest import ingest_batch
     from outreach_tui.hub.meta import load_hub_info
-    from outreach_tui.hub.models import BatchIn
+    from outreach_tui.protocol.requests import BatchIn
 
     storage = open_storage(str(folder / "breakdown-hub.db"))
     hub = load_hub_info(storage)
+    # A batch comes from an enrolled device (its laptop id is bound on the first batch).
+    device, _ = enroll(storage, officer="PLG-01", name="bench laptop")
     raws = [json.dumps(b, ensure_ascii=False, separators=(",", ":")).encode() for b in bodies]
     spent = {"parse (msgspec: JSON + models)": 0.0, "evaluate (hash + validation)": 0.0,
              "transaction (SQL, rollups, receipt, fsync)": 0.0}  # fmt: skip
@@ -353,7 +356,7 @@ def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> 
                 profiler.enable()
             judged = {id(record): evaluate(record, hub, "id") for record in batch.records}
             t2 = time.perf_counter()
-            ingest_batch(storage, hub, batch, device=None)
+            ingest_batch(storage, hub, batch, device=device)
             if profiler:
                 profiler.disable()
             t3 = time.perf_counter()

@@ -98,8 +98,8 @@ def _fill_hub(path: Path, store: Any, lang: str) -> dict[str, int]:
     laptop's binding to its key: the laptop's first login takes the id)."""
     from outreach_tui.hub.body import parse_model
     from outreach_tui.hub.bundle import MAX_BUNDLE_BYTES, import_bundle
-    from outreach_tui.hub.models import BundleIn
     from outreach_tui.hub.storage import open_storage
+    from outreach_tui.protocol.requests import BundleIn
     from outreach_tui.store.outbox import SyncQueue
 
     counts = dict.fromkeys(("accepted", "duplicate", "conflict", "rejected"), 0)

@@ -9,7 +9,7 @@ from typing import Any
 
 from outreach_tui.domain import wire
 from outreach_tui.domain.localtime import DEFAULT_ZONE
-from outreach_tui.hub.models import BatchIn, RecordIn, as_json
+from outreach_tui.protocol.requests import BatchIn, RecordIn, as_json
 
 
 def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:

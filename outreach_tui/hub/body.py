@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from outreach_tui.hub.errors import HubError
-from outreach_tui.hub.models import first_error
+from outreach_tui.protocol.requests import first_error
 
 M = TypeVar("M", bound=msgspec.Struct)
 MAX_DEPTH = 32

@@ -22,8 +22,8 @@ from outreach_tui.hub.body import parse_model
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import ingest_batch
 from outreach_tui.hub.meta import load_hub_info
-from outreach_tui.hub.models import BundleIn
 from outreach_tui.hub.storage import Storage
+from outreach_tui.protocol.requests import BundleIn
 
 MAX_BUNDLE_BYTES = 200_000_000
 MAX_BUNDLE_RECORDS = 200_000  # a laptop offline for weeks; still one transaction

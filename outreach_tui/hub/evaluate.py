@@ -20,8 +20,8 @@ from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.reference import NoRuleError
 from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.hub.meta import HubInfo
-from outreach_tui.hub.models import RecordIn
 from outreach_tui.i18n import t
+from outreach_tui.protocol.requests import RecordIn
 
 LOCAL_ZONE = ZoneInfo(localtime.DEFAULT_ZONE)  # a record's day when its batch names no zone
 HASH_MISMATCH = "record.hash_mismatch"  # the data is not what its sender hashed

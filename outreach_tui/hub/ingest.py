@@ -25,9 +25,9 @@ from outreach_tui.hub.batches import batch_digest, record_zones, zone_of
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.evaluate import HASH_MISMATCH, Derived, Rejection, evaluate
 from outreach_tui.hub.meta import HubInfo
-from outreach_tui.hub.models import BatchIn, RecordIn
 from outreach_tui.hub.storage import Row, Storage, Tx, utc_now
 from outreach_tui.i18n import t
+from outreach_tui.protocol.requests import BatchIn, RecordIn
 
 _CURRENT_COLUMNS = (
     "uuid, entity, version, content_hash, device_id, officer_code, event_code, day, role, "

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from outreach_tui.domain import wire
-from outreach_tui.hub.models import BatchIn, ReviewIn
+from outreach_tui.protocol.requests import BatchIn, ReviewIn
 
 REF = "#/components/schemas/{name}"
 BODIES = {"/api/v1/batches": BatchIn, "/api/v1/reviews": ReviewIn}

@@ -1,4 +1,4 @@
-"""Read-only summaries: hub status for `outreach hub status`, tallies for supervisors."""
+"""The hub's state for `outreach hub status`: records, live totals, batches, devices."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from outreach_tui.hub.auth import list_devices
 from outreach_tui.hub.meta import HubInfo
-from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, utc_now
 from outreach_tui.hub.storage.schema import LATEST_VERSION
 
@@ -48,15 +47,3 @@ def hub_status(storage: Storage, hub: HubInfo) -> dict[str, Any]:
             for d in devices
         ],
     }
-
-
-def tallies(storage: Storage, first: str | None, last: str | None) -> list[dict[str, Any]]:
-    sql = f"SELECT {', '.join(KEY + COUNTS)} FROM daily_rollup WHERE 1 = 1"
-    params: list[Any] = []
-    if first:
-        sql, params = sql + " AND day >= ?", [*params, first]
-    if last:
-        sql, params = sql + " AND day <= ?", [*params, last]
-    with storage.read() as tx:
-        rows = tx.all(sql + f" ORDER BY {', '.join(KEY)}", params)
-    return [{k: (int(v) if k in COUNTS else v) for k, v in row.items()} for row in rows]

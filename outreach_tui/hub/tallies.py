@@ -1,5 +1,7 @@
-"""Supervisor reads of the hub database: grouped tallies from the daily rollups, the
-context tallies need (events, branches, officers) and streamed export rows.
+"""Supervisor reads of the hub database: grouped tallies from the daily rollups (and the
+rollup rows themselves, which ``GET /api/v1/tallies`` serves), the context tallies need
+(events, branches, officers) and streamed export rows. The rollups are written at ingest
+(``rollup.py``).
 
 Tallies never touch ``records``: ``daily_rollup`` holds one row per day x event x officer x
 sector x path x role, maintained at ingest, so a tally over millions of records sums a few
@@ -15,9 +17,10 @@ from typing import Any
 
 from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
+from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 
-GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
+GROUP_COLUMNS = KEY
 METRICS = (
     "owners", "workers", "leads", "converted", "voided", "monthly_due",
     "jht_owners", "jht_workers", "jht_monthly_due",
@@ -41,14 +44,24 @@ EXPORT_COLUMNS = (
 BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target_informal")
 
 
-def _range(first: date | None, last: date | None) -> tuple[str, list[Any]]:
+def _range(first: date | str | None, last: date | str | None) -> tuple[str, list[Any]]:
+    """The day range as SQL (days are ``YYYY-MM-DD``, as ``str(date)`` writes them)."""
     where = "1 = 1"
     params: list[Any] = []
     if first:
-        where, params = where + " AND day >= ?", [*params, first.isoformat()]
+        where, params = where + " AND day >= ?", [*params, str(first)]
     if last:
-        where, params = where + " AND day <= ?", [*params, last.isoformat()]
+        where, params = where + " AND day <= ?", [*params, str(last)]
     return where, params
+
+
+def rollup_rows(storage: Storage, first: str | None, last: str | None) -> list[dict[str, Any]]:
+    """The rollup rows of the day range, in key order (what ``RollupSource`` sums)."""
+    where, params = _range(first, last)
+    sql = f"SELECT {', '.join(KEY + COUNTS)} FROM daily_rollup WHERE {where}"
+    with storage.read() as tx:
+        rows = tx.all(sql + f" ORDER BY {', '.join(KEY)}", params)
+    return [{k: (int(v) if k in COUNTS else v) for k, v in row.items()} for row in rows]
 
 
 def facts(

@@ -3,7 +3,9 @@
 Every request may be retried: GETs are reads and a batch POST is idempotent by
 ``batch_id`` (the hub replays the stored receipt). Network errors and 5xx answers retry
 with exponential backoff (0.5 s, 1 s, 2 s, ... up to ``tries``); everything else becomes a
-typed ``SyncError`` at once.
+typed ``SyncError`` at once. Every answer is decoded with the protocol's reply structs
+(``protocol/replies.py``): one that breaks its shape is a ``BadReply`` (exit 8, or 7 for
+capabilities: not a hub), and nothing of it reaches the officer's file.
 
 The server may be hostile (docs/RELIABILITY.md, "Trust between laptop and hub"): every
 answer is read with a size limit per endpoint, decompressed by us with the same limit
@@ -21,15 +23,26 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Self
+from datetime import date
+from typing import Any, Self, TypeVar
 
 import httpcore
 import httpx
+import msgspec
 
 from outreach_tui import __version__
 from outreach_tui.domain import origin
 from outreach_tui.domain.wire import PROTOCOL_VERSION
+from outreach_tui.protocol import replies
+from outreach_tui.protocol.replies import (
+    Capabilities,
+    Downlink,
+    LaptopBound,
+    Receipt,
+    Reconciliation,
+    Reply,
+    Tallies,
+)
 from outreach_tui.sync.errors import (
     AuthError,
     AuthExpired,
@@ -39,11 +52,10 @@ from outreach_tui.sync.errors import (
     HubUnreachable,
     ProtocolError,
     ProtocolMismatch,
-    SyncError,
     WrongHub,
 )
 
-OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
+R = TypeVar("R", bound=Reply)
 
 
 class TlsUnverified(WrongHub):
@@ -82,6 +94,14 @@ class ResponseTooLarge(ProtocolError):
     key = "trust.response_too_large"
 
 
+class BadReply(ProtocolError):
+    """An answer that breaks the protocol's shape for its endpoint (not JSON, a field
+    missing or of another type, a receipt for another batch): believed in no part, so
+    nothing is marked synced (exit 8)."""
+
+    key = "sync.error.bad_reply"
+
+
 class DeadlineExceeded(HubUnreachable):
     """The run's total time is used up (exit 5): nothing more is asked."""
 
@@ -100,7 +120,6 @@ RESPONSE_LIMITS = {
     "/api/v1/batches": 16_000_000,
     "/api/v1/downlink": 32_000_000,
 }
-MAX_DOWNLINK_ENTRIES = 250_000  # per list and page (our hub sends at most ~40,000)
 _deadline = threading.local()  # .at: the monotonic time the current request must end by
 
 
@@ -163,17 +182,6 @@ class _DeadlineTransport(httpx.HTTPTransport):
             max_connections=8,
             network_backend=_DeadlineBackend(),
         )
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    hub_id: str
-    protocol: int
-    max_records: int
-    max_bytes: int
-    server_time: str | None = None
-    reference_version: str | None = None
-    hub_key: str | None = None  # the hub's Ed25519 public key (base64); pinned at login
 
 
 class HubClient:
@@ -240,29 +248,18 @@ class HubClient:
         """``GET /api/v1/capabilities``; anything but a valid answer is not a hub."""
         try:
             response = self._request("GET", "/api/v1/capabilities")
+            caps = _reply(response, Capabilities, "capabilities")
         except ProtocolError as exc:
             raise WrongHub(exc.detail) from exc
-        data = _json(response, WrongHub)
-        try:
-            caps = Capabilities(
-                hub_id=_typed(data, "hub_id", str),
-                protocol=_typed(data, "protocol", int),
-                max_records=_typed(data, "max_records", int),
-                max_bytes=_typed(data, "max_bytes", int),
-                server_time=data.get("server_time"),
-                reference_version=data.get("reference_version"),
-                hub_key=data["hub_key"] if origin.decode_key(data.get("hub_key")) else None,
-            )
-        except (ProtocolError, AttributeError) as exc:
-            raise WrongHub(str(exc)) from exc
         if caps.protocol != PROTOCOL_VERSION:
             raise ProtocolMismatch(str(caps.protocol), theirs=caps.protocol, ours=PROTOCOL_VERSION)
-        if not caps.hub_id or caps.max_records < 1 or caps.max_bytes < 1:
-            raise WrongHub("capabilities without hub_id or limits")
+        if caps.hub_key is not None and origin.decode_key(caps.hub_key) is None:
+            caps = msgspec.structs.replace(caps, hub_key=None)  # not a key: pins nothing
         return caps
 
     def push(self, body: dict[str, Any], *, encoded: bytes | None = None) -> dict[str, Any]:
-        """``POST /api/v1/batches``: the receipt, checked against what was sent."""
+        """``POST /api/v1/batches``: the receipt (as JSON values, for the store), checked
+        against what was sent and against the pinned hub key."""
         payload = encoded if encoded is not None else encode(body)
         response = self._request(
             "POST",
@@ -270,7 +267,9 @@ class HubClient:
             content=payload,
             headers={"Content-Type": "application/json"},
         )
-        receipt = _json(response, ProtocolError)
+        # Parsed once as plain JSON: the signature covers every field the hub sent,
+        # those this client does not know too.
+        receipt = _json_object(response, "receipt")
         check_receipt(body, receipt)
         if self.hub_key is None or not origin.verify(
             self.hub_key, origin.receipt_message(receipt), receipt.get("signature")
@@ -278,47 +277,45 @@ class HubClient:
             raise UnsignedReceipt(body["batch_id"])
         return receipt
 
-    def register(self, laptop_id: str, public_key: str, signature: str) -> dict[str, Any]:
+    def register(self, laptop_id: str, public_key: str, signature: str) -> LaptopBound:
         """``POST /api/v1/laptops``: bind this token to the laptop id and its key."""
         payload = {"laptop_id": laptop_id, "public_key": public_key, "signature": signature}
         response = self._request(
             "POST", "/api/v1/laptops", content=encode(payload),
             headers={"Content-Type": "application/json"},
         )  # fmt: skip
-        bound = _json(response, ProtocolError)
-        if bound.get("laptop_id") != laptop_id or bound.get("public_key") != public_key:
-            raise ProtocolError("laptop registration not confirmed")
+        bound = _reply(response, LaptopBound, "laptops")
+        if bound.laptop_id != laptop_id or bound.public_key != public_key:
+            raise BadReply("laptop registration not confirmed")
         return bound
 
-    def reconcile(self, device_id: str) -> list[dict[str, Any]]:
+    def reconcile(self, device_id: str) -> Reconciliation:
         response = self._request("GET", "/api/v1/reconcile", params={"device_id": device_id})
-        days = _json(response, ProtocolError).get("days")
-        if not isinstance(days, list) or not all(
-            isinstance(d, dict) and isinstance(d.get("day"), str) for d in days
-        ):
-            raise ProtocolError("reconcile: days")
-        return days
+        return _reply(response, Reconciliation, "reconcile")
 
     def check_token(self) -> None:
         """Raise an ``AuthError`` unless the hub accepts our token (a read with no effect:
         reconciliation for a device id no laptop has)."""
         self._request("GET", "/api/v1/reconcile", params={"device_id": "outreach-login-check"})
 
-    def downlink(
-        self, since: str | None, *, reference_version: str | None = None
-    ) -> dict[str, Any]:
+    def downlink(self, since: str | None, *, reference_version: str | None = None) -> Downlink:
         """``GET /api/v1/downlink``; the hub leaves out reference data we already have."""
         params = {"since": since} if since else {}
         if reference_version:
             params["reference_version"] = reference_version
-        data = _json(self._request("GET", "/api/v1/downlink", params=params), ProtocolError)
-        for name in ("known_participants", "review_outcomes"):
-            entries = data.get(name) or []
-            if not isinstance(entries, list):
-                raise ProtocolError(f"downlink: {name}")
-            if len(entries) > MAX_DOWNLINK_ENTRIES:
-                raise ResponseTooLarge(f"downlink: {len(entries)} {name}")
-        return data
+        response = self._request("GET", "/api/v1/downlink", params=params)
+        return _reply(response, Downlink, "downlink")
+
+    def tallies(self, first: date | None, last: date | None) -> dict[str, Any]:
+        """``GET /api/v1/tallies`` (a supervisor token): the body ``RollupSource`` reads."""
+        params = {}
+        if first:
+            params["since"] = first.isoformat()
+        if last:
+            params["until"] = last.isoformat()
+        tallies = _reply(self._request("GET", "/api/v1/tallies", params=params), Tallies, "tallies")
+        plain: dict[str, Any] = msgspec.to_builtins(tallies)
+        return plain
 
     # -- transport ------------------------------------------------------------------------
 
@@ -421,21 +418,15 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def check_receipt(body: dict[str, Any], receipt: dict[str, Any]) -> None:
-    """A receipt must answer this batch with well-formed results."""
-    if receipt.get("batch_id") != body["batch_id"]:
-        raise ProtocolError("receipt for another batch")
-    results = receipt.get("results")
-    if not isinstance(results, list):
-        raise ProtocolError("receipt without results")
-    for r in results:
-        if not (
-            isinstance(r, dict)
-            and isinstance(r.get("uuid"), str)
-            and isinstance(r.get("version"), int)
-            and r.get("outcome") in OUTCOMES
-        ):
-            raise ProtocolError(f"malformed result: {str(r)[:80]}")
+def check_receipt(body: dict[str, Any], receipt: dict[str, Any]) -> Receipt:
+    """A receipt must have the protocol's shape and answer this batch."""
+    try:
+        typed = replies.convert(Receipt, receipt)
+    except replies.BadReply as exc:
+        raise BadReply(f"receipt: {exc}") from None
+    if typed.batch_id != body["batch_id"]:
+        raise BadReply("receipt for another batch")
+    return typed
 
 
 def _check_status(response: httpx.Response) -> httpx.Response:
@@ -467,25 +458,34 @@ def _check_status(response: httpx.Response) -> httpx.Response:
 
 def _error_of(response: httpx.Response) -> tuple[str, str, str | None]:
     try:
-        error = response.json().get("error") or {}
-        return str(error.get("code") or ""), str(error.get("message") or ""), error.get("field")
-    except (ValueError, AttributeError):
-        return "", "", None
+        error = replies.decode(replies.ErrorReply, response.content).error
+    except replies.BadReply:
+        return "", "", None  # a proxy's page, not the hub's answer: the status says enough
+    return error.code, error.message, error.field
 
 
-def _json(response: httpx.Response, error: type[SyncError]) -> dict[str, Any]:
+def _reply(response: httpx.Response, kind: type[R], endpoint: str) -> R:
+    """The body as the protocol's ``kind`` for ``endpoint``, or ``BadReply``."""
     try:
-        data = response.json()
-    except ValueError as exc:
-        ctype = response.headers.get("content-type", "?")
-        raise error(f"not JSON ({ctype.split(';')[0]})") from exc
+        return replies.decode(kind, response.content)
+    except replies.BadReply as exc:
+        raise BadReply(f"{endpoint}: {_what(response, exc)}") from None
+
+
+def _json_object(response: httpx.Response, endpoint: str) -> dict[str, Any]:
+    try:
+        data = msgspec.json.decode(response.content)
+    except msgspec.DecodeError as exc:
+        raise BadReply(f"{endpoint}: {_what(response, exc)}") from None
     if not isinstance(data, dict):
-        raise error("not a JSON object")
+        raise BadReply(f"{endpoint}: not a JSON object")
     return data
 
 
-def _typed(data: dict[str, Any], name: str, kind: type) -> Any:
-    value = data.get(name)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ProtocolError(f"{name} missing or not {kind.__name__}")
-    return value
+def _what(response: httpx.Response, exc: Exception) -> str:
+    """Why a body was refused: not JSON at all (with its media type), or msgspec's reason."""
+    text = " ".join(str(exc).split())
+    if text.startswith(("JSON is malformed", "Input data was truncated")):
+        ctype = response.headers.get("content-type", "?").split(";")[0]
+        return f"not JSON ({ctype[:40]})"
+    return text[:160]

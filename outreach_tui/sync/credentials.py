@@ -23,8 +23,9 @@ import platformdirs
 from outreach_tui import files
 from outreach_tui.config import APP_NAME, Settings
 from outreach_tui.domain import origin
+from outreach_tui.protocol.replies import Capabilities
 from outreach_tui.store.database import utc_now
-from outreach_tui.sync.client import Capabilities, HubClient
+from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.errors import (
     BadHubUrl,
     CredentialsError,

@@ -40,7 +40,7 @@ from outreach_tui.domain.validation import (
 )
 from outreach_tui.hub.evaluate import Derived, _digest, evaluate
 from outreach_tui.hub.meta import HubInfo
-from outreach_tui.hub.models import RecordIn
+from outreach_tui.protocol.requests import RecordIn
 
 KINDS = phonenumbers.PhoneNumberType
 MOBILE_TYPES = (KINDS.MOBILE, KINDS.FIXED_LINE_OR_MOBILE)

@@ -30,7 +30,7 @@ from outreach_tui.domain.validation import clean_text
 from outreach_tui.hub.batches import batch_digest
 from outreach_tui.hub.body import parse_json, parse_model
 from outreach_tui.hub.errors import HubError
-from outreach_tui.hub.models import BatchIn, BundleIn, as_json
+from outreach_tui.protocol.requests import BatchIn, BundleIn, as_json
 
 
 def long_way(model: BatchIn) -> str:

@@ -21,8 +21,8 @@ from outreach_tui.hub.bundle import import_bundle
 from outreach_tui.hub.downlink import record_review
 from outreach_tui.hub.ingest import ingest_batch
 from outreach_tui.hub.meta import load_hub_info
-from outreach_tui.hub.models import BatchIn
 from outreach_tui.hub.storage import open_storage
+from outreach_tui.protocol.requests import BatchIn
 from outreach_tui.store import Store
 from outreach_tui.store.device_key import signing_key
 from outreach_tui.store.outbox import SyncQueue

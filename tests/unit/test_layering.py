@@ -15,8 +15,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "outreach_tui"
 ALLOWED = {
     "domain": {"i18n", "data"},
     "store": {"domain", "i18n", "data"},
-    "sync": {"store", "domain", "i18n", "data", "config"},
-    "hub": {"domain", "reports", "i18n", "data"},
+    "protocol": {"domain"},  # the sync protocol's messages, shared by sync/ and hub/
+    "sync": {"protocol", "store", "domain", "i18n", "data", "config"},
+    "hub": {"protocol", "domain", "reports", "i18n", "data"},
     "reports": {"domain", "i18n", "data"},
     "sampledata": {"store", "domain", "i18n", "data"},
 }

@@ -3,11 +3,18 @@
 The hub keeps no state of its own; uniqueness comes from primary keys with
 ``ON CONFLICT DO NOTHING`` and compare-and-set updates, so any number of processes can
 ingest at once. Deadlocks and serialization failures are rerun by ``Storage.write``.
+
+Connections come from a bounded ``psycopg_pool.ConnectionPool`` per hub process: at most
+``pool_size`` (``OUTREACH_HUB_PG_POOL``, default 8) are open at once, so many hub
+processes cannot exhaust the server's ``max_connections``; a request that finds every
+one busy waits up to ``POOL_WAIT_S``, then is a 503 ``hub.busy``. The pool is closed
+with the storage (at the app's shutdown).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -15,13 +22,16 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from outreach_tui.hub.errors import HubError, RetryTransaction, StorageUnavailable
-from outreach_tui.hub.storage.base import Pool, Row, Storage, Tx
+from outreach_tui.hub.storage.base import Row, Storage, Tx
 
 MIGRATION_LOCK = 7_429_001  # any constant; an advisory lock id for the migrator
+POOL_SIZE = 8  # connections per hub process, at most
+POOL_WAIT_S = 30.0  # a request waits this long for a free connection, then 503
+CONNECT_TIMEOUT_S = 10
 _cursor_names = itertools.count()
 
 
@@ -73,17 +83,35 @@ class PostgresTx(Tx):
 class PostgresStorage(Storage):
     dialect = "postgres"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int | None = None) -> None:
         self.url = url
         self.location = redacted(url)
-        self._pool = Pool(self._connect, lambda conn: conn.close())
-        with self.read():
-            pass
+        size = pool_size or int(os.environ.get("OUTREACH_HUB_PG_POOL") or POOL_SIZE)
+        # One connection first, by hand: an unreachable server is one line with its
+        # reason at once (the pool would retry in the background until its timeout).
+        self._connect().close()
+        self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max(1, size),
+            kwargs={"autocommit": True, "row_factory": dict_row,
+                    "connect_timeout": CONNECT_TIMEOUT_S},
+            timeout=POOL_WAIT_S,
+            name="outreach-hub",
+            open=False,
+        )  # fmt: skip
+        try:
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        except PoolTimeout:
+            self._pool.close()
+            raise StorageUnavailable(
+                "hub.db_unavailable", db=self.location, reason="no connection"
+            ) from None
 
     def _connect(self) -> psycopg.Connection[Row]:
         try:
             return psycopg.connect(
-                self.url, autocommit=True, row_factory=dict_row, connect_timeout=10
+                self.url, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT_S
             )
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
@@ -93,7 +121,10 @@ class PostgresStorage(Storage):
 
     @contextmanager
     def _tx(self, *, readonly: bool) -> Iterator[Tx]:
-        conn = self._pool.get()
+        try:
+            conn = self._pool.getconn()
+        except PoolTimeout:
+            raise HubError("hub.busy", 503) from None
         try:
             with conn.transaction():
                 if readonly:
@@ -108,8 +139,7 @@ class PostgresStorage(Storage):
         except pg_errors.UndefinedTable as exc:
             raise HubError("hub.db_not_migrated", 503, db=self.location) from exc
         finally:
-            healthy = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
-            self._pool.put(conn, healthy=healthy)
+            self._pool.putconn(conn)  # a broken or unfinished connection is discarded
 
     def transaction(self) -> Any:
         return self._tx(readonly=False)

@@ -1,10 +1,11 @@
-"""Request bodies, strictly typed: unknown fields, wrong types and oversized text are 422.
+"""What the laptop sends the hub, strictly typed: unknown fields, wrong types and
+oversized text are 422 (docs/SYNC_PROTOCOL.md §2).
 
-msgspec structs: the body's JSON is decoded straight into them (one pass in C, a few µs
-per record; pydantic took about four times as long, most of a batch's parse). Strict:
+msgspec structs: the hub decodes a body's JSON straight into them (one pass in C, a few
+µs per record; pydantic took about four times as long, most of a batch's parse). Strict:
 ``"2"`` is not an int and ``true`` is not a version. Per-record business checks (hash,
-validation, versions) are not here: they reject one record, not the batch (ingest.py).
-The JSON Schema of these bodies is in the hub's OpenAPI description (``openapi.py``).
+validation, versions) are not here: they reject one record, not the batch (hub/ingest.py).
+The JSON Schema of these bodies is in the hub's OpenAPI description (hub/openapi.py).
 """
 
 from __future__ import annotations

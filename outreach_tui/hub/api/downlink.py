@@ -1,0 +1,22 @@
+"""``GET /api/v1/downlink``: one page of what a laptop learns from the branch (§5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from outreach_tui.hub import downlink
+from outreach_tui.hub.api.deps import DeviceAuth, HubContext
+
+router = APIRouter()
+
+
+@router.get("/api/v1/downlink")
+async def downlink_since(
+    hub: HubContext, _: DeviceAuth, since: str | None = None, reference_version: str | None = None
+) -> dict[str, Any]:
+    return await run_in_threadpool(
+        downlink.downlink, hub.storage, hub.info, since, reference_version
+    )
