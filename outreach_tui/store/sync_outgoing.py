@@ -66,10 +66,6 @@ def seal_body(cipher: FieldCipher | None, batch_id: str, text: str) -> str:
     return seal_text(cipher, text, _where(batch_id))
 
 
-def dump_body(cipher: FieldCipher | None, body: dict[str, Any]) -> str:
-    return seal_body(cipher, body["batch_id"], encode_body(body))
-
-
 def body_text(cipher: FieldCipher | None, batch_id: str, stored: str) -> str:
     """A stored body's JSON text (``StoreLocked`` when it is sealed and the store is locked)."""
     return open_text(cipher, stored, _where(batch_id))
