@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -29,7 +29,7 @@ from outreach_tui.domain.models import (
     Role,
 )
 from outreach_tui.domain.nik import parse_nik
-from outreach_tui.domain.phone import parse_phone
+from outreach_tui.domain.phone import PhoneInfo, parse_phone
 from outreach_tui.domain.problems import Problem, Severity, error, warning
 
 # Field limits: generous for real names and addresses, small enough that a pasted 10 KB
@@ -177,8 +177,14 @@ def parse_int(raw: object) -> int | None:
 
 
 def validate_registration(
-    draft: RegistrationDraft, *, today: date, contribution_month: date | None = None
+    draft: RegistrationDraft,
+    *,
+    today: date,
+    contribution_month: date | None = None,
+    check_phone: Callable[..., PhoneInfo] = parse_phone,
 ) -> ValidationResult[Registration]:
+    """``check_phone``: ``parse_phone`` or a caller's equal of it (the hub's, for phones
+    that arrive in E.164: hub/e164_phones.py)."""
     problems: list[Problem] = []
 
     # _member's look-up of a plain str, inline
@@ -227,7 +233,7 @@ def validate_registration(
     phone_e164: str | None = None
     phone_text = clean_text(draft.phone)
     if phone_text or role is Role.OWNER:
-        phone = parse_phone(phone_text, national=False)
+        phone = check_phone(phone_text, national=False)
         problems.extend(phone.problems)
         phone_e164 = phone.e164
 
@@ -406,10 +412,13 @@ def _programs(problems: list[Problem], raw: object, path: Path) -> tuple[str, ..
     return ("JKK", "JKM", "JHT") if "JHT" in names else ("JKK", "JKM")
 
 
-def validate_lead(draft: LeadDraft, *, today: date) -> ValidationResult[Lead]:
+def validate_lead(
+    draft: LeadDraft, *, today: date, check_phone: Callable[..., PhoneInfo] = parse_phone
+) -> ValidationResult[Lead]:
+    """``check_phone``: as in ``validate_registration``."""
     problems: list[Problem] = []
     full_name = _name(problems, "full_name", draft.full_name)
-    phone = parse_phone(clean_text(draft.phone), national=False)
+    phone = check_phone(clean_text(draft.phone), national=False)
     problems.extend(phone.problems)
     sector_code = clean_text(draft.sector) or None
     if sector_code and sector_code not in _sector_codes():

@@ -17,6 +17,7 @@ from outreach_tui.domain import localtime, wire
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.reference import NoRuleError
 from outreach_tui.domain.validation import validate_lead, validate_registration
+from outreach_tui.hub.e164_phones import parse_stored_phone
 from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.models import RecordIn
 from outreach_tui.i18n import t
@@ -130,7 +131,7 @@ def evaluate(
     # Validated as the booth did on that day: today = the record's local day, and the
     # contribution month (discount windows) = its month.
     if record.entity == "lead":
-        lead = validate_lead(wire.lead_draft(data), today=day)
+        lead = validate_lead(wire.lead_draft(data), today=day, check_phone=parse_stored_phone)
         if lead.record is None:
             return _first_error(lead.errors, language)
         return _derived(
@@ -139,7 +140,10 @@ def evaluate(
         )  # fmt: skip
     try:
         checked = validate_registration(
-            wire.registration_draft(data), today=day, contribution_month=day.replace(day=1)
+            wire.registration_draft(data),
+            today=day,
+            contribution_month=day.replace(day=1),
+            check_phone=parse_stored_phone,
         )
     except NoRuleError:  # valid, but made before any contribution rule: the clock was wrong
         return _reject("record.bad_timestamp", "created_at", language)
