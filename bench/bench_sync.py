@@ -442,6 +442,11 @@ def main() -> None:
         help="outreach hub serve --workers (a second run always uses 1)",
     )
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--headline",
+        action="store_true",
+        help="only the sync on --hub-workers, the raw ingest and the hub in process",
+    )
     parser.add_argument("--profile", action="store_true", help="print cProfile tops")
     args = parser.parse_args()
     HUB_ARGS[:] = ["--max-records", str(args.hub_max_records)]
@@ -465,53 +470,11 @@ def main() -> None:
         sync_sqlite = with_hub(str(folder / "hub.db"), sqlite_run)
         bodies = sync_sqlite.pop("_bodies")
         result["sync_sqlite"] = sync_sqlite
-        other = pending_laptop(source, folder / "laptop-other.db")
-        print(f"same laptop, --batch-size {args.other_batch_size} …", flush=True)
-        result["sync_sqlite_other"] = with_hub(
-            str(folder / "hub-other.db"),
-            lambda url, token, hub_id: run_sync(other, url, token, hub_id,
-                                                args.other_batch_size),
-        )  # fmt: skip
-        result["sync_sqlite_other"].pop("_bodies")
-        if args.hub_workers != 1:
-            print("same laptop, the hub on one worker process …", flush=True)
-            one = pending_laptop(source, folder / "laptop-one-worker.db")
-            result["sync_sqlite_one_worker"] = with_hub(
-                str(folder / "hub-one-worker.db"),
-                lambda url, token, hub_id: run_sync(one, url, token, hub_id, args.batch_size),
-                workers=1,
-            )
-            result["sync_sqlite_one_worker"].pop("_bodies")
+        if not args.headline:
+            others(args, result, source, small, folder, bodies)
         print("raw ingest (SQLite) …", flush=True)
         result["raw_sqlite"] = raw_ingest_sqlite(folder, bodies, history=True)
         result["raw_sqlite_records_only"] = raw_ingest_sqlite(folder, bodies, history=False)
-
-        print("the hub alone: the same batches, encoded beforehand …", flush=True)
-        result["hub_replay"] = with_hub(
-            str(folder / "hub-replay.db"),
-            lambda url, token, _: replay_batches(url, token, bodies),
-        )
-
-        print(f"one request per record ({args.single}) …", flush=True)
-        result["http_per_record"] = with_hub(
-            str(folder / "hub-single.db"),
-            lambda url, token, _: post_one_by_one(url, token, bodies, args.single),
-        )
-        small_laptop = pending_laptop(small, folder / "laptop-small.db")
-        small_batched = pending_laptop(small, folder / "laptop-small-batched.db")
-        per_record_sync = with_hub(
-            str(folder / "hub-single-sync.db"),
-            lambda url, token, hub_id: run_sync(small_laptop, url, token, hub_id, 1),
-        )
-        per_record_sync.pop("_bodies")
-        result["sync_batch_size_1"] = per_record_sync
-        small_run = with_hub(
-            str(folder / "hub-small.db"),
-            lambda url, token, hub_id: run_sync(small_batched, url, token, hub_id,
-                                                args.batch_size),
-        )  # fmt: skip
-        small_run.pop("_bodies")
-        result["sync_small_same_laptop"] = small_run
 
         print("hub code in process (no HTTP) …", flush=True)
         result["hub_in_process"] = hub_breakdown(folder, bodies, args.profile)
@@ -522,7 +485,7 @@ def main() -> None:
                     source, folder, url, token, hub_id, args.batch_size)},
             )["top"]  # fmt: skip
 
-        if not args.no_postgres:
+        if not args.no_postgres and not args.headline:
             result.update(postgres_runs(source, folder, bodies, args.batch_size))
 
     report(result)
@@ -532,6 +495,55 @@ def main() -> None:
     if "laptop_profile_top" in result:
         print("\nlaptop side of one sync run, cProfile (tottime):\n", result["laptop_profile_top"])
     benchlib.write_result("sync", result, command=benchlib.command_line())
+
+
+def others(args: argparse.Namespace, result: dict[str, Any], source: Path, small: Path,
+           folder: Path, bodies: list[dict[str, Any]]) -> None:  # fmt: skip
+    """The modes besides the headline: other batch sizes, one hub worker, the hub alone,
+    one request per record."""
+    other = pending_laptop(source, folder / "laptop-other.db")
+    print(f"same laptop, --batch-size {args.other_batch_size} …", flush=True)
+    result["sync_sqlite_other"] = with_hub(
+        str(folder / "hub-other.db"),
+        lambda url, token, hub_id: run_sync(other, url, token, hub_id,
+                                            args.other_batch_size),
+    )  # fmt: skip
+    result["sync_sqlite_other"].pop("_bodies")
+    if args.hub_workers != 1:
+        print("same laptop, the hub on one worker process …", flush=True)
+        one = pending_laptop(source, folder / "laptop-one-worker.db")
+        result["sync_sqlite_one_worker"] = with_hub(
+            str(folder / "hub-one-worker.db"),
+            lambda url, token, hub_id: run_sync(one, url, token, hub_id, args.batch_size),
+            workers=1,
+        )
+        result["sync_sqlite_one_worker"].pop("_bodies")
+    print("the hub alone: the same batches, encoded beforehand …", flush=True)
+    result["hub_replay"] = with_hub(
+        str(folder / "hub-replay.db"),
+        lambda url, token, _: replay_batches(url, token, bodies),
+    )
+
+    print(f"one request per record ({args.single}) …", flush=True)
+    result["http_per_record"] = with_hub(
+        str(folder / "hub-single.db"),
+        lambda url, token, _: post_one_by_one(url, token, bodies, args.single),
+    )
+    small_laptop = pending_laptop(small, folder / "laptop-small.db")
+    small_batched = pending_laptop(small, folder / "laptop-small-batched.db")
+    per_record_sync = with_hub(
+        str(folder / "hub-single-sync.db"),
+        lambda url, token, hub_id: run_sync(small_laptop, url, token, hub_id, 1),
+    )
+    per_record_sync.pop("_bodies")
+    result["sync_batch_size_1"] = per_record_sync
+    small_run = with_hub(
+        str(folder / "hub-small.db"),
+        lambda url, token, hub_id: run_sync(small_batched, url, token, hub_id,
+                                            args.batch_size),
+    )  # fmt: skip
+    small_run.pop("_bodies")
+    result["sync_small_same_laptop"] = small_run
 
 
 def postgres_runs(source: Path, folder: Path, bodies: list[dict[str, Any]],
@@ -577,6 +589,9 @@ def report(r: dict[str, Any]) -> None:
          r["raw_sqlite_records_only"]["seconds"],
          r["raw_sqlite_records_only"]["records_per_s"],
          ratio(r["raw_sqlite_records_only"]["records_per_s"], base)],
+    ]  # fmt: skip
+    if "hub_replay" in r:
+        rows += [
         ["hub alone: same batches pre-encoded, 2 in flight", r["hub_replay"]["records"],
          r["hub_replay"]["seconds"], r["hub_replay"]["records_per_s"],
          ratio(r["hub_replay"]["records_per_s"], base)],
@@ -594,6 +609,8 @@ def report(r: dict[str, Any]) -> None:
          r["sync_sqlite_other"]["records"], r["sync_sqlite_other"]["push_seconds"],
          r["sync_sqlite_other"]["records_per_s"],
          ratio(r["sync_sqlite_other"]["records_per_s"], base)],
+    ]  # fmt: skip
+    rows += [
         ["hub code in process, no HTTP (SQLite)", r["hub_in_process"]["records"],
          round(sum(r["hub_in_process"]["seconds"].values()), 3),
          r["hub_in_process"]["records_per_s_in_process"],
@@ -619,10 +636,11 @@ def report(r: dict[str, Any]) -> None:
     r["ratio_sync_to_raw_sqlite_records_only"] = ratio(
         base, r["raw_sqlite_records_only"]["records_per_s"]
     )
-    r["ratio_sync_to_http_per_record"] = ratio(base, r["http_per_record"]["records_per_s"])
-    r["ratio_hub_alone_to_raw_sqlite"] = ratio(
-        r["hub_replay"]["records_per_s"], r["raw_sqlite"]["records_per_s"]
-    )
+    if "hub_replay" in r:
+        r["ratio_sync_to_http_per_record"] = ratio(base, r["http_per_record"]["records_per_s"])
+        r["ratio_hub_alone_to_raw_sqlite"] = ratio(
+            r["hub_replay"]["records_per_s"], r["raw_sqlite"]["records_per_s"]
+        )
     if "sync_postgres" in r:
         r["ratio_sync_postgres_to_raw_postgres"] = ratio(
             r["sync_postgres"]["records_per_s"], r["raw_postgres"]["records_per_s"]
@@ -632,14 +650,17 @@ def report(r: dict[str, Any]) -> None:
         f"{r['ratio_sync_to_raw_sqlite_records_only']:.3f});  "
         f"sync: {base:,.0f} records/s (target >= 10,000)"
     )
-    print(f"hub alone (pre-encoded batches) / raw ingest: {r['ratio_hub_alone_to_raw_sqlite']:.3f}")
+    if "hub_replay" in r:
+        print(f"hub alone (pre-encoded batches) / raw ingest: "
+              f"{r['ratio_hub_alone_to_raw_sqlite']:.3f}")  # fmt: skip
     if "sync_sqlite_one_worker" in r:
         r["ratio_sync_one_worker_to_raw_sqlite"] = ratio(
             r["sync_sqlite_one_worker"]["records_per_s"], r["raw_sqlite"]["records_per_s"]
         )
         print(f"sync with the hub on 1 worker / raw ingest: "
               f"{r['ratio_sync_one_worker_to_raw_sqlite']:.3f}")  # fmt: skip
-    print(f"sync / one request per record: {r['ratio_sync_to_http_per_record']:.1f}x")
+    if "hub_replay" in r:
+        print(f"sync / one request per record: {r['ratio_sync_to_http_per_record']:.1f}x")
     print("time of the SQLite sync run, by part (s):")
     parts = [*r["sync_sqlite"]["breakdown_s"].items(),
              ("push phase, all", r["sync_sqlite"]["push_seconds"])]  # fmt: skip

@@ -188,14 +188,6 @@ def take_back(written: Written) -> None:
             _sync_folder(written.path.parent)
 
 
-def is_sqlite_file(path: StrPath) -> bool:
-    """Whether ``path`` is a regular file starting like an SQLite database or WAL file."""
-    try:
-        return _database_header(Path(path))
-    except OSError:
-        return False
-
-
 # -- internals ------------------------------------------------------------------------
 
 

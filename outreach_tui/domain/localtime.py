@@ -20,7 +20,6 @@ DEFAULT_ZONE = "Asia/Jakarta"  # WIB: what the hub assumed before zones were car
 # Indonesia has kept these offsets without daylight saving since 1988 (Keppres 41/1987);
 # the fixed offsets stand in where the system has no tz database (bare Windows).
 OFFSETS_MINUTES = {"Asia/Jakarta": 7 * 60, "Asia/Makassar": 8 * 60, "Asia/Jayapura": 9 * 60}
-ZONE_NAMES = tuple(OFFSETS_MINUTES)
 _PREFIXES = ("kota administrasi ", "kota ", "kabupaten ", "kab. ", "kab ")
 
 
@@ -51,19 +50,6 @@ def city_zone(city: str | None) -> str | None:
         name = name.removeprefix(prefix)
     province = _data()["cities"].get(name)
     return province_zone(province) if province else None
-
-
-def check_zone(name: str) -> str:
-    """An Indonesian zone name (IANA, or WIB/WITA/WIT); ValueError otherwise."""
-    text = name.strip()
-    zones = _data()["zones"]
-    if text.upper() in zones:
-        return str(zones[text.upper()])
-    if text in OFFSETS_MINUTES:
-        return text
-    raise ValueError(
-        f"time zone must be one of WIB, WITA, WIT ({', '.join(ZONE_NAMES)}), got {name!r}"
-    )
 
 
 def resolve(

@@ -11,9 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
-
-T = TypeVar("T")
 
 
 class Role(StrEnum):
@@ -26,35 +23,8 @@ class Path(StrEnum):
     PU_MICRO = "pu_micro"  # wage earner of a micro business at the minimum package
 
 
-class SyncState(StrEnum):
-    PENDING = "pending"
-    UPLOADING = "uploading"
-    SYNCED = "synced"
-    DUPLICATE = "duplicate"
-    CONFLICT = "conflict"
-    REJECTED = "rejected"
-
-
 PAYMENT_PERIODS = (1, 3, 6, 12)
 MAX_WORKERS = 15
-
-
-def construct(cls: type[T], /, **values: Any) -> T:
-    """``cls(**values)`` for a frozen dataclass, every field given in declaration order,
-    without its generated ``__init__``, which sets each field through ``object.__setattr__``
-    (three times the cost; the hub builds several such objects per record it validates).
-    No defaults and no checks: only for hot paths whose results tests compare with
-    ``cls(...)`` (tests/hub/test_evaluate_equivalence.py)."""
-    return construct_from(cls, values)  # **values is a fresh dict: the object may own it
-
-
-def construct_from(cls: type[T], values: dict[str, Any], /) -> T:
-    """``construct(cls, **values)`` from a dict the caller just built (a literal) and hands
-    over: it becomes the object's ``__dict__``, uncopied. Passing a literal instead of
-    keywords also skips packing them into a dict in the call (half the cost)."""
-    made = object.__new__(cls)
-    object.__setattr__(made, "__dict__", values)  # the frozen __setattr__ refuses any name
-    return made
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem, Severity, error, warning
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
@@ -42,14 +41,6 @@ def provinces() -> Mapping[str, str]:
     """Province code → name (Kepmendagri 2025), read once from ``data/provinces.toml``."""
     text = resources.files("outreach_tui.data").joinpath("provinces.toml").read_text("utf-8")
     return MappingProxyType(dict(tomllib.loads(text)["provinces"]))
-
-
-def __getattr__(name: str) -> Any:
-    # PROVINCES is read from the data file when first asked for, not on import: the
-    # booth's form imports this module before the first NIK is typed.
-    if name == "PROVINCES":
-        return provinces()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def province_name(code: str) -> str | None:
@@ -324,20 +315,17 @@ def parse_nik(
         if problem:
             problems.append(problem)
 
-    return construct_from(
-        NikInfo,
-        {
-            "raw": raw,
-            "nik": nik,
-            "province_code": pp,
-            "province_name": name,
-            "regency_code": pp + kk,
-            "regency_kind": kind,
-            "district_code": pp + kk + cc,
-            "sex": sex,
-            "birth_date": born,
-            "serial": serial,
-            "problems": tuple(problems),
-            "regency_name": regency,
-        },
+    return NikInfo(
+        raw=raw,
+        nik=nik,
+        province_code=pp,
+        province_name=name,
+        regency_code=pp + kk,
+        regency_kind=kind,
+        district_code=pp + kk + cc,
+        sex=sex,
+        birth_date=born,
+        serial=serial,
+        problems=tuple(problems),
+        regency_name=regency,
     )

@@ -7,14 +7,11 @@ and foreign numbers are refused.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import Any
 
-from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem, error
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
@@ -25,15 +22,6 @@ COUNTRY_CODE = 62
 MAX_LENGTH = 64
 _DIGITS = "0123456789"
 _SEPARATORS = "-.()"
-# Already E.164 for Indonesia, as stored and as every synced record carries it: +62, then
-# a national number without the 0 trunk prefix. Such text needs no parsing (the country
-# code and national number are plain slices); validity still comes from phonenumbers.
-_E164_ID = re.compile(r"\+62[1-9][0-9]{4,14}")
-# The number types phonenumbers.number_type tests before MOBILE, in its order.
-_TYPES_BEFORE_MOBILE = (
-    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
-    "voicemail", "fixed_line",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,46 +69,6 @@ def _phonenumbers() -> ModuleType:
     return phonenumbers
 
 
-def _before_mobile(meta: Any) -> re.Pattern[str] | None:
-    """Every type number_type tests before MOBILE, in one alternation (lengths left out: a
-    number it matches takes the long way, whatever its length)."""
-    others = [getattr(meta, name) for name in _TYPES_BEFORE_MOBILE]
-    patterns = [d.national_number_pattern for d in others if d and d.national_number_pattern]
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-
-
-@cache
-def _surely_mobile_test() -> Callable[[str], bool]:
-    """A test of an Indonesian national number that, when True, guarantees what
-    ``number_type`` answers: MOBILE. That walks one pattern per number type in Python
-    (~3 µs); this is one regex built from the same metadata (the mobile pattern, where the
-    general one matches and none of the types number_type tests first does) at a length
-    both the general and the mobile description allow (the three tests in one call).
-    False only means "ask phonenumbers" (tests/hub/test_evaluate_equivalence.py)."""
-    phonenumbers = _phonenumbers()
-    meta = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
-    if (
-        phonenumbers.region_codes_for_country_code(COUNTRY_CODE) != (REGION,)
-        or meta is None
-        or meta.same_mobile_and_fixed_line_pattern
-    ):
-        return lambda number: False
-    general, mobile = meta.general_desc, meta.mobile
-    if any(d is None or not d.national_number_pattern for d in (general, mobile)):
-        return lambda number: False  # a description without a pattern matches nothing
-    # a listed length when any are listed (as number_type); both tests: the common lengths
-    listed = [frozenset(d.possible_length) for d in (general, mobile) if d.possible_length]
-    lengths = frozenset.intersection(*listed) if listed else None
-    before = _before_mobile(meta)
-    guard = f"(?!(?:{before.pattern})\\Z)" if before else ""
-    pattern = re.compile(
-        f"(?=(?:{general.national_number_pattern})\\Z){guard}(?:{mobile.national_number_pattern})"
-    )
-    if lengths is None:
-        return lambda number: pattern.fullmatch(number) is not None
-    return lambda number: len(number) in lengths and pattern.fullmatch(number) is not None
-
-
 def _invalid(raw: str, code: str) -> PhoneInfo:
     return PhoneInfo(raw, None, None, (error(code, FIELD),))
 
@@ -133,28 +81,17 @@ def parse_phone(raw: str, *, national: bool = True) -> PhoneInfo:
         return _invalid(raw, "phone.empty")
     if len(text) > MAX_LENGTH:
         return _invalid(raw, "phone.malformed")
+    digits = _digits_only(text)
+    if digits is None:
+        return _invalid(raw, "phone.malformed")
+    # "62812..." typed without the plus: the country code, not a national number.
+    if digits.startswith("628"):
+        digits = "+" + digits
     phonenumbers = _phonenumbers()
-    if _E164_ID.fullmatch(text):
-        # A mobile in E.164 (every synced record): the national number is the text after
-        # "+62", and format_number(number, E164) would give the text back.
-        if not national and _surely_mobile_test()(text[3:]):
-            return construct_from(
-                PhoneInfo, {"raw": raw, "e164": text, "national": None, "problems": ()}
-            )
-        # What phonenumbers.parse returns for this text (tests/hub/test_hub_fast_paths.py
-        # compares both over many numbers), without its normalising passes.
-        number = phonenumbers.PhoneNumber(country_code=COUNTRY_CODE, national_number=int(text[3:]))
-    else:
-        digits = _digits_only(text)
-        if digits is None:
-            return _invalid(raw, "phone.malformed")
-        # "62812..." typed without the plus: the country code, not a national number.
-        if digits.startswith("628"):
-            digits = "+" + digits
-        try:
-            number = phonenumbers.parse(digits, REGION)
-        except phonenumbers.NumberParseException:
-            return _invalid(raw, "phone.malformed")
+    try:
+        number = phonenumbers.parse(digits, REGION)
+    except phonenumbers.NumberParseException:
+        return _invalid(raw, "phone.malformed")
 
     if number.country_code != COUNTRY_CODE:
         possible = phonenumbers.is_possible_number(number)

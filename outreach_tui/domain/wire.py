@@ -21,17 +21,11 @@ import msgspec
 import orjson
 from msgspec import Meta, Struct
 
-from outreach_tui.domain.models import (
-    MAX_WORKERS,
-    LeadDraft,
-    RegistrationDraft,
-    construct_from,
-)
+from outreach_tui.domain.models import MAX_WORKERS, LeadDraft, RegistrationDraft
 from outreach_tui.domain.problems import Problem, error
 from outreach_tui.domain.validation import CODE, MAX_INCOME, MAX_LENGTH
 
 PROTOCOL_VERSION = 1
-ENTITIES = ("registration", "lead")
 
 
 def whole(body: str) -> str:
@@ -293,47 +287,39 @@ def lead_data(row: dict[str, Any], *, event_code: str | None) -> dict[str, Any]:
 def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
     """A received record as a draft, so the hub validates it exactly like the booth."""
     get = data.get
-    # construct_from: without the frozen __init__, whose object.__setattr__ per field cost
-    # more than all the look-ups here.
-    return construct_from(
-        RegistrationDraft,
-        {
-            "nik": _s(get("nik")),
-            "full_name": _s(get("full_name")),
-            "birth_date": _s(get("birth_date")),
-            "birth_place": _s(get("birth_place")),
-            "phone": _s(get("phone")),
-            "email": _s(get("email")),
-            "address": _s(get("address")),
-            "province_code": "",
-            "business_name": _s(get("business_name")),
-            "sector": _s(get("sector")),
-            "workers_count": _or(get("workers_count"), 0),
-            "declared_income": _or(get("declared_income"), ""),
-            "programs": _programs(get("programs")),
-            "payment_months": _or(get("payment_months"), ""),
-            "consent_version": _s(get("consent_version")),
-            "role": _s(get("role")),
-            "path": _s(get("path")),
-            "state_funded": get("state_funded") is True,
-        },
+    return RegistrationDraft(
+        nik=_s(get("nik")),
+        full_name=_s(get("full_name")),
+        birth_date=_s(get("birth_date")),
+        birth_place=_s(get("birth_place")),
+        phone=_s(get("phone")),
+        email=_s(get("email")),
+        address=_s(get("address")),
+        province_code="",
+        business_name=_s(get("business_name")),
+        sector=_s(get("sector")),
+        workers_count=_or(get("workers_count"), 0),
+        declared_income=_or(get("declared_income"), ""),
+        programs=_programs(get("programs")),
+        payment_months=_or(get("payment_months"), ""),
+        consent_version=_s(get("consent_version")),
+        role=_s(get("role")),
+        path=_s(get("path")),
+        state_funded=get("state_funded") is True,
     )
 
 
 def lead_draft(data: dict[str, Any]) -> LeadDraft:
     get = data.get
-    return construct_from(  # as registration_draft builds its draft
-        LeadDraft,
-        {
-            "full_name": _s(get("full_name")),
-            "phone": _s(get("phone")),
-            "sector": _s(get("sector")),
-            "interest": _s(get("interest")),
-            "consent_contact": get("consent_contact") is True,
-            "consent_version": _s(get("consent_version")),
-            "follow_up_on": "",  # a follow-up date in the past is fine once captured
-            "notes": _s(get("notes")),
-        },
+    return LeadDraft(
+        full_name=_s(get("full_name")),
+        phone=_s(get("phone")),
+        sector=_s(get("sector")),
+        interest=_s(get("interest")),
+        consent_contact=get("consent_contact") is True,
+        consent_version=_s(get("consent_version")),
+        follow_up_on="",  # a follow-up date in the past is fine once captured
+        notes=_s(get("notes")),
     )
 
 

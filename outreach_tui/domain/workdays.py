@@ -23,11 +23,6 @@ def _calendar() -> HolidayBase:
     return holidays.country_holidays("ID")
 
 
-def holiday_name(day: date) -> str | None:
-    """The public holiday on ``day`` (as the library names it), or None."""
-    return _calendar().get(day)
-
-
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _calendar()
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from outreach_tui.domain import localtime, wire
-from outreach_tui.domain.models import construct_from
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.reference import NoRuleError
 from outreach_tui.domain.validation import validate_lead, validate_registration
+from outreach_tui.hub.e164_phones import parse_stored_phone
 from outreach_tui.hub.meta import HubInfo
 from outreach_tui.i18n import t
 from outreach_tui.protocol.requests import RecordIn
@@ -61,13 +60,8 @@ def person_key(full_name: str, birth_date: str, phone: str | None) -> str | None
     return f"person|{' '.join(full_name.casefold().split())}|{birth_date}|{phone}"
 
 
-def parse_timestamp(value: Any) -> datetime | None:
-    """A wire instant (UTC, ``…Z``, a real moment); None otherwise."""
-    return wire.parse_instant(value)
-
-
 def _local_time(value: Any, zone: Any = LOCAL_ZONE) -> datetime | None:
-    """The instant ``parse_timestamp`` reads, in ``zone`` (None where it gives None)."""
+    """The wire instant ``value`` (UTC, ``…Z``, a real moment) in ``zone``; None otherwise."""
     moment = wire.parse_instant(value)
     if moment is None:
         return None
@@ -137,7 +131,7 @@ def evaluate(
     # Validated as the booth did on that day: today = the record's local day, and the
     # contribution month (discount windows) = its month.
     if record.entity == "lead":
-        lead = validate_lead(wire.lead_draft(data), today=day)
+        lead = validate_lead(wire.lead_draft(data), today=day, check_phone=parse_stored_phone)
         if lead.record is None:
             return _first_error(lead.errors, language)
         return _derived(
@@ -145,10 +139,11 @@ def evaluate(
             monthly_due=0, nik_digest=None, converted=1 if data.get("converted_uuid") else 0,
         )  # fmt: skip
     try:
-        checked = validate_registration(  # date(): day.replace(day=1) at a third of the cost
+        checked = validate_registration(
             wire.registration_draft(data),
             today=day,
-            contribution_month=date(day.year, day.month, 1),
+            contribution_month=day.replace(day=1),
+            check_phone=parse_stored_phone,
         )
     except NoRuleError:  # valid, but made before any contribution rule: the clock was wrong
         return _reject("record.bad_timestamp", "created_at", language)
@@ -159,11 +154,11 @@ def evaluate(
         data,
         canonical,
         day,
-        role=valid.role._value_,  # the member's str; `.value` is a Python-level property
-        path=valid.path._value_,
+        role=valid.role.value,
+        path=valid.path.value,
         sector=valid.sector,
         monthly_due=valid.monthly_due,
-        nik_digest=_digest(hub, valid.nik),
+        nik_digest=hub.nik_digest(valid.nik),
         programs=",".join(valid.programs),
         person_digest=_person_digest(
             hub, valid.full_name, valid.birth_date.isoformat(), valid.phone
@@ -185,61 +180,29 @@ def _derived(
     converted: int = 0,
     person_digest: str | None = None,
 ) -> Derived:
-    """``Derived(...)`` of a valid record, built without its frozen ``__init__`` (see
-    models.construct_from): one per accepted record."""
-    return construct_from(
-        Derived,
-        {
-            "officer_code": data["officer_code"],
-            "event_code": data.get("event_code") or "",
-            "day": day.isoformat(),
-            "role": role,
-            "path": path,
-            "sector": sector,
-            "monthly_due": monthly_due,
-            "voided": 1 if data.get("voided_at") else 0,
-            "nik_digest": nik_digest,
-            "created_at": data["created_at"],
-            "data_json": canonical.decode(),
-            "programs": programs,
-            "converted": converted,
-            "person_digest": person_digest,
-        },
+    """The columns of a valid record."""
+    return Derived(
+        officer_code=data["officer_code"],
+        event_code=data.get("event_code") or "",
+        day=day.isoformat(),
+        role=role,
+        path=path,
+        sector=sector,
+        monthly_due=monthly_due,
+        voided=1 if data.get("voided_at") else 0,
+        nik_digest=nik_digest,
+        created_at=data["created_at"],
+        data_json=canonical.decode(),
+        programs=programs,
+        converted=converted,
+        person_digest=person_digest,
     )
 
 
 def _person_digest(hub: HubInfo, full_name: str, birth_date: str, phone: str | None) -> str | None:
     """'' when there is nothing to compare (no phone); NULL only on rows from schema v1."""
     key = person_key(full_name, birth_date, phone)
-    return "" if key is None else _digest(hub, key)
-
-
-def _digest(hub: HubInfo, text: str) -> str:
-    """``hub.nik_digest(text)`` (HMAC-SHA256, hex) from copies of the two SHA-256 states
-    HMAC starts from: ``hmac.digest`` pads and hashes the key again on every call, and an
-    ``hmac.HMAC`` copy wraps the same two copies in Python objects (twice the cost)."""
-    inner, outer = _keyed(hub.nik_key)
-    inner = inner.copy()
-    inner.update(text.encode())
-    outer = outer.copy()
-    outer.update(inner.digest())
-    digest: str = outer.hexdigest()
-    return digest
-
-
-_SHA256_BLOCK = 64
-_IPAD = bytes(b ^ 0x36 for b in range(256))  # translate tables, as hmac.py builds them
-_OPAD = bytes(b ^ 0x5C for b in range(256))
-
-
-@lru_cache(maxsize=4)
-def _keyed(key: bytes) -> tuple[Any, Any]:
-    """SHA-256 after the inner and after the outer padded key (RFC 2104); never updated,
-    only copied."""
-    if len(key) > _SHA256_BLOCK:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(_SHA256_BLOCK, b"\0")
-    return hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
+    return "" if key is None else hub.nik_digest(key)
 
 
 def _first_error(errors: tuple[Problem, ...], language: str) -> Rejection:

@@ -11,8 +11,6 @@ from typing import Any
 
 from outreach_tui.hub.storage import Storage
 
-ZERO = "0" * 64
-
 
 def record_digest(uuid: str, version: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{uuid}:{version}".encode()).digest(), "big")

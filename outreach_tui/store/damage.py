@@ -64,10 +64,6 @@ class Diagnosis:
     integrity_messages: list[str] = field(default_factory=list)
     error: str | None = None
 
-    @property
-    def damaged(self) -> bool:
-        return bool(self.kinds)
-
     def as_json(self) -> dict[str, object]:
         return {
             "kinds": self.kinds,

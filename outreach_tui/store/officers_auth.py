@@ -72,15 +72,6 @@ def check_pin_format(pin: str) -> str:
     return pin
 
 
-def use_test_cost(params: Mapping[str, int] | None) -> None:
-    """TEST-ONLY: hash new PINs with a cheaper ``params`` (None: back to ``PIN_SCRYPT``).
-
-    The test suite calls it to stay fast; the product never does (a test checks, in a
-    fresh process, that new hashes carry ``PIN_SCRYPT``)."""
-    global _test_cost
-    _test_cost = dict(params) if params is not None else None
-
-
 def current_cost() -> dict[str, int]:
     """The scrypt parameters new PIN hashes get."""
     return dict(_test_cost if _test_cost is not None else PIN_SCRYPT)

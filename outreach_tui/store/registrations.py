@@ -233,18 +233,6 @@ class RegistrationStore:
             rows = list(db.query(sql + " ORDER BY created_at", [nik, *digests]))
         return [self._open(row) for row in rows]
 
-    def count_created_between(self, start_utc: str, end_utc: str) -> tuple[int, int]:
-        """(owners, workers) created in [start, end), voided ones excluded."""
-        with self._database.read() as db:
-            row = db.execute(
-                "SELECT count(*) FILTER (WHERE role = 'owner'),"
-                " count(*) FILTER (WHERE role = 'worker')"
-                " FROM registrations"
-                " WHERE created_at >= ? AND created_at < ? AND voided_at IS NULL",
-                [start_utc, end_utc],
-            ).fetchone()
-        return row[0], row[1]
-
     def history(self, record_uuid: str) -> list[dict[str, Any]]:
         with self._database.read() as db:
             rows = db.query(

@@ -2,7 +2,6 @@
 
 - a batch's digest, assembled from each record's canonical data, equals the canonical
   JSON of the whole parsed body (stored digests of earlier batches must keep matching);
-- a phone already in E.164 skips ``phonenumbers.parse`` but not its validation;
 - a body whose text cannot hold a NUL or a lone surrogate is only checked for depth;
 - a batch's digest is the one earlier hubs stored;
 - a quote from the shipped dataset (memoised) equals one computed afresh, and repeated
@@ -18,13 +17,11 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-import phonenumbers
 import pytest
 from hub_builders import batch, edited, lead_data, record, registration_data
 
 from outreach_tui.domain import contributions, origin, wire
 from outreach_tui.domain.ids import new_uuid
-from outreach_tui.domain.phone import parse_phone
 from outreach_tui.domain.reference import load_reference
 from outreach_tui.domain.validation import clean_text
 from outreach_tui.hub.batches import batch_digest
@@ -66,27 +63,6 @@ def test_the_batch_digest_is_the_canonical_json_of_the_body() -> None:
         assert batch_digest(model) == long_way(model) == origin.batch_digest(body)
     bundle = parsed({**bodies[0], "kind": "outreach-bundle", "protocol": 1}, BundleIn)
     assert batch_digest(bundle) == long_way(bundle) == batch_digest(parsed(bodies[0]))
-
-
-def test_an_e164_phone_is_judged_as_phonenumbers_parses_it() -> None:
-    rng = random.Random(20261123)
-    numbers = [f"+62{rng.randint(1, 9)}{rng.randrange(10**n):0{n}d}"
-               for n in range(4, 15) for _ in range(60)]  # fmt: skip
-    numbers += ["+6281234567890", "+62215551234", "+628123", "+62812345678901234"]
-    for text in numbers:
-        fast = parse_phone(text)
-        slow = parse_phone(f"{text[:3]} {text[3:]}")  # a space: the general path
-        assert (fast.e164, fast.national, [p.code for p in fast.problems]) == (
-            slow.e164, slow.national, [p.code for p in slow.problems]
-        ), text  # fmt: skip
-        if fast.e164:
-            number = phonenumbers.parse(text, "ID")
-            assert (
-                fast.e164
-                == text
-                == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            )
-    assert parse_phone("+6281234567890", national=False).national is None
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 
 import pytest
@@ -72,6 +73,27 @@ def test_invalid_numbers_report_one_error(raw: str, code: str) -> None:
     assert problem.field == "phone"
     for language in ("id", "en"):
         assert problem.code in catalogue(language)
+
+
+def test_a_number_as_it_travels_reads_back_as_itself() -> None:
+    """Every synced record carries its phone in E.164: the hub must store it unchanged
+    and judge it as the booth judged it when typed."""
+    rng = random.Random(20261123)
+    numbers = [f"+62{rng.choice('123456788888888')}{rng.randrange(10**n):0{n}d}"
+               for n in range(4, 15) for _ in range(60)]  # fmt: skip
+    numbers += ["+6281234567890", "+62215551234", "+628123", "+62812345678901234"]
+    valid = 0
+    for text in numbers:
+        stored = parse_phone(text, national=False)
+        typed = parse_phone(f"0{text[3:5]} {text[5:]}")  # as an officer types it
+        assert (stored.e164, [p.code for p in stored.problems]) == (
+            typed.e164, [p.code for p in typed.problems]
+        ), text  # fmt: skip
+        assert stored.national is None
+        if stored.e164:
+            valid += 1
+            assert stored.e164 == text
+    assert valid > 80  # mobiles among them, not only refusals
 
 
 def test_messages_tell_the_officer_what_to_do() -> None:

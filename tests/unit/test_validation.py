@@ -105,6 +105,28 @@ def test_bad_input_is_an_error_on_the_right_field(change: dict, field: str) -> N
     assert field in fields_with_errors(replace(OWNER, **change))
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Siti.Aminah@Gmail.COM", "Siti.Aminah@gmail.com"),  # the domain in lower case
+        (" budi+umkm@Mail.UMKM-Sejahtera.id ", "budi+umkm@mail.umkm-sejahtera.id"),
+        ("INFO@Example.com", "info@example.com"),  # a role mailbox: case-insensitive
+        ("siti@example.test", None),  # a reserved name
+        ("siti@localhost", None),
+        ("a@b", None),
+        ("siti aminah@x.com", None),
+    ],
+)
+def test_an_email_is_stored_as_email_validator_normalises_it(
+    typed: str, stored: str | None
+) -> None:
+    result = validate_registration(replace(OWNER, email=typed), today=TODAY)
+    if stored is None:
+        assert [(p.code, p.field) for p in result.errors] == [("email.invalid", "email")]
+    else:
+        assert result.record is not None and result.record.email == stored
+
+
 def test_every_problem_is_reported_at_once() -> None:
     result = validate_registration(RegistrationDraft(), today=TODAY)
     assert result.record is None
