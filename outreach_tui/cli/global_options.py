@@ -14,7 +14,8 @@ is the hub's database, ``outreach tally --db`` an officer's file (default: the g
 one), ``outreach kiosk --lang`` the slides' language.
 
 This class also fixes Typer's (0.29) rich help, which shows a ``<bool>`` value for
-flags that take none.
+flags that take none, and has every help page written in the officer's language
+(cli/help_language.py).
 
 An argv rewrite in ``main.run`` (moving the options in front of the command) was the
 other way: it needs its own copy of click's parsing (which token is the command, which
@@ -25,11 +26,12 @@ the hub's ``--db`` from the laptop's without a list kept by hand.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Iterator
 from typing import Any
 
-from typer._click import Context, Parameter
-from typer.core import TyperGroup, TyperOption
+from outreach_tui.cli import help_language
+from outreach_tui.cli.click_internals import Context, Parameter, TyperGroup, TyperOption
 
 
 def _leaves(group: TyperGroup) -> Iterator[Any]:
@@ -109,3 +111,9 @@ class OutreachGroup(TyperGroup):
             for param in command.params:
                 _plain_flag(param)
             _plain_help_flag(command)
+            help_language.install(command)
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        # The whole command line, for the language of a help page (cli/help_language.py).
+        self.argv = list(sys.argv[1:] if args is None else args)
+        return super().main(args, *rest, **options)

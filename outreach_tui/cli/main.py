@@ -34,7 +34,7 @@ from outreach_tui.config import load_settings
 app = typer.Typer(
     cls=OutreachGroup,  # global options also after the command (cli/global_options.py)
     name="outreach",
-    help="Pendaftaran peserta BPU BPJS Ketenagakerjaan di booth, tanpa jaringan.",
+    # Every help text is in the catalogue, data/locale/*/cli_help.toml (cli/help_language.py).
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -54,11 +54,11 @@ def main(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="SQLite file of this laptop.", envvar="OUTREACH_DB"),
+        typer.Option("--db", envvar="OUTREACH_DB"),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of the UI: id or en.", envvar="OUTREACH_LANGUAGE"),
+        typer.Option("--lang", envvar="OUTREACH_LANGUAGE"),
     ] = None,
     idle_lock_minutes: Annotated[
         int | None,
@@ -67,12 +67,11 @@ def main(
             min=0,
             max=1440,
             show_default=False,
-            help="Booth: lock after this many minutes without a key (officer PINs; 0 never).",
         ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True),
     ] = False,
 ) -> None:
     """Bare `outreach` opens the booth TUI on --db."""

@@ -38,7 +38,7 @@ from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
 if TYPE_CHECKING:
     from outreach_tui.store.purge import PurgeReport
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of tables.")]
+JsonFlag = Annotated[bool, typer.Option("--json")]
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -62,19 +62,15 @@ def sync_errors(func: Callable[P, R]) -> Callable[P, R]:
 @sync_errors
 def login_command(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="Hub address, e.g. https://hub.plg.local:8765.")],
+    url: Annotated[str, typer.Argument()],
     token: Annotated[
         str | None,
-        typer.Argument(
-            help="Device token from the supervisor ('-': stdin; left out: the saved one)."
-        ),
+        typer.Argument(),
     ] = None,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help="Allow plain http:// to a LAN address.")
-    ] = False,
+    insecure: Annotated[bool, typer.Option("--insecure")] = False,
     ca_cert: Annotated[
         Path | None,
-        typer.Option("--ca-cert", help="Branch CA certificate (PEM) the hub's HTTPS must use."),
+        typer.Option("--ca-cert"),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -117,24 +113,14 @@ def login_command(
 @sync_errors
 def sync_command(
     ctx: typer.Context,
-    hub: Annotated[
-        str | None, typer.Option("--hub", help="Hub address (default: the one from login).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
-    ] = False,
-    batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, max=10_000, help="Records per batch.")
-    ] = 1000,
-    retries: Annotated[
-        int, typer.Option("--retries", min=1, max=10, help="Tries per request on network errors.")
-    ] = 5,
+    hub: Annotated[str | None, typer.Option("--hub")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=10_000)] = 1000,
+    retries: Annotated[int, typer.Option("--retries", min=1, max=10)] = 5,
     purge: Annotated[
         bool | None,
         typer.Option(
             "--purge/--no-purge",
-            help="Afterwards purge personal data the hub acknowledged more than retention_days"
-            " ago (default: the auto_purge setting, on).",
         ),
     ] = None,
     deadline: Annotated[
@@ -143,7 +129,6 @@ def sync_command(
             "--deadline",
             min=1,
             max=86_400,
-            help="Seconds the whole run may take, however slowly the hub answers.",
         ),
     ] = RUN_DEADLINE_S,
     as_json: JsonFlag = False,
@@ -189,10 +174,8 @@ def sync_command(
 @user_errors
 def export_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="Bundle file to write (JSON).")],
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing file (never a database).")
-    ] = False,
+    out: Annotated[Path, typer.Option("--out")],
+    force: Annotated[bool, typer.Option("--force")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Write every waiting record to a bundle file for `outreach hub import` (no network).
