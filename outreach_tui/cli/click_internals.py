@@ -4,7 +4,8 @@ Typer 0.29 vendors Click as ``typer._click`` and exports only ``Context`` and
 ``BadParameter`` from it; its rich help (``typer.rich_utils``) writes its own words
 ("Options", "[default: …]") from module constants. The CLI needs a little more:
 the usage-error classes (cli/usage.py), the parameter and context types
-(cli/global_options.py) and the help's words and type labels (cli/help_language.py).
+(cli/global_options.py), the help's words and type labels (cli/help_language.py) and
+the shell completion scripts (cli/completion_cmd.py).
 
 Nothing else in the package imports ``typer._click`` or ``typer.rich_utils``.
 tests/cli/test_click_internals.py checks every name listed here and fails with a message
@@ -29,6 +30,8 @@ __all__ = [
     "TyperGroup",
     "TyperOption",
     "click_errors",
+    "completion_script",
+    "enable_completion",
     "rich_utils",
     "typer_type_label",
 ]
@@ -70,3 +73,24 @@ def typer_type_label(param: Any, ctx: Context) -> str | None:
     whatever an instance override says."""
     label: str | None = type(param).display_type_rich(param, ctx)
     return label
+
+
+COMPLETE_VAR = "_OUTREACH_COMPLETE"  # click's name for it: _<PROG>_COMPLETE
+
+
+def enable_completion() -> None:
+    """Register Typer's completion classes (bash, zsh, fish), as its own
+    ``--install-completion`` does, before the shell's request is answered."""
+    from typer.completion import completion_init
+
+    completion_init()
+
+
+def completion_script(shell: str, prog_name: str = "outreach") -> str:
+    """The script a shell sources to complete ``prog_name`` (Typer's own templates)."""
+    from typer._completion_shared import get_completion_script
+
+    enable_completion()
+    script: str = get_completion_script(prog_name=prog_name, complete_var=COMPLETE_VAR,
+                                        shell=shell)  # fmt: skip
+    return script

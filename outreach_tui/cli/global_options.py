@@ -26,10 +26,12 @@ the hub's ``--db`` from the laptop's without a list kept by hand.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
 
+from outreach_tui.cli import click_internals as internals
 from outreach_tui.cli import help_language
 from outreach_tui.cli.click_internals import Context, Parameter, TyperGroup, TyperOption
 
@@ -116,4 +118,9 @@ class OutreachGroup(TyperGroup):
     def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
         # The whole command line, for the language of a help page (cli/help_language.py).
         self.argv = list(sys.argv[1:] if args is None else args)
+        if os.environ.get(internals.COMPLETE_VAR):  # a shell asks (cli/completion_cmd.py)
+            from outreach_tui.config import guess_language
+
+            internals.enable_completion()
+            help_language.set_texts(self, guess_language([]))
         return super().main(args, *rest, **options)

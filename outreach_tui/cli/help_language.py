@@ -137,6 +137,18 @@ def _usage_writer(command: Any, prefix: str) -> Callable[[Context, HelpFormatter
     return format_usage
 
 
+def set_texts(root: Any, language: str) -> None:
+    """Every command's and parameter's text in ``language``, for good: for a shell's
+    completion request (zsh and fish show the texts beside the names), a process that
+    writes no help page and ends after its answer."""
+    words = catalogue(language)
+    for path, command in command_paths(root):
+        command.help = words.get(command_key(path), command.help)
+        command.short_help = None
+        for param in command.params:
+            param.help = parameter_help(words, path, param.name or "") or param.help
+
+
 def install(command: Any) -> None:
     """Make ``command``'s help page speak the officer's language."""
     write_help = command.format_help

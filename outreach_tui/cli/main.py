@@ -13,6 +13,7 @@ import typer
 
 from outreach_tui import __version__
 from outreach_tui.cli import (
+    completion_cmd,
     config_cmd,
     dashboard_cmd,
     domain_cmds,
@@ -97,6 +98,7 @@ event_cmds.register(app)
 recover_cmd.register(app)
 kiosk_cmd.register(app)
 config_cmd.register(app)
+completion_cmd.register(app)
 
 
 def run() -> None:
