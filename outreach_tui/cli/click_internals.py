@@ -81,7 +81,7 @@ COMPLETE_VAR = "_OUTREACH_COMPLETE"  # click's name for it: _<PROG>_COMPLETE
 def enable_completion() -> None:
     """Register Typer's completion classes (bash, zsh, fish), as its own
     ``--install-completion`` does, before the shell's request is answered."""
-    from typer.completion import completion_init
+    from typer._completion_classes import completion_init
 
     completion_init()
 

@@ -21,7 +21,7 @@ UPGRADE = (
 
 
 def test_only_the_quarantine_module_imports_typer_private_modules() -> None:
-    private = re.compile(r"^\s*(from|import) typer\.(_click|rich_utils|core)\b", re.M)
+    private = re.compile(r"^\s*(from|import) typer\.(_\w+|rich_utils|core)\b", re.M)
     users = sorted(
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
@@ -74,4 +74,11 @@ def test_the_type_label_is_typer_s_own() -> None:
     option = next(p for p in root.params if p.name == "db")
     assert click_internals.typer_type_label(option, ctx) == "<path>", UPGRADE.format(
         what="TyperOption.display_type_rich's '<path>' label"
+    )
+
+
+def test_the_completion_script_still_comes_from_typer() -> None:
+    script = click_internals.completion_script("bash")
+    assert "_OUTREACH_COMPLETE=complete_bash" in script, UPGRADE.format(
+        what="typer._completion_shared.get_completion_script's bash template"
     )
