@@ -21,6 +21,7 @@ from outreach_tui.cli import (
     hub_cmds,
     kiosk_cmd,
     leads_cmd,
+    log_file,
     privacy_cmds,
     recover_cmd,
     report_cmds,
@@ -70,6 +71,7 @@ def main(
             show_default=False,
         ),
     ] = None,
+    verbose: Annotated[bool | None, typer.Option("--verbose", "-v")] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True),
@@ -78,11 +80,13 @@ def main(
     """Bare `outreach` opens the booth TUI on --db."""
     # OUTREACH_IDLE_LOCK_MINUTES and the config file are read by load_settings (file <
     # env < flag), so the option has no envvar of its own.
+    # None unless given: a copy after the command runs this again only when it is typed.
+    log_file.configure(verbose=bool(verbose))
     ctx.obj = load_settings(db=db, language=lang, idle_lock_minutes=idle_lock_minutes)
     if ctx.invoked_subcommand is None:
         from outreach_tui.cli.tui_cmd import open_tui
 
-        open_tui(ctx.obj)
+        log_file.logged("booth", open_tui)(ctx.obj)
 
 
 domain_cmds.register(app)

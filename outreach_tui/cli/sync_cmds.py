@@ -10,6 +10,7 @@ hub acknowledged more than ``retention_days`` ago (setting ``auto_purge``, ``--n
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from outreach_tui.store.purge import PurgeReport
 
 JsonFlag = Annotated[bool, typer.Option("--json")]
+log = logging.getLogger(__name__)  # counts and codes only (cli/log_file.py)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -153,6 +155,7 @@ def sync_command(
         report = _run(
             queue, url, saved, batch_size, lang, tries=retries, quiet=as_json, deadline=deadline
         )
+        _log_report(report)
         minimised = None
         if report.error is None and (settings.auto_purge if purge is None else purge):
             minimised = _auto_purge(store, settings)
@@ -264,6 +267,7 @@ def _run(
     deadline: float = RUN_DEADLINE_S,
 ) -> SyncReport:
     def on_retry(attempt: int, reason: str) -> None:
+        log.warning("sync: try %d failed: %s", attempt, reason)
         if not quiet:
             err_console.print(t("sync.retry", lang, reason=reason, attempt=attempt), markup=False)
 
@@ -301,6 +305,19 @@ def _run(
         return SyncRunner(
             queue, client, expected_hub_id=saved.hub_id, batch_size=size, progress=on_progress
         ).run()
+
+
+def _log_report(report: SyncReport) -> None:
+    outcomes = " ".join(f"{name}={n}" for name, n in sorted(report.counts.items()))
+    local = " ".join(f"{state}={n}" for state, n in sorted(report.local.items()))
+    log.info("sync: %d batches (%d sent again, %d replayed); outcomes %s; still pending %d;"
+             " local %s", report.batches, report.resent, report.replayed, outcomes,
+             report.still_pending, local)  # fmt: skip
+    if report.downlink is not None:
+        log.info("sync: downlink %s", " ".join(f"{k}={v}" for k, v in report.downlink.items()))
+    if report.error is not None:
+        log.warning("sync: stopped by %s (exit %d)", type(report.error).__name__,
+                    report.exit_code)  # fmt: skip
 
 
 def _show_dry_run(view: dict[str, Any], lang: str, as_json: bool) -> None:
