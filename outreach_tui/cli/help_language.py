@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from outreach_tui.cli import click_internals as internals
@@ -102,21 +103,20 @@ def in_language(ctx: Context, language: str) -> Iterator[None]:
             if isinstance(command, TyperGroup) and command.subcommand_metavar:
                 swaps.set(command, "subcommand_metavar", words["cli_help.subcommand_metavar"])
             for param in command.params:
-                _localise(swaps, param, parameter_help(words, path, param.name or ""), words)
+                _localise(swaps, param, parameter_help(words, path, param.name or ""), language)
             help_option = command.get_help_option(ctx)
             if help_option is not None:
-                _localise(swaps, help_option, words["cli_help.help_option"], words)
+                _localise(swaps, help_option, words["cli_help.help_option"], language)
             swaps.set(command, "format_usage", _usage_writer(command, words["cli_help.usage"]))
         yield
     finally:
         swaps.undo()
 
 
-def _localise(swaps: _Swaps, param: Any, help_text: str | None, words: dict[str, str]) -> None:
+def _localise(swaps: _Swaps, param: Any, help_text: str | None, language: str) -> None:
     if help_text is not None:
         swaps.set(param, "help", help_text)
-    types = {k.removeprefix("cli_help.types."): v for k, v in words.items()
-             if k.startswith("cli_help.types.")}  # fmt: skip
+    types, words = _labels(language), catalogue(language)
 
     def display_type_rich(ctx: Context) -> str | None:
         label = internals.typer_type_label(param, ctx)
@@ -127,6 +127,14 @@ def _localise(swaps: _Swaps, param: Any, help_text: str | None, words: dict[str,
         name = words.get(f"cli_help.arguments.{param.name}")
         if name is not None:
             swaps.set(param, "metavar", name)
+
+
+@cache
+def _labels(language: str) -> dict[str, str]:
+    """Typer's value labels (``<str>``) and its metavars (``DAYS``) in ``language``."""
+    words = catalogue(language)
+    return {key.removeprefix("cli_help.types."): text for key, text in words.items()
+            if key.startswith("cli_help.types.")}  # fmt: skip
 
 
 def _usage_writer(command: Any, prefix: str) -> Callable[[Context, HelpFormatter], None]:
