@@ -2,15 +2,28 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+APP    := $(VENV)/.installed-app
 STAMP  := $(VENV)/.installed
 RUN_DB := .run/sample.db
+# Reproducible installs: every package pinned to what the suite last passed with
+# (constraints.txt; `make constraints` refreshes it from a working .venv, README).
+# -qq: errors only (pip's warnings and the setuptools build's notes are not the user's);
+# PYTHONWARNINGS reaches the build backend, whose editable-install notice is a warning.
+PIP    := PYTHONWARNINGS=ignore $(BIN)/python -m pip install -qq -c constraints.txt
 
-.PHONY: run demo-hub test lint bench sample reliability clean
+.PHONY: run demo-hub test lint bench sample reliability clean docs-cli constraints
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+# What the app needs, only (`make run`).
+$(APP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	touch $(APP)
+
+# Plus the test and lint tools (`make test`).
+$(STAMP): $(APP) pyproject.toml constraints.txt
+	$(PIP) -e '.[dev]'
 	touch $(STAMP)
 
 # The TUI on a working copy of sample.db; the committed file is never modified.
@@ -25,7 +38,7 @@ $(RUN_DB): sample.db
 # once, so the demo keeps them (an officer's own file purges as configured).
 # The sample's events are over; the demo opens on an event running today (added once a day,
 # the same way an officer adds a market day: `outreach event add`).
-run: $(STAMP) $(RUN_DB)
+run: $(APP) $(RUN_DB)
 	$(BIN)/outreach --db $(RUN_DB) event add --name "Bazar UMKM Demo" \
 	  --venue "Palembang Indah Mall" --use > /dev/null
 	OUTREACH_AUTO_PURGE=0 $(BIN)/outreach --db $(RUN_DB)
@@ -34,7 +47,7 @@ run: $(STAMP) $(RUN_DB)
 # and builds .run/hub.db, a hub holding exactly what the sample has already synced (through
 # the hub's own import of the laptop's signed records), then enrols the demo laptop's
 # officer and prints its token once.
-demo-hub: $(STAMP)
+demo-hub: $(APP)
 	mkdir -p .run
 	rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm .run/hub.db .run/hub.db-wal .run/hub.db-shm \
 	  .run/hub.db-writer.lock
@@ -57,11 +70,22 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/ruff format --check .
+
+# docs/CLI.md from the commands' --help (tests/cli/test_cli_reference.py fails when stale).
+docs-cli: $(APP)
+	$(BIN)/python tools/cli_reference.py
+
+# Pin what the current .venv holds (after `make test` passed with it); commit the file.
+constraints: $(STAMP)
+	{ echo '# Pinned versions for reproducible installs (the Makefile installs with -c constraints.txt).'; \
+	  echo '# Refresh: `make constraints` after `make test` passed on an updated .venv; commit it.'; \
+	  $(BIN)/python -m pip freeze --exclude-editable --all 2>/dev/null \
+	    | grep -v -E '^(pip|setuptools|wheel)=='; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 # Regenerate the committed sample database (deterministic: same seed, same rows).
 # `sample` never replaces an SQLite file (not even with --force): the old one goes first.
-sample: $(STAMP)
+sample: $(APP)
 	rm -f sample.db sample.db-wal sample.db-shm
 	$(BIN)/outreach sample --out sample.db --seed 7
 

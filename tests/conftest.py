@@ -166,7 +166,13 @@ def booth_store(store: Store, event_id: str) -> Store:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Markers registered here (``--strict-markers`` refuses unknown ones)."""
+    """Markers registered here (``--strict-markers`` refuses unknown ones). The CLI's log
+    file (cli/log_file.py) goes to a folder of the test run, not the user's state folder
+    (child processes inherit it)."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("OUTREACH_LOG_DIR", tempfile.mkdtemp(prefix="outreach-test-log-"))
     config.addinivalue_line(
         "markers",
         "reliability: crash, sync-fault, API property and security checks (tests/reliability;"

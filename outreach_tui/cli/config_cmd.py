@@ -20,7 +20,7 @@ from outreach_tui.config import APP_NAME, Settings, config_path
 @user_errors
 def config_path_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print the config file's path (with --json also credentials, data folder, database)."""
     from outreach_tui.sync.credentials import credentials_path

@@ -32,12 +32,8 @@ if TYPE_CHECKING:
     from outreach_tui.tui.app import OutreachApp
     from outreach_tui.tui.hub_dashboard import HubDashboardApp
 
-LaptopDb = Annotated[
-    Path | None, typer.Option("--db", help="An officer's file (default: the global --db).")
-]
-HubDb = Annotated[
-    str | None, typer.Option("--hub-db", help="Hub database: SQLite path or postgresql:// URL.")
-]
+LaptopDb = Annotated[Path | None, typer.Option("--db")]
+HubDb = Annotated[str | None, typer.Option("--hub-db")]
 
 
 def _hub_today() -> date:

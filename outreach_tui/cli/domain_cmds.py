@@ -17,19 +17,15 @@ from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.validation import parse_date, parse_int
 from outreach_tui.i18n import t
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of a table.")]
+JsonFlag = Annotated[bool, typer.Option("--json")]
 
 
 @user_errors
 def nik_command(
     ctx: typer.Context,
-    nik: Annotated[str, typer.Argument(help="16-digit NIK (spaces allowed).")],
-    birth_date: Annotated[
-        str | None, typer.Option("--birth-date", help="Birth date to compare (YYYY-MM-DD).")
-    ] = None,
-    province: Annotated[
-        str | None, typer.Option("--province", help="Address province code to compare.")
-    ] = None,
+    nik: Annotated[str, typer.Argument()],
+    birth_date: Annotated[str | None, typer.Option("--birth-date")] = None,
+    province: Annotated[str | None, typer.Option("--province")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Decode and check a NIK: province, sex, birth date, errors, warnings."""
@@ -78,33 +74,27 @@ def calc_command(
     ctx: typer.Context,
     income: Annotated[
         str | None,
-        typer.Option("--income", help="Declared monthly income (PU micro: the wage) in rupiah."),
+        typer.Option("--income"),
     ] = None,
-    sector: Annotated[str, typer.Option("--sector", help="Sector code (see --list-sectors).")] = "",
-    jht: Annotated[bool, typer.Option("--jht", help="Add the optional JHT savings.")] = False,
-    month: Annotated[
-        str | None, typer.Option("--month", help="Contribution month YYYY-MM (default: now).")
-    ] = None,
-    path: Annotated[str, typer.Option("--path", help="bpu or pu_micro.")] = "bpu",
+    sector: Annotated[str, typer.Option("--sector")] = "",
+    jht: Annotated[bool, typer.Option("--jht")] = False,
+    month: Annotated[str | None, typer.Option("--month")] = None,
+    path: Annotated[str, typer.Option("--path")] = "bpu",
     months: Annotated[
         int,
         typer.Option(
             "--months",
-            help="Pay in advance for N months (1, 2, 3, 6 or 12), summed "
-            "month by month at the rule in force in each month.",
         ),
     ] = 1,
     region: Annotated[
         str | None,
         typer.Option(
             "--region",
-            help="PU micro: regency/city (name or Kemendagri code) whose "
-            "minimum wage (UMK) is the wage base when --income is not given.",
         ),
     ] = None,
     apbn: Annotated[
         bool,
-        typer.Option("--apbn", help="JKK/JKM paid by APBN/APBD: no PP 50/2025 discount."),
+        typer.Option("--apbn"),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -227,18 +217,12 @@ def _print_prepayment(paid: contributions.Prepayment, lang: str) -> None:
 @user_errors
 def benefits_command(
     ctx: typer.Context,
-    income: Annotated[str, typer.Option("--income", help="Declared monthly income in rupiah.")],
+    income: Annotated[str, typer.Option("--income")],
     children: Annotated[int, typer.Option("--children", min=0, max=2)] = 2,
-    years: Annotated[
-        float | None, typer.Option("--years", min=0, help="Years of contributions so far.")
-    ] = None,
-    path: Annotated[str, typer.Option("--path", help="bpu or pu_micro.")] = "bpu",
-    sector: Annotated[
-        str, typer.Option("--sector", help="PU micro: the sector, for its JKK risk group.")
-    ] = "",
-    region: Annotated[
-        str | None, typer.Option("--region", help="PU micro: regency/city of the UMK.")
-    ] = None,
+    years: Annotated[float | None, typer.Option("--years", min=0)] = None,
+    path: Annotated[str, typer.Option("--path")] = "bpu",
+    sector: Annotated[str, typer.Option("--sector")] = "",
+    region: Annotated[str | None, typer.Option("--region")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """What JKK, JKM and the scholarships would pay this family."""

@@ -18,23 +18,21 @@ from outreach_tui.store import Store
 from outreach_tui.store.setup import EventTargets
 from outreach_tui.store.time_zones import load_zones
 
-event_app = typer.Typer(help="Acara: tambah atau lihat (tanpa 'outreach init' lengkap).")
+event_app = typer.Typer()
 
 
 @event_app.command("add")
 @user_errors
 def add_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help="Event name.")],
-    starts: Annotated[
-        str, typer.Option("--starts", help="First day (DD-MM-YYYY or ISO; default today).")
-    ] = "",
-    ends: Annotated[str, typer.Option("--ends", help="Last day (default: the first day).")] = "",
-    venue: Annotated[str, typer.Option("--venue", help="Venue.")] = "",
-    city: Annotated[str, typer.Option("--city", help="City (default: the branch's city).")] = "",
-    target: Annotated[str, typer.Option("--target", help="Registration target.")] = "",
-    use: Annotated[bool, typer.Option("--use", help="Make it the booth's current event.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    name: Annotated[str, typer.Option("--name")],
+    starts: Annotated[str, typer.Option("--starts")] = "",
+    ends: Annotated[str, typer.Option("--ends")] = "",
+    venue: Annotated[str, typer.Option("--venue")] = "",
+    city: Annotated[str, typer.Option("--city")] = "",
+    target: Annotated[str, typer.Option("--target")] = "",
+    use: Annotated[bool, typer.Option("--use")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Add an event for the officer's branch; its code is made from the name and first day.
     Adding the same event twice (same name, same days) changes nothing."""
@@ -84,7 +82,7 @@ def add_command(
 @user_errors
 def list_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The file's events, running ones first, with their status today."""
     settings: Settings = ctx.obj

@@ -2,7 +2,7 @@
 ``outreach doctor --db X`` are the same call.
 
 Click reads an option only on the command that declares it, and the global options
-(``--db``, ``--lang``, ``--idle-lock-minutes``, ``--version``) belong to the root
+(``--db``, ``--lang``, ``--idle-lock-minutes``, ``--verbose``, ``--version``) belong to the root
 callback in ``cli/main.py``. ``OutreachGroup``, the root group's class, gives every leaf
 command a copy of each of them when Typer builds the command tree, so a command added
 later gets them too, and its ``--help`` lists them. A copy given on the command line
@@ -14,7 +14,8 @@ is the hub's database, ``outreach tally --db`` an officer's file (default: the g
 one), ``outreach kiosk --lang`` the slides' language.
 
 This class also fixes Typer's (0.29) rich help, which shows a ``<bool>`` value for
-flags that take none.
+flags that take none, has every help page written in the officer's language
+(cli/help_language.py) and every command's start and exit code logged (cli/log_file.py).
 
 An argv rewrite in ``main.run`` (moving the options in front of the command) was the
 other way: it needs its own copy of click's parsing (which token is the command, which
@@ -25,11 +26,14 @@ the hub's ``--db`` from the laptop's without a list kept by hand.
 from __future__ import annotations
 
 import copy
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
-from typer._click import Context, Parameter
-from typer.core import TyperGroup, TyperOption
+from outreach_tui.cli import click_internals as internals
+from outreach_tui.cli import help_language, log_file
+from outreach_tui.cli.click_internals import Context, Parameter, TyperGroup, TyperOption
 
 
 def _leaves(group: TyperGroup) -> Iterator[Any]:
@@ -109,3 +113,17 @@ class OutreachGroup(TyperGroup):
             for param in command.params:
                 _plain_flag(param)
             _plain_help_flag(command)
+            help_language.install(command)
+        for path, command in help_language.command_paths(self):
+            if not isinstance(command, TyperGroup) and command.callback is not None:
+                command.callback = log_file.logged(" ".join(path), command.callback)
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        # The whole command line, for the language of a help page (cli/help_language.py).
+        self.argv = list(sys.argv[1:] if args is None else args)
+        if os.environ.get(internals.COMPLETE_VAR):  # a shell asks (cli/completion_cmd.py)
+            from outreach_tui.config import guess_language
+
+            internals.enable_completion()
+            help_language.set_texts(self, guess_language([]))
+        return super().main(args, *rest, **options)

@@ -34,7 +34,6 @@ R = TypeVar("R")
 
 hub_app = typer.Typer(
     name="hub",
-    help="Hub cabang: layani API sinkron, daftarkan dan cabut perangkat.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -42,11 +41,10 @@ DbOption = Annotated[
     str,
     typer.Option(
         "--db",
-        help="Hub database: an SQLite path or a postgresql:// URL.",
         envvar="OUTREACH_HUB_DB",
     ),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of text.")]
+JsonFlag = Annotated[bool, typer.Option("--json")]
 
 
 def _lang(ctx: typer.Context | None) -> str:
@@ -115,27 +113,23 @@ def _check_listen_address(host: str, port: int, lang: str) -> None:
 def serve(
     ctx: typer.Context,
     db: DbOption,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8765,
-    tls_cert: Annotated[Path | None, typer.Option(help="PEM certificate (enables HTTPS).")] = None,
-    tls_key: Annotated[Path | None, typer.Option(help="PEM private key.")] = None,
-    max_records: Annotated[int, typer.Option(min=1, max=10_000, help="Records per batch.")] = 1000,
-    max_bytes: Annotated[
-        int, typer.Option(min=1_000, max=50_000_000, help="Bytes per batch.")
-    ] = 5_000_000,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    tls_cert: Annotated[Path | None, typer.Option()] = None,
+    tls_key: Annotated[Path | None, typer.Option()] = None,
+    max_records: Annotated[int, typer.Option(min=1, max=10_000)] = 1000,
+    max_bytes: Annotated[int, typer.Option(min=1_000, max=50_000_000)] = 5_000_000,
     workers: Annotated[
         int,
-        typer.Option(min=1, max=32, help="Worker processes (validation runs on that many cores)."),
+        typer.Option(min=1, max=32),
     ] = 1,
     header_timeout: Annotated[
         float,
-        typer.Option(min=0.5, max=600, help="Seconds a client has to send its request headers."),
+        typer.Option(min=0.5, max=600),
     ] = 10.0,
     body_timeout: Annotated[
         float,
-        typer.Option(
-            min=1, max=3600, help="Seconds a client has to send a request body after its headers."
-        ),
+        typer.Option(min=1, max=3600),
     ] = 120.0,
 ) -> None:
     """Serve the sync API (docs/SYNC_PROTOCOL.md) until stopped."""
@@ -208,10 +202,10 @@ def _refuse_invisible(name: str) -> None:
 def enroll(
     ctx: typer.Context,
     db: DbOption,
-    officer: Annotated[str, typer.Option(help="Officer code, e.g. PLG-01.")],
-    device: Annotated[str, typer.Option(help="A name for the laptop, e.g. 'laptop-rina'.")],
-    days: Annotated[int, typer.Option(help="Days until the token expires.")] = 180,
-    role: Annotated[str, typer.Option(help="device or supervisor.")] = "device",
+    officer: Annotated[str, typer.Option()],
+    device: Annotated[str, typer.Option()],
+    days: Annotated[int, typer.Option()] = 180,
+    role: Annotated[str, typer.Option()] = "device",
     as_json: JsonFlag = False,
 ) -> None:
     """Enrol a device and print its token (shown once; the hub keeps only a hash)."""
@@ -274,7 +268,7 @@ def devices(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None
 def revoke(
     ctx: typer.Context,
     db: DbOption,
-    device: Annotated[str, typer.Argument(help="Device id, or its name.")],
+    device: Annotated[str, typer.Argument()],
     as_json: JsonFlag = False,
 ) -> None:
     """Revoke a device's token; the laptop keeps its unsynced data."""
@@ -338,7 +332,7 @@ def status(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None:
 @hub_errors
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Bundle written by 'outreach export'.")],
+    file: Annotated[Path, typer.Argument()],
     db: DbOption,
     as_json: JsonFlag = False,
 ) -> None:
@@ -367,11 +361,9 @@ def import_(
 @hub_errors
 def rebind(
     ctx: typer.Context,
-    laptop: Annotated[str, typer.Argument(help="The laptop id (its 'device_id').")],
+    laptop: Annotated[str, typer.Argument()],
     db: DbOption,
-    device: Annotated[
-        str, typer.Option("--device", help="The enrolled device (id or name) it moves to.")
-    ],
+    device: Annotated[str, typer.Option("--device")],
     as_json: JsonFlag = False,
 ) -> None:
     """Bind a laptop id to another enrolled device (a replaced laptop, a lost token)."""
@@ -395,9 +387,7 @@ def audit_(
     ctx: typer.Context,
     db: DbOption,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
-    action: Annotated[
-        str | None, typer.Option("--action", help="Only this action (or family, e.g. device).")
-    ] = None,
+    action: Annotated[str | None, typer.Option("--action")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The hub's append-only audit log: ingest, enrol, revoke, review, import (newest first)."""

@@ -39,9 +39,7 @@ def _reviewer() -> str:
 def duplicates(
     ctx: typer.Context,
     db: DbOption,
-    include_reviewed: Annotated[
-        bool, typer.Option("--all", help="Also show cases already reviewed.")
-    ] = False,
+    include_reviewed: Annotated[bool, typer.Option("--all")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Possible duplicates: one NIK from several laptops, or one name + birth date + phone
@@ -77,10 +75,10 @@ def duplicates(
 @hub_errors
 def review(
     ctx: typer.Context,
-    case_id: Annotated[str, typer.Argument(help="Case id from 'outreach hub duplicates'.")],
-    outcome: Annotated[str, typer.Argument(help="same (one person) or different (two).")],
+    case_id: Annotated[str, typer.Argument()],
+    outcome: Annotated[str, typer.Argument()],
     db: DbOption,
-    note: Annotated[str | None, typer.Option("--note", help="Why (kept on the hub).")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Record the decision on a possible duplicate; officers get it on their next sync."""
@@ -104,17 +102,13 @@ def review(
 @hub_errors
 def branch_target(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Branch code, e.g. PLG.")],
+    code: Annotated[str, typer.Argument()],
     db: DbOption,
-    name: Annotated[str | None, typer.Option(help="Branch name.")] = None,
-    city: Annotated[str | None, typer.Option(help="City.")] = None,
-    year: Annotated[int | None, typer.Option(min=2000, max=2100, help="Target year.")] = None,
-    new_employers: Annotated[
-        int | None, typer.Option(min=0, help="New employers (owners) in the year.")
-    ] = None,
-    informal: Annotated[
-        int | None, typer.Option(min=0, help="Informal (BPU) participants in the year.")
-    ] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    city: Annotated[str | None, typer.Option()] = None,
+    year: Annotated[int | None, typer.Option(min=2000, max=2100)] = None,
+    new_employers: Annotated[int | None, typer.Option(min=0)] = None,
+    informal: Annotated[int | None, typer.Option(min=0)] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Set a branch's yearly targets on the hub (shown by `outreach targets --hub-db`)."""

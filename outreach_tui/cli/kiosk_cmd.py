@@ -28,27 +28,21 @@ from outreach_tui.cli.output import (
 from outreach_tui.config import Settings
 from outreach_tui.i18n import LANGUAGES, t
 
-KioskDb = Annotated[
-    Path | None, typer.Option("--db", help="The booth's file (default: the global --db).")
-]
+KioskDb = Annotated[Path | None, typer.Option("--db")]
 Event = Annotated[
     str | None,
-    typer.Option("--event", help="Event code whose counts are shown (default: the booth's)."),
+    typer.Option("--event"),
 ]
-Seconds = Annotated[
-    float, typer.Option("--seconds", min=2, max=3600, help="Seconds each slide stays.")
-]
+Seconds = Annotated[float, typer.Option("--seconds", min=2, max=3600)]
 Refresh = Annotated[
     float,
-    typer.Option("--refresh", min=0.5, max=600, help="Seconds between reads of today's counts."),
+    typer.Option("--refresh", min=0.5, max=600),
 ]
 Slides = Annotated[
     Path | None,
-    typer.Option("--slides", help="The branch's own slide texts (TOML, as data/kiosk/id.toml)."),
+    typer.Option("--slides"),
 ]
-Lang = Annotated[
-    str | None, typer.Option("--lang", help="Language of the slides: id or en (default: global).")
-]
+Lang = Annotated[str | None, typer.Option("--lang")]
 
 
 @user_errors

@@ -46,11 +46,9 @@ def lead_entry(row: dict[str, Any], today: date, language: str) -> dict[str, Any
 @user_errors
 def leads_command(
     ctx: typer.Context,
-    due: Annotated[
-        bool, typer.Option("--due", help="Only leads to call back today or overdue.")
-    ] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="At most this many.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    due: Annotated[bool, typer.Option("--due")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Leads with a follow-up date, earliest first (`--due`: today's and overdue ones)."""
     settings: Settings = ctx.obj
@@ -100,4 +98,4 @@ def lead_block(number: int, entry: dict[str, Any], lang: str) -> Text:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("leads", help=t("cli.leads.help"))(leads_command)
+    app.command("leads")(leads_command)

@@ -13,6 +13,7 @@ import typer
 
 from outreach_tui import __version__
 from outreach_tui.cli import (
+    completion_cmd,
     config_cmd,
     dashboard_cmd,
     domain_cmds,
@@ -20,6 +21,7 @@ from outreach_tui.cli import (
     hub_cmds,
     kiosk_cmd,
     leads_cmd,
+    log_file,
     privacy_cmds,
     recover_cmd,
     report_cmds,
@@ -34,7 +36,7 @@ from outreach_tui.config import load_settings
 app = typer.Typer(
     cls=OutreachGroup,  # global options also after the command (cli/global_options.py)
     name="outreach",
-    help="Pendaftaran peserta BPU BPJS Ketenagakerjaan di booth, tanpa jaringan.",
+    # Every help text is in the catalogue, data/locale/*/cli_help.toml (cli/help_language.py).
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -54,11 +56,11 @@ def main(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="SQLite file of this laptop.", envvar="OUTREACH_DB"),
+        typer.Option("--db", envvar="OUTREACH_DB"),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of the UI: id or en.", envvar="OUTREACH_LANGUAGE"),
+        typer.Option("--lang", envvar="OUTREACH_LANGUAGE"),
     ] = None,
     idle_lock_minutes: Annotated[
         int | None,
@@ -67,22 +69,24 @@ def main(
             min=0,
             max=1440,
             show_default=False,
-            help="Booth: lock after this many minutes without a key (officer PINs; 0 never).",
         ),
     ] = None,
+    verbose: Annotated[bool | None, typer.Option("--verbose", "-v")] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True),
     ] = False,
 ) -> None:
     """Bare `outreach` opens the booth TUI on --db."""
     # OUTREACH_IDLE_LOCK_MINUTES and the config file are read by load_settings (file <
     # env < flag), so the option has no envvar of its own.
+    # None unless given: a copy after the command runs this again only when it is typed.
+    log_file.configure(verbose=bool(verbose))
     ctx.obj = load_settings(db=db, language=lang, idle_lock_minutes=idle_lock_minutes)
     if ctx.invoked_subcommand is None:
         from outreach_tui.cli.tui_cmd import open_tui
 
-        open_tui(ctx.obj)
+        log_file.logged("booth", open_tui)(ctx.obj)
 
 
 domain_cmds.register(app)
@@ -98,6 +102,7 @@ event_cmds.register(app)
 recover_cmd.register(app)
 kiosk_cmd.register(app)
 config_cmd.register(app)
+completion_cmd.register(app)
 
 
 def run() -> None:

@@ -27,21 +27,15 @@ from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of text.")]
-StdinFlag = Annotated[
-    bool, typer.Option("--passphrase-stdin", help="Read the passphrase(s) from stdin, one a line.")
-]
+JsonFlag = Annotated[bool, typer.Option("--json")]
+StdinFlag = Annotated[bool, typer.Option("--passphrase-stdin")]
 
 encrypt_app = typer.Typer(
     name="encrypt",
-    help="Enkripsi data pribadi di laptop ini (kunci dilindungi frasa sandi petugas).",
     no_args_is_help=True,
     add_completion=False,
 )
-officer_app = typer.Typer(
-    name="officer", help="PIN masuk petugas di laptop bersama.", no_args_is_help=True,
-    add_completion=False,
-)  # fmt: skip
+officer_app = typer.Typer(name="officer", no_args_is_help=True, add_completion=False)
 
 
 WaitOption = Annotated[
@@ -51,7 +45,6 @@ WaitOption = Annotated[
         min=0,
         max=3600,
         metavar="SECONDS",
-        help="How long to wait for another program reading the file before giving up.",
     ),
 ]
 DEFAULT_WAIT_S = 30.0  # as store.compaction.DEFAULT_WAIT_S (not imported: start-up speed)
@@ -95,9 +88,7 @@ def _crypto_errors(lang: str, exc: Exception) -> NoReturn:
 @user_errors
 def purge_command(
     ctx: typer.Context,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would go; change nothing.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     older_than: Annotated[
         int | None,
         typer.Option(
@@ -105,7 +96,6 @@ def purge_command(
             min=0,
             max=3650,
             metavar="DAYS",
-            help="Retention after the hub's ack (default: retention_days, 7).",
         ),
     ] = None,
     as_json: JsonFlag = False,
@@ -258,9 +248,7 @@ def encrypt_recover(ctx: typer.Context, passphrase_stdin: StdinFlag = False) -> 
 @user_errors
 def unlock_command(
     ctx: typer.Context,
-    minutes: Annotated[
-        int, typer.Option("--minutes", min=1, max=24 * 60, help="Stay unlocked this long.")
-    ] = 60,
+    minutes: Annotated[int, typer.Option("--minutes", min=1, max=24 * 60)] = 60,
     passphrase_stdin: StdinFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -298,14 +286,14 @@ def lock_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 # -- officers ---------------------------------------------------------------------------
 
 
-PinStdin = Annotated[bool, typer.Option("--pin-stdin", help="Read the PIN from stdin.")]
+PinStdin = Annotated[bool, typer.Option("--pin-stdin")]
 
 
 @officer_app.command("set-pin")
 @user_errors
 def officer_set_pin(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Officer code, e.g. PLG-01.")],
+    code: Annotated[str, typer.Argument()],
     pin_stdin: PinStdin = False,
 ) -> None:
     """Set (or replace) an officer's sign-in PIN: 4–12 digits, asked twice, not shown."""
@@ -319,9 +307,7 @@ def officer_set_pin(
 
 @officer_app.command("clear-pin")
 @user_errors
-def officer_clear_pin(
-    ctx: typer.Context, code: Annotated[str, typer.Argument(help="Officer code.")]
-) -> None:
+def officer_clear_pin(ctx: typer.Context, code: Annotated[str, typer.Argument()]) -> None:
     """Remove an officer's PIN (they cannot sign in until a new one is set)."""
     settings: Settings = ctx.obj
     with _open(settings) as store:
@@ -335,7 +321,7 @@ def officer_clear_pin(
 @user_errors
 def officer_check_pin(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Officer code.")],
+    code: Annotated[str, typer.Argument()],
     pin_stdin: PinStdin = False,
     as_json: JsonFlag = False,
 ) -> None:

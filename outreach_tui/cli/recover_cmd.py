@@ -157,8 +157,8 @@ def remember_counts(db: Path, device_id: str, owners: int, workers: int, leads: 
 @user_errors
 def recover_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="New file to write what can be read.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    out: Annotated[Path, typer.Option("--out")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Salvage what can be read from a damaged --db into a new file (never changes it)."""
     from outreach_tui.store.recover import RecoverError, orphans, salvage

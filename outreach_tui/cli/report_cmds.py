@@ -28,23 +28,17 @@ from outreach_tui.i18n import t
 from outreach_tui.reports import export, render, tally, targets
 from outreach_tui.reports.sources import ExportSource
 
-LaptopDb = Annotated[
-    Path | None, typer.Option("--db", help="An officer's file (default: the global --db).")
-]
-HubDb = Annotated[
-    str | None, typer.Option("--hub-db", help="Hub database: SQLite path or postgresql:// URL.")
-]
-HubUrl = Annotated[str | None, typer.Option("--hub", help="Hub address (supervisor token).")]
-Token = Annotated[
-    str | None, typer.Option("--token", help="Supervisor token (default: from 'outreach login').")
-]
-First = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")]
-Last = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")]
+LaptopDb = Annotated[Path | None, typer.Option("--db")]
+HubDb = Annotated[str | None, typer.Option("--hub-db")]
+HubUrl = Annotated[str | None, typer.Option("--hub")]
+Token = Annotated[str | None, typer.Option("--token")]
+First = Annotated[str | None, typer.Option("--from")]
+Last = Annotated[str | None, typer.Option("--to")]
 By = Annotated[
     list[str] | None,
-    typer.Option("--by", help="day, officer, event, sector, program or path; repeat to combine."),
+    typer.Option("--by"),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON.")]
+JsonFlag = Annotated[bool, typer.Option("--json")]
 TABLE_FORMATS = ("table", "csv", "json")
 
 
@@ -91,11 +85,9 @@ def tally_command(
     by: By = None,
     first: First = None,
     last: Last = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    chart: Annotated[bool, typer.Option("--chart", help="Bar chart per group.")] = False,
-    metric: Annotated[
-        str, typer.Option("--metric", help="What --chart shows (default registrations).")
-    ] = "registrations",
+    fmt: Annotated[str, typer.Option("--format")] = "table",
+    chart: Annotated[bool, typer.Option("--chart")] = False,
+    metric: Annotated[str, typer.Option("--metric")] = "registrations",
     db: LaptopDb = None,
     hub_db: HubDb = None,
     hub: HubUrl = None,
@@ -136,10 +128,8 @@ def tally_command(
 @sync_errors
 def targets_command(
     ctx: typer.Context,
-    today: Annotated[
-        str | None, typer.Option("--today", help="Count days left from this day.")
-    ] = None,
-    chart: Annotated[bool, typer.Option("--chart", help="Progress bars.")] = False,
+    today: Annotated[str | None, typer.Option("--today")] = None,
+    chart: Annotated[bool, typer.Option("--chart")] = False,
     db: LaptopDb = None,
     hub_db: HubDb = None,
     hub: HubUrl = None,
@@ -168,14 +158,12 @@ def targets_command(
 @hub_errors
 def export_report_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="xlsx or csv (default: from --out).")
-    ] = None,
+    out: Annotated[Path, typer.Option("--out")],
+    fmt: Annotated[str | None, typer.Option("--format")] = None,
     by: By = None,
     first: First = None,
     last: Last = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force")] = False,
     db: LaptopDb = None,
     hub_db: HubDb = None,
     hub: Annotated[str | None, typer.Option("--hub", hidden=True)] = None,

@@ -17,16 +17,14 @@ from outreach_tui.i18n import t
 @user_errors
 def sample_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="New SQLite file to write.")],
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 7,
+    out: Annotated[Path, typer.Option("--out")],
+    seed: Annotated[int, typer.Option("--seed")] = 7,
     registrations: Annotated[
         int,
-        typer.Option("--registrations", min=1, max=50_000_000, help="Rows (owners + workers)."),
+        typer.Option("--registrations", min=1, max=50_000_000),
     ] = 1000,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing file (never a database).")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    force: Annotated[bool, typer.Option("--force")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Write a synthetic database (Palembang and Surakarta outreach, fictional people)."""
     from outreach_tui import files
@@ -67,8 +65,8 @@ HUB_BUNDLE_RECORDS = 5_000
 @hub_errors  # a hub refusal (HubError) is one line too
 def sample_hub_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="New hub database (SQLite) to write.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print stable JSON.")] = False,
+    out: Annotated[Path, typer.Option("--out")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A demo branch hub holding what the laptop file (--db) has already synced (the
     laptop's device key is made now if it has none)."""

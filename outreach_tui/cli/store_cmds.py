@@ -24,7 +24,7 @@ from outreach_tui.store import Store
 from outreach_tui.store.queries import Kind
 from outreach_tui.store.setup import EventTargets
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of a table.")]
+JsonFlag = Annotated[bool, typer.Option("--json")]
 
 
 def _code(value: str, what: str, lang: str) -> str:
@@ -51,19 +51,17 @@ def _day(value: str, what: str, lang: str) -> date:
 @user_errors
 def init_command(
     ctx: typer.Context,
-    officer: Annotated[str | None, typer.Option(help="Officer code, e.g. PLG-01.")] = None,
-    officer_name: Annotated[str | None, typer.Option(help="Officer's full name.")] = None,
-    branch: Annotated[str | None, typer.Option(help="Branch code, e.g. PLG.")] = None,
-    branch_name: Annotated[str | None, typer.Option(help="Branch name.")] = None,
-    city: Annotated[str | None, typer.Option(help="Branch city.")] = None,
-    event: Annotated[str | None, typer.Option(help="Event code, e.g. EXPO-PIM-2026.")] = None,
-    event_name: Annotated[str | None, typer.Option(help="Event name.")] = None,
-    venue: Annotated[str | None, typer.Option(help="Venue.")] = None,
-    starts: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
-    ends: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
-    target: Annotated[
-        int | None, typer.Option(min=0, help="Target number of owners registered.")
-    ] = None,
+    officer: Annotated[str | None, typer.Option()] = None,
+    officer_name: Annotated[str | None, typer.Option()] = None,
+    branch: Annotated[str | None, typer.Option()] = None,
+    branch_name: Annotated[str | None, typer.Option()] = None,
+    city: Annotated[str | None, typer.Option()] = None,
+    event: Annotated[str | None, typer.Option()] = None,
+    event_name: Annotated[str | None, typer.Option()] = None,
+    venue: Annotated[str | None, typer.Option()] = None,
+    starts: Annotated[str | None, typer.Option()] = None,
+    ends: Annotated[str | None, typer.Option()] = None,
+    target: Annotated[int | None, typer.Option(min=0)] = None,
     target_workers: Annotated[int | None, typer.Option(min=0)] = None,
     target_leads: Annotated[int | None, typer.Option(min=0)] = None,
     as_json: JsonFlag = False,
@@ -238,10 +236,8 @@ def doctor_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @user_errors
 def backup_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the copy.")],
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing file (never a database).")
-    ] = False,
+    out: Annotated[Path, typer.Option("--out")],
+    force: Annotated[bool, typer.Option("--force")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """A consistent copy of the file (safe while the booth app is open).
@@ -269,9 +265,7 @@ def backup_command(
 @user_errors
 def audit_command(
     ctx: typer.Context,
-    record: Annotated[
-        str | None, typer.Option("--record", help="Only entries about this record (uuid).")
-    ] = None,
+    record: Annotated[str | None, typer.Option("--record")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
     as_json: JsonFlag = False,
 ) -> None:

@@ -10,6 +10,7 @@ hub acknowledged more than ``retention_days`` ago (setting ``auto_purge``, ``--n
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -37,7 +38,8 @@ from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
 if TYPE_CHECKING:
     from outreach_tui.store.purge import PurgeReport
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print stable JSON instead of tables.")]
+JsonFlag = Annotated[bool, typer.Option("--json")]
+log = logging.getLogger(__name__)  # counts and codes only (cli/log_file.py)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -61,19 +63,15 @@ def sync_errors(func: Callable[P, R]) -> Callable[P, R]:
 @sync_errors
 def login_command(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="Hub address, e.g. https://hub.plg.local:8765.")],
+    url: Annotated[str, typer.Argument()],
     token: Annotated[
         str | None,
-        typer.Argument(
-            help="Device token from the supervisor ('-': stdin; left out: the saved one)."
-        ),
+        typer.Argument(),
     ] = None,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help="Allow plain http:// to a LAN address.")
-    ] = False,
+    insecure: Annotated[bool, typer.Option("--insecure")] = False,
     ca_cert: Annotated[
         Path | None,
-        typer.Option("--ca-cert", help="Branch CA certificate (PEM) the hub's HTTPS must use."),
+        typer.Option("--ca-cert"),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -116,24 +114,14 @@ def login_command(
 @sync_errors
 def sync_command(
     ctx: typer.Context,
-    hub: Annotated[
-        str | None, typer.Option("--hub", help="Hub address (default: the one from login).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
-    ] = False,
-    batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, max=10_000, help="Records per batch.")
-    ] = 1000,
-    retries: Annotated[
-        int, typer.Option("--retries", min=1, max=10, help="Tries per request on network errors.")
-    ] = 5,
+    hub: Annotated[str | None, typer.Option("--hub")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=10_000)] = 1000,
+    retries: Annotated[int, typer.Option("--retries", min=1, max=10)] = 5,
     purge: Annotated[
         bool | None,
         typer.Option(
             "--purge/--no-purge",
-            help="Afterwards purge personal data the hub acknowledged more than retention_days"
-            " ago (default: the auto_purge setting, on).",
         ),
     ] = None,
     deadline: Annotated[
@@ -142,7 +130,6 @@ def sync_command(
             "--deadline",
             min=1,
             max=86_400,
-            help="Seconds the whole run may take, however slowly the hub answers.",
         ),
     ] = RUN_DEADLINE_S,
     as_json: JsonFlag = False,
@@ -167,6 +154,7 @@ def sync_command(
         report = _run(
             queue, url, saved, batch_size, lang, tries=retries, quiet=as_json, deadline=deadline
         )
+        _log_report(report)
         minimised = None
         if report.error is None and (settings.auto_purge if purge is None else purge):
             minimised = _auto_purge(store, settings)
@@ -188,10 +176,8 @@ def sync_command(
 @user_errors
 def export_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="Bundle file to write (JSON).")],
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing file (never a database).")
-    ] = False,
+    out: Annotated[Path, typer.Option("--out")],
+    force: Annotated[bool, typer.Option("--force")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Write every waiting record to a bundle file for `outreach hub import` (no network).
@@ -280,6 +266,7 @@ def _run(
     deadline: float = RUN_DEADLINE_S,
 ) -> SyncReport:
     def on_retry(attempt: int, reason: str) -> None:
+        log.warning("sync: try %d failed: %s", attempt, reason)
         if not quiet:
             err_console.print(t("sync.retry", lang, reason=reason, attempt=attempt), markup=False)
 
@@ -317,6 +304,19 @@ def _run(
         return SyncRunner(
             queue, client, expected_hub_id=saved.hub_id, batch_size=size, progress=on_progress
         ).run()
+
+
+def _log_report(report: SyncReport) -> None:
+    outcomes = " ".join(f"{name}={n}" for name, n in sorted(report.counts.items()))
+    local = " ".join(f"{state}={n}" for state, n in sorted(report.local.items()))
+    log.info("sync: %d batches (%d sent again, %d replayed); outcomes %s; still pending %d;"
+             " local %s", report.batches, report.resent, report.replayed, outcomes,
+             report.still_pending, local)  # fmt: skip
+    if report.downlink is not None:
+        log.info("sync: downlink %s", " ".join(f"{k}={v}" for k, v in report.downlink.items()))
+    if report.error is not None:
+        log.warning("sync: stopped by %s (exit %d)", type(report.error).__name__,
+                    report.exit_code)  # fmt: skip
 
 
 def _show_dry_run(view: dict[str, Any], lang: str, as_json: bool) -> None:

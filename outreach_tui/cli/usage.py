@@ -6,8 +6,8 @@ here what went wrong, from the catalogue (``cli_usage.*``), with the documented 
 codes: 2 for a usage error, 1 for an aborted prompt. ``--help`` is left to Typer.
 
 Typer (0.29+) vendors click and exports only ``BadParameter``; the other exception
-classes are read from its vendored module (a Typer upgrade that moves them fails the
-tests in tests/cli/test_cli_language.py at once).
+classes are read from its vendored module through cli/click_internals.py (a Typer
+upgrade that moves them fails tests/cli/test_click_internals.py with a clear message).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from typer._click import exceptions as click_errors
-
+from outreach_tui.cli.click_internals import click_errors
 from outreach_tui.i18n import t
 
 UsageError = click_errors.UsageError

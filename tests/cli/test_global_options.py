@@ -112,7 +112,7 @@ def test_version_after_any_command(path: tuple[str, ...], own: set[str]) -> None
 
 
 def test_the_root_help_shows_flags_without_a_value() -> None:
-    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["--lang", "en", "--help"], env={"COLUMNS": "200"})  # <path>: en
     assert result.exit_code == 0
     assert "<bool>" not in result.stdout
     assert "--version" in result.stdout and "<path>" in result.stdout  # values stay

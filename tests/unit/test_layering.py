@@ -1,4 +1,9 @@
-"""DESIGN.md's layering, enforced: who may import whom, and no Textual for the CLI."""
+"""DESIGN.md's layering, enforced: who may import whom, and no Textual for the CLI.
+
+Every sub-package of outreach_tui has its rule here (a new one fails until it gets one):
+the CLI, the top, may import every layer; the TUI the layers below it but never the CLI
+or the hub; the hub neither the TUI, the CLI nor the laptop's sync and store. The rules
+are stated in docs/ARCHITECTURE.md ("Layers")."""
 
 from __future__ import annotations
 
@@ -13,6 +18,19 @@ PACKAGE = Path(__file__).resolve().parents[2] / "outreach_tui"
 
 # layer -> outreach_tui sub-packages it may import (besides itself)
 ALLOWED = {
+    "cli": {
+        "tui",
+        "sync",
+        "hub",
+        "reports",
+        "store",
+        "sampledata",
+        "domain",
+        "config",
+        "i18n",
+        "data",
+    },
+    "tui": {"sync", "reports", "store", "domain", "config", "i18n", "data"},
     "domain": {"i18n", "data"},
     "store": {"domain", "i18n", "data"},
     "protocol": {"domain"},  # the sync protocol's messages, shared by sync/ and hub/
@@ -24,7 +42,15 @@ ALLOWED = {
 # files.py (the one atomic writer) imports nothing of the project, so every layer may use it.
 for _allowed in ALLOWED.values():
     _allowed.add("files")
-NO_TEXTUAL = set(ALLOWED) | {"cli"}
+# Never, whatever ALLOWED says later (the rules DESIGN.md states in words).
+FORBIDDEN = {
+    "tui": {"cli", "hub"},
+    "hub": {"tui", "cli", "sync", "store"},
+    "sync": {"tui", "cli", "hub"},
+    "store": {"tui", "cli", "hub", "sync", "reports"},
+    "domain": {"tui", "cli", "hub", "sync", "store", "reports"},
+}
+NO_TEXTUAL = set(ALLOWED) - {"tui"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -52,6 +78,25 @@ def test_layer_imports_only_what_design_allows(layer: str) -> None:
                 continue
             target = parts[1]
             if target not in ALLOWED[layer] | {layer}:
+                offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not offenders, offenders
+
+
+def test_every_sub_package_has_a_rule_and_the_rules_keep_the_forbidden_out() -> None:
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")} - {"data"}
+    assert packages == set(ALLOWED), f"give every layer its rule: {packages ^ set(ALLOWED)}"
+    for layer, never in FORBIDDEN.items():
+        assert not ALLOWED[layer] & never, (layer, ALLOWED[layer] & never)
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_a_layer_never_imports_the_forbidden(layer: str) -> None:
+    """Checked apart from ALLOWED, so that widening a rule cannot let these in."""
+    offenders = []
+    for path in layer_files(layer):
+        for name in imports_of(path):
+            parts = name.split(".")
+            if parts[0] == "outreach_tui" and len(parts) > 1 and parts[1] in FORBIDDEN[layer]:
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert not offenders, offenders
 
