@@ -45,7 +45,8 @@ EDITABLE = (
     "path", "nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
     "address", "province_code", "business_name", "sector",
     "declared_income", "programs", "payment_months", "monthly_normal", "monthly_due",
-    "estimate", "ref_version", "consent_version",
+    "estimate", "ref_version", "consent_version", "occupation", "work_location",
+    "working_hours", "postal_code", "income_band",
 )  # fmt: skip
 
 
@@ -63,6 +64,16 @@ def check_household(
     if problems:
         row, found = min(problems.items())
         raise StoreError(f"worker {row}: {found[0].message('en')}")
+
+
+def _branch_of(db: sqlite_utils.Database, event_id: str | None, officer_code: str) -> str | None:
+    """The laptop's branch for a save: the event's, else the officer's (outreach init)."""
+    row = db.execute(
+        "SELECT COALESCE((SELECT branch_code FROM events WHERE id = ?),"
+        " (SELECT branch_code FROM officers WHERE code = ?))",
+        [event_id, officer_code],
+    ).fetchone()
+    return row[0] if row else None
 
 
 class RegistrationStore:
@@ -337,6 +348,8 @@ class RegistrationStore:
         now = utc_now()
         if record.role is Role.WORKER:
             record = replace(record, workers_count=0)
+        if record.branch_code is None:
+            record = replace(record, branch_code=_branch_of(db, event_id, officer_code))
         row = {
             **to_row(record),
             "uuid": record_uuid,
