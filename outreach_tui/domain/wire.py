@@ -291,7 +291,8 @@ def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[st
     data = {
         name: row.get(name)
         for name in REGISTRATION_FIELDS
-        if name != "event_code" and name not in OPTIONAL_REGISTRATION_FIELDS
+        if name != "event_code"
+        and name not in OPTIONAL_REGISTRATION_FIELDS
         and name not in DETAIL_FIELDS
     }
     data["event_code"] = event_code
