@@ -75,9 +75,8 @@ def test_a_populated_v8_file_keeps_every_row_index_and_trigger(v8_file: Path) ->
     assert len(before["registrations"]) == 400 and before["leads"]
     assert any(r["converted_uuid"] for r in before["leads"])
     assert any(r["owner_uuid"] for r in before["registrations"])
-    with pytest.raises(sqlite3.IntegrityError):  # v8 refuses the 2-month period
-        with conn:
-            conn.execute("UPDATE registrations SET payment_months = 2 WHERE rowid = 1")
+    with pytest.raises(sqlite3.IntegrityError), conn:  # v8 refuses the 2-month period
+        conn.execute("UPDATE registrations SET payment_months = 2 WHERE rowid = 1")
     conn.close()
 
     with Store(v8_file) as store:
@@ -120,7 +119,7 @@ def test_a_purged_row_stays_final_for_the_new_columns(v8_file: Path) -> None:
     assert purged is not None
     for column, value in (("occupation", "84"), ("work_location", "Pasar"),
                           ("postal_code", "30126")):  # fmt: skip
-        with pytest.raises(sqlite3.IntegrityError, match="purged|CHECK"), conn:
+        with pytest.raises(sqlite3.IntegrityError, match=r"purged|CHECK"), conn:
             conn.execute(f"UPDATE registrations SET {column} = ? WHERE uuid = ?",
                          [value, purged[0]])  # fmt: skip
     conn.close()
