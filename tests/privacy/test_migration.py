@@ -63,7 +63,7 @@ def test_a_populated_v3_file_migrates_without_losing_anything(v3_file: tuple[Pat
     for table in V3_TABLES:
         added = ("nik_digest", "nik_key_id", "purged_at", "state_funded", "occupation",
                  "work_location", "working_hours", "postal_code", "branch_code",
-                 "income_band")  # after v3
+                 "income_band")  # after v3  # fmt: skip
         names = [c for c in columns(after, table) if c not in added]
         got = rows(old, f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid")
         assert got == [{k: r[k] for k in names} for r in before[table]], table
