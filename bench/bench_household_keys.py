@@ -118,8 +118,8 @@ async def type_household(path: str) -> dict[str, Any]:
             await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         with sqlite3.connect(store.path) as conn:
             saved = conn.execute(
-                "SELECT nik, full_name, coalesce(phone, ''), declared_income, sector"
-                " FROM registrations ORDER BY seq"
+                "SELECT nik, full_name, coalesce(phone, ''), declared_income, sector,"
+                " occupation, income_band, branch_code FROM registrations ORDER BY seq"
             ).fetchall()
         store.close()
     return {"owner_keys": len(owner), "worker_keys": len(workers), "saved": saved}
@@ -129,9 +129,12 @@ def expected() -> list[list[Any]]:
     def phone(text: str) -> str:
         return "+62" + text[1:] if text else ""
 
+    # The core system's details (issue 20) with no key pressed: the sector's occupation
+    # (data/occupations.toml), the typed income's band, the laptop's branch.
+    details = ["84", "bpu-band-declared", "PLG"]
     first = [OWNER["nik"], OWNER["full_name"], phone(OWNER["phone"]),
-             int(OWNER["declared_income"]), "kuliner"]  # fmt: skip
-    return [first] + [[n, f, phone(p), int(i), "kuliner"] for n, f, p, i in WORKERS]
+             int(OWNER["declared_income"]), "kuliner", *details]  # fmt: skip
+    return [first] + [[n, f, phone(p), int(i), "kuliner", *details] for n, f, p, i in WORKERS]
 
 
 PATHS = ("fewest", "nik-tab", "before")

@@ -23,7 +23,7 @@ class Path(StrEnum):
     PU_MICRO = "pu_micro"  # wage earner of a micro business at the minimum package
 
 
-PAYMENT_PERIODS = (1, 3, 6, 12)
+PAYMENT_PERIODS = (1, 2, 3, 6, 12)  # advance payment the JMO app offers (reference 2026.12)
 MAX_WORKERS = 15
 
 
@@ -47,6 +47,13 @@ class RegistrationDraft:
     role: str = Role.OWNER
     path: str = Path.BPU
     state_funded: bool = False  # JKK/JKM paid by APBN/APBD: no PP 50/2025 discount
+    # What the core system needs besides (issue 20); all optional: blank is None.
+    occupation: str = ""  # code in data/occupations.toml; blank: none given
+    work_location: str = ""
+    working_hours: str = ""  # "08:00-17:00", "8-17", "08.00 - 17.00"
+    postal_code: str = ""  # 5 digits
+    branch_code: str = ""  # the laptop's branch (the store fills it when blank)
+    income_band: str = ""  # id of a band in contributions.toml; blank: the income's band
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,12 @@ class Registration:
     ref_version: str
     consent_version: str
     state_funded: bool = False  # JKK/JKM paid by APBN/APBD (PP 50/2025 art. 3)
+    occupation: str | None = None
+    work_location: str | None = None
+    working_hours: str | None = None  # normalised: "08:00-17:00"
+    postal_code: str | None = None
+    branch_code: str | None = None
+    income_band: str | None = None  # BPU: the declared-income band the quote used
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ MAX_LENGTH = {
     "email": 254,
     "interest": 200,
     "notes": 500,
+    "work_location": 200,
 }
 MAX_INCOME = 1_000_000_000  # Rp1 billion a month: beyond this it is a typo
 T = TypeVar("T")
@@ -59,6 +60,12 @@ _ROLES: dict[str, Role] = {member.value: member for member in Role}
 _PATHS: dict[str, Path] = {member.value: member for member in Path}
 _MEMBERS: dict[type[Enum], dict[str, Role] | dict[str, Path]] = {Role: _ROLES, Path: _PATHS}
 _PROGRAMS = frozenset({"JKK", "JKM", "JHT"})
+# Indonesian postal codes: five digits, the first 1-9 (10110 Jakarta ... 99976 Papua).
+_POSTAL_CODE = re.compile(r"[1-9][0-9]{4}")
+# Working hours as typed: "08:00-17:00", "8-17", "08.00 – 17.00", "0800-1700".
+_HOURS = re.compile(
+    r"([0-9]{1,2})(?:[:.]?([0-9]{2}))?\s*(?:-|–|s/?d|sampai|to)\s*([0-9]{1,2})(?:[:.]?([0-9]{2}))?"
+)
 _STR = frozenset({str})
 
 
@@ -279,6 +286,8 @@ def validate_registration(
     elif not _consent_known(consent_version):
         problems.append(error("consent.unknown_version", "consent_version"))
 
+    details = _details(problems, draft, income, path)
+
     if problems and any(p.severity is Severity.ERROR for p in problems):
         return ValidationResult(tuple(problems), None)
 
@@ -316,8 +325,64 @@ def validate_registration(
         ref_version=quote.dataset_version,
         consent_version=consent_version,
         state_funded=quote.state_funded,
+        **details,
+        income_band=quote.band.id if quote.band is not None else None,
     )
     return ValidationResult(tuple(problems), record)
+
+
+def parse_working_hours(text: str) -> str | None:
+    """``8-17`` / ``08.00 – 17.00`` / ``0800-1700`` as ``08:00-17:00``; None when it is
+    not a start and an end of the day (00:00-24:00) that differ. Overnight is fine."""
+    match = _HOURS.fullmatch(text.strip().lower())
+    if match is None:
+        return None
+    start_h, start_m, end_h, end_m = (int(g or 0) for g in match.groups())
+    if start_h > 23 or end_h > 24 or start_m > 59 or end_m > 59 or (end_h == 24 and end_m):
+        return None
+    if (start_h, start_m) == (end_h, end_m):
+        return None
+    return f"{start_h:02d}:{start_m:02d}-{end_h:02d}:{end_m:02d}"
+
+
+def _details(
+    problems: list[Problem], draft: RegistrationDraft, income: int | None, path: Path
+) -> dict[str, str | None]:
+    """The fields the core system needs (issue 20), each optional: blank is None, anything
+    given must be right. The income band is checked here and taken from the quote."""
+    from outreach_tui.domain import occupations
+
+    occupation = clean_text(draft.occupation) or None
+    if occupation is not None and not occupations.is_known(occupation):
+        problems.append(error("occupation.unknown", "occupation", occupation=occupation[:10]))
+    work_location = _text(problems, "work_location", draft.work_location, required=False)
+    hours_text = clean_text(draft.working_hours)
+    hours = parse_working_hours(hours_text) if hours_text else None
+    if hours_text and hours is None:
+        problems.append(error("working_hours.invalid", "working_hours"))
+    postal = clean_text(draft.postal_code).replace(" ", "") or None
+    if postal is not None and not (postal.isascii() and _POSTAL_CODE.fullmatch(postal)):
+        problems.append(error("postal_code.invalid", "postal_code"))
+    branch_text = clean_text(draft.branch_code)
+    branch = clean_code(branch_text) if branch_text else None
+    if branch_text and branch is None:
+        problems.append(error("branch_code.invalid", "branch_code"))
+    band_id = clean_text(draft.income_band)
+    if band_id and path is Path.BPU:
+        _band_problem(problems, band_id, income)
+    return {"occupation": occupation, "work_location": work_location, "working_hours": hours,
+            "postal_code": postal, "branch_code": branch}  # fmt: skip
+
+
+def _band_problem(problems: list[Problem], band_id: str, income: int | None) -> None:
+    """A chosen band must be one of the dataset's and hold the declared income (the typed
+    amount stays for the explainer; the band is what the core system is told)."""
+    ref = _reference().load_reference()
+    band = next((b for b in ref.income_bands if b.id == band_id), None)
+    if band is None:
+        problems.append(error("income_band.unknown", "income_band", band=band_id[:40]))
+    elif income is not None and not band.covers(max(income, ref.min_declared_income)):
+        problems.append(error("income_band.mismatch", "income_band"))
 
 
 @cache

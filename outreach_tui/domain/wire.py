@@ -70,6 +70,12 @@ Address = Annotated[str, Meta(max_length=MAX_LENGTH["address"])]
 BusinessName = Annotated[str, Meta(max_length=MAX_LENGTH["business_name"])]
 Interest = Annotated[str, Meta(max_length=MAX_LENGTH["interest"])]
 Notes = Annotated[str, Meta(max_length=MAX_LENGTH["notes"])]
+WorkLocation = Annotated[str, Meta(max_length=MAX_LENGTH["work_location"])]
+Occupation = Annotated[str, Meta(pattern=whole(r"[0-9]{2}"), description="data/occupations.toml")]
+WorkingHours = Annotated[
+    str, Meta(pattern=whole(r"[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}"), description="08:00-17:00")
+]
+PostalCode = Annotated[str, Meta(pattern=whole(r"[1-9][0-9]{4}"), description="5 digits")]
 VoidReason = Annotated[str, Meta(max_length=300)]
 
 
@@ -107,7 +113,7 @@ class RegistrationData(_Record, kw_only=True):
     workers_count: Annotated[int, Meta(ge=0, le=MAX_WORKERS)]
     declared_income: Money
     programs: Annotated[list[Program], Meta(max_length=3)]
-    payment_months: Literal[1, 3, 6, 12]  # models.PAYMENT_PERIODS (a test holds them equal)
+    payment_months: Literal[1, 2, 3, 6, 12]  # models.PAYMENT_PERIODS (a test holds them equal)
     monthly_normal: Money
     monthly_due: Money
     estimate: bool
@@ -116,6 +122,14 @@ class RegistrationData(_Record, kw_only=True):
     consent_at: Instant
     # JKK/JKM paid by APBN/APBD (no PP 50/2025 discount); sent only when true.
     state_funded: bool | None = None
+    # What the core system needs (issue 20); sent only when set, so an older laptop's
+    # records (which have none) are taken as before.
+    occupation: Occupation | None = None
+    work_location: WorkLocation | None = None
+    working_hours: WorkingHours | None = None
+    postal_code: PostalCode | None = None
+    branch_code: Code | None = None
+    income_band: Word | None = None
 
 
 class LeadData(_Record, kw_only=True):
@@ -141,6 +155,10 @@ LEAD_FIELDS: tuple[str, ...] = LeadData.__struct_fields__
 # Sent only when true: a record without it hashes as before, and an older hub (which
 # refuses unknown fields) still takes every record that does not need it.
 OPTIONAL_REGISTRATION_FIELDS = frozenset({"state_funded"})
+# Sent only when set (not None): records saved before these fields existed hash as before.
+DETAIL_FIELDS = (
+    "occupation", "work_location", "working_hours", "postal_code", "branch_code", "income_band",
+)  # fmt: skip
 FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
 INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at")
 CODE_FIELDS = ("officer_code", "event_code", "reference_no")
@@ -267,13 +285,18 @@ def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[st
     data = {
         name: row.get(name)
         for name in REGISTRATION_FIELDS
-        if name != "event_code" and name not in OPTIONAL_REGISTRATION_FIELDS
+        if name != "event_code"
+        and name not in OPTIONAL_REGISTRATION_FIELDS
+        and name not in DETAIL_FIELDS
     }
     data["event_code"] = event_code
     data["programs"] = [p for p in str(row["programs"]).split(",") if p]
     data["estimate"] = bool(row["estimate"])
     if row.get("state_funded"):
         data["state_funded"] = True
+    for name in DETAIL_FIELDS:
+        if row.get(name) is not None:
+            data[name] = row[name]
     return data
 
 
@@ -306,6 +329,12 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
         role=_s(get("role")),
         path=_s(get("path")),
         state_funded=get("state_funded") is True,
+        occupation=_s(get("occupation")),
+        work_location=_s(get("work_location")),
+        working_hours=_s(get("working_hours")),
+        postal_code=_s(get("postal_code")),
+        branch_code=_s(get("branch_code")),
+        income_band=_s(get("income_band")),
     )
 
 

@@ -40,7 +40,10 @@ EXPORT_COLUMNS = (
     "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
     "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
     "voided", "converted", "owner_uuid",
+    "occupation", "working_hours", "postal_code", "branch_code", "income_band",
 )  # fmt: skip
+# The registration details (issue 20), read from each record's data (NULL when absent).
+DETAIL_COLUMNS = ("occupation", "working_hours", "postal_code", "branch_code", "income_band")
 BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target_informal")
 
 
@@ -153,14 +156,16 @@ def export_rows(
     with storage.read() as tx:
         if tx.dialect == "postgres":
             ref, owner = "data::jsonb ->> 'reference_no'", "data::jsonb ->> 'owner_uuid'"
+            details = ", ".join(f"data::jsonb ->> '{c}' AS {c}" for c in DETAIL_COLUMNS)
         else:
             ref = "json_extract(data, '$.reference_no')"
             owner = "json_extract(data, '$.owner_uuid')"
+            details = ", ".join(f"json_extract(data, '$.{c}') AS {c}" for c in DETAIL_COLUMNS)
         for entity in ("registration", "lead"):
             sql = (
                 f"SELECT entity, uuid, version, {ref} AS reference_no, day, created_at, "
                 "event_code, officer_code, device_id, role, path, sector, programs, "
-                f"monthly_due, voided, converted, {owner} AS owner_uuid FROM records "
+                f"monthly_due, voided, converted, {owner} AS owner_uuid, {details} FROM records "
                 f"WHERE entity = ? AND {where} ORDER BY day, created_at, uuid"
             )
             for row in tx.stream(sql, (entity, *params), size=chunk):

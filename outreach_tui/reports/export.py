@@ -10,10 +10,13 @@ oldest first) — stable, documented in the README:
 
     entity · uuid · version · reference_no · day · created_at · event_code · officer_code ·
     device_id · role · path · registration_path · sector · programs · monthly_due ·
-    voided · converted · owner_uuid
+    voided · converted · owner_uuid · occupation · working_hours · postal_code ·
+    branch_code · income_band
 
-No name, NIK, phone or address is exported (UU 27/2022: data minimisation); the
-reference number and uuid find the record when someone needs it.
+No name, NIK, phone, address or work location is exported (UU 27/2022: data
+minimisation); the reference number and uuid find the record when someone needs it. The
+registration details (issue 20) are codes in the CSV (occupation ``84``, income band
+``bpu-band-declared``) and words in the XLSX; a record saved before them has them empty.
 
 CSV is for scripts: these column names and codes, stable. XLSX is for people
 (``Presentation``): headers and sheet names in the chosen language (Bahasa Indonesia by
@@ -41,6 +44,7 @@ RECORD_COLUMNS = (
     "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
     "officer_code", "device_id", "role", "path", "registration_path", "sector", "programs",
     "monthly_due", "voided", "converted", "owner_uuid",
+    "occupation", "working_hours", "postal_code", "branch_code", "income_band",
 )  # fmt: skip
 FORMATS = ("csv", "xlsx")
 SHEET_ROWS = 1_048_575  # Excel's row limit less the header
@@ -99,6 +103,7 @@ def _utc_cell(value: Any) -> Any:
 def _words(language: str) -> dict[str, Callable[[Any], Any]]:
     """Per column: code -> the word people read (None stays empty)."""
     from outreach_tui.domain.labels import sector_label
+    from outreach_tui.reports.details import band_label, occupation_label
 
     def key(prefix: str) -> Callable[[Any], Any]:
         return lambda v: t(f"{prefix}.{v}", language) if v else v
@@ -117,6 +122,8 @@ def _words(language: str) -> dict[str, Callable[[Any], Any]]:
         "created_at": _utc_cell,
         "voided": answer,
         "converted": answer,
+        "occupation": lambda v: occupation_label(v, language) if v else v,
+        "income_band": lambda v: band_label(v, language) if v else v,
     }
 
 

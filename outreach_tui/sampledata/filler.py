@@ -25,7 +25,8 @@ REG_COLUMNS = (
     "payment_months", "monthly_normal", "monthly_due", "estimate", "ref_version",
     "consent_version", "consent_at", "officer_code", "event_id", "device_id", "created_at",
     "updated_at", "version", "base_version", "sync_state", "sync_code", "sync_field",
-    "sync_message", "synced_at", "voided_at", "void_reason",
+    "sync_message", "synced_at", "voided_at", "void_reason", "occupation", "work_location",
+    "working_hours", "postal_code", "branch_code", "income_band",
 )  # fmt: skip
 LEAD_COLUMNS = (
     "uuid", "seq", "full_name", "phone", "sector", "interest", "consent_contact",

@@ -34,8 +34,13 @@ _WORKERS = tuple(range(16))
 _WORKER_CUM = tuple(accumulate((80, 180, 200, 170, 120, 90, 50, 30, 20, 15, 12, 8, 6, 4, 3, 2)))
 _HIGHER_INCOMES = (1_500_000, 2_000_000, 2_500_000, 3_000_000, 3_500_000, 4_000_000, 5_000_000)
 _HIGHER_CUM = tuple(accumulate((30, 25, 15, 12, 6, 7, 5)))
-_MONTHS = (1, 3, 6, 12)
-_MONTHS_CUM = tuple(accumulate((55, 20, 15, 10)))
+_MONTHS = (1, 2, 3, 6, 12)  # the JMO app's advance periods (reference 2026.12)
+_MONTHS_CUM = tuple(accumulate((52, 6, 18, 14, 10)))
+# Registration details (issue 20), picked from the record's uuid so the day's random
+# stream (and every other figure of the sample) stays as it was.
+_HOURS = ("07:00-15:00", "08:00-16:00", "08:00-17:00", "09:00-21:00", "16:00-23:00",
+          "05:00-11:00")  # fmt: skip
+_POSTAL_PREFIX = {"16": "30", "33": "57"}  # Palembang 30xxx, Surakarta and around 57xxx
 _LEAD, _CONVERT, _EDIT, _VOID = range(4)
 
 
@@ -198,7 +203,33 @@ class DayReplay:
             "updated_at": at, "version": 1, "base_version": None, "sync_state": "pending",
             "sync_code": None, "sync_field": None, "sync_message": None, "synced_at": None,
             "voided_at": None, "void_reason": None,
+            **self._details(record_uuid, role, path, sector, income, address, person.nik),
         }  # fmt: skip
+
+    def _details(
+        self, record_uuid: str, role: str, path: str, sector: str, income: int,
+        address: str | None, nik: str,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Occupation from the sector (owners often "wiraswasta"), hours, and for owners a
+        postal code in their province and, for half, the address as the work location."""
+        from outreach_tui.domain.occupations import default_for_sector
+
+        bits = int(record_uuid.replace("-", "")[-12:], 16)  # the uuid's random tail
+        occupation = default_for_sector(sector)
+        if role == "owner" and bits % 10 < 3:
+            occupation = "88"
+        ref = self.f.ref
+        band = ref.income_band(max(income, ref.min_declared_income)) if path == "bpu" else None
+        owner = role == "owner"
+        postal = _POSTAL_PREFIX.get(nik[:2], "30") + f"{111 + bits % 800:03d}" if owner else None
+        return {
+            "occupation": occupation,
+            "work_location": address if owner and address and bits % 2 else None,
+            "working_hours": _HOURS[(bits >> 8) % len(_HOURS)] if bits % 5 else None,
+            "postal_code": postal,
+            "branch_code": self.ctx.branch.code,
+            "income_band": band.id if band is not None else None,
+        }
 
     def _save(
         self, t: int, w: int, k: int, lead: tuple[dict[str, Any], Person, str] | None

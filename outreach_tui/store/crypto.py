@@ -35,7 +35,7 @@ NONCE_BYTES = 12
 PERSONAL = {
     "registrations": (
         "nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
-        "business_name",
+        "business_name", "work_location",
     ),
     "leads": ("full_name", "phone", "interest", "notes"),
 }  # fmt: skip

@@ -232,6 +232,12 @@ class Database:
                         conn.execute("ROLLBACK")
                     raise
 
+    def set_foreign_keys(self, on: bool) -> None:
+        """Foreign-key enforcement on the writer (migrations turn it off between
+        transactions; it is on otherwise)."""
+        with self._lock:
+            self._writer.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
     @contextmanager
     def read(self) -> Iterator[Transaction]:
         """A fresh reader: never blocks behind a writer in WAL mode, safe on any thread."""

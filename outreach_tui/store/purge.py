@@ -8,8 +8,8 @@ purged row that is not synced (migration 0004). Purging a registration:
 
 - NIK -> NULL; its keyed hash stays (``nik_digest``, ``nik_key_id``: see nik_keys.py) so
   the booth still warns about a repeat NIK offline;
-- name -> the marker ``—``; birth date and place, phone, email, address, business name
-  and declared income -> NULL; a void reason -> ``—``;
+- name -> the marker ``—``; birth date and place, phone, email, address, business name,
+  work location and declared income -> NULL; a void reason -> ``—``;
 - role, path, sector, programs, monthly amounts, officer, event, days and sync state
   stay: every tally reads the same before and after.
 
@@ -56,6 +56,7 @@ _ACKED = (
 _REGISTRATION_SET = (
     "nik = NULL, full_name = '—', birth_date = NULL, birth_place = NULL, phone = NULL,"
     " email = NULL, address = NULL, business_name = NULL, declared_income = NULL,"
+    " work_location = NULL,"
     " void_reason = CASE WHEN voided_at IS NULL THEN NULL ELSE '—' END, sync_message = NULL"
 )
 _LEAD_SET = (

@@ -44,7 +44,8 @@ EDITABLE = (
     "path", "nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
     "address", "province_code", "business_name", "sector",
     "declared_income", "programs", "payment_months", "monthly_normal", "monthly_due",
-    "estimate", "ref_version", "consent_version",
+    "estimate", "ref_version", "consent_version", "occupation", "work_location",
+    "working_hours", "postal_code", "income_band",
 )  # fmt: skip
 
 
@@ -62,6 +63,16 @@ def check_household(
     if problems:
         row, found = min(problems.items())
         raise StoreError(f"worker {row}: {found[0].message('en')}")
+
+
+def _branch_of(db: Transaction, event_id: str | None, officer_code: str) -> str | None:
+    """The laptop's branch for a save: the event's, else the officer's (outreach init)."""
+    row = db.execute(
+        "SELECT COALESCE((SELECT branch_code FROM events WHERE id = ?),"
+        " (SELECT branch_code FROM officers WHERE code = ?))",
+        [event_id, officer_code],
+    ).fetchone()
+    return row[0] if row else None
 
 
 class RegistrationStore:
@@ -260,6 +271,8 @@ class RegistrationStore:
         now = utc_now()
         if record.role is Role.WORKER:
             record = replace(record, workers_count=0)
+        if record.branch_code is None:
+            record = replace(record, branch_code=_branch_of(db, event_id, officer_code))
         row = {
             **to_row(record),
             "uuid": record_uuid,

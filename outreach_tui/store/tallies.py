@@ -58,6 +58,7 @@ EXPORT_COLUMNS = (
     "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
     "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
     "voided", "converted", "owner_uuid",
+    "occupation", "working_hours", "postal_code", "branch_code", "income_band",
 )  # fmt: skip
 
 
@@ -224,13 +225,15 @@ class LaptopTallies:
             f"SELECT 'registration' AS entity, t.uuid, t.version, t.reference_no, {day} AS day,"
             " t.created_at, COALESCE(e.code, '') AS event_code, t.officer_code, t.device_id,"
             " t.role, t.path, t.sector, t.programs, t.monthly_due,"
-            " (t.voided_at IS NOT NULL) AS voided, 0 AS converted, t.owner_uuid"
+            " (t.voided_at IS NOT NULL) AS voided, 0 AS converted, t.owner_uuid,"
+            " t.occupation, t.working_hours, t.postal_code, t.branch_code, t.income_band"
             " FROM registrations t LEFT JOIN events e ON e.id = t.event_id"
             f" WHERE t.created_at >= ? AND t.created_at < ?{exact} ORDER BY t.created_at, t.uuid",
             f"SELECT 'lead', t.uuid, t.version, NULL, {day}, t.created_at,"
             " COALESCE(e.code, ''), t.officer_code, t.device_id, 'lead', '',"
             " COALESCE(t.sector, ''), '', 0, (t.voided_at IS NOT NULL),"
-            " (t.voided_at IS NULL AND t.converted_uuid IS NOT NULL), NULL"
+            " (t.voided_at IS NULL AND t.converted_uuid IS NOT NULL), NULL,"
+            " NULL, NULL, NULL, NULL, NULL"
             " FROM leads t LEFT JOIN events e ON e.id = t.event_id"
             f" WHERE t.created_at >= ? AND t.created_at < ?{exact} ORDER BY t.created_at, t.uuid",
         )

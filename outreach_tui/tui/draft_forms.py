@@ -36,13 +36,16 @@ if TYPE_CHECKING:
 
 def registration_values(screen: RegistrationScreen) -> dict[str, Any] | None:
     """The form as typed, or None when nothing in it would be lost."""
-    from outreach_tui.tui.screens.registration import TEXT_FIELDS, widget_id
+    from outreach_tui.tui.screens.registration import DETAIL_FIELDS, TEXT_FIELDS, widget_id
 
     if screen.edit_row is not None or not screen.has_unsaved_input():
         return None
     values: dict[str, Any] = {
-        f: screen.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS
+        f: screen.query_one(f"#{widget_id(f)}", Input).value for f in (*TEXT_FIELDS, *DETAIL_FIELDS)
     }
+    for name in ("occupation", "income_band"):
+        values[name] = screen.query_one(f"#reg-{name.replace('_', '-')}", Choice).selection or ""
+    values["chosen"] = sorted(screen.chosen)
     values["sector"] = screen.query_one("#reg-sector", Choice).selection or ""
     values["payment_months"] = screen.query_one("#reg-payment-months", Choice).selection or 1
     for name in ("jht", "state_funded"):
@@ -57,10 +60,10 @@ def registration_values(screen: RegistrationScreen) -> dict[str, Any] | None:
 def fill_registration(screen: RegistrationScreen, values: dict[str, Any]) -> None:
     """Set every field from ``values`` (a missing one: as on an empty form), without the
     change messages (the caller revalidates once)."""
-    from outreach_tui.tui.screens.registration import TEXT_FIELDS, widget_id
+    from outreach_tui.tui.screens.registration import DETAIL_FIELDS, TEXT_FIELDS, widget_id
 
     with screen.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
-        for field in TEXT_FIELDS:
+        for field in (*TEXT_FIELDS, *DETAIL_FIELDS):
             value = values.get(field)
             screen.query_one(f"#{widget_id(field)}", Input).value = (
                 "" if value is None else str(value)
@@ -74,14 +77,21 @@ def fill_registration(screen: RegistrationScreen, values: dict[str, Any]) -> Non
         screen.query_one("#reg-jht", Checkbox).value = bool(values.get("jht"))
         screen.query_one("#reg-state-funded", Checkbox).value = bool(values.get("state_funded"))
         screen.query_one("#reg-consent", Checkbox).value = bool(values.get("consent"))
+        for name in ("occupation", "income_band"):
+            choice = screen.query_one(f"#reg-{name.replace('_', '-')}", Choice)
+            if values.get(name):
+                choice.value = values[name]
+            else:
+                choice.clear()
+        screen.chosen = set(values.get("chosen") or ())
 
 
 def row_values(row: dict[str, Any]) -> dict[str, Any]:
     """A saved registration row as the form shows it (a correction's starting point)."""
-    from outreach_tui.tui.screens.registration import TEXT_FIELDS
+    from outreach_tui.tui.screens.registration import DETAIL_FIELDS, TEXT_FIELDS
 
     values: dict[str, Any] = {}
-    for field in TEXT_FIELDS:
+    for field in (*TEXT_FIELDS, *DETAIL_FIELDS):
         value = row.get(field)
         if field == "phone" and value:
             value = "0" + str(value).removeprefix("+62")
@@ -92,7 +102,10 @@ def row_values(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **values, "sector": row["sector"], "payment_months": row["payment_months"],
         "jht": "JHT" in row["programs"].split(","), "state_funded": bool(row.get("state_funded")),
-        "consent": True,
+        "consent": True, "occupation": row.get("occupation") or "",
+        "income_band": row.get("income_band") or "",
+        # a correction keeps the saved occupation; the band follows a corrected income
+        "chosen": ["reg-occupation"] if row.get("occupation") else [],
     }  # fmt: skip
 
 

@@ -20,6 +20,9 @@ V3_TABLES = (
 )  # fmt: skip
 
 
+PAYMENT_MONTHS_BEFORE_V9 = "CASE payment_months WHEN 2 THEN 1 ELSE payment_months END"
+
+
 def columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
 
@@ -39,7 +42,9 @@ def v3_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path
     with conn:
         for table in V3_TABLES:
             names = ", ".join(columns(conn, table))
-            conn.execute(f"INSERT OR REPLACE INTO main.{table} ({names}) SELECT {names}"
+            # an older schema has no 2-month period (0009): such sample rows pay for 1
+            picked = names.replace("payment_months", PAYMENT_MONTHS_BEFORE_V9)
+            conn.execute(f"INSERT OR REPLACE INTO main.{table} ({names}) SELECT {picked}"
                          f" FROM src.{table}")  # fmt: skip
     conn.execute("DETACH DATABASE src")
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone() == (3,)
@@ -56,7 +61,9 @@ def test_a_populated_v3_file_migrates_without_losing_anything(v3_file: tuple[Pat
     after = sqlite3.connect(old)
     assert after.execute("PRAGMA foreign_key_check").fetchall() == []
     for table in V3_TABLES:
-        added = ("nik_digest", "nik_key_id", "purged_at", "state_funded")  # after v3
+        added = ("nik_digest", "nik_key_id", "purged_at", "state_funded", "occupation",
+                 "work_location", "working_hours", "postal_code", "branch_code",
+                 "income_band")  # after v3  # fmt: skip
         names = [c for c in columns(after, table) if c not in added]
         got = rows(old, f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid")
         assert got == [{k: r[k] for k in names} for r in before[table]], table

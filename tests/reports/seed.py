@@ -81,7 +81,8 @@ def build_laptop(path: Path) -> Seeded:
                              officer_code=officer, event_id=event_id)  # fmt: skip
 
         one = {"declared_income": "1.000.000"}
-        r1 = save("PLG-01", one, [one, one])
+        details = {"occupation": "84", "postal_code": "30126", "working_hours": "08-17"}
+        r1 = save("PLG-01", {**one, **details}, [one, one])
         u["O1"], u["W1a"], u["W1b"] = r1.owner.uuid, r1.workers[0].uuid, r1.workers[1].uuid
         u["L3"] = _lead(store, event_id, "PLG-02", full_name="Sari Dewi")
         u["O4"] = save("PLG-02", {"declared_income": "2.500.000",

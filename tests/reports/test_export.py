@@ -41,6 +41,15 @@ CREATED = {
     "O2": "2026-11-23T04:00:00.000Z", "W2": "2026-11-23T04:00:00.001Z",
     "L2": "2026-11-23T05:00:00.000Z", "O3": "2026-11-23T06:00:00.000Z",
 }  # fmt: skip
+# name: (occupation, working_hours, postal_code, branch_code, income_band): issue 20's
+# details; the branch is the event's (PLG), the band the one each quote used.
+LOW, DECLARED = "bpu-band-lowest", "bpu-band-declared"
+DETAILS = {
+    "O1": ("84", "08:00-17:00", "30126", "PLG", LOW), "W1a": (None, None, None, "PLG", LOW),
+    "W1b": (None, None, None, "PLG", LOW), "O4": (None, None, None, "PLG", DECLARED),
+    "O2": (None, None, None, "PLG", LOW), "W2": (None, None, None, "PLG", None),
+    "O3": (None, None, None, "PLG", DECLARED),
+}  # fmt: skip
 REGISTRATIONS = ("O1", "W1a", "W1b", "O4", "O2", "W2", "O3")  # oldest first
 LEADS = ("L3", "L1", "L2")
 
@@ -58,7 +67,7 @@ def expected_rows(seeded: Seeded) -> list[list[Any]]:
             "lead" if role == "lead" else "registration", uuid, 2 if name == "O3" else 1,
             refs.get(uuid), day, CREATED[name], EVENT, officer, seeded.device_id, role,
             path or None, label, sector or None, programs or None, due, voided, converted,
-            seeded.uuids[owner] if owner else None,
+            seeded.uuids[owner] if owner else None, *DETAILS.get(name, (None,) * 5),
         ])  # fmt: skip
     return rows
 

@@ -21,10 +21,12 @@ runner = CliRunner()
 HEADERS = {
     "id": ["Jenis", "UUID", "Versi", "No. tanda terima", "Hari (waktu acara)", "Dibuat (UTC)",
            "Acara", "Petugas", "Laptop", "Peran", "Skema", "Jalur", "Sektor", "Program",
-           "Iuran/bulan (Rp)", "Dibatalkan", "Jadi daftar", "UUID pemilik"],
+           "Iuran/bulan (Rp)", "Dibatalkan", "Jadi daftar", "UUID pemilik", "Jenis pekerjaan",
+           "Jam kerja", "Kode pos", "Kantor cabang", "Kelompok penghasilan"],
     "en": ["Kind", "UUID", "Version", "Receipt no.", "Day (event time)", "Created (UTC)",
            "Event", "Officer", "Laptop", "Role", "Scheme", "Path", "Sector", "Programs",
-           "Monthly due (Rp)", "Voided", "Converted", "Owner UUID"],
+           "Monthly due (Rp)", "Voided", "Converted", "Owner UUID", "Occupation",
+           "Working hours", "Postal code", "Branch", "Income band"],
 }  # fmt: skip
 # The seeded worker W2 (tests/reports/test_export.py): PU micro, perdagangan, 23 Nov.
 W2 = {
@@ -74,6 +76,13 @@ def test_record_sheet_speaks_the_chosen_language(
     assert shown == W2[lang]
     assert w2[4] == datetime(2026, 11, 23)  # a date cell: the day in the event's zone
     assert w2[5] == datetime(2026, 11, 23, 4, 0, 0, 1000)  # created_at, UTC (…04:00:00.001Z)
+    # Issue 20's details: the occupation and the income band as words (O1: kuliner's
+    # "Pedagang", data/occupations.toml 84; the lowest band of contributions.toml).
+    o1 = next(r for r in rows[1:] if r[1] == seeded.uuids["O1"])
+    assert o1[18:] == {
+        "id": ["Pedagang", "08:00-17:00", "30126", "PLG", "s.d. Rp1.000.000"],
+        "en": ["Vendor / trader", "08:00-17:00", "30126", "PLG", "up to Rp1.000.000"],
+    }[lang]
     # Every registration names its sector and path in words, never a code.
     codes = {"bpu", "pu_micro", "owner", "worker", "kuliner", "perdagangan", "registration"}
     assert not codes & {cell for row in rows[1:] for cell in row}
@@ -119,4 +128,7 @@ def test_csv_keeps_the_stable_codes_in_any_language(seeded: Seeded, tmp_path: Pa
         rows = list(csv.reader(handle))
     assert rows[0][:3] == ["entity", "uuid", "version"]
     assert {"pu_micro", "perdagangan"} <= {cell for row in rows for cell in row}
+    assert rows[0][-5:] == ["occupation", "working_hours", "postal_code", "branch_code",
+                            "income_band"]  # fmt: skip
+    assert {"84", "bpu-band-lowest", "bpu-band-declared"} <= {c for row in rows for c in row}
     assert date.fromisoformat(rows[1][4])  # ISO day, as documented

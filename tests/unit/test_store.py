@@ -759,7 +759,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(
         pytest.param({"declared_income": 0}, sqlite3.IntegrityError, id="zero-income"),
         pytest.param({"nik": "167101"}, sqlite3.IntegrityError, id="short-nik"),
         pytest.param({"sex": "X"}, sqlite3.IntegrityError, id="unknown-sex"),
-        pytest.param({"payment_months": 2}, sqlite3.IntegrityError, id="two-months"),
+        pytest.param({"payment_months": 4}, sqlite3.IntegrityError, id="four-months"),
         pytest.param({"full_name": "Sit\udcff"}, UnicodeEncodeError, id="surrogate-name"),
     ],
 )

@@ -89,7 +89,7 @@ def test_jht_is_added_only_when_chosen() -> None:
         ({"declared_income": "0"}, "declared_income"),
         ({"declared_income": "satu juta"}, "declared_income"),
         ({"declared_income": "99999999999999"}, "declared_income"),
-        ({"payment_months": 2}, "payment_months"),
+        ({"payment_months": 4}, "payment_months"),
         ({"workers_count": 16}, "workers_count"),
         ({"workers_count": -1}, "workers_count"),
         ({"consent_version": ""}, "consent_version"),

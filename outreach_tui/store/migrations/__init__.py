@@ -76,6 +76,19 @@ def migrate(db: Database) -> list[int]:
     if current_version(db) == latest_version():
         return []  # the usual case: a read, no write transaction (the file stays untouched)
     applied = []
+    # Foreign keys off while the schema changes (SQLite's own procedure for rebuilding a
+    # table: the PRAGMA is a no-op inside a transaction, so it is set before), checked in
+    # full before the commit, and on again whatever happens.
+    db.set_foreign_keys(False)
+    try:
+        applied = _apply(db)
+    finally:
+        db.set_foreign_keys(True)
+    return applied
+
+
+def _apply(db: Database) -> list[int]:
+    applied = []
     with db.write() as conn:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -98,5 +111,8 @@ def migrate(db: Database) -> list[int]:
                 [migration.version, migration.name, utc_now()],
             )
             applied.append(migration.version)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            raise StoreError(f"migration left a broken reference in {broken[0]}: not applied")
         conn.execute(f"PRAGMA user_version = {latest_version()}")
     return applied

@@ -43,7 +43,11 @@ TEXT_FIELDS = (
     "business_name", "workers_count", "declared_income",
 )  # fmt: skip
 WARM_UP_AFTER_S = 1.0  # once the form is up and the officer has started
-OWNER_ONLY = ("birth_place", "email", "address", "business_name", "workers_count")
+OWNER_ONLY = ("birth_place", "email", "address", "business_name", "workers_count", "postal_code")
+# What the core system needs (issue 20), after the consent: the usual path saves before
+# them, with the occupation offered from the sector, the band from the typed income and
+# the branch from the laptop's set-up (the store fills it); typed only when known.
+DETAIL_FIELDS = ("postal_code", "work_location", "working_hours")
 
 
 def widget_id(field: str) -> str:
@@ -86,6 +90,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
         self.edit_row = edit_row
         self.role = Role(edit_row["role"]) if edit_row else Role.OWNER
         self.touched: set[str] = set()
+        self.chosen: set[str] = set()  # detail choices the officer picked (not offered)
         self.show_all = False
         self.result: ValidationResult[Registration] | None = None
         self._validated: tuple[Any, ...] | None = None  # what self.result was computed from
@@ -147,9 +152,24 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
                     self.t("money.state_funded_label"),
                     field="state_funded",
                 )
+                yield from self._detail_fields(form)
             yield SummaryPanel(id="reg-summary")
         yield Static("", id="reg-save-problem", classes="save-problem")
         yield BoothFooter(compact=True)
+
+    def _detail_fields(self, form: FieldForm) -> ComposeResult:
+        from outreach_tui.reports.details import band_options, occupation_options
+
+        label = self.t("reg.label.income_band")
+        band = Choice[str](band_options(self.language), id="reg-income-band",
+                           prompt=self.t("reg.hint.income_band"), title=label)  # fmt: skip
+        yield form.labelled(band, label, field="income_band")
+        label = self.t("reg.label.occupation")
+        occupation = Choice[str](occupation_options(self.language), id="reg-occupation",
+                                 prompt=self.t("reg.hint.occupation"), title=label)  # fmt: skip
+        yield form.labelled(occupation, label, field="occupation")
+        for field in DETAIL_FIELDS:
+            yield form.labelled(self._input(field), self.t(f"reg.label.{field}"), field=field)
 
     def _sector_options(self) -> list[tuple[str, str]]:
         from outreach_tui.domain import reference
@@ -175,6 +195,10 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             kwargs.update(restrict=r"[0-9., Rrp]*", max_length=20)
         elif field == "phone":
             kwargs.update(restrict=r"[0-9 +\-().]*", max_length=24)
+        elif field == "postal_code":
+            kwargs.update(restrict=r"[0-9 ]*", max_length=6)
+        elif field == "working_hours":
+            kwargs.update(max_length=40)
         else:
             kwargs.update(max_length=320)
         return compact(FieldInput(**kwargs))
@@ -223,7 +247,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
     # -- reading and writing the form -----------------------------------------------------
 
     def draft(self) -> RegistrationDraft:
-        values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in TEXT_FIELDS}
+        typed = (*TEXT_FIELDS, *DETAIL_FIELDS)
+        values = {f: self.query_one(f"#{widget_id(f)}", Input).value for f in typed}
         sector = self.query_one("#reg-sector", Choice).selection
         months = self.query_one("#reg-payment-months", Choice).selection
         jht = self.query_one("#reg-jht", Checkbox).value
@@ -238,6 +263,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             role=self.role,
             path=row.get("path", "bpu"),
             state_funded=self.query_one("#reg-state-funded", Checkbox).value,
+            occupation=self.query_one("#reg-occupation", Choice).selection or "",
+            income_band=self.query_one("#reg-income-band", Choice).selection or "",
         )
 
     def _load_row(self, row: dict[str, Any]) -> None:
@@ -264,6 +291,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
                     "#reg-declared-income", Input
                 ).value = f"{declared_income:,}".replace(",", ".")
             self.query_one("#reg-jht", Checkbox).value = jht
+        self._offer_band()
+        self._offer_occupation()
         self._revalidate()
         self.query_one("#reg-nik", Input).focus()
 
@@ -275,7 +304,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
         draft = self.draft()
         if self.edit_row is not None:
             return self._loaded_draft is not None and draft != self._loaded_draft
-        typed = any(getattr(draft, f) for f in TEXT_FIELDS)
+        typed = any(getattr(draft, f) for f in (*TEXT_FIELDS, *DETAIL_FIELDS))
         return typed or bool(draft.sector) or bool(draft.consent_version)
 
     def unsaved_description(self) -> str:
@@ -299,6 +328,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
         if self.drafts is not None:
             self.drafts.discard()  # ctrl+n, or the next visitor after a save
         self.touched.clear()
+        self.chosen.clear()
         self.show_all = False
         self.duplicates, self.duplicates_for = [], ""
         self.from_lead = None
@@ -311,6 +341,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
     def _input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("reg-") and event.value:
             self.touched.add(event.input.id.removeprefix("reg-").replace("-", "_"))
+        if event.input.id == "reg-declared-income":
+            self._offer_band()
         self._revalidate()
 
     @on(Choice.Changed)
@@ -318,9 +350,43 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
     def _choice_changed(self, event: Choice.Changed | Checkbox.Changed) -> None:
         if event.control.id == "reg-sector":
             self.touched.add("sector")
+            self._offer_occupation()
+        elif event.control.id in ("reg-occupation", "reg-income-band"):
+            self.chosen.add(event.control.id)  # the officer's own pick: no longer follows
         elif event.control.id == "reg-consent":
             self.touched.add("consent_version")
         self._revalidate()
+
+    def _offer_band(self) -> None:
+        """The band of the typed income, preselected until the officer picks one."""
+        from outreach_tui.domain.validation import parse_int
+        from outreach_tui.reports.details import band_for_income
+
+        if "reg-income-band" in self.chosen:
+            return
+        income = parse_int(self.query_one("#reg-declared-income", Input).value)
+        band = band_for_income(income) if income and income > 0 else None
+        choice = self.query_one("#reg-income-band", Choice)
+        with self.prevent(Choice.Changed):
+            if band is None:
+                choice.clear()
+            else:
+                choice.value = band
+
+    def _offer_occupation(self) -> None:
+        """The sector's usual occupation, preselected until the officer picks one."""
+        from outreach_tui.domain.occupations import default_for_sector
+
+        if "reg-occupation" in self.chosen:
+            return
+        sector = self.query_one("#reg-sector", Choice).selection
+        code = default_for_sector(sector) if sector else None
+        choice = self.query_one("#reg-occupation", Choice)
+        with self.prevent(Choice.Changed):
+            if code is None:
+                choice.clear()
+            else:
+                choice.value = code
 
     def _revalidate(self) -> None:
         from outreach_tui.domain.nik import parse_nik
@@ -387,7 +453,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             self.notify(self.t("reg.need_start_of_day"), severity="error")
             return
         if not self.result.ok:
-            order = [*TEXT_FIELDS, "sector", "payment_months", "programs", "consent_version"]
+            order = [*TEXT_FIELDS, "sector", "payment_months", "programs", "consent_version",
+                     "income_band", "occupation", *DETAIL_FIELDS]  # fmt: skip
             fields = {p.field for p in self.result.errors}
             first = min(fields, key=lambda f: order.index(f) if f in order else len(order))
             self._focus_field(first)
@@ -546,6 +613,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             "payment_months": "#reg-payment-months",
             "consent_version": "#reg-consent",
             "programs": "#reg-jht",
+            "income_band": "#reg-income-band",
+            "occupation": "#reg-occupation",
         }.get(field, f"#{widget_id(field)}")
         widgets = self.query(target)
         if widgets:

@@ -26,6 +26,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from outreach_tui.domain import consent
 from outreach_tui.domain.household import household_problems
 from outreach_tui.domain.models import MAX_WORKERS, Path, Registration, RegistrationDraft, Role
+from outreach_tui.domain.occupations import default_for_sector
 from outreach_tui.domain.problems import Problem, Severity
 from outreach_tui.domain.validation import ValidationResult, validate_registration
 from outreach_tui.tui.draft_forms import workers_keeper
@@ -242,6 +243,9 @@ class WorkersScreen(DraftForm, BoothScreen):
             consent_version=consent.current().version if consented else "",
             role=Role.WORKER,
             path=path,
+            # the sector's usual occupation (data/occupations.toml); the band follows the
+            # income in validation and the branch is the laptop's (store)
+            occupation=default_for_sector(self.sector) or "",
         )
 
     def _validate_rows(self) -> list[Registration]:
