@@ -1,7 +1,8 @@
 """Consent texts (UU 27/2022): versioned data; a record keeps the version it was given under.
 
-Two kinds: ``registration`` (the data needed to register a participant) and ``lead``
-(consent to be contacted again). ``current()`` is the registration text, as before;
+Three kinds: ``registration`` (the data needed to register a participant), ``lead``
+(consent to be contacted again) and ``reminder`` (payment reminders, a separate and
+optional consent: UU 27/2022 art. 22(4)). ``current()`` is the registration text, as before;
 ``current("lead")`` the contact text. Version strings are unique across kinds, so a
 stored version alone says which text the person heard.
 """
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-KINDS = ("registration", "lead")
+KINDS = ("registration", "lead", "reminder")
+# UU 27/2022: processing stops within 3×24 hours of a withdrawal request.
+WITHDRAWAL_HOURS = 72
 DEFAULT_KIND = "registration"
 
 

@@ -77,6 +77,18 @@ class RegistrationDraft:
     role: str = Role.OWNER
     path: str = Path.BPU
     state_funded: bool = False  # JKK/JKM paid by APBN/APBD: no PP 50/2025 discount
+    # Consent (UU 27/2022, issue 20): payment reminders are a consent of their own (art.
+    # 22(4)): the version of the "reminder" text, or blank when not ticked.
+    reminder_consent_version: str = ""
+    # Under 18 on the registration day (art. 25): the parent's or guardian's consent.
+    guardian_name: str = ""
+    guardian_relation: str = ""  # GUARDIAN_RELATIONS
+    guardian_consent: bool = False
+
+
+# Who consents for a registrant under 18 (UU 27/2022 art. 25).
+GUARDIAN_RELATIONS = ("parent", "guardian")
+ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,10 @@ class Registration:
     ref_version: str
     consent_version: str
     state_funded: bool = False  # JKK/JKM paid by APBN/APBD (PP 50/2025 art. 3)
+    reminder_consent_version: str | None = None  # a "reminder" text: reminders allowed
+    guardian_name: str | None = None  # set only for a registrant under 18
+    guardian_relation: str | None = None
+    guardian_consent: bool = False
 
 
 @dataclass(frozen=True)

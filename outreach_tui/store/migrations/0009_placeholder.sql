@@ -1,0 +1,1 @@
+-- Placeholder for the `fields` branch's 0009 (issue 20); the lead deletes it at merge.
