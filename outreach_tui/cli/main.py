@@ -14,6 +14,7 @@ import typer
 from outreach_tui import __version__
 from outreach_tui.cli import (
     config_cmd,
+    consent_cmds,
     dashboard_cmd,
     domain_cmds,
     event_cmds,
@@ -98,6 +99,7 @@ event_cmds.register(app)
 recover_cmd.register(app)
 kiosk_cmd.register(app)
 config_cmd.register(app)
+consent_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
 
 
 def run() -> None:

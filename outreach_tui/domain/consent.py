@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
@@ -84,3 +85,11 @@ def is_known(version: str, kind: str | None = None) -> bool:
     """A version this outreach knows (of ``kind`` when given)."""
     text = get(version)
     return text is not None and (kind is None or text.kind == kind)
+
+
+def withdrawal_due(withdrawn_at: str) -> str:
+    """The stop deadline of a withdrawal requested at ``withdrawn_at`` (UTC ISO 8601, as
+    stored): 3×24 hours later, in the same form (``…T03:00:00.000Z``)."""
+    moment = datetime.fromisoformat(withdrawn_at.replace("Z", "+00:00"))
+    later = moment + timedelta(hours=WITHDRAWAL_HOURS)
+    return later.strftime("%Y-%m-%dT%H:%M:%S.") + f"{later.microsecond // 1000:03d}Z"

@@ -122,6 +122,15 @@ class RegistrationData(_Record, kw_only=True):
     consent_at: Instant
     # JKK/JKM paid by APBN/APBD (no PP 50/2025 discount); sent only when true.
     state_funded: bool | None = None
+    # UU 27/2022 (issue 20), each sent only when set: the separate reminder consent (art.
+    # 22(4)), the guardian of a registrant under 18 (art. 25), a withdrawal of consent.
+    reminder_consent_version: Version | None = None
+    reminder_consent_at: Instant | None = None
+    guardian_name: Name | None = None
+    guardian_relation: Literal["parent", "guardian"] | None = None  # models.GUARDIAN_RELATIONS
+    guardian_consent: bool | None = None
+    withdrawn_at: Instant | None = None
+    withdrawal_reason: VoidReason | None = None
 
 
 class LeadData(_Record, kw_only=True):
@@ -146,9 +155,15 @@ REGISTRATION_FIELDS: tuple[str, ...] = RegistrationData.__struct_fields__
 LEAD_FIELDS: tuple[str, ...] = LeadData.__struct_fields__
 # Sent only when true: a record without it hashes as before, and an older hub (which
 # refuses unknown fields) still takes every record that does not need it.
-OPTIONAL_REGISTRATION_FIELDS = frozenset({"state_funded"})
+OPTIONAL_REGISTRATION_FIELDS = frozenset({
+    "state_funded", "reminder_consent_version", "reminder_consent_at", "guardian_name",
+    "guardian_relation", "guardian_consent", "withdrawn_at", "withdrawal_reason",
+})  # fmt: skip
+_SENT_WHEN_SET = ("reminder_consent_version", "reminder_consent_at", "guardian_name",
+                  "guardian_relation", "withdrawn_at", "withdrawal_reason")  # fmt: skip
 FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
-INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at")
+INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at", "reminder_consent_at",
+                  "withdrawn_at")  # fmt: skip
 CODE_FIELDS = ("officer_code", "event_code", "reference_no")
 _JSON_TYPES = {"str": "string", "int": "integer", "bool": "boolean", "array": "array",
                "object": "object", "null": "null", "float": "number"}  # fmt: skip
@@ -280,6 +295,12 @@ def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[st
     data["estimate"] = bool(row["estimate"])
     if row.get("state_funded"):
         data["state_funded"] = True
+    for name in _SENT_WHEN_SET:
+        value = row.get(name)
+        if value is not None:
+            data[name] = value
+    if row.get("guardian_consent"):
+        data["guardian_consent"] = True
     return data
 
 
@@ -316,6 +337,10 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
             "role": _s(get("role")),
             "path": _s(get("path")),
             "state_funded": get("state_funded") is True,
+            "reminder_consent_version": _s(get("reminder_consent_version")),
+            "guardian_name": _s(get("guardian_name")),
+            "guardian_relation": _s(get("guardian_relation")),
+            "guardian_consent": get("guardian_consent") is True,
         },
     )
 

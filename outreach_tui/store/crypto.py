@@ -36,7 +36,7 @@ NONCE_BYTES = 12
 PERSONAL = {
     "registrations": (
         "nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
-        "business_name",
+        "business_name", "guardian_name",
     ),
     "leads": ("full_name", "phone", "interest", "notes"),
 }  # fmt: skip

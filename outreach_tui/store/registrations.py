@@ -46,6 +46,7 @@ EDITABLE = (
     "address", "province_code", "business_name", "sector",
     "declared_income", "programs", "payment_months", "monthly_normal", "monthly_due",
     "estimate", "ref_version", "consent_version",
+    "reminder_consent_version", "guardian_name", "guardian_relation", "guardian_consent",
 )  # fmt: skip
 
 
@@ -190,6 +191,10 @@ class RegistrationStore:
             changed = sorted(k for k, v in new_values.items() if current[k] != v)
             if not changed:
                 return self._saved(current)
+            if "reminder_consent_version" in changed:  # given (or taken back) now
+                new_values["reminder_consent_at"] = (
+                    utc_now() if record.reminder_consent_version else None
+                )
             if "nik" in changed:
                 new_values["nik_digest"], new_values["nik_key_id"] = nik_keys.digest_with(
                     db, cipher, record.nik
@@ -344,6 +349,7 @@ class RegistrationStore:
             "reference_no": reference_number(record_uuid),
             "owner_uuid": owner_uuid,
             "consent_at": now,
+            "reminder_consent_at": now if record.reminder_consent_version else None,
             "officer_code": officer_code,
             "event_id": event_id,
             "device_id": self._device_id,
