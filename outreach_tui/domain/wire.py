@@ -159,7 +159,7 @@ OPTIONAL_REGISTRATION_FIELDS = frozenset({
     "state_funded", "reminder_consent_version", "reminder_consent_at", "guardian_name",
     "guardian_relation", "guardian_consent", "withdrawn_at", "withdrawal_reason",
 })  # fmt: skip
-_SENT_WHEN_SET = ("reminder_consent_version", "reminder_consent_at", "guardian_name",
+SENT_WHEN_SET = ("reminder_consent_version", "reminder_consent_at", "guardian_name",
                   "guardian_relation", "withdrawn_at", "withdrawal_reason")  # fmt: skip
 FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
 INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at", "reminder_consent_at",
@@ -295,7 +295,7 @@ def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[st
     data["estimate"] = bool(row["estimate"])
     if row.get("state_funded"):
         data["state_funded"] = True
-    for name in _SENT_WHEN_SET:
+    for name in SENT_WHEN_SET:
         value = row.get(name)
         if value is not None:
             data[name] = value
