@@ -49,8 +49,20 @@ def test_reminder_consent_guardian_and_withdrawal_reach_the_hub(
                   guardian_relation="parent", guardian_consent=True)  # fmt: skip
     withdrawn = _save(store, event_id)
     reference = store.registrations.get(withdrawn)["reference_no"]
-    result = CliRunner().invoke(app, ["--db", str(store.path), "--lang", "en", "consent",
-                                      "withdraw", reference, "--reason", "asked at the booth"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(store.path),
+            "--lang",
+            "en",
+            "consent",
+            "withdraw",
+            reference,
+            "--reason",
+            "asked at the booth",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert f"Consent for {reference} withdrawn" in result.output and "3×24 hours" in result.output
     hub = own_hub()
@@ -97,21 +109,60 @@ def test_a_withdrawal_at_the_hub_for_a_purged_laptop_record(
     hub = own_hub()
     assert laptop_sync(store.path, hub, hub.token()).counts["accepted"] == 1
     store.purge(older_than_days=0)
-    laptop = CliRunner().invoke(app, ["--db", str(store.path), "--lang", "en", "consent",
-                                      "withdraw", reference, "--reason", "by phone"])
+    laptop = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(store.path),
+            "--lang",
+            "en",
+            "consent",
+            "withdraw",
+            reference,
+            "--reason",
+            "by phone",
+        ],
+    )
     assert laptop.exit_code == 1
     assert "outreach hub withdraw" in laptop.output and "Traceback" not in laptop.output
-    missing = CliRunner().invoke(app, ["--lang", "en", "hub", "withdraw", "ZZZZ-ZZZZ-ZZZZ",
-                                       "--db", hub.db, "--reason", "x"])
+    missing = CliRunner().invoke(
+        app, ["--lang", "en", "hub", "withdraw", "ZZZZ-ZZZZ-ZZZZ", "--db", hub.db, "--reason", "x"]
+    )
     assert missing.exit_code == 1 and "No registration" in missing.output
-    done = CliRunner().invoke(app, ["--lang", "en", "hub", "withdraw", reference, "--db", hub.db,
-                                    "--reason", "by phone to 175", "--json"])
+    done = CliRunner().invoke(
+        app,
+        [
+            "--lang",
+            "en",
+            "hub",
+            "withdraw",
+            reference,
+            "--db",
+            hub.db,
+            "--reason",
+            "by phone to 175",
+            "--json",
+        ],
+    )
     assert done.exit_code == 0, done.output
     row = json.loads(done.output)
     assert row["source"] == "hub" and row["already"] is False
     assert _hours(row["due_at"], row["requested_at"]) == 72
-    again = CliRunner().invoke(app, ["--lang", "en", "hub", "withdraw", reference, "--db", hub.db,
-                                     "--reason", "again", "--json"])
+    again = CliRunner().invoke(
+        app,
+        [
+            "--lang",
+            "en",
+            "hub",
+            "withdraw",
+            reference,
+            "--db",
+            hub.db,
+            "--reason",
+            "again",
+            "--json",
+        ],
+    )
     assert json.loads(again.output)["already"] is True
     with open_storage(hub.db, create=False) as storage:
         assert uuid not in {r["uuid"] for r in export_rows(storage)}
