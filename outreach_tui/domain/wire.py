@@ -182,7 +182,7 @@ def data_problem(entity: str, data: dict[str, Any]) -> Problem | None:
     except msgspec.ValidationError as exc:
         return _schema_problem(str(exc))
     for name in INSTANT_FIELDS:
-        value = getattr(typed, name)
+        value = getattr(typed, name, None)  # reminder_consent_at, withdrawn_at: registrations
         if value is not None and parse_instant(value) is None:
             return error("record.bad_timestamp", name)
     for name in ("birth_date", "follow_up_on"):
