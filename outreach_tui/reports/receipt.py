@@ -153,9 +153,9 @@ def receipt_lines(receipt: Receipt, language: str) -> list[str]:
     # The paths on this receipt, the owner's first: "(BPU)" alone on a household with PU
     # micro workers (or a PU-micro record) would name the wrong scheme.
     paths = list(dict.fromkeys([o.path, *(w.path for w in receipt.workers)]))
+    named = " + ".join(t(f"receipt.path_{p}", language) for p in paths)
     lines = [
-        t("receipt.heading", language,
-          paths=" + ".join(t(f"receipt.path_{p}", language) for p in paths)),  # fmt: skip
+        t("receipt.heading", language, paths=named),
         "",
         t("receipt.reference", language, reference=o.reference_no),
         t("receipt.name", language, name=o.full_name),

@@ -49,6 +49,11 @@ def registration_values(screen: RegistrationScreen) -> dict[str, Any] | None:
         values[name] = screen.query_one(f"#reg-{name.replace('_', '-')}", Checkbox).value
     ticked = screen.query_one("#reg-consent", Checkbox).value
     values["consent_version"] = consent.current().version if ticked else ""
+    reminder = screen.query_one("#reg-reminder", Checkbox).value
+    values["reminder_consent_version"] = consent.current("reminder").version if reminder else ""
+    values["guardian_name"] = screen.query_one("#reg-guardian-name", Input).value
+    values["guardian_relation"] = screen.query_one("#reg-guardian-relation", Choice).selection
+    values["guardian_consent"] = screen.query_one("#reg-guardian-consent", Checkbox).value
     if screen.from_lead is not None:
         values["from_lead"] = asdict(screen.from_lead)
     return values
@@ -74,6 +79,19 @@ def fill_registration(screen: RegistrationScreen, values: dict[str, Any]) -> Non
         screen.query_one("#reg-jht", Checkbox).value = bool(values.get("jht"))
         screen.query_one("#reg-state-funded", Checkbox).value = bool(values.get("state_funded"))
         screen.query_one("#reg-consent", Checkbox).value = bool(values.get("consent"))
+        # A reminder tick restores only for the same text (as the registration consent).
+        screen.query_one("#reg-reminder", Checkbox).value = (
+            values.get("reminder_consent_version") == consent.current("reminder").version
+        )
+        screen.query_one("#reg-guardian-name", Input).value = values.get("guardian_name") or ""
+        relation = screen.query_one("#reg-guardian-relation", Choice)
+        if values.get("guardian_relation"):
+            relation.value = values["guardian_relation"]
+        else:
+            relation.clear()
+        screen.query_one("#reg-guardian-consent", Checkbox).value = bool(
+            values.get("guardian_consent")
+        )
 
 
 def row_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +110,10 @@ def row_values(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **values, "sector": row["sector"], "payment_months": row["payment_months"],
         "jht": "JHT" in row["programs"].split(","), "state_funded": bool(row.get("state_funded")),
-        "consent": True,
+        "consent": True, "reminder_consent_version": row.get("reminder_consent_version") or "",
+        "guardian_name": row.get("guardian_name") or "",
+        "guardian_relation": row.get("guardian_relation") or "",
+        "guardian_consent": bool(row.get("guardian_consent")),
     }  # fmt: skip
 
 
