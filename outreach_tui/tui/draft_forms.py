@@ -236,6 +236,7 @@ def workers_values(screen: WorkersScreen) -> dict[str, Any] | None:
             c: screen.query_one(f"#{cell_id(index, c)}", Input).value for c in COLUMNS
         }
         row["consent"] = screen.query_one(f"#worker-{index}-consent", Checkbox).value
+        row["own_consent"] = screen.own_consent.get(index)  # the name the worker agreed under
         rows.append(row)
     return {
         "owner_uuid": screen.owner_uuid, "count": screen.count,
@@ -260,8 +261,12 @@ def restore_workers(screen: WorkersScreen, draft: Draft) -> bool:
                 screen.query_one(f"#{cell_id(index, column)}", Input).value = str(
                     row.get(column) or ""
                 )
-            ticked = bool(row.get("consent")) and same_consent
+            # Only a tick the worker gave themself, under the same name, comes back.
+            name = str(row.get("full_name") or "").strip()
+            ticked = bool(row.get("consent")) and same_consent and row.get("own_consent") == name
             screen.query_one(f"#worker-{index}-consent", Checkbox).value = ticked
+            if ticked:
+                screen.own_consent[index] = name
             filled = {c for c in COLUMNS if row.get(c)} | ({"consent"} if ticked else set())
             screen.rows[index].touched |= filled
     screen._validate_rows()
