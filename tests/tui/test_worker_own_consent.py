@@ -82,3 +82,23 @@ async def test_a_changed_name_takes_the_tick_away(make_app, booth_store) -> None
         await settle(pilot)
         problem = str(app.screen.query_one("#workers-save-problem", Static).render())
         assert "Pekerja 1 (Rudi)" in problem and "pekerja itu sendiri" in problem
+
+
+async def test_a_worker_under_18_is_refused_naming_the_guardian(make_app, booth_store) -> None:  # type: ignore[no-untyped-def]
+    """UU 27/2022 art. 25: a worker under 18 needs a parent's or guardian's consent; the
+    workers' rows cannot take it, so the row says why and nothing is saved."""
+    from datetime import date
+
+    from tests.conftest import TODAY
+    from tests.tui.test_save_failures import fill_worker
+    from tests.tui.test_workers import info
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_workers(pilot, owner_nik=synthetic_nik(sex="F"), workers=1)
+        minor = synthetic_nik(sex="M", birth=date(TODAY.year - 15, 1, 2))
+        await fill_worker(pilot, 0, minor, "Adik Kecil")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "orang tua atau wali" in info(app, 0)
+    assert rows(booth_store, "SELECT count(*) FROM registrations WHERE role = 'worker'") == [(0,)]

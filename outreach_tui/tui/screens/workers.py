@@ -426,6 +426,8 @@ class WorkersScreen(DraftForm, BoothScreen):
             if agreed and self._values(index)["full_name"] == name:
                 self.own_consent[index] = name
                 self._set_tick(index, True)
+                if self._advanced_to is not None:  # the tick moved on to the next row:
+                    self._advanced_at = self._arrived() or -1  # a habitual Tab is no move
                 self._validate_rows()
                 if self.drafts is not None:
                     self.drafts.changed()
