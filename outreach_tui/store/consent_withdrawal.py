@@ -17,12 +17,8 @@ from outreach_tui.store.database import Database, StoreError, utc_now
 
 ENTITY = "registration"
 
-# Every query that lists records for processing (exports, reminders) adds this.
+# Every query that lists records for processing (exports) adds this.
 NOT_WITHDRAWN = "withdrawn_at IS NULL"
-REMINDERS_ALLOWED = (
-    "reminder_consent_version IS NOT NULL AND withdrawn_at IS NULL AND voided_at IS NULL"
-    " AND purged_at IS NULL AND phone IS NOT NULL"
-)
 
 
 class WithdrawalError(StoreError):
