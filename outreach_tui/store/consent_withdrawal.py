@@ -17,8 +17,6 @@ from outreach_tui.store.database import Database, StoreError, utc_now
 
 ENTITY = "registration"
 
-# Every query that lists records for processing (exports) adds this.
-NOT_WITHDRAWN = "withdrawn_at IS NULL"
 
 
 class WithdrawalError(StoreError):

@@ -39,7 +39,9 @@ async def test_ticking_shows_the_text_to_that_worker_and_only_their_yes_counts(
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         dialog = app.screen
         title = str(dialog.query_one("#confirm-title").render())
-        body = str(dialog.query_one("#confirm-body", Static).render())
+        body = str(dialog.query_one("#worker-consent-addressed", Static).render()) + str(
+            dialog.query_one("#confirm-body", Static).render()
+        )
         assert "Consent of Budi Santoso" in title
         assert "For Budi Santoso: read this text to the worker themself" in body
         assert "cannot consent on the worker's behalf" in body

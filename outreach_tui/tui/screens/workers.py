@@ -415,12 +415,9 @@ class WorkersScreen(DraftForm, BoothScreen):
 
     def _ask_worker(self, index: int, name: str) -> None:
         """The consent text addressed to this worker by name; only their own yes ticks it."""
-        from outreach_tui.tui.dialogs.confirm import ConfirmDialog
+        from outreach_tui.tui.dialogs.worker_consent import WorkerConsentDialog
 
         who = self._worker_name(index, name)
-        body = self.t("worker_consent.addressed", name=who) + "\n\n" + (
-            consent.current().text(self.language)
-        )
 
         def answered(agreed: bool | None) -> None:
             if agreed and self._values(index)["full_name"] == name:
@@ -433,11 +430,15 @@ class WorkersScreen(DraftForm, BoothScreen):
                     self.drafts.changed()
 
         self.app.push_screen(
-            ConfirmDialog(self.t("worker_consent.title", name=who), body,
-                          confirm=self.t("worker_consent.confirm", name=who),
-                          cancel=self.t("worker_consent.cancel")),
+            WorkerConsentDialog(
+                self.t("worker_consent.title", name=who),
+                self.t("worker_consent.addressed", name=who),
+                consent.current().text(self.language),
+                confirm=self.t("worker_consent.confirm", name=who),
+                cancel=self.t("worker_consent.cancel"),
+            ),
             answered,
-        )  # fmt: skip
+        )
 
     def _without_own_consent(self) -> list[int]:
         """Filled rows whose worker has not agreed themself (or agreed under another name)."""
