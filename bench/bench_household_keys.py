@@ -67,7 +67,9 @@ def worker_keys(path: str) -> list[str]:
     keys: list[str] = []
     for index, (nik, name, phone, income) in enumerate(WORKERS):
         keys += list(nik) + ([] if path == "fewest" else ["tab"])
-        keys += [*name, "tab", *phone, "tab", *income, "tab", "space"]
+        # the consent's space, then the worker's own yes in the dialog addressed to them
+        # (issue 20: each worker consents for themself)
+        keys += [*name, "tab", *phone, "tab", *income, "tab", "space", "ctrl+s"]
         if path == "before" and index < len(WORKERS) - 1:
             keys.append("tab")  # the tick stayed on the box; Tab went to the next row
     return [*keys, "ctrl+s"]

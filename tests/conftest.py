@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 23)  # a fixed booth day; validation depends on "today"
 OFFICER = "PLG-01"
 BRANCH = "PLG"
 EVENT_CODE = "EXPO-PLG-2026-11"
-CONSENT_VERSION = "2026.1"
+CONSENT_VERSION = "2026.2"
 
 _serials = itertools.count(1)
 

@@ -15,6 +15,7 @@ from outreach_tui import __version__
 from outreach_tui.cli import (
     completion_cmd,
     config_cmd,
+    consent_cmds,
     dashboard_cmd,
     domain_cmds,
     event_cmds,
@@ -103,6 +104,8 @@ recover_cmd.register(app)
 kiosk_cmd.register(app)
 config_cmd.register(app)
 completion_cmd.register(app)
+
+consent_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
 
 
 def run() -> None:

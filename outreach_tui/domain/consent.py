@@ -1,7 +1,8 @@
 """Consent texts (UU 27/2022): versioned data; a record keeps the version it was given under.
 
-Two kinds: ``registration`` (the data needed to register a participant) and ``lead``
-(consent to be contacted again). ``current()`` is the registration text, as before;
+Three kinds: ``registration`` (the data needed to register a participant), ``lead``
+(consent to be contacted again) and ``reminder`` (payment reminders, a separate and
+optional consent: UU 27/2022 art. 22(4)). ``current()`` is the registration text, as before;
 ``current("lead")`` the contact text. Version strings are unique across kinds, so a
 stored version alone says which text the person heard.
 """
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
-KINDS = ("registration", "lead")
+KINDS = ("registration", "lead", "reminder")
+# UU 27/2022: processing stops within 3×24 hours of a withdrawal request.
+WITHDRAWAL_HOURS = 72
 DEFAULT_KIND = "registration"
 
 
@@ -81,3 +85,11 @@ def is_known(version: str, kind: str | None = None) -> bool:
     """A version this outreach knows (of ``kind`` when given)."""
     text = get(version)
     return text is not None and (kind is None or text.kind == kind)
+
+
+def withdrawal_due(withdrawn_at: str) -> str:
+    """The stop deadline of a withdrawal requested at ``withdrawn_at`` (UTC ISO 8601, as
+    stored): 3×24 hours later, in the same form (``…T03:00:00.000Z``)."""
+    moment = datetime.fromisoformat(withdrawn_at.replace("Z", "+00:00"))
+    later = moment + timedelta(hours=WITHDRAWAL_HOURS)
+    return later.strftime("%Y-%m-%dT%H:%M:%S.") + f"{later.microsecond // 1000:03d}Z"

@@ -55,6 +55,19 @@ class RegistrationDraft:
     branch_code: str = ""  # the laptop's branch (the store fills it when blank)
     income_band: str = ""  # id of a band in contributions.toml; blank: the income's band
 
+    # Consent (UU 27/2022, issue 20): payment reminders are a consent of their own (art.
+    # 22(4)): the version of the "reminder" text, or blank when not ticked.
+    reminder_consent_version: str = ""
+    # Under 18 on the registration day (art. 25): the parent's or guardian's consent.
+    guardian_name: str = ""
+    guardian_relation: str = ""  # GUARDIAN_RELATIONS
+    guardian_consent: bool = False
+
+
+# Who consents for a registrant under 18 (UU 27/2022 art. 25).
+GUARDIAN_RELATIONS = ("parent", "guardian")
+ADULT_AGE = 18
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -89,6 +102,11 @@ class Registration:
     postal_code: str | None = None
     branch_code: str | None = None
     income_band: str | None = None  # BPU: the declared-income band the quote used
+
+    reminder_consent_version: str | None = None  # a "reminder" text: reminders allowed
+    guardian_name: str | None = None  # set only for a registrant under 18
+    guardian_relation: str | None = None
+    guardian_consent: bool = False
 
 
 @dataclass(frozen=True)

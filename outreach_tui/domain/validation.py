@@ -19,6 +19,8 @@ from typing import Generic, TypeVar, cast
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.models import (
+    ADULT_AGE,
+    GUARDIAN_RELATIONS,
     MAX_WORKERS,
     PAYMENT_PERIODS,
     Lead,
@@ -36,6 +38,7 @@ from outreach_tui.domain.problems import Problem, Severity, error, warning
 # blob is refused with a message instead of bloating the file and every sync batch.
 MAX_LENGTH = {
     "full_name": 100,
+    "guardian_name": 100,
     "birth_place": 60,
     "address": 300,
     "business_name": 100,
@@ -285,6 +288,8 @@ def validate_registration(
         problems.append(error("consent.missing", "consent_version"))
     elif not _consent_known(consent_version):
         problems.append(error("consent.unknown_version", "consent_version"))
+    reminder = _reminder_consent(problems, draft, phone_e164)
+    guardian = _guardian(problems, draft, nik.birth_date or birth_date, today)
 
     details = _details(problems, draft, income, path)
 
@@ -327,6 +332,10 @@ def validate_registration(
         state_funded=quote.state_funded,
         **details,
         income_band=quote.band.id if quote.band is not None else None,
+        reminder_consent_version=reminder,
+        guardian_name=guardian[0],
+        guardian_relation=guardian[1],
+        guardian_consent=guardian[2],
     )
     return ValidationResult(tuple(problems), record)
 
@@ -383,6 +392,55 @@ def _band_problem(problems: list[Problem], band_id: str, income: int | None) -> 
         problems.append(error("income_band.unknown", "income_band", band=band_id[:40]))
     elif income is not None and not band.covers(max(income, ref.min_declared_income)):
         problems.append(error("income_band.mismatch", "income_band"))
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on ``day`` (a birthday on ``day`` counts; 29 Feb turns on 1 Mar)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def is_minor(birth_date: date | None, day: date) -> bool:
+    """Under 18 on ``day`` (UU 27/2022 art. 25: a parent's or guardian's consent)."""
+    return birth_date is not None and age_on(birth_date, day) < ADULT_AGE
+
+
+def _reminder_consent(
+    problems: list[Problem], draft: RegistrationDraft, phone: str | None
+) -> str | None:
+    """Payment reminders: a separate, optional consent (UU 27/2022 art. 22(4)) — a known
+    "reminder" text, and a mobile number to send them to."""
+    version = clean_text(getattr(draft, "reminder_consent_version", ""))
+    if not version:
+        return None
+    text = consent.get(version)
+    if text is None or text.kind != "reminder":
+        problems.append(error("consent.unknown_version", "reminder_consent_version"))
+        return None
+    if not phone:
+        problems.append(error("reminder.no_phone", "reminder_consent_version"))
+        return None
+    return version
+
+
+def _guardian(
+    problems: list[Problem], draft: RegistrationDraft, birth_date: date | None, today: date
+) -> tuple[str | None, str | None, bool]:
+    """A registrant under 18 on the registration day needs a parent's or guardian's name,
+    relation and consent (UU 27/2022 art. 25); an adult's guardian fields are dropped
+    (minimisation)."""
+    if not is_minor(birth_date, today):
+        return None, None, False
+    name: str | None = clean_text(getattr(draft, "guardian_name", ""))
+    relation = clean_text(getattr(draft, "guardian_relation", ""))
+    if not name:
+        problems.append(error("guardian.required", "guardian_name"))
+    else:
+        name = _name(problems, "guardian_name", name)
+    if relation not in GUARDIAN_RELATIONS:
+        problems.append(error("guardian.relation", "guardian_relation"))
+    if getattr(draft, "guardian_consent", False) is not True:
+        problems.append(error("guardian.consent_missing", "guardian_consent"))
+    return name or None, relation or None, True
 
 
 @cache

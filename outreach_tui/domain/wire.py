@@ -130,6 +130,15 @@ class RegistrationData(_Record, kw_only=True):
     postal_code: PostalCode | None = None
     branch_code: Code | None = None
     income_band: Word | None = None
+    # UU 27/2022 (issue 20), each sent only when set: the separate reminder consent (art.
+    # 22(4)), the guardian of a registrant under 18 (art. 25), a withdrawal of consent.
+    reminder_consent_version: Version | None = None
+    reminder_consent_at: Instant | None = None
+    guardian_name: Name | None = None
+    guardian_relation: Literal["parent", "guardian"] | None = None  # models.GUARDIAN_RELATIONS
+    guardian_consent: bool | None = None
+    withdrawn_at: Instant | None = None
+    withdrawal_reason: VoidReason | None = None
 
 
 class LeadData(_Record, kw_only=True):
@@ -154,13 +163,19 @@ REGISTRATION_FIELDS: tuple[str, ...] = RegistrationData.__struct_fields__
 LEAD_FIELDS: tuple[str, ...] = LeadData.__struct_fields__
 # Sent only when true: a record without it hashes as before, and an older hub (which
 # refuses unknown fields) still takes every record that does not need it.
-OPTIONAL_REGISTRATION_FIELDS = frozenset({"state_funded"})
+OPTIONAL_REGISTRATION_FIELDS = frozenset({
+    "state_funded", "reminder_consent_version", "reminder_consent_at", "guardian_name",
+    "guardian_relation", "guardian_consent", "withdrawn_at", "withdrawal_reason",
+})  # fmt: skip
+SENT_WHEN_SET = ("reminder_consent_version", "reminder_consent_at", "guardian_name",
+                  "guardian_relation", "withdrawn_at", "withdrawal_reason")  # fmt: skip
 # Sent only when set (not None): records saved before these fields existed hash as before.
 DETAIL_FIELDS = (
     "occupation", "work_location", "working_hours", "postal_code", "branch_code", "income_band",
 )  # fmt: skip
 FIELDS = {"registration": REGISTRATION_FIELDS, "lead": LEAD_FIELDS}
-INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at")
+INSTANT_FIELDS = ("created_at", "updated_at", "voided_at", "consent_at", "reminder_consent_at",
+                  "withdrawn_at")  # fmt: skip
 CODE_FIELDS = ("officer_code", "event_code", "reference_no")
 _JSON_TYPES = {"str": "string", "int": "integer", "bool": "boolean", "array": "array",
                "object": "object", "null": "null", "float": "number"}  # fmt: skip
@@ -179,7 +194,7 @@ def data_problem(entity: str, data: dict[str, Any]) -> Problem | None:
     except msgspec.ValidationError as exc:
         return _schema_problem(str(exc))
     for name in INSTANT_FIELDS:
-        value = getattr(typed, name)
+        value = getattr(typed, name, None)  # reminder_consent_at, withdrawn_at: registrations
         if value is not None and parse_instant(value) is None:
             return error("record.bad_timestamp", name)
     for name in ("birth_date", "follow_up_on"):
@@ -297,6 +312,12 @@ def registration_data(row: dict[str, Any], *, event_code: str | None) -> dict[st
     for name in DETAIL_FIELDS:
         if row.get(name) is not None:
             data[name] = row[name]
+    for name in SENT_WHEN_SET:
+        value = row.get(name)
+        if value is not None:
+            data[name] = value
+    if row.get("guardian_consent"):
+        data["guardian_consent"] = True
     return data
 
 
@@ -335,6 +356,10 @@ def registration_draft(data: dict[str, Any]) -> RegistrationDraft:
         postal_code=_s(get("postal_code")),
         branch_code=_s(get("branch_code")),
         income_band=_s(get("income_band")),
+        reminder_consent_version=_s(get("reminder_consent_version")),
+        guardian_name=_s(get("guardian_name")),
+        guardian_relation=_s(get("guardian_relation")),
+        guardian_consent=get("guardian_consent") is True,
     )
 
 

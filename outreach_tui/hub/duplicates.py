@@ -26,11 +26,13 @@ from outreach_tui.hub.evaluate import person_key
 from outreach_tui.hub.ingest import next_feed_seq
 from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.storage import Storage, Tx, utc_now
+from outreach_tui.hub.withdrawals import NOT_WITHDRAWN
 
 KINDS = {"nik": "nik_digest", "person": "person_digest"}
 OUTCOMES = ("same_person", "different_people")
 CASE_DIGITS = 10
-_LIVE = "entity = 'registration' AND voided = 0"
+# Withdrawn consent: the record leaves the review (UU 27/2022: processing stops).
+_LIVE = f"entity = 'registration' AND voided = 0 AND {NOT_WITHDRAWN}"
 _GROUPS = {
     "nik": f"SELECT nik_digest AS k FROM records WHERE {_LIVE} AND nik_digest IS NOT NULL "
     "GROUP BY nik_digest HAVING COUNT(*) > 1",
@@ -84,6 +86,7 @@ def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
         "r.role, r.data, v.outcome, v.reviewed_at, v.note FROM records r "
         f"LEFT JOIN reviews v ON v.uuid = r.uuid WHERE r.{KINDS[kind]} = ? "
         "AND r.entity = 'registration' AND r.voided = 0 "
+        "AND r.uuid NOT IN (SELECT uuid FROM withdrawals) "
         "ORDER BY r.created_at, r.uuid",
         (digest,),
     )

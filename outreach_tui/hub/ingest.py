@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from outreach_tui.domain import wire
-from outreach_tui.hub import audit, binding, rollup
+from outreach_tui.hub import audit, binding, rollup, withdrawals
 from outreach_tui.hub.auth import Device
 from outreach_tui.hub.batches import batch_digest, record_zones, zone_of
 from outreach_tui.hub.errors import HubError
@@ -476,6 +476,7 @@ def _update(tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row) -> bool:
 
 def _keep_versions(tx: Tx, run: _Run, kept: list[tuple[RecordIn, Derived]]) -> None:
     if kept:
+        withdrawals.note_from_laptops(tx, (r for r, _ in kept))  # UU 27/2022: stop processing
         tx.executemany(
             _INSERT_VERSION,
             [

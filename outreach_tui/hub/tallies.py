@@ -19,6 +19,7 @@ from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, Tx, utc_now
+from outreach_tui.hub.withdrawals import NOT_WITHDRAWN
 
 GROUP_COLUMNS = KEY
 METRICS = (
@@ -41,6 +42,7 @@ EXPORT_COLUMNS = (
     "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
     "voided", "converted", "owner_uuid",
     "occupation", "working_hours", "postal_code", "branch_code", "income_band",
+    "reminders",  # 1: the participant gave the separate reminder consent (UU 27/2022 22(4))
 )  # fmt: skip
 # The registration details (issue 20), read from each record's data (NULL when absent).
 DETAIL_COLUMNS = ("occupation", "working_hours", "postal_code", "branch_code", "income_band")
@@ -144,7 +146,12 @@ def set_branch_targets(
 def count_records(storage: Storage, first: date | None = None, last: date | None = None) -> int:
     where, params = _range(first, last)
     with storage.read() as tx:
-        return int(tx.scalar(f"SELECT COUNT(*) AS n FROM records WHERE {where}", params) or 0)
+        return int(
+            tx.scalar(
+                f"SELECT COUNT(*) AS n FROM records WHERE {where} AND {NOT_WITHDRAWN}", params
+            )
+            or 0
+        )
 
 
 def export_rows(
@@ -157,16 +164,19 @@ def export_rows(
         if tx.dialect == "postgres":
             ref, owner = "data::jsonb ->> 'reference_no'", "data::jsonb ->> 'owner_uuid'"
             details = ", ".join(f"data::jsonb ->> '{c}' AS {c}" for c in DETAIL_COLUMNS)
+            reminders = "data::jsonb ->> 'reminder_consent_version'"
         else:
             ref = "json_extract(data, '$.reference_no')"
             owner = "json_extract(data, '$.owner_uuid')"
             details = ", ".join(f"json_extract(data, '$.{c}') AS {c}" for c in DETAIL_COLUMNS)
+            reminders = "json_extract(data, '$.reminder_consent_version')"
         for entity in ("registration", "lead"):
             sql = (
                 f"SELECT entity, uuid, version, {ref} AS reference_no, day, created_at, "
                 "event_code, officer_code, device_id, role, path, sector, programs, "
-                f"monthly_due, voided, converted, {owner} AS owner_uuid, {details} FROM records "
-                f"WHERE entity = ? AND {where} ORDER BY day, created_at, uuid"
+                f"monthly_due, voided, converted, {owner} AS owner_uuid, {details}, "
+                f"CASE WHEN {reminders} IS NULL THEN 0 ELSE 1 END AS reminders FROM records "
+                f"WHERE entity = ? AND {where} AND {NOT_WITHDRAWN} ORDER BY day, created_at, uuid"
             )
             for row in tx.stream(sql, (entity, *params), size=chunk):
                 yield {c: row[c] for c in EXPORT_COLUMNS}

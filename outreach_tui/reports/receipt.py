@@ -150,8 +150,12 @@ def build_receipt(
 def receipt_lines(receipt: Receipt, language: str) -> list[str]:
     """The receipt as plain lines (the TUI adds styling, the file writers use these)."""
     o = receipt.owner
+    # The paths on this receipt, the owner's first: "(BPU)" alone on a household with PU
+    # micro workers (or a PU-micro record) would name the wrong scheme.
+    paths = list(dict.fromkeys([o.path, *(w.path for w in receipt.workers)]))
+    named = " + ".join(t(f"receipt.path_{p}", language) for p in paths)
     lines = [
-        t("receipt.heading", language),
+        t("receipt.heading", language, paths=named),
         "",
         t("receipt.reference", language, reference=o.reference_no),
         t("receipt.name", language, name=o.full_name),
@@ -177,6 +181,11 @@ def receipt_lines(receipt: Receipt, language: str) -> list[str]:
         t("receipt.protection", language),
         t("receipt.how_to_pay", language),
         t("money.due_by", language, date=f"{receipt.due_by:%d-%m-%Y}"),
+    ]
+    if "pu_micro" in paths:  # the employer pays PU micro by the 15th of the following month
+        due = first_due_date(receipt.registered_on, path="pu_micro")
+        lines.append(t("pu.due_by", language, date=f"{due:%d-%m-%Y}"))
+    lines += [
         t("money.lapse", language),
         t("receipt.contact", language),
     ]

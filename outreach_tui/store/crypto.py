@@ -35,7 +35,7 @@ NONCE_BYTES = 12
 PERSONAL = {
     "registrations": (
         "nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
-        "business_name", "work_location",
+        "business_name", "work_location", "guardian_name",
     ),
     "leads": ("full_name", "phone", "interest", "notes"),
 }  # fmt: skip

@@ -48,7 +48,8 @@ def require_consent(lead: Lead) -> None:
     version = (lead.consent_version or "").strip()
     if lead.consent_contact is not True or not version:
         raise StoreError("consent required: the visitor did not agree to be contacted")
-    if not consent.is_known(version):
+    text = consent.get(version)
+    if text is None or text.kind == "reminder":  # reminders are a registration's consent
         raise StoreError(f"consent required: unknown consent text {version!r}")
 
 

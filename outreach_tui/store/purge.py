@@ -57,7 +57,9 @@ _REGISTRATION_SET = (
     "nik = NULL, full_name = '—', birth_date = NULL, birth_place = NULL, phone = NULL,"
     " email = NULL, address = NULL, business_name = NULL, declared_income = NULL,"
     " work_location = NULL,"
-    " void_reason = CASE WHEN voided_at IS NULL THEN NULL ELSE '—' END, sync_message = NULL"
+    " void_reason = CASE WHEN voided_at IS NULL THEN NULL ELSE '—' END, sync_message = NULL,"
+    " guardian_name = NULL,"
+    " withdrawal_reason = CASE WHEN withdrawn_at IS NULL THEN NULL ELSE '—' END"
 )
 _LEAD_SET = (
     "full_name = '—', phone = NULL, interest = NULL, notes = NULL, follow_up_on = NULL,"

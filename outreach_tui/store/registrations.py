@@ -46,6 +46,7 @@ EDITABLE = (
     "declared_income", "programs", "payment_months", "monthly_normal", "monthly_due",
     "estimate", "ref_version", "consent_version", "occupation", "work_location",
     "working_hours", "postal_code", "income_band",
+    "reminder_consent_version", "guardian_name", "guardian_relation", "guardian_consent",
 )  # fmt: skip
 
 
@@ -190,15 +191,21 @@ class RegistrationStore:
         with self._database.write() as db:
             cipher = write_cipher(db, self._database)
 
-            def nik_digest(changed: list[str]) -> dict[str, Any]:
-                if "nik" not in changed:
-                    return {}
-                digest, key_id = nik_keys.digest_with(db, cipher, record.nik)
-                return {"nik_digest": digest, "nik_key_id": key_id}
+            def derived(changed: list[str]) -> dict[str, Any]:
+                extra: dict[str, Any] = {}
+                if "reminder_consent_version" in changed:  # given (or taken back) now
+                    extra["reminder_consent_at"] = (
+                        utc_now() if record.reminder_consent_version else None
+                    )
+                if "nik" in changed:
+                    extra["nik_digest"], extra["nik_key_id"] = nik_keys.digest_with(
+                        db, cipher, record.nik
+                    )
+                return extra
 
             editable = {k: v for k, v in to_row(record).items() if k in EDITABLE}
             self._versions.edit(
-                db, cipher, record_uuid, editable, officer_code=officer_code, derived=nik_digest
+                db, cipher, record_uuid, editable, officer_code=officer_code, derived=derived
             )
             return self._saved(self._row(db, record_uuid))
 
@@ -280,6 +287,7 @@ class RegistrationStore:
             "reference_no": reference_number(record_uuid),
             "owner_uuid": owner_uuid,
             "consent_at": now,
+            "reminder_consent_at": now if record.reminder_consent_version else None,
             "officer_code": officer_code,
             "event_id": event_id,
             "device_id": self._device_id,

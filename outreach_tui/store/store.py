@@ -19,6 +19,7 @@ from outreach_tui.store.setup import SettingsStore, SetupStore
 if TYPE_CHECKING:
     from outreach_tui.store.audit import AuditLog
     from outreach_tui.store.callbacks import CallbackList
+    from outreach_tui.store.consent_withdrawal import Withdrawal
     from outreach_tui.store.drafts import DraftStore
     from outreach_tui.store.encryption import KeyVault
     from outreach_tui.store.leads import LeadStore
@@ -67,6 +68,13 @@ class Store:
         from outreach_tui.store.registrations import RegistrationStore
 
         return RegistrationStore(self.database, self.device_id)
+
+    def withdraw_consent(self, reference_no: str, reason: str, *, officer_code: str) -> Withdrawal:
+        """The participant withdraws their registration consent (store/consent_withdrawal)."""
+        from outreach_tui.store.consent_withdrawal import withdraw
+
+        return withdraw(self.database, self.device_id, reference_no, reason,
+                        officer_code=officer_code)  # fmt: skip
 
     @cached_property
     def leads(self) -> LeadStore:

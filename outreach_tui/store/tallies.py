@@ -59,6 +59,7 @@ EXPORT_COLUMNS = (
     "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
     "voided", "converted", "owner_uuid",
     "occupation", "working_hours", "postal_code", "branch_code", "income_band",
+    "reminders",  # 1: the participant gave the separate reminder consent (UU 27/2022 22(4))
 )  # fmt: skip
 
 
@@ -203,7 +204,8 @@ class LaptopTallies:
             exact, params = _day_filter(first, last, zones)
             (n,) = db.execute(
                 "SELECT (SELECT count(*) FROM registrations t WHERE t.created_at >= ?"
-                f" AND t.created_at < ?{exact}) + (SELECT count(*) FROM leads t"
+                f" AND t.created_at < ?{exact} AND t.withdrawn_at IS NULL)"
+                " + (SELECT count(*) FROM leads t"
                 f" WHERE t.created_at >= ? AND t.created_at < ?{exact})",
                 [low, high, *params] * 2,
             ).fetchone()
@@ -226,14 +228,17 @@ class LaptopTallies:
             " t.created_at, COALESCE(e.code, '') AS event_code, t.officer_code, t.device_id,"
             " t.role, t.path, t.sector, t.programs, t.monthly_due,"
             " (t.voided_at IS NOT NULL) AS voided, 0 AS converted, t.owner_uuid,"
-            " t.occupation, t.working_hours, t.postal_code, t.branch_code, t.income_band"
+            " t.occupation, t.working_hours, t.postal_code, t.branch_code, t.income_band,"
+            " (t.reminder_consent_version IS NOT NULL) AS reminders"
             " FROM registrations t LEFT JOIN events e ON e.id = t.event_id"
-            f" WHERE t.created_at >= ? AND t.created_at < ?{exact} ORDER BY t.created_at, t.uuid",
+            f" WHERE t.created_at >= ? AND t.created_at < ?{exact}"
+            " AND t.withdrawn_at IS NULL"  # consent withdrawn: processing stops (UU 27/2022)
+            " ORDER BY t.created_at, t.uuid",
             f"SELECT 'lead', t.uuid, t.version, NULL, {day}, t.created_at,"
             " COALESCE(e.code, ''), t.officer_code, t.device_id, 'lead', '',"
             " COALESCE(t.sector, ''), '', 0, (t.voided_at IS NOT NULL),"
             " (t.voided_at IS NULL AND t.converted_uuid IS NOT NULL), NULL,"
-            " NULL, NULL, NULL, NULL, NULL"
+            " NULL, NULL, NULL, NULL, NULL, 0"
             " FROM leads t LEFT JOIN events e ON e.id = t.event_id"
             f" WHERE t.created_at >= ? AND t.created_at < ?{exact} ORDER BY t.created_at, t.uuid",
         )

@@ -52,6 +52,11 @@ def registration_values(screen: RegistrationScreen) -> dict[str, Any] | None:
         values[name] = screen.query_one(f"#reg-{name.replace('_', '-')}", Checkbox).value
     ticked = screen.query_one("#reg-consent", Checkbox).value
     values["consent_version"] = consent.current().version if ticked else ""
+    reminder = screen.query_one("#reg-reminder", Checkbox).value
+    values["reminder_consent_version"] = consent.current("reminder").version if reminder else ""
+    values["guardian_name"] = screen.query_one("#reg-guardian-name", Input).value
+    values["guardian_relation"] = screen.query_one("#reg-guardian-relation", Choice).selection
+    values["guardian_consent"] = screen.query_one("#reg-guardian-consent", Checkbox).value
     if screen.from_lead is not None:
         values["from_lead"] = asdict(screen.from_lead)
     return values
@@ -84,6 +89,19 @@ def fill_registration(screen: RegistrationScreen, values: dict[str, Any]) -> Non
             else:
                 choice.clear()
         screen.chosen = set(values.get("chosen") or ())
+        # A reminder tick restores only for the same text (as the registration consent).
+        screen.query_one("#reg-reminder", Checkbox).value = (
+            values.get("reminder_consent_version") == consent.current("reminder").version
+        )
+        screen.query_one("#reg-guardian-name", Input).value = values.get("guardian_name") or ""
+        relation = screen.query_one("#reg-guardian-relation", Choice)
+        if values.get("guardian_relation"):
+            relation.value = values["guardian_relation"]
+        else:
+            relation.clear()
+        screen.query_one("#reg-guardian-consent", Checkbox).value = bool(
+            values.get("guardian_consent")
+        )
 
 
 def row_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +124,10 @@ def row_values(row: dict[str, Any]) -> dict[str, Any]:
         "income_band": row.get("income_band") or "",
         # a correction keeps the saved occupation; the band follows a corrected income
         "chosen": ["reg-occupation"] if row.get("occupation") else [],
+        "reminder_consent_version": row.get("reminder_consent_version") or "",
+        "guardian_name": row.get("guardian_name") or "",
+        "guardian_relation": row.get("guardian_relation") or "",
+        "guardian_consent": bool(row.get("guardian_consent")),
     }  # fmt: skip
 
 
@@ -228,6 +250,7 @@ def workers_values(screen: WorkersScreen) -> dict[str, Any] | None:
             c: screen.query_one(f"#{cell_id(index, c)}", Input).value for c in COLUMNS
         }
         row["consent"] = screen.query_one(f"#worker-{index}-consent", Checkbox).value
+        row["own_consent"] = screen.own_consent.get(index)  # the name the worker agreed under
         rows.append(row)
     return {
         "owner_uuid": screen.owner_uuid, "count": screen.count,
@@ -252,8 +275,12 @@ def restore_workers(screen: WorkersScreen, draft: Draft) -> bool:
                 screen.query_one(f"#{cell_id(index, column)}", Input).value = str(
                     row.get(column) or ""
                 )
-            ticked = bool(row.get("consent")) and same_consent
+            # Only a tick the worker gave themself, under the same name, comes back.
+            name = str(row.get("full_name") or "").strip()
+            ticked = bool(row.get("consent")) and same_consent and row.get("own_consent") == name
             screen.query_one(f"#worker-{index}-consent", Checkbox).value = ticked
+            if ticked:
+                screen.own_consent[index] = name
             filled = {c for c in COLUMNS if row.get(c)} | ({"consent"} if ticked else set())
             screen.rows[index].touched |= filled
     screen._validate_rows()

@@ -77,7 +77,7 @@ def lead(store: Store, event_id: str) -> Callable[..., SavedRecord]:
             "full_name": name,
             "phone": phone or unique_phone(),
             "consent_contact": True,
-            "consent_version": "lead-2026.1",
+            "consent_version": "lead-2026.2",
             "notes": "minta ditelepon sore",
             **overrides,
         }

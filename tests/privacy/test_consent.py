@@ -29,7 +29,7 @@ def test_consent_texts_are_versioned_by_kind_in_both_languages() -> None:
     assert consent.is_known(lead.version, "lead")
     assert not consent.is_known(lead.version, "registration")
     assert consent.is_known(registration.version)  # any kind
-    assert [t.version for t in consent.texts("lead")] == [lead.version]
+    assert [t.version for t in consent.texts("lead")][-1] == lead.version
     with pytest.raises(ValueError):
         consent.current("newsletter")
 

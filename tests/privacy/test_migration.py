@@ -61,9 +61,26 @@ def test_a_populated_v3_file_migrates_without_losing_anything(v3_file: tuple[Pat
     after = sqlite3.connect(old)
     assert after.execute("PRAGMA foreign_key_check").fetchall() == []
     for table in V3_TABLES:
-        added = ("nik_digest", "nik_key_id", "purged_at", "state_funded", "occupation",
-                 "work_location", "working_hours", "postal_code", "branch_code",
-                 "income_band")  # after v3  # fmt: skip
+        added = (
+            "nik_digest",
+            "nik_key_id",
+            "purged_at",
+            "state_funded",  # after v3
+            "occupation",
+            "work_location",
+            "working_hours",
+            "postal_code",
+            "branch_code",
+            "income_band",  # 0009
+            "reminder_consent_version",
+            "reminder_consent_at",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_consent",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "withdrawal_due_at",
+        )  # 0010
         names = [c for c in columns(after, table) if c not in added]
         got = rows(old, f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid")
         assert got == [{k: r[k] for k in names} for r in before[table]], table

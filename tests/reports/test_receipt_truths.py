@@ -77,3 +77,31 @@ def test_the_receipt_says_it_on_screen_and_on_paper(
 )
 def test_pu_micro_first_due_date_is_in_the_following_month(registered_on, due, source):
     assert first_due_date(registered_on, path="pu_micro") == due, source
+
+
+@pytest.mark.parametrize(
+    ("worker_path", "heading", "language"),
+    [
+        ("bpu", "TANDA TERIMA PENDAFTARAN BPJS KETENAGAKERJAAN (BPU)", "id"),
+        ("pu_micro", "TANDA TERIMA PENDAFTARAN BPJS KETENAGAKERJAAN (BPU + PU mikro)", "id"),
+        ("pu_micro", "BPJS KETENAGAKERJAAN REGISTRATION RECEIPT (BPU + PU micro)", "en"),
+    ],
+)
+def test_the_heading_names_every_path_on_the_receipt(
+    store, event_id, make_owner, make_worker, worker_path, heading, language
+) -> None:  # type: ignore[no-untyped-def]
+    """A household with PU-micro workers is not a "(BPU)" receipt (source: bpjstk-bpu.md
+    "Who": owners are BPU, their workers may be registered as PU micro); the employer's
+    due date of the following month is named too (audit Dec 2026, "Micro employers")."""
+    saved = store.registrations.save(
+        make_owner(workers_count=1), [make_worker(path=worker_path, programs=("JKK", "JKM"))],
+        officer_code="PLG-01", event_id=event_id,
+    )  # fmt: skip
+    owner = store.registrations.get(saved.owner.uuid)
+    receipt = build_receipt(owner, store.registrations.workers_of(saved.owner.uuid))
+    lines = receipt_lines(receipt, language)
+    assert lines[0] == heading
+    employer = [line for line in lines if "15" in line and ("Pemberi kerja" in line
+                                                            or "employer" in line)]  # fmt: skip
+    assert len(employer) == (1 if worker_path == "pu_micro" else 0)
+    assert all(len(line) <= 80 for line in lines[:1])

@@ -79,10 +79,13 @@ def test_record_sheet_speaks_the_chosen_language(
     # Issue 20's details: the occupation and the income band as words (O1: kuliner's
     # "Pedagang", data/occupations.toml 84; the lowest band of contributions.toml).
     o1 = next(r for r in rows[1:] if r[1] == seeded.uuids["O1"])
-    assert o1[18:] == {
-        "id": ["Pedagang", "08:00-17:00", "30126", "PLG", "s.d. Rp1.000.000"],
-        "en": ["Vendor / trader", "08:00-17:00", "30126", "PLG", "up to Rp1.000.000"],
-    }[lang]
+    assert (
+        o1[18:]
+        == {
+            "id": ["Pedagang", "08:00-17:00", "30126", "PLG", "s.d. Rp1.000.000"],
+            "en": ["Vendor / trader", "08:00-17:00", "30126", "PLG", "up to Rp1.000.000"],
+        }[lang]
+    )
     # Every registration names its sector and path in words, never a code.
     codes = {"bpu", "pu_micro", "owner", "worker", "kuliner", "perdagangan", "registration"}
     assert not codes & {cell for row in rows[1:] for cell in row}

@@ -88,3 +88,43 @@ def test_receipt(snap_compare, app, booth_store, register, size) -> None:  # typ
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_receipt)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_consent_text_open(snap_compare, booth_store, language) -> None:  # type: ignore[no-untyped-def]
+    """The registration consent text 2026.2 on screen at 80×24 (issue 20; UU 27/2022:
+    controller, contact, basis, purpose, retention, rights — bpjstk-bpu.md, audit Dec 2026)."""
+    app = OutreachApp(booth_store, ask_start_of_day=False, today=lambda: TODAY, language=language)
+
+    async def open_text(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        disclosure = pilot.app.screen.query_one("#reg-consent-text")
+        disclosure.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#reg-form").scroll_to_widget(disclosure, top=True,
+                                                                 animate=False)  # fmt: skip
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_text)
+
+
+def test_worker_own_consent_dialog(snap_compare, app, booth_store, register) -> None:  # type: ignore[no-untyped-def]
+    """The consent text addressed to one worker by name, at 80×24 (issue 20: each worker
+    consents for themself, bpjstk-bpu.md audit Dec 2026)."""
+    from outreach_tui.tui.screens.workers import WorkersScreen
+
+    saved = register(full_name="Siti Aminah")
+
+    async def ask(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(WorkersScreen(owner_uuid=saved.owner.uuid, count=1,
+                                            sector="kuliner", payment_months=1))  # fmt: skip
+        await settle(pilot)
+        pilot.app.screen.query_one("#worker-0-full-name").focus()
+        await pilot.press(*"Budi Santoso")
+        pilot.app.screen.query_one("#worker-0-consent").focus()
+        await pilot.press("space")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ask)

@@ -46,7 +46,11 @@ def test_workers_table(snap_compare, app, register, size) -> None:  # type: igno
             pilot.app.screen.query_one(f"#worker-{index}-declared-income").focus()
             await pilot.press(*"1.500.000")
         pilot.app.screen.query_one("#worker-0-consent").focus()
-        await pilot.press("space")
+        await pilot.press("space")  # the dialog addressed to the worker (issue 20) ...
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # ... and their own yes
+        await pilot.pause()
         pilot.app.screen.query_one("#worker-2-nik").focus()
         await settle(pilot)
 

@@ -68,7 +68,7 @@ async def test_capture_a_lead_with_consent(make_app, booth_store, event_id) -> N
         assert row["interest"] == "JKK untuk usaha ojek suami"
         assert row["sector"] == "ojek"
         assert row["consent_contact"] == 1
-        assert row["consent_version"] == current("lead").version == "lead-2026.1"
+        assert row["consent_version"] == current("lead").version == "lead-2026.2"
         assert row["consent_at"]
         assert row["follow_up_on"] == (today + timedelta(days=7)).isoformat()
         assert row["officer_code"] == OFFICER

@@ -16,6 +16,7 @@ import unicodedata
 from textual import events
 from textual.widgets import Checkbox, Input, Static
 
+from outreach_tui.tui.dialogs.confirm import ConfirmDialog
 from outreach_tui.tui.screens.receipt import ReceiptScreen
 from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.workers import WorkersScreen
@@ -70,13 +71,16 @@ def owner_keys() -> list[str | tuple[str, str]]:
     return keys
 
 
-def worker_keys() -> list[str | tuple[str, str]]:
-    keys: list[str | tuple[str, str]] = []
+def worker_rows_keys() -> list[list[str | tuple[str, str]]]:
+    """Per row: its fields, then the consent tick (which asks that worker, issue 20)."""
+    rows: list[list[str | tuple[str, str]]] = []
     for row in WORKERS:
+        keys: list[str | tuple[str, str]] = []
         for value in row.values():
             keys += [*text_keys(value), "tab"]
         keys.append(("space", " "))  # the consent: ticked, and on to the next row
-    return keys
+        rows.append(keys)
+    return rows
 
 
 def values(screen, ids: list[str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -101,8 +105,12 @@ async def test_a_household_typed_in_one_burst_lands_in_its_fields(make_app, boot
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, WorkersScreen))
         await settle(pilot)
-        burst(app, worker_keys())
-        await settle(pilot)
+        for row in worker_rows_keys():  # each row ends with the tick: that worker's own yes
+            burst(app, row)
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, WorkersScreen))
+            await settle(pilot)
         screen = app.screen
         for index, row in enumerate(WORKERS):
             ids = [f"worker-{index}-{column}" for column in row]
@@ -173,7 +181,11 @@ async def test_a_tab_after_a_ticked_consent_is_not_a_second_move(make_app, booth
         await settle(pilot)
         screen = app.screen
         screen.query_one("#worker-0-consent").focus()
-        await pilot.press("space", "tab", *WORKER_NIKS[1])  # the older habit: space, Tab
+        await pilot.press("space")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+s")  # the worker's own yes (issue 20)
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.press("tab", *WORKER_NIKS[1])  # the older habit: space (yes), Tab
         await settle(pilot)
         assert screen.query_one("#worker-0-consent", Checkbox).value
         assert values(screen, ["worker-1-nik", "worker-1-full-name"]) == {
@@ -181,6 +193,9 @@ async def test_a_tab_after_a_ticked_consent_is_not_a_second_move(make_app, booth
         # after the tick, a NIK and Tab in one burst: that Tab is a move (not the next key)
         screen.query_one("#worker-1-consent").focus()
         await pilot.press("space")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen)
         await settle(pilot)
         assert app.focused is screen.query_one("#worker-2-nik")
         burst(app, [*text_keys(WORKER_NIKS[2]), "tab", *text_keys("Rudi"), "tab",

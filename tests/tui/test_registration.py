@@ -29,6 +29,15 @@ async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no
     await pilot.press(*text)
 
 
+async def tick_worker(pilot, index: int) -> None:  # type: ignore[no-untyped-def]
+    """Tick row ``index``: the dialog addressed to that worker, and their own yes."""
+    pilot.app.screen.query_one(f"#worker-{index}-consent").focus()
+    await pilot.press("space")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ConfirmDialog))
+
+
 async def fill_owner(pilot, *, nik: str, workers: int = 0) -> None:  # type: ignore[no-untyped-def]
     await type_into(pilot, "#reg-nik", nik)
     await type_into(pilot, "#reg-full-name", "Siti Aminah")
@@ -69,8 +78,7 @@ async def test_register_owner_with_two_workers_then_receipt(make_app, booth_stor
             await type_into(pilot, f"#worker-{index}-nik", worker_nik)
             await type_into(pilot, f"#worker-{index}-full-name", name)
             await type_into(pilot, f"#worker-{index}-declared-income", "1500000")
-            app.screen.query_one(f"#worker-{index}-consent").focus()
-            await pilot.press("space")
+            await tick_worker(pilot, index)  # each worker agrees themself (issue 20)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         await wait_until(pilot, lambda: "█" in str(app.screen.query_one("#receipt-qr").render()))
@@ -174,8 +182,8 @@ async def test_workers_under_the_micro_employer_path(make_app, booth_store) -> N
         await type_into(pilot, "#worker-0-nik", synthetic_nik(sex="M"))
         await type_into(pilot, "#worker-0-full-name", "Budi Santoso")
         await type_into(pilot, "#worker-0-declared-income", "1500000")
-        app.screen.query_one("#worker-0-consent").focus()
-        await pilot.press("space", "ctrl+s")
+        await tick_worker(pilot, 0)
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         assert rows(booth_store, "SELECT role, path FROM registrations ORDER BY seq") == [
             ("owner", "bpu"),

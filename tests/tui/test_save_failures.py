@@ -24,7 +24,7 @@ from outreach_tui.tui.screens.registration import RegistrationScreen
 from outreach_tui.tui.screens.workers import WorkersScreen
 from tests.conftest import BRANCH, EVENT_CODE, OFFICER, TODAY, synthetic_nik
 from tests.tui.conftest import settle, wait_until
-from tests.tui.test_registration import fill_owner, rows, type_into
+from tests.tui.test_registration import fill_owner, rows, tick_worker, type_into
 
 LOCK_SECONDS = 15  # longer than the store's 10 s busy timeout
 
@@ -93,8 +93,7 @@ async def fill_worker(pilot, index: int, nik: str, name: str) -> None:  # type: 
     await type_into(pilot, f"#worker-{index}-nik", nik)
     await type_into(pilot, f"#worker-{index}-full-name", name)
     await type_into(pilot, f"#worker-{index}-declared-income", "1500000")
-    pilot.app.screen.query_one(f"#worker-{index}-consent").focus()
-    await pilot.press("space")
+    await tick_worker(pilot, index)  # the worker's own yes (issue 20)
 
 
 async def test_a_locked_file_keeps_the_workers_form_and_saves_on_retry(make_app, booth_store):

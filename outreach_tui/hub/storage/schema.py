@@ -244,6 +244,23 @@ _V4_LAPTOPS = [
 ]
 
 
+# v5 (issue 20: UU 27/2022). A withdrawal of consent, from a laptop (a record version that
+# carries withdrawn_at, noted at ingest) or recorded at the hub (`outreach hub withdraw`,
+# for a record the laptop has purged). Processing stops by due_at (3×24 hours): the hub's
+# exports and the duplicate review leave the record out.
+_V5_WITHDRAWALS = [
+    """CREATE TABLE withdrawals (
+        uuid TEXT PRIMARY KEY,
+        reference_no TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        reason TEXT,
+        source TEXT NOT NULL CHECK (source IN ('laptop', 'hub')),
+        actor TEXT,
+        recorded_at TEXT NOT NULL)""",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -257,7 +274,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (2, "reports", v2),
         (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
         (4, "laptop_binding", _V4_LAPTOPS),
+        (5, "consent_withdrawals", _V5_WITHDRAWALS),
     ]
 
 
-LATEST_VERSION = 4
+LATEST_VERSION = 5

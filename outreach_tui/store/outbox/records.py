@@ -79,12 +79,21 @@ def _select(entity: str) -> str:
 _SELECT = {entity: _select(entity) for entity in TABLES}
 
 
+_SENT_WHEN_SET = wire.SENT_WHEN_SET
+
+
 def _registration_data(data: dict[str, Any]) -> None:
     # As wire.registration_data: programs as a list, estimate a bool.
     data["programs"] = [p for p in str(data["programs"]).split(",") if p]
     data["estimate"] = bool(data["estimate"])
     if data.pop("state_funded", None):  # sent only when true (wire.OPTIONAL_…)
         data["state_funded"] = True
+    # UU 27/2022 fields (issue 20): sent only when set, so older records hash as before.
+    if data.pop("guardian_consent", None):
+        data["guardian_consent"] = True
+    for name in _SENT_WHEN_SET:
+        if data.get(name, 0) is None:
+            del data[name]
 
 
 def _lead_data(data: dict[str, Any]) -> None:

@@ -5,6 +5,8 @@ A void is never a delete: the record stays, marked void, and the reason syncs wi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -47,17 +49,28 @@ class VoidReasonDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Kembali", id="cancel"),
     ]
 
-    def __init__(self, what: str, *, language: str = "id") -> None:
+    def __init__(
+        self, what: str, *, language: str = "id", title: str | None = None,
+        explain: str | None = None, confirm_label: str | None = None,
+    ) -> None:  # fmt: skip
+        """``title``/``explain``/``confirm_label``: the same question for another purpose
+        (a withdrawal of consent); the void's words by default."""
         super().__init__(id="void-dialog")
         self.what = what
         self.language = language
+        self.title_text = title or t("void.title", language)
+        self.explain_text = explain or t("void.explain", language)
         localize_bindings(self, language)
+        if confirm_label:
+            bindings = self._bindings.key_to_bindings
+            bindings["ctrl+s"] = [replace(b, description=confirm_label)
+                                  for b in bindings["ctrl+s"]]  # fmt: skip
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("void.title", self.language), id="void-title")
+            yield Label(self.title_text, id="void-title")
             yield Static(self.what, id="void-what", markup=False)
-            yield Static(t("void.explain", self.language), id="void-explain")
+            yield Static(self.explain_text, id="void-explain")
             yield Label(t("void.reason", self.language))
             yield Input(placeholder=t("void.reason_hint", self.language), id="void-reason",
                         max_length=500)  # fmt: skip

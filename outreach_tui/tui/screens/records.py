@@ -94,11 +94,18 @@ class RecordVoidFailed(Message):
     reason: str
 
 
+@dataclass
+class ConsentWithdrawn(Message):
+    line: str
+    error: bool = False
+
+
 class RecordsScreen(BoothScreen):
     CSS_PATH = STYLES / "records.tcss"
     BINDINGS = [
         Binding("enter", "open", "Buka", id="open-record", priority=True),
         Binding("ctrl+d", "void", "Batalkan data", id="void-record", priority=True),
+        Binding("ctrl+w", "withdraw", "Tarik persetujuan", id="withdraw-consent", priority=True),
         Binding("ctrl+t", "add_workers", "Tambah pekerja", id="add-workers", priority=True),
         Binding("ctrl+r", "reprint", "Tanda terima", id="reprint-receipt", priority=True),
         Binding("ctrl+f", "focus_search", "Cari", id="focus-search", priority=True),
@@ -227,6 +234,8 @@ class RecordsScreen(BoothScreen):
     def _sync_cell(self, row: dict[str, Any]) -> Text:
         if row["voided_at"]:
             return Text(self.t("records.voided"), style="dim")
+        if row.get("withdrawn_at"):  # consent withdrawn (UU 27/2022): processing stops
+            return Text(self.t("withdrawal.cell"), style="bold")
         state = row["sync_state"]
         needs_action = state in ("conflict", "rejected")  # the officer has to look at these
         return Text(self.t(f"records.sync.{state}"), style="bold reverse" if needs_action else "")
@@ -270,6 +279,11 @@ class RecordsScreen(BoothScreen):
                 Text(self.t(f"records.why.{row['sync_state']}", why=why,
                             field=field_label(row["sync_field"], self.language)), style="bold")
             )  # fmt: skip
+            return
+        if row is not None and row.get("withdrawn_at"):
+            self.query_one("#records-page", Static).update(Text(self.t(
+                "withdrawal.shown", at=self._when(row["withdrawn_at"]),
+                due=self._when(row["withdrawal_due_at"])), style="bold"))  # fmt: skip
             return
         if not page.total:
             line = self.t("records.empty")
@@ -437,6 +451,60 @@ class RecordsScreen(BoothScreen):
                 self.void_record(kind, row["uuid"], reason, officer, label)
 
         self.app.push_screen(VoidReasonDialog(what, language=self.language), answered)
+
+    def action_withdraw(self) -> None:
+        """ctrl+w: the participant withdraws their consent (UU 27/2022): asked for the
+        reason, recorded with its 3×24-hour deadline, synced to the hub like a void."""
+        row = self.selected() if self.kind == "registrations" else None
+        if row is None:
+            self.notify(self.t("records.nothing_selected"), severity="warning")
+            return
+        status = self.booth.status
+        if status is None or not status.officer_code:
+            self.notify(self.t("reg.need_start_of_day"), severity="error")
+            return
+        officer, reference = status.officer_code, row["reference_no"]
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.withdraw_consent(reference, reason, officer)
+
+        self.app.push_screen(
+            VoidReasonDialog(self.t("void.what", name=row["full_name"], reference=reference),
+                             language=self.language, title=self.t("withdrawal.title",
+                             reference=reference), explain=self.t("withdrawal.explain"),
+                             confirm_label=self.t("withdrawal.confirm")),
+            answered,
+        )  # fmt: skip
+
+    @work(thread=True, group="save")
+    def withdraw_consent(self, reference: str, reason: str, officer: str) -> None:
+        from outreach_tui.store.consent_withdrawal import WithdrawalError
+
+        try:
+            done = self.booth.store.withdraw_consent(reference, reason, officer_code=officer)
+        except WithdrawalError as exc:
+            self.post_message(
+                ConsentWithdrawn(
+                    self.t(f"withdrawal.{exc.code}", reference=exc.reference), error=True
+                )
+            )
+            return
+        except StoreError as exc:
+            self.post_message(ConsentWithdrawn(store_problem(exc, self.language), error=True))
+            return
+        key = "withdrawal.already" if done.already else "withdrawal.done"
+        self.post_message(ConsentWithdrawn(self.t(
+            key, reference=reference, at=self._when(done.withdrawn_at),
+            due=self._when(done.due_at))))  # fmt: skip
+
+    def _when(self, moment: str) -> str:
+        """A stored UTC instant on the booth's clock (the event's zone)."""
+        return f"{local_clock(moment, self.booth.time_zone):%d-%m-%Y %H:%M}"
+
+    def on_consent_withdrawn(self, message: ConsentWithdrawn) -> None:
+        self.notify(message.line, severity="error" if message.error else "information")
+        self.reload()
 
     @work(thread=True, group="save")  # never exclusive: a write is never cancelled
     def void_record(self, kind: Kind, uuid: str, reason: str, officer: str, label: str) -> None:

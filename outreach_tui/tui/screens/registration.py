@@ -18,7 +18,13 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
 from outreach_tui.domain import consent
-from outreach_tui.domain.models import PAYMENT_PERIODS, Registration, RegistrationDraft, Role
+from outreach_tui.domain.models import (
+    GUARDIAN_RELATIONS,
+    PAYMENT_PERIODS,
+    Registration,
+    RegistrationDraft,
+    Role,
+)
 from outreach_tui.tui.draft_forms import RegistrationDrafts, fill_registration, row_values
 from outreach_tui.tui.messages import LeadPrefill
 from outreach_tui.tui.save_problem import save_problem
@@ -43,6 +49,8 @@ TEXT_FIELDS = (
     "business_name", "workers_count", "declared_income",
 )  # fmt: skip
 WARM_UP_AFTER_S = 1.0  # once the form is up and the officer has started
+# UU 27/2022 art. 25: shown only for a registrant under 18 (domain.validation.is_minor).
+GUARDIAN_FIELDS = ("guardian_name", "guardian_relation", "guardian_consent")
 OWNER_ONLY = ("birth_place", "email", "address", "business_name", "workers_count", "postal_code")
 # What the core system needs (issue 20), after the consent: the usual path saves before
 # them, with the occupation offered from the sector, the band from the typed income and
@@ -99,6 +107,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
         self.saving = False
         self._loaded_draft: RegistrationDraft | None = None  # a correction's starting point
         self.from_lead: LeadPrefill | None = None  # the lead this registration converts
+        self._guardian_shown = True  # composed shown; hidden at mount unless under 18
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -147,6 +156,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
                     self.t("reg.label.consent"),
                     field="consent_version",
                 )
+                yield from self._consent_extras(form)
                 yield form.labelled(  # PP 50/2025 art. 3; after consent: no key on the usual path
                     compact(Checkbox(self.t("money.state_funded_box"), id="reg-state-funded")),
                     self.t("money.state_funded_label"),
@@ -170,6 +180,45 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
         yield form.labelled(occupation, label, field="occupation")
         for field in DETAIL_FIELDS:
             yield form.labelled(self._input(field), self.t(f"reg.label.{field}"), field=field)
+
+    def _consent_extras(self, form: FieldForm) -> ComposeResult:
+        """UU 27/2022: a registrant under 18 needs a parent's or guardian's consent (art.
+        25; shown only when the NIK says so), and payment reminders are a consent of their
+        own (art. 22(4)), optional, with their own text."""
+        yield form.labelled(
+            compact(FieldInput(id="reg-guardian-name", max_length=100,
+                               placeholder=self.t("guardian.notice"))),
+            self.t("guardian.label_name"), field="guardian_name",
+        )  # fmt: skip
+        yield form.labelled(
+            Choice[str](
+                [(self.t(f"guardian.relation_{r}"), r) for r in GUARDIAN_RELATIONS],
+                id="reg-guardian-relation", title=self.t("guardian.label_relation"),
+            ),
+            self.t("guardian.label_relation"), field="guardian_relation",
+        )  # fmt: skip
+        yield form.labelled(
+            compact(Checkbox(self.t("guardian.consent_box"), id="reg-guardian-consent")),
+            self.t("guardian.label_consent"), field="guardian_consent",
+        )  # fmt: skip
+        reminder = consent.current("reminder")
+        yield Disclosure(
+            self.t("reminder.disclosure", version=reminder.version),
+            reminder.text(self.language), id="reg-reminder-text",
+        )  # fmt: skip
+        yield form.labelled(
+            compact(Checkbox(self.t("reminder.box"), id="reg-reminder")),
+            self.t("reminder.label"), field="reminder_consent_version",
+        )  # fmt: skip
+
+    def _show_guardian(self, shown: bool) -> None:
+        """The guardian's fields, only for a registrant under 18 on the booth day."""
+        if shown == self._guardian_shown:
+            return
+        self._guardian_shown = shown
+        form = self.query_one(FieldForm)
+        for field in GUARDIAN_FIELDS:
+            form.set_field_display(field, shown)
 
     def _sector_options(self) -> list[tuple[str, str]]:
         from outreach_tui.domain import reference
@@ -219,8 +268,10 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
                     )
                 count.disabled = True
             self._loaded_draft = self.draft()
+        form = self.query_one(FieldForm)
+        for field in GUARDIAN_FIELDS:
+            form.set_field_display(field, False)
         if self.role is Role.WORKER:
-            form = self.query_one(FieldForm)
             for field in OWNER_ONLY:
                 form.set_field_display(field, False)
         self.query_one("#reg-nik", Input).focus()
@@ -265,6 +316,14 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             state_funded=self.query_one("#reg-state-funded", Checkbox).value,
             occupation=self.query_one("#reg-occupation", Choice).selection or "",
             income_band=self.query_one("#reg-income-band", Choice).selection or "",
+            reminder_consent_version=(
+                consent.current("reminder").version
+                if self.query_one("#reg-reminder", Checkbox).value
+                else ""
+            ),
+            guardian_name=self.query_one("#reg-guardian-name", Input).value,
+            guardian_relation=self.query_one("#reg-guardian-relation", Choice).selection or "",
+            guardian_consent=self.query_one("#reg-guardian-consent", Checkbox).value,
         )
 
     def _load_row(self, row: dict[str, Any]) -> None:
@@ -355,6 +414,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             self.chosen.add(event.control.id)  # the officer's own pick: no longer follows
         elif event.control.id == "reg-consent":
             self.touched.add("consent_version")
+        elif event.control.id and event.control.id.startswith("reg-guardian-"):
+            self.touched.add(event.control.id.removeprefix("reg-").replace("-", "_"))
         self._revalidate()
 
     def _offer_band(self) -> None:
@@ -390,7 +451,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
 
     def _revalidate(self) -> None:
         from outreach_tui.domain.nik import parse_nik
-        from outreach_tui.domain.validation import validate_registration
+        from outreach_tui.domain.validation import is_minor, validate_registration
 
         draft = self.draft()
         state = (draft, frozenset(self.touched), self.show_all, self.booth.today())
@@ -408,6 +469,7 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
                 problems = ()
             form.show(field, problems, self.language)
         nik = parse_nik(draft.nik, today=self.booth.today())
+        self._show_guardian(is_minor(nik.birth_date, self.booth.today()))
         if nik.is_valid and nik.nik != self.duplicates_for:
             self.duplicates_for = nik.nik or ""
             self.duplicates = []
@@ -454,7 +516,8 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             return
         if not self.result.ok:
             order = [*TEXT_FIELDS, "sector", "payment_months", "programs", "consent_version",
-                     "income_band", "occupation", *DETAIL_FIELDS]  # fmt: skip
+                     "income_band", "occupation", *DETAIL_FIELDS,
+                     *GUARDIAN_FIELDS, "reminder_consent_version"]  # fmt: skip
             fields = {p.field for p in self.result.errors}
             first = min(fields, key=lambda f: order.index(f) if f in order else len(order))
             self._focus_field(first)
@@ -615,6 +678,9 @@ class RegistrationScreen(RegistrationDrafts, BoothScreen):
             "programs": "#reg-jht",
             "income_band": "#reg-income-band",
             "occupation": "#reg-occupation",
+            "guardian_relation": "#reg-guardian-relation",
+            "guardian_consent": "#reg-guardian-consent",
+            "reminder_consent_version": "#reg-reminder",
         }.get(field, f"#{widget_id(field)}")
         widgets = self.query(target)
         if widgets:

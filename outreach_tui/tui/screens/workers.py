@@ -115,6 +115,10 @@ class WorkersScreen(DraftForm, BoothScreen):
         self.rows = [RowState() for _ in range(self.count)]
         self.household: HouseholdLoaded | None = None
         self._restore = draft
+        # Each worker consents for themself (UU 27/2022; audit Dec 2026): a row's tick
+        # counts only once the worker, named, agreed in the dialog addressed to them.
+        # row -> the name they agreed under; a changed name asks again.
+        self.own_consent: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
@@ -232,7 +236,9 @@ class WorkersScreen(DraftForm, BoothScreen):
         values = self._values(index)
         if not any(values.values()):
             return None
-        consented = self.query_one(f"#worker-{index}-consent", Checkbox).value
+        consented = self.query_one(f"#worker-{index}-consent", Checkbox).value and (
+            self.own_consent.get(index) == values["full_name"]
+        )
         return RegistrationDraft(
             nik=values["nik"],
             full_name=values["full_name"],
@@ -376,12 +382,76 @@ class WorkersScreen(DraftForm, BoothScreen):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         self._touch(event.input.id, bool(event.value))
+        index = self._row_of(event.input.id, "full-name")
+        agreed = self.own_consent.get(index) if index is not None else None
+        if index is not None and agreed is not None and agreed != event.value.strip():
+            self._set_tick(index, False)  # another name: that person has not agreed yet
         self._validate_rows()
 
     @on(Checkbox.Changed)
     def _ticked(self, event: Checkbox.Changed) -> None:
         self._touch(event.checkbox.id, True)
+        index = self._row_of(event.checkbox.id, "consent")
+        if index is not None:
+            name = self._values(index)["full_name"]
+            if not event.value:
+                self.own_consent.pop(index, None)
+            elif self.own_consent.get(index) != name:
+                self._set_tick(index, False)  # not until the worker agreed themself
+                self._ask_worker(index, name)
         self._validate_rows()
+
+    @staticmethod
+    def _row_of(widget_id: str | None, column: str) -> int | None:
+        parts = (widget_id or "").split("-", 2)
+        if len(parts) == 3 and parts[0] == "worker" and parts[1].isdigit() and parts[2] == column:
+            return int(parts[1])
+        return None
+
+    def _set_tick(self, index: int, value: bool) -> None:
+        if not value:
+            self.own_consent.pop(index, None)
+        with self.prevent(Checkbox.Changed):
+            self.query_one(f"#worker-{index}-consent", Checkbox).value = value
+
+    def _worker_name(self, index: int, name: str) -> str:
+        return name or self.t("worker_consent.unnamed", row=index + 1)
+
+    def _ask_worker(self, index: int, name: str) -> None:
+        """The consent text addressed to this worker by name; only their own yes ticks it."""
+        from outreach_tui.tui.dialogs.worker_consent import WorkerConsentDialog
+
+        who = self._worker_name(index, name)
+
+        def answered(agreed: bool | None) -> None:
+            if agreed and self._values(index)["full_name"] == name:
+                self.own_consent[index] = name
+                self._set_tick(index, True)
+                if self._advanced_to is not None:  # the tick moved on to the next row:
+                    self._advanced_at = self._arrived() or -1  # a habitual Tab is no move
+                self._validate_rows()
+                if self.drafts is not None:
+                    self.drafts.changed()
+
+        self.app.push_screen(
+            WorkerConsentDialog(
+                self.t("worker_consent.title", name=who),
+                self.t("worker_consent.addressed", name=who),
+                consent.current().text(self.language),
+                confirm=self.t("worker_consent.confirm", name=who),
+                cancel=self.t("worker_consent.cancel"),
+            ),
+            answered,
+        )
+
+    def _without_own_consent(self) -> list[int]:
+        """Filled rows whose worker has not agreed themself (or agreed under another name)."""
+        return [
+            index for index in self.filled_rows()
+            if any(self._values(index).values())
+            and not (self.query_one(f"#worker-{index}-consent", Checkbox).value
+                     and self.own_consent.get(index) == self._values(index)["full_name"])
+        ]  # fmt: skip
 
     @on(Choice.Changed, "#workers-path")
     def _path_changed(self) -> None:
@@ -409,6 +479,14 @@ class WorkersScreen(DraftForm, BoothScreen):
             return
         self.show_all = True
         records = self._validate_rows()
+        missing = self._without_own_consent()
+        if missing:
+            index = missing[0]
+            name = self._worker_name(index, self._values(index)["full_name"])
+            self._show_save_problem(self.t("worker_consent.missing", row=index + 1, name=name))
+            self.query_one(f"#worker-{index}-consent", Checkbox).focus()
+            self.notify(self.t("workers.fix_rows", count=len(missing)), severity="error")
+            return
         failed = [index for index, row in enumerate(self.rows) if row.errors]
         if failed:
             self.query_one(f"#worker-{failed[0]}-nik", Input).focus()
