@@ -22,6 +22,7 @@ ALLOWED = {
         "tui",
         "sync",
         "hub",
+        "protocol",
         "reports",
         "store",
         "sampledata",
