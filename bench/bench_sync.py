@@ -36,7 +36,7 @@ Modes, all in this run:
   transaction), unless ``--no-postgres`` or no PostgreSQL binaries are found.
 
 Client and hub share this machine's cores (on a branch LAN they would not). Two batches
-travel at once (``sync/runner.py`` ``IN_FLIGHT``), so the hub validates one while it stores
+travel at once (``sync/pipeline.py`` ``IN_FLIGHT``), so the hub validates one while it stores
 the other, and a worker thread writes the next batch and applies each receipt meanwhile:
 the laptop's ``next_batch``/``apply_receipt`` times and the POST times overlap (the POST
 times of the two in flight overlap each other too, so their sum exceeds the push time).

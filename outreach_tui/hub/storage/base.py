@@ -1,4 +1,5 @@
-"""What both engines share: the transaction handle, a tiny pool and the migrator.
+"""What both engines share: the transaction handle and the migrator; and a tiny pool of
+idle connections for SQLite (PostgreSQL's is psycopg_pool's, bounded: postgres.py).
 
 SQL is written once with ``?`` placeholders; the PostgreSQL backend rewrites them to
 ``%s``. Every write goes through :meth:`Storage.write`, which reruns the function on a
@@ -58,7 +59,8 @@ class Tx(ABC):
 
 
 class Pool:
-    """Idle connections kept for reuse; at most ``size`` are kept, any number may be open."""
+    """Idle SQLite connections kept for reuse; at most ``size`` are kept, any number may be
+    open (each is a file handle, not a server's connection slot)."""
 
     def __init__(self, connect: Callable[[], Any], close: Callable[[Any], None], size: int = 8):
         self._connect, self._close, self._size = connect, close, size

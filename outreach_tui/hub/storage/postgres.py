@@ -32,6 +32,7 @@ MIGRATION_LOCK = 7_429_001  # any constant; an advisory lock id for the migrator
 POOL_SIZE = 8  # connections per hub process, at most
 POOL_WAIT_S = 30.0  # a request waits this long for a free connection, then 503
 CONNECT_TIMEOUT_S = 10
+APPLICATION_NAME = "outreach-hub"  # what pg_stat_activity shows for the pool's connections
 _cursor_names = itertools.count()
 
 
@@ -95,7 +96,8 @@ class PostgresStorage(Storage):
             min_size=1,
             max_size=max(1, size),
             kwargs={"autocommit": True, "row_factory": dict_row,
-                    "connect_timeout": CONNECT_TIMEOUT_S},
+                    "connect_timeout": CONNECT_TIMEOUT_S,
+                    "application_name": APPLICATION_NAME},
             timeout=POOL_WAIT_S,
             name="outreach-hub",
             open=False,
