@@ -131,6 +131,10 @@ def _registration_data(data: dict[str, Any]) -> None:
     data["estimate"] = bool(data["estimate"])
     if data.pop("state_funded", None):  # sent only when true (wire.OPTIONAL_…)
         data["state_funded"] = True
+    for name in wire.DETAIL_FIELDS:  # sent only when set (records from before them)
+        value = data.pop(name)
+        if value is not None:
+            data[name] = value
 
 
 def _lead_data(data: dict[str, Any]) -> None:
