@@ -94,6 +94,10 @@ def _registration_data(data: dict[str, Any]) -> None:
     for name in _SENT_WHEN_SET:
         if data.get(name, 0) is None:
             del data[name]
+    for name in wire.DETAIL_FIELDS:  # sent only when set (records from before them)
+        value = data.pop(name)
+        if value is not None:
+            data[name] = value
 
 
 def _lead_data(data: dict[str, Any]) -> None:
