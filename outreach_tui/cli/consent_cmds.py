@@ -25,13 +25,12 @@ from outreach_tui.i18n import t
 
 consent_app = typer.Typer(
     name="consent",
-    help="Persetujuan data peserta (UU 27/2022): penarikan persetujuan.",
     no_args_is_help=True,
     add_completion=False,
 )
 
-Reference = Annotated[str, typer.Argument(help="Reference number from the receipt.")]
-Reason = Annotated[str, typer.Option("--reason", help="Why, as the participant said it.")]
+Reference = Annotated[str, typer.Argument()]
+Reason = Annotated[str, typer.Option("--reason")]
 
 
 def shown(moment: str | None) -> str:

@@ -84,8 +84,8 @@ def dashboard_app(
 def dashboard_command(ctx: typer.Context, db: LaptopDb = None, hub_db: HubDb = None) -> None:
     """Supervisor dashboard: today's counts, daily bars, targets, per officer (F8 reloads)."""
     settings: Settings = ctx.find_root().obj
-    require_terminal("outreach dashboard", settings.language)
     with dashboard_app(settings, db=db, hub_db=hub_db) as app:
+        require_terminal("outreach dashboard", settings.language)  # after the source checks
         app.run()
 
 

@@ -30,6 +30,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 2, "name": "reports"},
             {"version": 3, "name": "audit_guard"},
             {"version": 4, "name": "laptop_binding"},
+            {"version": 5, "name": "consent_withdrawals"},
         ]
 
 

@@ -54,9 +54,11 @@ async def type_registration(store: Store) -> None:
         for value in TYPED.values():
             keys += [*value, "tab"]
         # sector by type-ahead (Kurir, then Kuliner); the period: "2 bulan"; past JHT and
-        # the consent text; consent ticked; past APBN/APBD, the band and the occupation.
+        # the consent text; consent ticked.
         keys += ["k", "k", "tab", "2", "tab", "tab", "tab", "space"]
-        keys += ["tab", "tab", "tab", "tab", *"30126", "tab", *EXPECTED["work_location"], "tab"]
+        # past the reminder's own text and tick (a separate consent), APBN/APBD, the band and
+        # the occupation
+        keys += ["tab"] * 6 + [*"30126", "tab", *EXPECTED["work_location"], "tab"]
         keys += [*"08-17", "ctrl+s"]
         await pilot.press(*keys)
         form = app.screen

@@ -25,3 +25,21 @@ WHEN OLD.withdrawn_at IS NOT NULL AND (NEW.withdrawn_at IS NOT OLD.withdrawn_at
 BEGIN
     SELECT RAISE(ABORT, 'consent withdrawn: the withdrawal cannot be undone');
 END;
+
+-- A purged row stays final (0005, 0009): the guard names every column of the record, now
+-- with the consent's too (a withdrawal of a purged record is recorded at the hub).
+DROP TRIGGER registrations_purged_final;
+CREATE TRIGGER registrations_purged_final BEFORE UPDATE OF
+    uuid, seq, reference_no, role, owner_uuid, path, nik, full_name, birth_date, sex,
+    birth_place, phone, email, address, province_code, business_name, sector, workers_count,
+    declared_income, programs, payment_months, monthly_normal, monthly_due, estimate,
+    ref_version, consent_version, consent_at, officer_code, event_id, device_id, created_at,
+    updated_at, version, voided_at, void_reason, nik_digest, nik_key_id, purged_at,
+    state_funded, occupation, work_location, working_hours, postal_code, branch_code,
+    income_band, reminder_consent_version, reminder_consent_at, guardian_name,
+    guardian_relation, guardian_consent, withdrawn_at, withdrawal_reason, withdrawal_due_at
+ON registrations
+WHEN OLD.purged_at IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'record purged after sync: correct it at the branch');
+END;

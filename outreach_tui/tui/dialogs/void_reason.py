@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from outreach_tui.i18n import t
 from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.textual_private import node_bindings
 
 MIN_REASON = 3
 
@@ -62,7 +63,7 @@ class VoidReasonDialog(ModalScreen[str | None]):
         self.explain_text = explain or t("void.explain", language)
         localize_bindings(self, language)
         if confirm_label:
-            bindings = self._bindings.key_to_bindings
+            bindings = node_bindings(self)  # tui/textual_private.py
             bindings["ctrl+s"] = [replace(b, description=confirm_label)
                                   for b in bindings["ctrl+s"]]  # fmt: skip
 
