@@ -132,13 +132,16 @@ def fill_owner(name: str, nik: str, workers: int) -> None:
 
 
 def fill_worker_row(name: str, nik: str, full_name: str) -> None:
-    """NIK, name, (no phone), income, consent; Tab leaves for the next row's NIK."""
+    """NIK, name, (no phone), income, then the worker's own consent (the text addressed to
+    them, their yes by ctrl+s); a habitual Tab after it does not move twice."""
     keys(name, nik, literal=True)
     keys(name, "Tab")
     keys(name, full_name, literal=True)
     keys(name, "Tab", "Tab")
     keys(name, "1500000", literal=True)
-    keys(name, "Tab", "Space", "Tab")
+    keys(name, "Tab", "Space")
+    wait_for(name, f"{full_name} sendiri yang menyetujui")
+    keys(name, "C-s", "Tab")
 
 
 def test_an_owner_with_three_workers_one_sharing_her_nik(session: tuple[str, Path]) -> None:

@@ -59,8 +59,11 @@ def test_next_batch_writes_an_open_batch_and_marks_its_records_uploading(
     owner = body["records"][0]
     assert owner["entity"] == "registration" and owner["version"] == 1
     assert owner["base_version"] is None
-    # state_funded travels only when true (wire.OPTIONAL_REGISTRATION_FIELDS)
-    assert set(owner["data"]) == set(wire.REGISTRATION_FIELDS) - wire.OPTIONAL_REGISTRATION_FIELDS
+    # state_funded and the consent extras travel only when set (wire.OPTIONAL_…), and so do
+    # the details (wire.DETAIL_FIELDS): this owner's branch and band are set, the rest not
+    when_set = wire.OPTIONAL_REGISTRATION_FIELDS | set(wire.DETAIL_FIELDS)
+    assert set(owner["data"]) - when_set == set(wire.REGISTRATION_FIELDS) - when_set
+    assert set(owner["data"]) & when_set == {"branch_code", "income_band"}
     assert owner["data"]["event_code"] == "EXPO-PLG-2026-11"
     assert owner["content_hash"] == hashlib.sha256(wire.canonical_json(owner["data"])).hexdigest()
     assert set(body["records"][3]["data"]) == set(wire.LEAD_FIELDS)
