@@ -12,6 +12,7 @@ from rich.table import Table
 from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import benefits, contributions, reference
+from outreach_tui.domain.reference.sectors import Sector
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.validation import parse_date, parse_int
@@ -287,7 +288,7 @@ def _jsonable(value: object) -> object:
     return asdict(value) if is_dataclass(value) and not isinstance(value, type) else None
 
 
-def _find_sector(code: str) -> reference.Sector | None:
+def _find_sector(code: str) -> Sector | None:
     return reference.find_sector(code)
 
 

@@ -15,15 +15,10 @@ from functools import lru_cache
 from typing import Any
 
 from outreach_tui.domain.money import discounted, percent_of
-from outreach_tui.domain.reference import (
-    Discount,
-    IncomeBand,
-    Reference,
-    Rule,
-    Sector,
-    load_reference,
-    parse_month,
-)
+from outreach_tui.domain.reference import Reference, load_reference
+from outreach_tui.domain.reference.rates import Discount, IncomeBand, Rule
+from outreach_tui.domain.reference.sectors import Sector
+from outreach_tui.domain.reference.tables import parse_month
 from outreach_tui.domain.workdays import next_working_day
 
 __all__ = [

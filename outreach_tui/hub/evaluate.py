@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from outreach_tui.domain import localtime, wire
 from outreach_tui.domain.problems import Problem
-from outreach_tui.domain.reference import NoRuleError
+from outreach_tui.domain.reference.rates import NoRuleError
 from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.hub.e164_phones import parse_stored_phone
 from outreach_tui.hub.meta import HubInfo

@@ -11,10 +11,10 @@ import pytest
 from outreach_tui.domain.reference import (
     ReferenceDataError,
     load_reference,
-    parse_month,
     sector,
     sectors,
 )
+from outreach_tui.domain.reference.tables import parse_month
 
 SHIPPED = resources.files("outreach_tui.data").joinpath("contributions.toml").read_text("utf-8")
 
