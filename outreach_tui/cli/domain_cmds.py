@@ -12,9 +12,9 @@ from rich.table import Table
 from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import benefits, contributions, reference
-from outreach_tui.domain.reference.sectors import Sector
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
+from outreach_tui.domain.reference.sectors import Sector
 from outreach_tui.domain.validation import parse_date, parse_int
 from outreach_tui.i18n import t
 

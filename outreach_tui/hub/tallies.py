@@ -6,7 +6,7 @@ rollup rows themselves, which ``GET /api/v1/tallies`` serves), the context talli
 Tallies never touch ``records``: ``daily_rollup`` holds one row per day x event x officer x
 sector x path x role, maintained at ingest, so a tally over millions of records sums a few
 thousand rows. Group columns and metric names are the officer file's
-(``store/tallies.py``), so ``reports`` reads both the same way.
+(``domain/tally_columns.py``), so ``reports`` reads both the same way.
 """
 
 from __future__ import annotations
@@ -15,17 +15,13 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, GROUP_COLUMNS, METRICS
 from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 from outreach_tui.hub.withdrawals import NOT_WITHDRAWN
 
-GROUP_COLUMNS = KEY
-METRICS = (
-    "owners", "workers", "leads", "converted", "voided", "monthly_due",
-    "jht_owners", "jht_workers", "jht_monthly_due",
-)  # fmt: skip
 _SUMS = (
     "SUM(registrations)",
     "SUM(workers)",
@@ -37,13 +33,6 @@ _SUMS = (
     "SUM(CASE WHEN role = 'worker' THEN jht ELSE 0 END)",
     "SUM(jht_monthly_due)",
 )
-EXPORT_COLUMNS = (
-    "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
-    "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
-    "voided", "converted", "owner_uuid",
-    "occupation", "working_hours", "postal_code", "branch_code", "income_band",
-    "reminders",  # 1: the participant gave the separate reminder consent (UU 27/2022 22(4))
-)  # fmt: skip
 # The registration details (issue 20), read from each record's data (NULL when absent).
 DETAIL_COLUMNS = ("occupation", "working_hours", "postal_code", "branch_code", "income_band")
 BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target_informal")

@@ -9,7 +9,7 @@ data). The CLI (or the TUI) hands it an object with these methods:
   the caller provides), which groups the hub's rollup rows here.
 
 Group columns are ``day, event_code, officer_code, sector, path, role``; every fact row
-carries the METRICS below, summed over the group.
+carries the METRICS, summed over the group (both in ``domain/tally_columns.py``).
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
-GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
-METRICS = (
-    "owners", "workers", "leads", "converted", "voided", "monthly_due",
-    "jht_owners", "jht_workers", "jht_monthly_due",
-)  # fmt: skip
+from outreach_tui.domain.tally_columns import GROUP_COLUMNS, METRICS
+
 Row = dict[str, Any]
 Context = dict[str, list[Row]]  # events, branches, officers
 

@@ -3,7 +3,7 @@
 Tallies are one ``GROUP BY`` per table over the ``created_at`` range (index
 ``registrations_created`` / ``leads_created``, covering since migration 0003), never a
 Python loop over records. Group columns and the metric names are the hub's
-(``hub/tallies.py``), so ``reports`` reads both the same way:
+(``domain/tally_columns.py``), so ``reports`` reads both the same way:
 
     group columns  day · event_code · officer_code · sector · path · role
     metrics        owners · workers · leads · converted · voided · monthly_due ·
@@ -23,14 +23,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from outreach_tui.domain.localtime import iso_utc
+from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, GROUP_COLUMNS, METRICS
 from outreach_tui.store.database import Database
 from outreach_tui.store.time_zones import Zones, read_zones
 
-GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
-METRICS = (
-    "owners", "workers", "leads", "converted", "voided", "monthly_due",
-    "jht_owners", "jht_workers", "jht_monthly_due",
-)  # fmt: skip
 _JHT = "(',' || programs || ',') LIKE '%,JHT,%'"
 _REGISTRATION_METRICS = (
     "SUM(voided_at IS NULL AND role = 'owner')",
@@ -54,13 +50,6 @@ _LEAD_METRICS = (
     "0",
     "0",
 )
-EXPORT_COLUMNS = (
-    "entity", "uuid", "version", "reference_no", "day", "created_at", "event_code",
-    "officer_code", "device_id", "role", "path", "sector", "programs", "monthly_due",
-    "voided", "converted", "owner_uuid",
-    "occupation", "working_hours", "postal_code", "branch_code", "income_band",
-    "reminders",  # 1: the participant gave the separate reminder consent (UU 27/2022 22(4))
-)  # fmt: skip
 
 
 def utc_bounds(first: date | None, last: date | None, zones: Zones) -> tuple[str, str]:
