@@ -10,7 +10,7 @@ from outreach_tui.domain import consent
 from outreach_tui.domain.callbacks import CLOSING, OUTCOMES
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Lead, SavedRecord
-from outreach_tui.store import audit, drafts
+from outreach_tui.store import drafts
 from outreach_tui.store.crypto import open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.drafts import DraftKey
@@ -56,7 +56,6 @@ def require_consent(lead: Lead) -> None:
 class LeadStore:
     def __init__(self, database: Database, device_id: str) -> None:
         self._database = database
-        self._device_id = device_id
         self._versions = VersionedRecords(ENTITY, TABLE, device_id)
 
     def save(
@@ -76,27 +75,12 @@ class LeadStore:
             (seq,) = next_seqs(db, 1)
             row = {
                 **to_row(lead),
-                "uuid": record_uuid,
-                "seq": seq,
-                "consent_at": now,
-                "officer_code": officer_code,
-                "event_id": event_id,
-                "device_id": self._device_id,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-                "sync_state": "pending",
+                **self._versions.first_version(
+                    record_uuid, seq, now, officer_code=officer_code, event_id=event_id
+                ),
             }
             db.table("leads").insert(seal_row(cipher, TABLE, row))
-            audit.append(
-                db,
-                device_id=self._device_id,
-                officer_code=officer_code,
-                action="lead.create",
-                entity=ENTITY,
-                entity_uuid=record_uuid,
-                version=1,
-            )
+            self._versions.created(db, record_uuid, officer_code=officer_code)
             drafts.discard_in(db, discard_drafts)
         return SavedRecord(record_uuid, seq, reference_number(record_uuid), 1, now)
 

@@ -15,7 +15,7 @@ from outreach_tui.domain import consent
 from outreach_tui.domain.household import household_problems
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.models import Registration, Role, SavedRecord, SavedRegistration
-from outreach_tui.store import audit, drafts, nik_keys, versions
+from outreach_tui.store import drafts, nik_keys, versions
 from outreach_tui.store.crypto import FieldCipher, open_row, seal_row, write_cipher
 from outreach_tui.store.database import Database, StoreError, utc_now
 from outreach_tui.store.drafts import DraftKey
@@ -79,7 +79,6 @@ def _branch_of(db: Transaction, event_id: str | None, officer_code: str) -> str 
 class RegistrationStore:
     def __init__(self, database: Database, device_id: str) -> None:
         self._database = database
-        self._device_id = device_id
         self._versions = versions.VersionedRecords(ENTITY, TABLE, device_id)
 
     # -- writes ---------------------------------------------------------------------------
@@ -113,16 +112,10 @@ class RegistrationStore:
                 self._insert(db, cipher, worker, seq, saved_owner.uuid, officer_code, event_id)
                 for worker, seq in zip(workers, seqs[1:], strict=True)
             )
-            audit.append(
-                db,
-                device_id=self._device_id,
-                officer_code=officer_code,
-                action="registration.create",
-                entity=ENTITY,
-                entity_uuid=saved_owner.uuid,
-                version=1,
+            self._versions.created(
+                db, saved_owner.uuid, officer_code=officer_code,
                 detail={"workers": [w.uuid for w in saved_workers]},
-            )
+            )  # fmt: skip
             drafts.discard_in(db, discard_drafts)
         return SavedRegistration(saved_owner, saved_workers)
 
@@ -162,15 +155,8 @@ class RegistrationStore:
                 for worker, seq in zip(workers, seqs, strict=True)
             )
             for added in saved:
-                audit.append(
-                    db,
-                    device_id=self._device_id,
-                    officer_code=officer_code,
-                    action="registration.create",
-                    entity=ENTITY,
-                    entity_uuid=added.uuid,
-                    version=1,
-                    detail={"owner": owner_uuid},
+                self._versions.created(
+                    db, added.uuid, officer_code=officer_code, detail={"owner": owner_uuid}
                 )
             drafts.discard_in(db, discard_drafts)
         return saved
@@ -282,19 +268,12 @@ class RegistrationStore:
             record = replace(record, branch_code=_branch_of(db, event_id, officer_code))
         row = {
             **to_row(record),
-            "uuid": record_uuid,
-            "seq": seq,
+            **self._versions.first_version(
+                record_uuid, seq, now, officer_code=officer_code, event_id=event_id
+            ),
             "reference_no": reference_number(record_uuid),
             "owner_uuid": owner_uuid,
-            "consent_at": now,
             "reminder_consent_at": now if record.reminder_consent_version else None,
-            "officer_code": officer_code,
-            "event_id": event_id,
-            "device_id": self._device_id,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-            "sync_state": "pending",
         }
         row["nik_digest"], row["nik_key_id"] = nik_keys.digest_with(db, cipher, record.nik)
         db.table("registrations").insert(seal_row(cipher, TABLE, row))

@@ -60,6 +60,44 @@ class VersionedRecords:
         self.table = table
         self._device_id = device_id
 
+    def first_version(
+        self, record_uuid: str, seq: int, now: str, *, officer_code: str, event_id: str | None
+    ) -> dict[str, Any]:
+        """The columns every new record starts with: version 1, waiting for sync, created
+        (and its consent given) ``now`` by ``officer_code`` on this laptop."""
+        return {
+            "uuid": record_uuid,
+            "seq": seq,
+            "consent_at": now,
+            "officer_code": officer_code,
+            "event_id": event_id,
+            "device_id": self._device_id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "sync_state": "pending",
+        }
+
+    def created(
+        self,
+        db: Transaction,
+        record_uuid: str,
+        *,
+        officer_code: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """The audit entry of a new record (``<entity>.create``, version 1)."""
+        audit.append(
+            db,
+            device_id=self._device_id,
+            officer_code=officer_code,
+            action=f"{self.entity}.create",
+            entity=self.entity,
+            entity_uuid=record_uuid,
+            version=1,
+            detail=detail,
+        )
+
     def row(self, db: Transaction, record_uuid: str) -> dict[str, Any] | None:
         """The stored row (sealed fields sealed), or None."""
         return db.one(f"SELECT * FROM {self.table} WHERE uuid = ?", [record_uuid])
