@@ -11,22 +11,19 @@ The server may be hostile (docs/RELIABILITY.md, "Trust between laptop and hub"):
 answer is read with a size limit per endpoint, decompressed by us with the same limit
 (a gzip bomb stops at the limit, not at the end of the bomb), and within a deadline per
 request and per run that holds however slowly the bytes arrive (every socket read and
-write is given only the time left). A receipt counts only when it is signed by the hub
-key pinned at login (``hub_key``).
+write is given only the time left: ``guarded_http.py``). A receipt counts only when it
+is signed by the hub key pinned at login (``hub_key``).
 """
 
 from __future__ import annotations
 
 import json
 import ssl
-import threading
 import time
-import zlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any, Self, TypeVar
 
-import httpcore
 import httpx
 import msgspec
 
@@ -44,68 +41,28 @@ from outreach_tui.protocol.replies import (
     Tallies,
 )
 from outreach_tui.sync.errors import (
-    AuthError,
     AuthExpired,
     AuthInvalid,
     AuthRevoked,
+    BadReply,
     BatchTooLarge,
+    DeadlineExceeded,
     HubUnreachable,
+    LaptopRefused,
     ProtocolError,
     ProtocolMismatch,
+    TlsUnverified,
+    UnsignedReceipt,
     WrongHub,
+)
+from outreach_tui.sync.guarded_http import (
+    DeadlineTransport,
+    certificate_failure,
+    send_bounded,
+    socket_deadline,
 )
 
 R = TypeVar("R", bound=Reply)
-
-
-class TlsUnverified(WrongHub):
-    """The hub's certificate does not verify (unknown CA, wrong host name, expired): we
-    cannot tell it is the hub, so nothing is sent and there is no retry (exit 7)."""
-
-    key = "privacy.tls.unverified"
-
-
-class UnsignedReceipt(WrongHub):
-    """A receipt without a valid signature of the pinned hub key: whoever answered is not
-    the hub this laptop logged in to. Nothing is marked synced (exit 7)."""
-
-    key = "trust.receipt_unsigned"
-
-
-class HubKeyMismatch(WrongHub):
-    """The capabilities announce another signing key than the one pinned at login."""
-
-    key = "trust.hub_key_mismatch"
-
-
-class HubKeyNotPinned(AuthError):
-    """Credentials saved before hubs signed receipts: log in again once (exit 6)."""
-
-    key = "trust.relogin"
-
-
-class LaptopRefused(ProtocolError):
-    """The hub refused to bind this laptop id to this token or key (403 ``laptop.*``)."""
-
-    key = "trust.laptop_refused"
-
-
-class ResponseTooLarge(ProtocolError):
-    key = "trust.response_too_large"
-
-
-class BadReply(ProtocolError):
-    """An answer that breaks the protocol's shape for its endpoint (not JSON, a field
-    missing or of another type, a receipt for another batch): believed in no part, so
-    nothing is marked synced (exit 8)."""
-
-    key = "sync.error.bad_reply"
-
-
-class DeadlineExceeded(HubUnreachable):
-    """The run's total time is used up (exit 5): nothing more is asked."""
-
-    key = "trust.run_deadline"
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)  # a 500-record batch on a slow branch LAN
@@ -120,68 +77,6 @@ RESPONSE_LIMITS = {
     "/api/v1/batches": 16_000_000,
     "/api/v1/downlink": 32_000_000,
 }
-_deadline = threading.local()  # .at: the monotonic time the current request must end by
-
-
-def _time_left(timeout: float | None) -> float | None:
-    """``timeout`` cut to what the current request has left; past it, a ReadTimeout."""
-    end: float | None = getattr(_deadline, "at", None)
-    if end is None:
-        return timeout
-    left = end - time.monotonic()
-    if left <= 0:
-        raise httpcore.ReadTimeout("request deadline")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket whose every read and write gets at most the request's remaining time, so
-    a server trickling one byte at a time cannot stretch a request past its deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _time_left(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _time_left(timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:  # fmt: skip
-        return _DeadlineStream(
-            self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout))
-        )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.SyncBackend):
-    def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
-        local_address: str | None = None, socket_options: Any = None,
-    ) -> httpcore.NetworkStream:  # fmt: skip
-        stream = super().connect_tcp(host, port, _time_left(timeout), local_address, socket_options)
-        return _DeadlineStream(stream)
-
-
-class _DeadlineTransport(httpx.HTTPTransport):
-    """httpx's transport over a pool whose sockets keep the deadline (httpx offers no
-    hook for the network backend: the pool it made is replaced by an equal one)."""
-
-    def __init__(self, verify: ssl.SSLContext | bool) -> None:
-        super().__init__(verify=verify, trust_env=False)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-            max_connections=8,
-            network_backend=_DeadlineBackend(),
-        )
 
 
 class HubClient:
@@ -230,7 +125,7 @@ class HubClient:
             verify = ssl.create_default_context(cadata=ca_pem)
         self._http = httpx.Client(
             timeout=timeout, headers=headers, follow_redirects=False,
-            transport=_DeadlineTransport(verify),
+            transport=DeadlineTransport(verify),
         )  # fmt: skip
 
     def close(self) -> None:
@@ -325,19 +220,18 @@ class HubClient:
             now = time.monotonic()
             if now >= self._run_end:
                 raise DeadlineExceeded("run deadline", url=self.base_url)
-            _deadline.at = min(now + self._request_deadline, self._run_end)
+            limit = RESPONSE_LIMITS.get(path, 64_000)
             try:
-                response = self._bounded(method, url, RESPONSE_LIMITS.get(path, 64_000), kwargs)
+                with socket_deadline(min(now + self._request_deadline, self._run_end)):
+                    response = send_bounded(self._http, method, url, limit, kwargs)
             except httpx.HTTPError as exc:
-                if _certificate_failed(exc):
-                    raise TlsUnverified(_tls_reason(exc), url=self.base_url) from None
+                if (failure := certificate_failure(exc)) is not None:
+                    raise TlsUnverified(failure, url=self.base_url) from None
                 reason = type(exc).__name__
             else:
                 if response.status_code < 500:
                     return _check_status(response)
                 reason = f"HTTP {response.status_code}"
-            finally:
-                _deadline.at = None
             if attempt == self._tries:
                 raise HubUnreachable(reason, url=self.base_url)
             if self._on_retry:
@@ -345,73 +239,6 @@ class HubClient:
             left = max(0.0, self._run_end - time.monotonic())
             self._sleep(min(self._backoff * 2 ** (attempt - 1), left))
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _bounded(self, method: str, url: str, limit: int, kwargs: dict[str, Any]) -> httpx.Response:
-        """The answer with its body read whole but never past ``limit`` bytes (decoded)."""
-        request = self._http.build_request(method, url, **kwargs)
-        response = self._http.send(request, stream=True)
-        try:
-            body = _read_bounded(response, limit)
-        finally:
-            response.close()
-        kept = [
-            (k, v)
-            for k, v in response.headers.multi_items()
-            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-        ]
-        return httpx.Response(response.status_code, headers=kept, content=body, request=request)
-
-
-def _read_bounded(response: httpx.Response, limit: int) -> bytes:
-    """The decoded body, refused (``ResponseTooLarge``) past ``limit`` bytes before more is
-    read or inflated: we decompress ourselves, with ``max_length``, never past the limit."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ResponseTooLarge(f"{declared} bytes (max {limit})")
-    coding = response.headers.get("content-encoding", "identity").strip().lower()
-    if coding not in ("identity", "", "gzip", "deflate"):
-        raise ProtocolError(f"content-encoding {coding[:20]}")
-    inflate = None
-    if coding == "gzip":
-        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    elif coding == "deflate":
-        inflate = zlib.decompressobj()
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        for raw in response.iter_raw(65_536):
-            piece = raw if inflate is None else inflate.decompress(raw, limit + 1 - size)
-            size += len(piece)
-            if size > limit or (inflate is not None and inflate.unconsumed_tail):
-                raise ResponseTooLarge(f"more than {limit} bytes")
-            chunks.append(piece)
-        if inflate is not None:
-            piece = inflate.flush(limit + 1 - size)
-            size += len(piece)
-            chunks.append(piece)
-    except zlib.error as exc:
-        raise ProtocolError(f"bad {coding} body") from exc
-    if size > limit:
-        raise ResponseTooLarge(f"more than {limit} bytes")
-    return b"".join(chunks)
-
-
-def _certificate_failed(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
-
-
-def _tls_reason(exc: BaseException) -> str:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return str(seen.verify_message or "certificate verify failed")[:120]
-        seen = seen.__cause__ or seen.__context__
-    return "certificate verify failed"
 
 
 def encode(body: dict[str, Any]) -> bytes:

@@ -27,32 +27,13 @@ from outreach_tui.protocol.replies import Capabilities
 from outreach_tui.store.database import utc_now
 from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.errors import (
+    BadCaCert,
     BadHubUrl,
+    BadToken,
     CredentialsError,
+    HubWithoutKey,
     InsecureUrl,
-    SyncError,
-    WrongHub,
 )
-
-
-class BadCaCert(SyncError):
-    """``--ca-cert`` is not a readable PEM certificate, or the hub URL is not https."""
-
-    exit_code = 2
-    key = "privacy.tls.bad_ca"
-
-
-class BadToken(SyncError):
-    """The token is not one a hub can have printed (``otk_`` + URL-safe ASCII)."""
-
-    exit_code = 2
-    key = "trust.bad_token"
-
-
-class HubWithoutKey(WrongHub):
-    """The hub announces no signing key (a hub from before receipts were signed)."""
-
-    key = "trust.hub_without_key"
 
 
 @dataclass(frozen=True)

@@ -106,3 +106,80 @@ class BatchTooLarge(ProtocolError):
     """413 ``batch.too_large``: the hub stored nothing; the runner halves and retries."""
 
     key = "sync.error.too_large"
+
+
+# What the client finds wrong with a server (sync/client.py; docs/RELIABILITY.md, "Trust
+# between laptop and hub").
+
+
+class TlsUnverified(WrongHub):
+    """The hub's certificate does not verify (unknown CA, wrong host name, expired): we
+    cannot tell it is the hub, so nothing is sent and there is no retry (exit 7)."""
+
+    key = "privacy.tls.unverified"
+
+
+class UnsignedReceipt(WrongHub):
+    """A receipt without a valid signature of the pinned hub key: whoever answered is not
+    the hub this laptop logged in to. Nothing is marked synced (exit 7)."""
+
+    key = "trust.receipt_unsigned"
+
+
+class HubKeyMismatch(WrongHub):
+    """The capabilities announce another signing key than the one pinned at login."""
+
+    key = "trust.hub_key_mismatch"
+
+
+class HubKeyNotPinned(AuthError):
+    """Credentials saved before hubs signed receipts: log in again once (exit 6)."""
+
+    key = "trust.relogin"
+
+
+class LaptopRefused(ProtocolError):
+    """The hub refused to bind this laptop id to this token or key (403 ``laptop.*``)."""
+
+    key = "trust.laptop_refused"
+
+
+class ResponseTooLarge(ProtocolError):
+    key = "trust.response_too_large"
+
+
+class BadReply(ProtocolError):
+    """An answer that breaks the protocol's shape for its endpoint (not JSON, a field
+    missing or of another type, a receipt for another batch): believed in no part, so
+    nothing is marked synced (exit 8)."""
+
+    key = "sync.error.bad_reply"
+
+
+class DeadlineExceeded(HubUnreachable):
+    """The run's total time is used up (exit 5): nothing more is asked."""
+
+    key = "trust.run_deadline"
+
+
+# What login refuses (sync/credentials.py).
+
+
+class BadCaCert(SyncError):
+    """``--ca-cert`` is not a readable PEM certificate, or the hub URL is not https."""
+
+    exit_code = 2
+    key = "privacy.tls.bad_ca"
+
+
+class BadToken(SyncError):
+    """The token is not one a hub can have printed (``otk_`` + URL-safe ASCII)."""
+
+    exit_code = 2
+    key = "trust.bad_token"
+
+
+class HubWithoutKey(WrongHub):
+    """The hub announces no signing key (a hub from before receipts were signed)."""
+
+    key = "trust.hub_without_key"

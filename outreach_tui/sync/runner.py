@@ -16,8 +16,15 @@ import msgspec
 from outreach_tui.domain.reference import ReferenceDataError, load_reference
 from outreach_tui.protocol.replies import Capabilities
 from outreach_tui.store.outbox import OUTCOMES, OutgoingBatch, ReceiptSummary, SyncQueue
-from outreach_tui.sync.client import HubClient, HubKeyMismatch, HubKeyNotPinned
-from outreach_tui.sync.errors import EXIT_OK, EXIT_PARTIAL, HubIdMismatch, SyncError
+from outreach_tui.sync.client import HubClient
+from outreach_tui.sync.errors import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    HubIdMismatch,
+    HubKeyMismatch,
+    HubKeyNotPinned,
+    SyncError,
+)
 from outreach_tui.sync.pipeline import IN_FLIGHT, Pipeline, SyncProgress
 
 __all__ = ["IN_FLIGHT", "DayCheck", "SyncProgress", "SyncReport", "SyncRunner"]
