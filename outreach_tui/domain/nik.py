@@ -16,7 +16,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from outreach_tui.domain.problems import Problem, Severity, error, warning
+from outreach_tui.domain.problems import Checked, Problem, error, warning
 from outreach_tui.i18n import DEFAULT_LANGUAGE
 
 FIELD = "nik"
@@ -88,7 +88,7 @@ def regency_name(code: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class NikInfo:
+class NikInfo(Checked):
     raw: str
     nik: str | None  # normalized 16 ASCII digits when the shape is right, else None
     province_code: str | None
@@ -101,14 +101,6 @@ class NikInfo:
     serial: str | None
     problems: tuple[Problem, ...]
     regency_name: str | None = None  # "Kota Surakarta"; a historical code gives its old name
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
     @property
     def is_valid(self) -> bool:

@@ -38,6 +38,21 @@ class Problem:
         }
 
 
+class Checked:
+    """A checked value's ``problems`` by severity (mixed into NikInfo and
+    ValidationResult, which declare the ``problems`` field)."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
 def error(code: str, field: str, **params: Any) -> Problem:
     return Problem(code, field, Severity.ERROR, params)
 

@@ -32,7 +32,7 @@ from outreach_tui.domain.models import (
 )
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.phone import PhoneInfo, parse_phone
-from outreach_tui.domain.problems import Problem, Severity, error, warning
+from outreach_tui.domain.problems import Checked, Problem, Severity, error, warning
 
 # Field limits: generous for real names and addresses, small enough that a pasted 10 KB
 # blob is refused with a message instead of bloating the file and every sync batch.
@@ -73,17 +73,9 @@ _STR = frozenset({str})
 
 
 @dataclass(frozen=True)
-class ValidationResult(Generic[T]):
+class ValidationResult(Checked, Generic[T]):
     problems: tuple[Problem, ...]
     record: T | None  # set only when there are no errors
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
     @property
     def ok(self) -> bool:
