@@ -117,23 +117,37 @@ def event_progress(
     out = []
     for event in events:
         facts = by_event.get(event["code"], {})
-        for column, measure in EVENT_TARGETS:
-            if event.get(column) is None:
-                continue
-            out.append(
-                TargetProgress(
-                    kind="event",
-                    code=event["code"],
-                    name=event.get("name"),
-                    measure=measure,
-                    target=int(event[column]),
-                    value=int(facts.get(measure, 0)),
-                    first=_day(event.get("starts_on")),
-                    last=_day(event.get("ends_on")),
-                    today=today,
-                )
-            )
+        first, last = _day(event.get("starts_on")), _day(event.get("ends_on"))
+        out += _targets_set("event", event, EVENT_TARGETS, facts, first, last, today)
     return out
+
+
+def _targets_set(
+    kind: str,
+    owner: Row,
+    targets: tuple[tuple[str, str], ...],
+    values: Row,
+    first: date | None,
+    last: date | None,
+    today: date,
+) -> list[TargetProgress]:
+    """The progress of each target ``owner`` (an event or a branch) sets: a target column
+    left empty sets none."""
+    return [
+        TargetProgress(
+            kind=kind,
+            code=owner["code"],
+            name=owner.get("name"),
+            measure=measure,
+            target=int(owner[column]),
+            value=int(values.get(measure, 0)),
+            first=first,
+            last=last,
+            today=today,
+        )
+        for column, measure in targets
+        if owner.get(column) is not None
+    ]
 
 
 def branch_values(facts: list[Row], events: list[Row], officers: list[Row]) -> dict[str, Row]:
@@ -171,19 +185,5 @@ def progress(source: ReportSource, today: date) -> list[TargetProgress]:
             facts = source.facts(["event_code", "officer_code", "path"], first, last)
             per_year[year] = branch_values(facts, context["events"], context["officers"])
         values = per_year[year].get(branch["code"], {})
-        for column, measure in BRANCH_TARGETS:
-            if branch.get(column) is not None:
-                out.append(
-                    TargetProgress(
-                        kind="branch",
-                        code=branch["code"],
-                        name=branch.get("name"),
-                        measure=measure,
-                        target=int(branch[column]),
-                        value=int(values.get(measure, 0)),
-                        first=first,
-                        last=last,
-                        today=today,
-                    )
-                )
+        out += _targets_set("branch", branch, BRANCH_TARGETS, values, first, last, today)
     return out
