@@ -9,8 +9,9 @@ enable` whose old copies are still on disk because another program kept reading)
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
 import typer
 
@@ -26,6 +27,9 @@ from outreach_tui.cli.output import (
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 from outreach_tui.store import Store
+
+if TYPE_CHECKING:
+    from outreach_tui.store.encryption import KeyVault
 
 JsonFlag = Annotated[bool, typer.Option("--json")]
 StdinFlag = Annotated[bool, typer.Option("--passphrase-stdin")]
@@ -215,34 +219,47 @@ def encrypt_disable(
 @user_errors
 def encrypt_change(ctx: typer.Context, passphrase_stdin: StdinFlag = False) -> None:
     """A new passphrase for the same key (stdin: the old one, then the new one)."""
-    settings: Settings = ctx.obj
-    lang = settings.language
-    with _open(settings) as store:
-        old = _secret(lang, "privacy.prompt.passphrase", stdin=passphrase_stdin)
-        new = _secret(lang, "privacy.prompt.new_passphrase", stdin=passphrase_stdin, confirm=True)
-        try:
-            store.crypto.change_passphrase(
-                old, new, officer_code=store.settings.get("officer_code")
-            )
-        except Exception as exc:
-            _crypto_errors(lang, exc)
-    console.print(t("privacy.encrypt.changed", lang), markup=False)
+    _new_passphrase(
+        ctx.obj, "privacy.prompt.passphrase", lambda vault: vault.change_passphrase,
+        "privacy.encrypt.changed", stdin=passphrase_stdin,
+    )  # fmt: skip
 
 
 @encrypt_app.command("recover")
 @user_errors
 def encrypt_recover(ctx: typer.Context, passphrase_stdin: StdinFlag = False) -> None:
     """Forgotten passphrase: the recovery code, then a new passphrase (stdin: one a line)."""
-    settings: Settings = ctx.obj
+    _new_passphrase(
+        ctx.obj, "privacy.prompt.recovery_code", lambda vault: vault.recover,
+        "privacy.encrypt.recovered", stdin=passphrase_stdin,
+    )  # fmt: skip
+
+
+class _Rewrap(Protocol):
+    """``KeyVault.change_passphrase`` or ``.recover``: what opens the key, the new one."""
+
+    def __call__(self, proof: str, new: str, /, *, officer_code: str | None = None) -> object: ...
+
+
+def _new_passphrase(
+    settings: Settings,
+    proof_prompt: str,
+    rewrap: Callable[[KeyVault], _Rewrap],
+    done_key: str,
+    *,
+    stdin: bool,
+) -> None:
+    """What opens the key now (``proof_prompt``: the passphrase or the recovery code),
+    then a new passphrase, twice; ``rewrap`` names the vault's method that takes both."""
     lang = settings.language
     with _open(settings) as store:
-        code = _secret(lang, "privacy.prompt.recovery_code", stdin=passphrase_stdin)
-        new = _secret(lang, "privacy.prompt.new_passphrase", stdin=passphrase_stdin, confirm=True)
+        proof = _secret(lang, proof_prompt, stdin=stdin)
+        new = _secret(lang, "privacy.prompt.new_passphrase", stdin=stdin, confirm=True)
         try:
-            store.crypto.recover(code, new, officer_code=store.settings.get("officer_code"))
+            rewrap(store.crypto)(proof, new, officer_code=store.settings.get("officer_code"))
         except Exception as exc:
             _crypto_errors(lang, exc)
-    console.print(t("privacy.encrypt.recovered", lang), markup=False)
+    console.print(t(done_key, lang), markup=False)
 
 
 @user_errors

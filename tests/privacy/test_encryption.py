@@ -225,3 +225,43 @@ def test_an_expired_session_is_not_used(store: Store, person: Callable) -> None:
     with Store(store.path) as again:
         assert not again.crypto.status().unlocked
     assert not session.exists()
+
+
+def test_cli_change_passphrase_and_recover_set_the_new_passphrase(
+    store: Store, person: Callable
+) -> None:
+    """`encrypt change-passphrase` and `encrypt recover` (stdin: what opens the key now,
+    then the new one): only the new passphrase unlocks afterwards; a wrong
+    passphrase or recovery code changes nothing (exit 1)."""
+    person("Cli Rekey")
+    path = store.path
+    store.close()
+    enabled = run("encrypt", "enable", "--passphrase-stdin", db=path, stdin=PASS + "\n")
+    assert enabled.exit_code == 0, enabled.output
+    code = enabled.stdout.strip().splitlines()[-1]
+
+    def unlocks(phrase: str) -> bool:
+        result = run("unlock", "--passphrase-stdin", db=path, stdin=phrase + "\n")
+        run("lock", db=path)
+        return result.exit_code == 0
+
+    wrong = run("encrypt", "change-passphrase", "--passphrase-stdin", db=path,
+                stdin="not the passphrase\nsecond phrase here\n")  # fmt: skip
+    assert wrong.exit_code == 1 and "Wrong passphrase" in wrong.stderr
+    assert unlocks(PASS)
+    changed = run("encrypt", "change-passphrase", "--passphrase-stdin", db=path,
+                  stdin=f"{PASS}\nsecond phrase here\n")  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert "Passphrase changed." in changed.stdout
+    assert not unlocks(PASS) and unlocks("second phrase here")
+
+    not_the_code = "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"
+    bad_code = run("encrypt", "recover", "--passphrase-stdin", db=path,
+                   stdin=f"{not_the_code}\nthird phrase here\n")  # fmt: skip
+    assert bad_code.exit_code == 1 and "Wrong passphrase or recovery code" in bad_code.stderr
+    assert unlocks("second phrase here")
+    recovered = run("encrypt", "recover", "--passphrase-stdin", db=path,
+                    stdin=f"{code}\nthird phrase here\n")  # fmt: skip
+    assert recovered.exit_code == 0, recovered.output
+    assert "the recovery code stays valid" in recovered.stdout
+    assert not unlocks("second phrase here") and unlocks("third phrase here")
