@@ -80,7 +80,7 @@ class LeadStore:
                 ),
             }
             db.table("leads").insert(seal_row(cipher, TABLE, row))
-            self._versions.created(db, record_uuid, officer_code=officer_code)
+            self._versions.created(db, record_uuid, action="lead.create", officer_code=officer_code)
             drafts.discard_in(db, discard_drafts)
         return SavedRecord(record_uuid, seq, reference_number(record_uuid), 1, now)
 

@@ -113,7 +113,7 @@ class RegistrationStore:
                 for worker, seq in zip(workers, seqs[1:], strict=True)
             )
             self._versions.created(
-                db, saved_owner.uuid, officer_code=officer_code,
+                db, saved_owner.uuid, action="registration.create", officer_code=officer_code,
                 detail={"workers": [w.uuid for w in saved_workers]},
             )  # fmt: skip
             drafts.discard_in(db, discard_drafts)
@@ -156,8 +156,9 @@ class RegistrationStore:
             )
             for added in saved:
                 self._versions.created(
-                    db, added.uuid, officer_code=officer_code, detail={"owner": owner_uuid}
-                )
+                    db, added.uuid, action="registration.create", officer_code=officer_code,
+                    detail={"owner": owner_uuid},
+                )  # fmt: skip
             drafts.discard_in(db, discard_drafts)
         return saved
 
