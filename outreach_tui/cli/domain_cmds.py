@@ -15,7 +15,7 @@ from outreach_tui.domain import benefits, contributions, reference
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.reference.sectors import Sector
-from outreach_tui.domain.validation import parse_date, parse_int
+from outreach_tui.domain.typed_input import parse_date, parse_int
 from outreach_tui.i18n import t
 
 JsonFlag = Annotated[bool, typer.Option("--json")]

@@ -23,7 +23,7 @@ from outreach_tui.cli.output import EXIT_USAGE, console, err_console, fail, prin
 from outreach_tui.cli.report_sources import open_source
 from outreach_tui.cli.sync_cmds import sync_errors
 from outreach_tui.config import Settings
-from outreach_tui.domain.validation import parse_date
+from outreach_tui.domain.typed_input import parse_date
 from outreach_tui.i18n import t
 from outreach_tui.reports import export, render, tally, targets
 from outreach_tui.reports.sources import ExportSource

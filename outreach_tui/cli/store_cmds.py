@@ -18,7 +18,7 @@ from outreach_tui.cli import recover_cmd
 from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, mask_name, reason
-from outreach_tui.domain.validation import clean_code, clean_text, parse_date
+from outreach_tui.domain.typed_input import clean_code, clean_text, parse_date
 from outreach_tui.i18n import catalogue, t
 from outreach_tui.store import Store
 from outreach_tui.store.queries import Kind

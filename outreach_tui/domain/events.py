@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 
 from outreach_tui.domain.problems import Problem, error
-from outreach_tui.domain.validation import clean_text, parse_date
+from outreach_tui.domain.typed_input import clean_text, parse_date
 
 Status = Literal["running", "upcoming", "ended"]
 MAX_CODE = 40

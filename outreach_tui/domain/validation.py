@@ -8,19 +8,22 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from functools import cache, lru_cache
+from functools import cache
 from types import ModuleType
 from typing import Generic, TypeVar, cast
 
-from outreach_tui.domain import consent
+from outreach_tui.domain.consent_rules import (
+    contact_consent,
+    guardian_consent,
+    is_minor,
+    registration_consent,
+    reminder_consent,
+)
 from outreach_tui.domain.models import (
-    ADULT_AGE,
-    GUARDIAN_RELATIONS,
     MAX_WORKERS,
     PAYMENT_PERIODS,
     Lead,
@@ -33,31 +36,32 @@ from outreach_tui.domain.models import (
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.phone import PhoneInfo, parse_phone
 from outreach_tui.domain.problems import Checked, Problem, Severity, error, warning
+from outreach_tui.domain.typed_input import (
+    MAX_LENGTH,
+    clean_code,
+    clean_text,
+    name_field,
+    parse_date,
+    parse_int,
+    parse_working_hours,
+    text_field,
+)
 
-# Field limits: generous for real names and addresses, small enough that a pasted 10 KB
-# blob is refused with a message instead of bloating the file and every sync batch.
-MAX_LENGTH = {
-    "full_name": 100,
-    "guardian_name": 100,
-    "birth_place": 60,
-    "address": 300,
-    "business_name": 100,
-    "email": 254,
-    "interest": 200,
-    "notes": 500,
-    "work_location": 200,
-}
+# Answered here too for the TUI's imports (tui/ is being split on another branch; they
+# can move to typed_input / consent_rules after the merge).
+__all__ = [
+    "MAX_INCOME",
+    "MAX_LENGTH",
+    "ValidationResult",
+    "is_minor",
+    "parse_date",
+    "parse_int",
+    "validate_lead",
+    "validate_registration",
+]
+
 MAX_INCOME = 1_000_000_000  # Rp1 billion a month: beyond this it is a typo
 T = TypeVar("T")
-_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '.,\-][^\W\d_]*)*\.?$")
-# Digits are ASCII: ``\d`` would take any script's ("١٩٩٠" is 1990 to int()), and what
-# the booth stores and the hub reads is ASCII (domain/wire.py's schema).
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_LOCAL_DATE = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
-_INT_NOISE = re.compile(r"[.,\s_]")
-_INT = re.compile(r"-?[0-9]{1,15}")
-# An officer, event or branch code as stored: upper-case ASCII letters, digits, - and _.
-CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
 E = TypeVar("E", bound=Enum)
 _ROLES: dict[str, Role] = {member.value: member for member in Role}
 _PATHS: dict[str, Path] = {member.value: member for member in Path}
@@ -65,10 +69,6 @@ _MEMBERS: dict[type[Enum], dict[str, Role] | dict[str, Path]] = {Role: _ROLES, P
 _PROGRAMS = frozenset({"JKK", "JKM", "JHT"})
 # Indonesian postal codes: five digits, the first 1-9 (10110 Jakarta ... 99976 Papua).
 _POSTAL_CODE = re.compile(r"[1-9][0-9]{4}")
-# Working hours as typed: "08:00-17:00", "8-17", "08.00 – 17.00", "0800-1700".
-_HOURS = re.compile(
-    r"([0-9]{1,2})(?:[:.]?([0-9]{2}))?\s*(?:-|–|s/?d|sampai|to)\s*([0-9]{1,2})(?:[:.]?([0-9]{2}))?"
-)
 _STR = frozenset({str})
 
 
@@ -85,44 +85,6 @@ class ValidationResult(Checked, Generic[T]):
         return tuple(p for p in self.problems if p.field == field)
 
 
-def clean_text(value: object) -> str:
-    """Trim, NFC-normalise and collapse inner whitespace of free text."""
-    if type(value) is str and value.isascii():
-        return " ".join(value.split())  # ASCII is already NFC; the common case, cheaper
-    text = unicodedata.normalize("NFC", str(value or ""))
-    return " ".join(text.split())
-
-
-def _has_control_chars(text: str) -> bool:
-    if text.isprintable():  # False for every Cc/Cf/Co/Cs character: the common case, fast
-        return False
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text)
-
-
-def _text(problems: list[Problem], field: str, raw: object, *, required: bool) -> str | None:
-    # clean_text's ASCII branch, inline: four fields of every record come this way
-    text = " ".join(raw.split()) if type(raw) is str and raw.isascii() else clean_text(raw)
-    if not text:
-        if required:
-            problems.append(error("field.required", field))
-        return None
-    if len(text) > MAX_LENGTH[field]:
-        problems.append(error("field.too_long", field, max=MAX_LENGTH[field], length=len(text)))
-        return None
-    if not text.isprintable() and _has_control_chars(text):  # printable: none, no call
-        problems.append(error("field.control_chars", field))
-        return None
-    return text
-
-
-def _name(problems: list[Problem], field: str, raw: object) -> str | None:
-    text = _text(problems, field, raw, required=True)
-    if text is not None and not _NAME_CHARS.match(text):
-        problems.append(error("name.invalid_chars", field))
-        return None
-    return text
-
-
 def _member(kind: type[E], value: object) -> E | None:
     """``kind(value)``, or None where that raises ValueError. A plain str (what the form
     and the hub pass) is looked up directly, without ``Enum.__call__``."""
@@ -133,49 +95,6 @@ def _member(kind: type[E], value: object) -> E | None:
         return kind(value)
     except ValueError:
         return None
-
-
-def clean_code(value: str) -> str | None:
-    """A code as a person typed it (``plg-01``) in its one stored form (``PLG-01``), or None.
-
-    Only the case is normalised. Whitespace or a control character anywhere (a pasted
-    ``"PLG-01\\n"``) is refused rather than trimmed, as the hub refuses it on the wire: a
-    code is a key that tallies group by, and one officer must never count under two."""
-    if not value.isascii():  # and before upper(): "ﬁ".upper() is "FI"
-        return None
-    code = value.upper()
-    return code if CODE.fullmatch(code) else None
-
-
-def parse_date(text: str) -> date | None:
-    """ISO ``2001-05-31`` or Indonesian ``31-05-2001`` / ``31/05/2001``; None if neither."""
-    text = text.strip()
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-    match = _LOCAL_DATE.fullmatch(text)
-    if not match:
-        return None
-    day, month, year = int(match[1]), int(match[2]), int(match[3])
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def parse_int(raw: object) -> int | None:
-    """Whole numbers as officers type them: '1.500.000', '1,500,000', '1500000', 'Rp1.500.000'."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    text = str(raw or "").strip().lower().removeprefix("rp").strip()
-    text = _INT_NOISE.sub("", text)
-    if not _INT.fullmatch(text):
-        return None
-    return int(text)
 
 
 def validate_registration(
@@ -202,7 +121,7 @@ def validate_registration(
     if role is Role.OWNER and path is Path.PU_MICRO:
         problems.append(error("registration.owner_not_pu", "path"))
 
-    full_name = _name(problems, "full_name", draft.full_name)
+    full_name = name_field(problems, "full_name", draft.full_name)
 
     # Birth date: entered, or derived from the NIK when left blank.
     birth_date: date | None = None
@@ -240,9 +159,9 @@ def validate_registration(
         phone_e164 = phone.e164
 
     email = _email(problems, draft.email)
-    birth_place = _text(problems, "birth_place", draft.birth_place, required=False)
-    address = _text(problems, "address", draft.address, required=role is Role.OWNER)
-    business = _text(problems, "business_name", draft.business_name, required=False)
+    birth_place = text_field(problems, "birth_place", draft.birth_place, required=False)
+    address = text_field(problems, "address", draft.address, required=role is Role.OWNER)
+    business = text_field(problems, "business_name", draft.business_name, required=False)
 
     sector_code = clean_text(draft.sector)
     if not sector_code:
@@ -275,13 +194,9 @@ def validate_registration(
     if payment_months not in PAYMENT_PERIODS:
         problems.append(error("payment_months.invalid", "payment_months"))
 
-    consent_version = clean_text(draft.consent_version)
-    if not consent_version:
-        problems.append(error("consent.missing", "consent_version"))
-    elif not _consent_known(consent_version):
-        problems.append(error("consent.unknown_version", "consent_version"))
-    reminder = _reminder_consent(problems, draft, phone_e164)
-    guardian = _guardian(problems, draft, nik.birth_date or birth_date, today)
+    consent_version = registration_consent(problems, draft)
+    reminder = reminder_consent(problems, draft, phone_e164)
+    guardian = guardian_consent(problems, draft, nik.birth_date or birth_date, today)
 
     details = _details(problems, draft, income, path)
 
@@ -332,20 +247,6 @@ def validate_registration(
     return ValidationResult(tuple(problems), record)
 
 
-def parse_working_hours(text: str) -> str | None:
-    """``8-17`` / ``08.00 – 17.00`` / ``0800-1700`` as ``08:00-17:00``; None when it is
-    not a start and an end of the day (00:00-24:00) that differ. Overnight is fine."""
-    match = _HOURS.fullmatch(text.strip().lower())
-    if match is None:
-        return None
-    start_h, start_m, end_h, end_m = (int(g or 0) for g in match.groups())
-    if start_h > 23 or end_h > 24 or start_m > 59 or end_m > 59 or (end_h == 24 and end_m):
-        return None
-    if (start_h, start_m) == (end_h, end_m):
-        return None
-    return f"{start_h:02d}:{start_m:02d}-{end_h:02d}:{end_m:02d}"
-
-
 def _details(
     problems: list[Problem], draft: RegistrationDraft, income: int | None, path: Path
 ) -> dict[str, str | None]:
@@ -356,7 +257,7 @@ def _details(
     occupation = clean_text(draft.occupation) or None
     if occupation is not None and not occupations.is_known(occupation):
         problems.append(error("occupation.unknown", "occupation", occupation=occupation[:10]))
-    work_location = _text(problems, "work_location", draft.work_location, required=False)
+    work_location = text_field(problems, "work_location", draft.work_location, required=False)
     hours_text = clean_text(draft.working_hours)
     hours = parse_working_hours(hours_text) if hours_text else None
     if hours_text and hours is None:
@@ -386,55 +287,6 @@ def _band_problem(problems: list[Problem], band_id: str, income: int | None) -> 
         problems.append(error("income_band.mismatch", "income_band"))
 
 
-def age_on(birth_date: date, day: date) -> int:
-    """Whole years of age on ``day`` (a birthday on ``day`` counts; 29 Feb turns on 1 Mar)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def is_minor(birth_date: date | None, day: date) -> bool:
-    """Under 18 on ``day`` (UU 27/2022 art. 25: a parent's or guardian's consent)."""
-    return birth_date is not None and age_on(birth_date, day) < ADULT_AGE
-
-
-def _reminder_consent(
-    problems: list[Problem], draft: RegistrationDraft, phone: str | None
-) -> str | None:
-    """Payment reminders: a separate, optional consent (UU 27/2022 art. 22(4)) — a known
-    "reminder" text, and a mobile number to send them to."""
-    version = clean_text(getattr(draft, "reminder_consent_version", ""))
-    if not version:
-        return None
-    text = consent.get(version)
-    if text is None or text.kind != "reminder":
-        problems.append(error("consent.unknown_version", "reminder_consent_version"))
-        return None
-    if not phone:
-        problems.append(error("reminder.no_phone", "reminder_consent_version"))
-        return None
-    return version
-
-
-def _guardian(
-    problems: list[Problem], draft: RegistrationDraft, birth_date: date | None, today: date
-) -> tuple[str | None, str | None, bool]:
-    """A registrant under 18 on the registration day needs a parent's or guardian's name,
-    relation and consent (UU 27/2022 art. 25); an adult's guardian fields are dropped
-    (minimisation)."""
-    if not is_minor(birth_date, today):
-        return None, None, False
-    name: str | None = clean_text(getattr(draft, "guardian_name", ""))
-    relation = clean_text(getattr(draft, "guardian_relation", ""))
-    if not name:
-        problems.append(error("guardian.required", "guardian_name"))
-    else:
-        name = _name(problems, "guardian_name", name)
-    if relation not in GUARDIAN_RELATIONS:
-        problems.append(error("guardian.relation", "guardian_relation"))
-    if getattr(draft, "guardian_consent", False) is not True:
-        problems.append(error("guardian.consent_missing", "guardian_consent"))
-    return name or None, relation or None, True
-
-
 @cache
 def _reference() -> ModuleType:
     """Imported on first use: the booth's first check (an empty form) needs no reference
@@ -449,13 +301,6 @@ def _min_declared_income() -> int:
     """The shipped dataset's, read once (it never changes in a process)."""
     income: int = _reference().load_reference().min_declared_income
     return income
-
-
-@lru_cache(maxsize=16)
-def _consent_known(version: str) -> bool:
-    """``consent.is_known``: the shipped texts never change in a process, and every record
-    carries one of a few versions."""
-    return consent.is_known(version)
 
 
 @cache
@@ -532,14 +377,14 @@ def validate_lead(
 ) -> ValidationResult[Lead]:
     """``check_phone``: as in ``validate_registration``."""
     problems: list[Problem] = []
-    full_name = _name(problems, "full_name", draft.full_name)
+    full_name = name_field(problems, "full_name", draft.full_name)
     phone = check_phone(clean_text(draft.phone), national=False)
     problems.extend(phone.problems)
     sector_code = clean_text(draft.sector) or None
     if sector_code and sector_code not in _sector_codes():
         problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
-    interest = _text(problems, "interest", draft.interest, required=False)
-    notes = _text(problems, "notes", draft.notes, required=False)
+    interest = text_field(problems, "interest", draft.interest, required=False)
+    notes = text_field(problems, "notes", draft.notes, required=False)
     follow_up: date | None = None
     follow_text = clean_text(draft.follow_up_on)
     if follow_text:
@@ -548,11 +393,7 @@ def validate_lead(
             problems.append(error("follow_up.invalid", "follow_up_on"))
         elif follow_up < today:
             problems.append(error("follow_up.past", "follow_up_on"))
-    consent_version = clean_text(draft.consent_version)
-    if not draft.consent_contact or not consent_version:
-        problems.append(error("consent.contact_missing", "consent_contact"))
-    elif not _consent_known(consent_version):
-        problems.append(error("consent.unknown_version", "consent_version"))
+    consent_version = contact_consent(problems, draft)
     if problems and any(p.severity is Severity.ERROR for p in problems):
         return ValidationResult(tuple(problems), None)
     assert full_name and phone.e164

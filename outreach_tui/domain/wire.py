@@ -23,7 +23,8 @@ from msgspec import Meta, Struct
 
 from outreach_tui.domain.models import MAX_WORKERS, LeadDraft, RegistrationDraft
 from outreach_tui.domain.problems import Problem, error
-from outreach_tui.domain.validation import CODE, MAX_INCOME, MAX_LENGTH
+from outreach_tui.domain.typed_input import CODE, MAX_LENGTH
+from outreach_tui.domain.validation import MAX_INCOME
 
 PROTOCOL_VERSION = 1
 
@@ -38,7 +39,7 @@ def whole(body: str) -> str:
 # The formats of the wire, in ASCII. A code (officer, event, branch, a receipt's reference
 # number) is what the booth stores: upper case, no spaces; "PLG-01\n" or "plg-01" is refused,
 # never normalised, so one officer is never counted under two codes.
-CODE_PATTERN = whole(CODE.pattern)  # validation.clean_code's form
+CODE_PATTERN = whole(CODE.pattern)  # typed_input.clean_code's form
 UUID_PATTERN = whole(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DEVICE_ID_PATTERN = whole(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 DAY_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.localtime import iso_utc
-from outreach_tui.domain.validation import clean_code
+from outreach_tui.domain.typed_input import clean_code
 from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.storage import Storage, Tx, utc_now

@@ -14,12 +14,8 @@ from typing import Any
 from outreach_tui.domain.models import Path, Role
 from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.reference import find_sector, load_reference
-from outreach_tui.domain.validation import (
-    _member,
-    _programs,
-    _sector_codes,
-    parse_date,
-)
+from outreach_tui.domain.typed_input import parse_date
+from outreach_tui.domain.validation import _member, _programs, _sector_codes
 
 
 def test_a_nik_of_sixteen_digits_decodes_as_the_same_digits_typed_with_spaces() -> None:

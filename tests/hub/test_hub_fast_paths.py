@@ -23,7 +23,7 @@ from hub_builders import batch, edited, lead_data, record, registration_data
 from outreach_tui.domain import contributions, origin, wire
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.domain.reference import load_reference
-from outreach_tui.domain.validation import clean_text
+from outreach_tui.domain.typed_input import clean_text
 from outreach_tui.hub.batches import batch_digest
 from outreach_tui.hub.body import parse_json, parse_model
 from outreach_tui.hub.errors import HubError

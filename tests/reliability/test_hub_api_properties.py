@@ -298,7 +298,8 @@ def test_search_never_fails_and_finds_text_stored_verbatim(
     booth: tuple[Store, str], business: str, search: str
 ) -> None:
     from outreach_tui.domain.models import RegistrationDraft
-    from outreach_tui.domain.validation import clean_text, validate_registration
+    from outreach_tui.domain.typed_input import clean_text
+    from outreach_tui.domain.validation import validate_registration
     from tests.conftest import TODAY, synthetic_nik
 
     store, event_id = booth

@@ -1,4 +1,4 @@
-"""Consent rules in domain/validation (issue 20). Sources: UU 27/2022 art. 25 (a
+"""Consent rules (domain/consent_rules.py, issue 20). Sources: UU 27/2022 art. 25 (a
 registrant under 18 needs a parent's or guardian's consent) and art. 22(4) (payment
 reminders are a separate consent) — ../shared/reference/bpjstk-bpu.md, audit Dec 2026."""
 
@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from outreach_tui.domain import consent
-from outreach_tui.domain.validation import age_on, validate_registration
+from outreach_tui.domain.consent_rules import age_on
+from outreach_tui.domain.validation import validate_registration
 from tests.conftest import owner_draft, synthetic_nik
 
 DAY = date(2026, 11, 23)  # the registration day

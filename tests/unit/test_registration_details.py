@@ -21,7 +21,8 @@ import pytest
 from outreach_tui.domain import occupations, wire
 from outreach_tui.domain.models import PAYMENT_PERIODS
 from outreach_tui.domain.reference import load_reference, sectors
-from outreach_tui.domain.validation import parse_working_hours, validate_registration
+from outreach_tui.domain.typed_input import parse_working_hours
+from outreach_tui.domain.validation import validate_registration
 from outreach_tui.i18n import t
 from tests.conftest import TODAY, owner_draft
 

@@ -11,13 +11,8 @@ from hypothesis import strategies as st
 
 from outreach_tui.domain.consent import current
 from outreach_tui.domain.models import LeadDraft, Path, RegistrationDraft, Role
-from outreach_tui.domain.validation import (
-    clean_text,
-    parse_date,
-    parse_int,
-    validate_lead,
-    validate_registration,
-)
+from outreach_tui.domain.typed_input import clean_text, parse_date, parse_int
+from outreach_tui.domain.validation import validate_lead, validate_registration
 
 TODAY = date(2026, 11, 23)
 CONSENT = current().version

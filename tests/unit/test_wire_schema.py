@@ -13,7 +13,7 @@ import pytest
 
 from outreach_tui.domain import wire
 from outreach_tui.domain.models import PAYMENT_PERIODS
-from outreach_tui.domain.validation import clean_code, parse_date, parse_int
+from outreach_tui.domain.typed_input import clean_code, parse_date, parse_int
 from outreach_tui.sampledata.generator import generate
 
 
