@@ -89,6 +89,18 @@ class VersionedRecords:
     ) -> None:
         """The audit entry of a new record, version 1 (``action``: ``<entity>.create``,
         spelled out where it is written, so a search for the action finds it)."""
+        self._audit(db, action, record_uuid, 1, officer_code=officer_code, detail=detail)
+
+    def _audit(
+        self,
+        db: Transaction,
+        action: str,
+        record_uuid: str,
+        version: int,
+        *,
+        officer_code: str | None,
+        detail: dict[str, Any] | None,
+    ) -> None:
         audit.append(
             db,
             device_id=self._device_id,
@@ -96,7 +108,7 @@ class VersionedRecords:
             action=action,
             entity=self.entity,
             entity_uuid=record_uuid,
-            version=1,
+            version=version,
             detail=detail,
         )
 
@@ -146,16 +158,7 @@ class VersionedRecords:
         if updated != 1:  # only a row read outside this transaction could be stale
             raise StoreError(f"{self.entity} {stored['uuid']} changed meanwhile: try again")
         keep_history(db, self.entity, stored)
-        audit.append(
-            db,
-            device_id=self._device_id,
-            officer_code=officer_code,
-            action=action,
-            entity=self.entity,
-            entity_uuid=stored["uuid"],
-            version=version,
-            detail=detail,
-        )
+        self._audit(db, action, stored["uuid"], version, officer_code=officer_code, detail=detail)
         return version
 
     def edit(
