@@ -88,24 +88,20 @@ def _from_env() -> dict[str, Any]:
     return values
 
 
-def _days(value: Any) -> int:
-    try:
-        days = int(str(value).strip()) if not isinstance(value, bool) else -1
-    except ValueError:
-        days = -1
-    if not 0 <= days <= 3650:
-        raise ConfigError("config.retention_days", value=repr(value))
-    return days
+# Whole-number settings and their ranges: up to ten years of retention, a day of idling.
+_RANGES = {"retention_days": 3650, "idle_lock_minutes": 1440}
 
 
-def _minutes(value: Any) -> int:
+def _whole_number(name: str, value: Any) -> int:
+    """``value`` (from the file, the environment or a flag) as a whole number from 0 to the
+    setting's maximum; anything else is a ConfigError naming the setting."""
     try:
-        minutes = int(str(value).strip()) if not isinstance(value, bool) else -1
+        number = int(str(value).strip()) if not isinstance(value, bool) else -1
     except ValueError:
-        minutes = -1
-    if not 0 <= minutes <= 1440:
-        raise ConfigError("config.idle_lock_minutes", value=repr(value))
-    return minutes
+        number = -1
+    if not 0 <= number <= _RANGES[name]:
+        raise ConfigError(f"config.{name}", value=repr(value))
+    return number
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -129,10 +125,9 @@ def load_settings(**flags: Any) -> Settings:
     for key in ("db", "token_path"):
         if merged.get(key) is not None:
             merged[key] = Path(merged[key]).expanduser()
-    if "retention_days" in merged:
-        merged["retention_days"] = _days(merged["retention_days"])
-    if "idle_lock_minutes" in merged:
-        merged["idle_lock_minutes"] = _minutes(merged["idle_lock_minutes"])
+    for name in _RANGES:
+        if name in merged:
+            merged[name] = _whole_number(name, merged[name])
     if "auto_purge" in merged:
         merged["auto_purge"] = _switch("auto_purge", merged["auto_purge"])
     if merged.get("language") not in ("id", "en"):

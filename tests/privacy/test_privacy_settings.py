@@ -34,6 +34,10 @@ def test_file_then_environment_then_flags(isolated: Path, monkeypatch: pytest.Mo
         ("idle_lock_minutes = 2000", "idle_lock_minutes"),
         ('idle_lock_minutes = "soon"', "idle_lock_minutes"),
         ("idle_lock_minutes = true", "idle_lock_minutes"),
+        ("retention_days = -1", "retention_days"),
+        ("retention_days = 3651", "retention_days"),
+        ('retention_days = "a week"', "retention_days"),
+        ("retention_days = false", "retention_days"),
         ('auto_purge = "maybe"', "auto_purge"),
     ],
 )
@@ -41,3 +45,12 @@ def test_bad_values_are_one_line_errors(isolated: Path, line: str, needle: str) 
     (isolated / "config.toml").write_text(line + "\n")
     with pytest.raises(ConfigError, match=needle):
         load_settings()
+
+
+def test_whole_number_settings_take_their_whole_range(isolated: Path) -> None:
+    (isolated / "config.toml").write_text('retention_days = "3650"\nidle_lock_minutes = 1440\n')
+    settings = load_settings()
+    assert (settings.retention_days, settings.idle_lock_minutes) == (3650, 1440)
+    (isolated / "config.toml").write_text("retention_days = 0\nidle_lock_minutes = 0\n")
+    settings = load_settings()
+    assert (settings.retention_days, settings.idle_lock_minutes) == (0, 0)
