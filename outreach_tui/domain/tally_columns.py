@@ -4,6 +4,9 @@ rows (``reports/sources.py``), so ``reports`` reads every source the same way.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 # What a tally can be grouped by: the booth day, then who, where and what. The hub's
 # daily rollup rows are kept at exactly this grain.
 GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
@@ -20,3 +23,20 @@ EXPORT_COLUMNS = (
     "occupation", "working_hours", "postal_code", "branch_code", "income_band",
     "reminders",  # 1: the participant gave the separate reminder consent (UU 27/2022 22(4))
 )  # fmt: skip
+
+
+def check_group(group: Sequence[str]) -> None:
+    """A ValueError naming what in ``group`` is not a column a tally can be grouped by."""
+    unknown = set(group) - set(GROUP_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown group columns: {sorted(unknown)}")
+
+
+def fact_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Grouped sums as a source hands them to ``reports``: every metric a whole number (a
+    sum over no rows, NULL in SQL, is 0), and a group where nothing was counted left out."""
+    return [
+        {k: (int(v or 0) if k in METRICS else v) for k, v in row.items()}
+        for row in rows
+        if any(row[m] for m in METRICS)
+    ]

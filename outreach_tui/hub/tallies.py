@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, GROUP_COLUMNS, METRICS
+from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, METRICS, check_group, fact_rows
 from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.rollup import COUNTS, KEY
@@ -62,9 +62,7 @@ def facts(
     storage: Storage, group: Sequence[str], first: date | None = None, last: date | None = None
 ) -> list[dict[str, Any]]:
     """One row per distinct value of the ``group`` columns, every metric summed."""
-    unknown = set(group) - set(GROUP_COLUMNS)
-    if unknown:
-        raise ValueError(f"unknown group columns: {sorted(unknown)}")
+    check_group(group)
     where, params = _range(first, last)
     sums = [f"{expr} AS {name}" for expr, name in zip(_SUMS, METRICS, strict=True)]
     sql = f"SELECT {', '.join([*group, *sums])} FROM daily_rollup WHERE {where}"
@@ -72,11 +70,7 @@ def facts(
         sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"
     with storage.read() as tx:
         rows = tx.all(sql, params)
-    return [
-        {k: (int(v or 0) if k in METRICS else v) for k, v in row.items()}
-        for row in rows
-        if any(row[m] for m in METRICS)
-    ]
+    return fact_rows(rows)
 
 
 def context(storage: Storage) -> dict[str, list[dict[str, Any]]]:

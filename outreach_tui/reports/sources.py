@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
-from outreach_tui.domain.tally_columns import GROUP_COLUMNS, METRICS
+from outreach_tui.domain.tally_columns import METRICS, check_group
 
 Row = dict[str, Any]
 Context = dict[str, list[Row]]  # events, branches, officers
@@ -103,9 +103,7 @@ class RollupSource:
     def facts(
         self, group: Sequence[str], first: date | None = None, last: date | None = None
     ) -> list[Row]:
-        unknown = set(group) - set(GROUP_COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown group columns: {sorted(unknown)}")
+        check_group(group)
         return aggregate(self._body(first, last).get("rows") or [], group)
 
     def context(self) -> Context:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from outreach_tui.domain.localtime import iso_utc
-from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, GROUP_COLUMNS, METRICS
+from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, METRICS, check_group, fact_rows
 from outreach_tui.store.database import Database
 from outreach_tui.store.time_zones import Zones, read_zones
 
@@ -109,9 +109,7 @@ class LaptopTallies:
         self, group: Sequence[str], first: date | None = None, last: date | None = None
     ) -> list[dict[str, Any]]:
         """One row per distinct value of ``group`` columns (all metrics summed)."""
-        unknown = set(group) - set(GROUP_COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown group columns: {sorted(unknown)}")
+        check_group(group)
         with self._database.read() as conn:
             zones = read_zones(conn)
         low, high = utc_bounds(first, last, zones)
@@ -139,11 +137,7 @@ class LaptopTallies:
             cursor = db.execute(sql, [low, high, *exact_params] * 2)
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        return [
-            {k: (int(v or 0) if k in METRICS else v) for k, v in row.items()}
-            for row in rows
-            if any(row[m] for m in METRICS)
-        ]
+        return fact_rows(rows)
 
     def events(self) -> list[dict[str, Any]]:
         with self._database.read() as db:
