@@ -11,7 +11,7 @@ from typing import Any
 
 from outreach_tui.hub.storage import Tx
 
-KEY = ("day", "event_code", "officer_code", "sector", "path", "role")
+KEY = ("unit_code", "day", "event_code", "officer_code", "sector", "path", "role")
 COUNTS = (
     "registrations", "workers", "leads", "voided", "monthly_due",
     "converted", "jht", "jht_monthly_due",  # schema v2: converted leads, JHT registrations
