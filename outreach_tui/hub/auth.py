@@ -101,7 +101,7 @@ def enroll(
         if unit_code is not None:
             kind = units.get_kind(tx, unit_code)
             if role == "device" and kind not in units.DEVICE_KINDS:
-                raise HubError("unit.device_kind", 422, field="unit", code=unit_code)
+                raise HubError("unit.device_kind", 422, field="unit", unit=unit_code)
         elif role == "device" and units.in_use(tx):
             # Once a hub has units, every laptop pushes into one: its records need a branch.
             raise HubError("unit.device_needs_unit", 422, field="unit")

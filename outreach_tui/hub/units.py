@@ -68,7 +68,7 @@ def _get(tx: Tx, code: str) -> Unit | None:
 def _need(tx: Tx, code: str) -> Unit:
     unit = _get(tx, code)
     if unit is None:
-        raise HubError("unit.unknown", 404, field="unit", code=code)
+        raise HubError("unit.unknown", 404, field="unit", unit=code)
     return unit
 
 
@@ -83,7 +83,7 @@ def _check_parent(tx: Tx, kind: str, parent_code: str | None) -> Unit | None:
     parent = _need(tx, parent_code)
     if parent.kind != PARENT_KIND[kind]:
         raise HubError("unit.bad_parent", 422, field="parent", kind=kind,
-                       parent_kind=PARENT_KIND[kind], code=parent.code)  # fmt: skip
+                       parent_kind=PARENT_KIND[kind], unit=parent.code)  # fmt: skip
     return parent
 
 
@@ -119,7 +119,7 @@ def add(
 
     def work(tx: Tx) -> Unit:
         if _get(tx, code) is not None:
-            raise HubError("unit.exists", 409, field="code", code=code)
+            raise HubError("unit.exists", 409, field="code", unit=code)
         if kind == "head_office" and tx.one("SELECT code FROM units WHERE kind = 'head_office'"):
             raise HubError("unit.one_head_office", 409, field="kind")
         _check_parent(tx, kind, parent_code)
@@ -143,7 +143,7 @@ def _set_members(tx: Tx, area: str, branches: Iterable[str], *, replace: bool) -
     for branch in dict.fromkeys(branches):
         unit = _need(tx, branch)
         if unit.kind != "branch":
-            raise HubError("unit.area_member", 422, field="branches", code=branch)
+            raise HubError("unit.area_member", 422, field="branches", unit=branch)
         tx.execute(
             "INSERT INTO area_branches (area_code, branch_code) VALUES (?, ?) "
             "ON CONFLICT (area_code, branch_code) DO NOTHING",
@@ -164,7 +164,7 @@ def set_area(
 
     def work(tx: Tx) -> list[str]:
         if _need(tx, code).kind != "area":
-            raise HubError("unit.not_area", 422, field="unit", code=code)
+            raise HubError("unit.not_area", 422, field="unit", unit=code)
         _set_members(tx, code, [clean_unit_code(b) for b in add_branches], replace=False)
         for branch in remove_branches:
             tx.execute("DELETE FROM area_branches WHERE area_code = ? AND branch_code = ?",
@@ -194,7 +194,7 @@ def move(storage: Storage, code: str, *, parent: str, actor: str | None = None) 
         # closure says so too, cheaply, should the kinds ever loosen.
         if tx.one("SELECT 1 AS x FROM unit_paths WHERE ancestor = ? AND descendant = ?",
                   (code, parent_code)):  # fmt: skip
-            raise HubError("unit.cycle", 422, field="parent", code=parent_code)
+            raise HubError("unit.cycle", 422, field="parent", unit=parent_code)
         subtree = [r["descendant"] for r in tx.all(
             "SELECT descendant FROM unit_paths WHERE ancestor = ?", (code,))]  # fmt: skip
         marks = ", ".join("?" * len(subtree))
@@ -230,7 +230,7 @@ def remove(storage: Storage, code: str, *, actor: str | None = None) -> None:
             ("records", "SELECT 1 AS x FROM records WHERE unit_code = ?"),
         ):
             if tx.one(sql + " LIMIT 1", (code,)):
-                raise HubError(f"unit.in_use_{what}", 409, field="unit", code=code)
+                raise HubError(f"unit.in_use_{what}", 409, field="unit", unit=code)
         tx.execute("DELETE FROM area_branches WHERE area_code = ? OR branch_code = ?",
                    (code, code))  # fmt: skip
         for table, column in (("unit_targets", "unit_code"), ("unit_paths", "descendant"),
