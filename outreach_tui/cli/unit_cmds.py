@@ -154,8 +154,10 @@ def area(
     from outreach_tui.hub import units
 
     with _open(db) as storage:
-        members = units.set_area(storage, code, add_branches=_codes(add_branches),
-                                 remove_branches=_codes(remove_branches), actor=_actor())  # fmt: skip
+        members = units.set_area(
+            storage, code, add_branches=_codes(add_branches),
+            remove_branches=_codes(remove_branches), actor=_actor(),
+        )  # fmt: skip
     if as_json:
         print_json({"area": code.strip().upper(), "branches": members})
         return

@@ -230,23 +230,23 @@ def test_a_hub_from_before_bindings_keeps_its_laptops_on_upgrade(db: str) -> Non
             tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
     storage.close()
     older, newer = new_uuid(), new_uuid()
-    with open_storage(db, upgrade=False) as old:
-        with old.transaction() as tx:  # devices as a v3 hub enrolled them (no unit column)
-            tx.execute("INSERT INTO officers (code, created_at, updated_at) "
-                       "VALUES ('PLG-01', 'x', 'x')")  # fmt: skip
-            for n, device in enumerate((older, newer)):
-                tx.execute(
-                    "INSERT INTO devices (id, officer_code, name, token_hash, role, created_at, "
-                    "expires_at, client_device_id) VALUES (?, 'PLG-01', ?, ?, 'device', ?, "
-                    "'2999-01-01T00:00:00Z', ?)",
-                    (device, f"laptop-lama-{n}", f"hash-{n}", f"2026-01-0{n + 1}T00:00:00Z",
-                     laptop),
-                )  # fmt: skip
+    # Devices as a v3 hub enrolled them (no unit column).
+    with open_storage(db, upgrade=False) as old, old.transaction() as tx:
+        tx.execute("INSERT INTO officers (code, created_at, updated_at) "
+                   "VALUES ('PLG-01', 'x', 'x')")  # fmt: skip
+        for n, device in enumerate((older, newer)):
             tx.execute(
-                "INSERT INTO batches (batch_id, device_id, client_device_id, source, digest, "
-                "record_count, received_at) VALUES (?, NULL, ?, 'import', 'd', 0, 'x')",
-                (new_uuid(), imported),
-            )
+                "INSERT INTO devices (id, officer_code, name, token_hash, role, created_at, "
+                "expires_at, client_device_id) VALUES (?, 'PLG-01', ?, ?, 'device', ?, "
+                "'2999-01-01T00:00:00Z', ?)",
+                (device, f"laptop-lama-{n}", f"hash-{n}", f"2026-01-0{n + 1}T00:00:00Z",
+                 laptop),
+            )  # fmt: skip
+        tx.execute(
+            "INSERT INTO batches (batch_id, device_id, client_device_id, source, digest, "
+            "record_count, received_at) VALUES (?, NULL, ?, 'import', 'd', 0, 'x')",
+            (new_uuid(), imported),
+        )
     with open_storage(db) as upgraded, upgraded.read() as tx:
         rows = tx.all("SELECT laptop_id, device_id, public_key, bound_by FROM laptops "
                       "ORDER BY bound_by, laptop_id")  # fmt: skip

@@ -250,8 +250,8 @@ def test_records_and_rollups_carry_the_pushing_tokens_unit(shared_org: Org) -> N
     org = shared_org
     with open_storage(org.db) as storage, storage.read() as tx:
         stored = {r["uuid"]: r["unit_code"] for r in tx.all("SELECT uuid, unit_code FROM records")}
-        rollup = {r["unit_code"]: int(r["n"]) for r in tx.all(
-            "SELECT unit_code, SUM(registrations) AS n FROM daily_rollup GROUP BY unit_code")}  # fmt: skip
+        sums = "SELECT unit_code, SUM(registrations) AS n FROM daily_rollup GROUP BY unit_code"
+        rollup = {r["unit_code"]: int(r["n"]) for r in tx.all(sums)}
     assert stored == {uuid: unit for unit, uuid in org.records.items()}
     assert rollup == dict.fromkeys(LAPTOP_UNITS, 1)
 
