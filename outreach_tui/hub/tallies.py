@@ -218,6 +218,7 @@ class HubTallies:
     """``reports.sources.ExportSource`` over a hub database (any engine)."""
 
     kind = "hub-db"
+    has_units = True
 
     def __init__(self, storage: Storage, scope: Scope = None) -> None:
         self.storage = storage

@@ -12,17 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from hub_builders import batch, nik, record, registration_data
+from rich.console import Console
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
 from outreach_tui.cli.output import EXIT_INVALID
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub.storage import open_storage
+from outreach_tui.hub.tallies import HubTallies
+from outreach_tui.reports import render, targets
 from tests.support.hub_server import HubServer, enroll_device
 
 runner = CliRunner()
@@ -239,9 +243,7 @@ def feed(http: httpx.Client, headers: dict[str, str]) -> tuple[list[Any], list[A
             return known, reviews
 
 
-def _birth(n: int) -> Any:
-    from datetime import date
-
+def _birth(n: int) -> date:
     return date(1980 + n, 3, 14)
 
 
@@ -340,3 +342,77 @@ def test_the_same_nik_in_two_branches_is_routed_to_the_later_one(org: Org) -> No
     with httpx.Client(base_url=org.url, timeout=60) as http:
         _, reviews = feed(http, headers)
     assert {r["uuid"]: r["outcome"] for r in reviews}.get(later) == "same_person"
+
+
+# -- tallies and targets up the tree ---------------------------------------------------------
+
+
+def tally_rows(*args: str) -> tuple[dict[tuple[str, ...], int], int]:
+    body = json.loads(cli("tally", "--json", *args))
+    rows = {tuple(r[d] for d in body["by"]): r["owners"] for r in body["rows"]}
+    return rows, body["totals"]["owners"]
+
+
+def test_tallies_group_by_branch_region_and_area_within_the_readers_units(
+    shared_org: Org,
+) -> None:
+    db = shared_org.db
+    assert tally_rows("--hub-db", db, "--by", "region") == (
+        {("KW-JATENG",): 3, ("KW-SUMSEL",): 1}, 4,
+    )  # fmt: skip
+    assert tally_rows("--hub-db", db, "--by", "branch") == (
+        {("KC-SKA",): 2, ("KC-KLT",): 1, ("KC-PLG",): 1}, 4,  # the sub-branch counts in KC-SKA
+    )  # fmt: skip
+    assert tally_rows("--hub-db", db, "--by", "area") == ({("SOLORAYA",): 3, ("",): 1}, 4)
+    assert tally_rows("--hub-db", db, "--by", "region,branch", "--unit", "KW-SUMSEL") == (
+        {("KW-SUMSEL", "KC-PLG"): 1}, 1,
+    )  # fmt: skip
+    # Over HTTP the token decides: Jawa Tengah's supervisor never counts Palembang.
+    _, token = enroll_device(db, role="supervisor", officer="SPV-09", unit="KW-JATENG")
+    over_http = tally_rows("--hub", shared_org.url, "--token", token, "--by", "branch")
+    assert over_http == ({("KC-SKA",): 2, ("KC-KLT",): 1}, 3)
+
+
+def test_a_laptop_file_has_no_units_to_group_by(tmp_path: Any) -> None:
+    from outreach_tui.store import Store
+
+    laptop = tmp_path / "laptop.db"
+    Store(laptop).close()
+    result = runner.invoke(app, ["tally", "--db", str(laptop), "--by", "region"])
+    assert result.exit_code == 2 and "hanya dari hub" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_targets_roll_up_the_tree(org: Org) -> None:
+    """Own targets on two branches; the region, the head office and the area show their
+    sum, and say so; a region's own target wins over its children's."""
+    db = org.db
+    for code, target in (("KC-SKA", 10), ("KC-KLT", 5)):
+        cli("hub", "unit", "target", code, "--db", db, "--year", "2026",
+            "--measure", "owners", "--target", str(target))  # fmt: skip
+    found = json.loads(cli("targets", "--hub-db", db, "--today", "2026-11-30", "--json"))
+    got = {(x["code"], x["basis"]): (x["value"], x["target"])
+           for x in found["targets"] if x["kind"] == "unit"}  # fmt: skip
+    assert got == {
+        ("HO", "children"): (4, 15), ("KW-JATENG", "children"): (3, 15),
+        ("KC-SKA", "own"): (2, 10), ("KC-KLT", "own"): (1, 5),
+        ("SOLORAYA", "children"): (3, 15),
+    }  # fmt: skip
+    cli("hub", "unit", "target", "KW-JATENG", "--db", db, "--year", "2026",
+        "--measure", "owners", "--target", "52183")  # fmt: skip
+    found = json.loads(cli("targets", "--hub-db", db, "--today", "2026-11-30", "--json",
+                           "--unit", "KW-JATENG"))  # fmt: skip
+    got = {(x["code"], x["basis"]): (x["value"], x["target"])
+           for x in found["targets"] if x["kind"] == "unit"}  # fmt: skip
+    assert got == {
+        ("KW-JATENG", "own"): (3, 52183), ("KC-SKA", "own"): (2, 10),
+        ("KC-KLT", "own"): (1, 5),
+    }  # fmt: skip
+    # The table as an 80-column terminal shows it (the CLI prints this table).
+    with open_storage(db) as storage:
+        found_now = targets.progress(HubTallies(storage), date(2026, 11, 30))
+    console = Console(width=80, record=True)
+    console.print(render.targets_table(found_now, "id"))
+    text = " ".join(console.export_text().split())
+    assert "Unit HO 4/52.183" in text and "Unit KW-JATENG 3/52.183" in text
+    assert "Unit SOLORAYA 3/15" in text and "(jumlah target unit di bawahnya)" in text
