@@ -253,13 +253,15 @@ def devices(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None
     if not found:
         _say(t("hub.no_devices", lang))
         return
-    columns = ("id", "name", "officer", "role", "status", "expires", "last_seen", "last_sync")
+    columns = ("id", "name", "officer", "unit", "role", "status", "expires", "last_seen",
+               "last_sync")  # fmt: skip
     table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
     for d in found:
         table.add_row(
             d.id,
             d.name,
             d.officer_code,
+            d.unit_code or t("hub_word.whole_hub", lang),
             t(f"hub_word.role_{d.role}", lang),
             t(f"hub_word.status_{d.status()}", lang),
             d.expires_at,

@@ -416,3 +416,38 @@ def test_targets_roll_up_the_tree(org: Org) -> None:
     text = " ".join(console.export_text().split())
     assert "Unit HO 4/52.183" in text and "Unit KW-JATENG 3/52.183" in text
     assert "Unit SOLORAYA 3/15" in text and "(jumlah target unit di bawahnya)" in text
+
+
+def test_a_hub_from_before_units_keeps_its_tallies_on_upgrade(db: str) -> None:
+    """Schema v5 → v6: the rollups move to the new key under unit '', with every count;
+    old tokens keep seeing the whole hub (no unit)."""
+    from outreach_tui.hub.storage.schema import migrations
+
+    storage = open_storage(db, upgrade=False)
+    with storage.transaction() as tx:
+        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
+        for version, name, statements in migrations(storage.dialect)[:5]:
+            for statement in statements:
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        for day, owners in (("2026-11-23", 3), ("2026-11-24", 4)):
+            tx.execute(
+                "INSERT INTO daily_rollup (day, event_code, officer_code, sector, path, role, "
+                "registrations, monthly_due, jht, jht_monthly_due) "
+                "VALUES (?, 'EV', 'PLG-01', 'kuliner', 'bpu', 'owner', ?, ?, 1, 20000)",
+                (day, owners, owners * 16800),
+            )
+    storage.close()
+    with open_storage(db) as upgraded, upgraded.read() as tx:
+        rows = tx.all("SELECT unit_code, day, registrations, monthly_due, jht, jht_monthly_due "
+                      "FROM daily_rollup ORDER BY day")  # fmt: skip
+    assert rows == [
+        {"unit_code": "", "day": "2026-11-23", "registrations": 3, "monthly_due": 50400,
+         "jht": 1, "jht_monthly_due": 20000},
+        {"unit_code": "", "day": "2026-11-24", "registrations": 4, "monthly_due": 67200,
+         "jht": 1, "jht_monthly_due": 20000},
+    ]  # fmt: skip
+    assert tally_rows("--hub-db", db, "--by", "day") == (
+        {("2026-11-23",): 3, ("2026-11-24",): 4}, 7,
+    )  # fmt: skip
