@@ -61,10 +61,9 @@ def dashboard_app(
     if unit is not None and hub_db is None:
         fail(t("report.unit_needs_hub_db", lang), EXIT_USAGE)
     if hub_db is not None:
+        from outreach_tui.cli.hub_review_cmds import scope_for
         from outreach_tui.hub.storage import open_storage
         from outreach_tui.hub.tallies import HubTallies
-
-        from outreach_tui.cli.hub_review_cmds import scope_for
 
         with open_storage(hub_db, create=False) as storage:
             from outreach_tui.tui.hub_dashboard import HubDashboardApp

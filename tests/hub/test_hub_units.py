@@ -193,10 +193,11 @@ def shared_org(
 ) -> Iterator[Org]:
     """``org`` once per engine for the tests that only read it (and post reviews, which
     every one of them may repeat): one server instead of one per parameter."""
-    from conftest import _database
-
     engine = request.param
-    yield from _org(_database(engine, tmp_path_factory.mktemp(f"units-{engine}"), request))
+    if engine == "sqlite":
+        yield from _org(str(tmp_path_factory.mktemp("units-sqlite") / "hub.db"))
+    else:
+        yield from _org(request.getfixturevalue("pg_cluster").create_database())
 
 
 def _org(db: str) -> Iterator[Org]:
