@@ -58,11 +58,12 @@ db, day, size = sys.argv[1], date.fromisoformat(sys.argv[2]), sys.argv[3]
 width, height = map(int, size.split("x"))
 from outreach_tui.cli import dashboard_cmd
 from outreach_tui.cli.main import app as cli
-from outreach_tui.tui.app import OutreachApp
+from outreach_tui.tui.hub_dashboard import HubDashboardApp
 from outreach_tui.tui.screens.dashboard import DashboardScreen
 dashboard_cmd._hub_today = lambda: day
-run = OutreachApp.run
-OutreachApp.run = lambda self, *a, **k: run(self, headless=True, size=(width, height))
+dashboard_cmd.require_terminal = lambda *a: None  # headless: the bench is the terminal
+run = HubDashboardApp.run
+HubDashboardApp.run = lambda self, *a, **k: run(self, headless=True, size=(width, height))
 loaded = DashboardScreen.on_dashboard_loaded
 def on_dashboard_loaded(self, message):
     arrived = time.monotonic()

@@ -3,6 +3,7 @@
     outreach dashboard                      this laptop's file (the global --db)
     outreach dashboard --db PATH            another officer's file
     outreach dashboard --hub-db URL         a hub database: SQLite path or postgresql:// URL
+    outreach dashboard --hub-db URL --unit KW-JATENG   one unit and what is under it
 
 On a laptop's file the booth opens straight on its dashboard mode (with its sign-in and
 lock). On a hub database there is no officer's file: the hub's own dashboard app
@@ -49,6 +50,7 @@ def dashboard_app(
     *,
     db: Path | None = None,
     hub_db: str | None = None,
+    unit: str | None = None,
     today: Callable[[], date] | None = None,
 ) -> Iterator[OutreachApp | HubDashboardApp]:
     """The booth app opening on its dashboard (a laptop's file), or the hub's dashboard app
@@ -56,15 +58,19 @@ def dashboard_app(
     lang = settings.language
     if db is not None and hub_db is not None:
         fail(t("dashboard.cli.one_source", lang), EXIT_USAGE)
+    if unit is not None and hub_db is None:
+        fail(t("report.unit_needs_hub_db", lang), EXIT_USAGE)
     if hub_db is not None:
+        from outreach_tui.cli.hub_review_cmds import scope_for
         from outreach_tui.hub.storage import open_storage
         from outreach_tui.hub.tallies import HubTallies
 
         with open_storage(hub_db, create=False) as storage:
             from outreach_tui.tui.hub_dashboard import HubDashboardApp
 
-            yield HubDashboardApp(HubTallies(storage), storage.location, language=lang,
-                                  today=today or _hub_today)  # fmt: skip
+            where = storage.location + (f" · {unit.strip().upper()}" if unit else "")
+            source = HubTallies(storage, scope_for(storage, unit))
+            yield HubDashboardApp(source, where, language=lang, today=today or _hub_today)
         return
     from outreach_tui.store import Store
 
@@ -81,10 +87,15 @@ def dashboard_app(
 
 
 @hub_errors
-def dashboard_command(ctx: typer.Context, db: LaptopDb = None, hub_db: HubDb = None) -> None:
+def dashboard_command(
+    ctx: typer.Context,
+    db: LaptopDb = None,
+    hub_db: HubDb = None,
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+) -> None:
     """Supervisor dashboard: today's counts, daily bars, targets, per officer (F8 reloads)."""
     settings: Settings = ctx.find_root().obj
-    with dashboard_app(settings, db=db, hub_db=hub_db) as app:
+    with dashboard_app(settings, db=db, hub_db=hub_db, unit=unit) as app:
         require_terminal("outreach dashboard", settings.language)  # after the source checks
         app.run()
 

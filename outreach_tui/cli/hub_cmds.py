@@ -45,6 +45,7 @@ DbOption = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json")]
+UnitOption = Annotated[str | None, typer.Option("--unit")]
 
 
 def _lang(ctx: typer.Context | None) -> str:
@@ -206,6 +207,7 @@ def enroll(
     device: Annotated[str, typer.Option()],
     days: Annotated[int, typer.Option()] = 180,
     role: Annotated[str, typer.Option()] = "device",
+    unit: UnitOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Enrol a device and print its token (shown once; the hub keeps only a hash)."""
@@ -214,7 +216,9 @@ def enroll(
     lang = _lang(ctx)
     _refuse_invisible(device)
     with _open(db, create=True) as storage:
-        enrolled, token = auth.enroll(storage, officer=officer, name=device, days=days, role=role)
+        enrolled, token = auth.enroll(
+            storage, officer=officer, name=device, days=days, role=role, unit=unit
+        )
     if as_json:
         print_json({"device": enrolled.as_dict(), "token": token})
         return
@@ -228,6 +232,8 @@ def enroll(
             expires=enrolled.expires_at,
         )
     )
+    if enrolled.unit_code:
+        _say(t("hub.enrolled_unit", lang, unit=enrolled.unit_code))
     _say(t("hub.token_once", lang))
     typer.echo(token)
 
@@ -247,13 +253,15 @@ def devices(ctx: typer.Context, db: DbOption, as_json: JsonFlag = False) -> None
     if not found:
         _say(t("hub.no_devices", lang))
         return
-    columns = ("id", "name", "officer", "role", "status", "expires", "last_seen", "last_sync")
+    columns = ("id", "name", "officer", "unit", "role", "status", "expires", "last_seen",
+               "last_sync")  # fmt: skip
     table = Table(*(t(f"hub.col.{c}", lang) for c in columns))
     for d in found:
         table.add_row(
             d.id,
             d.name,
             d.officer_code,
+            d.unit_code or t("hub_word.whole_hub", lang),
             t(f"hub_word.role_{d.role}", lang),
             t(f"hub_word.status_{d.status()}", lang),
             d.expires_at,

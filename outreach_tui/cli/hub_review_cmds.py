@@ -15,7 +15,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_cmds import (
+    DbOption,
+    JsonFlag,
+    UnitOption,
+    _lang,
+    hub_app,
+    hub_errors,
+)
 from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json
 from outreach_tui.i18n import t
 
@@ -26,6 +33,19 @@ def _open(db: str) -> Any:
     from outreach_tui.hub.storage import open_storage
 
     return open_storage(db, create=False)
+
+
+def scope_for(storage: Any, unit: str | None) -> frozenset[str] | None:
+    """What ``--unit CODE`` lets a command see (None: the whole hub); an unknown unit is
+    a one-line error."""
+    if not unit:
+        return None
+    from outreach_tui.hub import units
+
+    with storage.read() as tx:
+        code = units.clean_unit_code(unit)
+        units.get_kind(tx, code)
+        return units.scope_of(tx, code)
 
 
 def _reviewer() -> str:
@@ -40,6 +60,7 @@ def duplicates(
     ctx: typer.Context,
     db: DbOption,
     include_reviewed: Annotated[bool, typer.Option("--all")] = False,
+    unit: UnitOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Possible duplicates: one NIK from several laptops, or one name + birth date + phone
@@ -49,7 +70,9 @@ def duplicates(
 
     lang = _lang(ctx)
     with _open(db) as storage:
-        cases = list_cases(storage, load_hub_info(storage), include_reviewed=include_reviewed)
+        scope = scope_for(storage, unit)
+        cases = list_cases(storage, load_hub_info(storage), include_reviewed=include_reviewed,
+                           scope=scope)  # fmt: skip
     if as_json:
         print_json({"cases": cases})
         return
@@ -62,12 +85,14 @@ def duplicates(
         kind = t(f"report.case.kind_{case['kind']}", lang)
         table = Table(title=f"{case['case_id']} · {kind} · {state}", title_justify="left",
                       box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
-        for key in ("name", "birth_date", "phone", "nik", "officer", "day", "review"):
+        for key in ("name", "birth_date", "phone", "nik", "officer", "unit", "day", "review"):
             table.add_column(t(f"report.ccol.{key}", lang), overflow="fold")
         for r in case["records"]:
             review = t(f"report.outcome.{r['outcome']}", lang) if r["outcome"] else "—"
-            table.add_row(Text(r["full_name"] or ""), r["birth_date"] or "",
-                          Text(r["phone"] or "—"), r["nik"], r["officer_code"], r["day"],
+            # Another unit's registration: where and when, not who (hub/duplicates.py).
+            name = r["full_name"] if r["nik"] is not None else t("report.case.elsewhere", lang)
+            table.add_row(Text(name or ""), r["birth_date"] or "", Text(r["phone"] or "—"),
+                          r["nik"] or "—", r["officer_code"], r["unit_code"] or "—", r["day"],
                           review)  # fmt: skip
         console.print(table)
 
@@ -79,6 +104,7 @@ def review(
     outcome: Annotated[str, typer.Argument()],
     db: DbOption,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    unit: UnitOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Record the decision on a possible duplicate; officers get it on their next sync."""
@@ -89,7 +115,8 @@ def review(
     if decided not in OUTCOME_WORDS.values():
         fail(t("report.bad_outcome", lang, value=outcome[:40]), EXIT_USAGE)
     with _open(db) as storage:
-        saved = review_case(storage, case_id, decided, reviewer=_reviewer(), note=note)
+        saved = review_case(storage, case_id, decided, reviewer=_reviewer(), note=note,
+                            scope=scope_for(storage, unit))  # fmt: skip
     if as_json:
         print_json(saved)
         return

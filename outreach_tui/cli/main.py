@@ -29,6 +29,7 @@ from outreach_tui.cli import (
     sample_cmd,
     store_cmds,
     sync_cmds,
+    unit_cmds,
 )
 from outreach_tui.cli.global_options import OutreachGroup
 from outreach_tui.cli.output import user_errors
@@ -106,6 +107,7 @@ config_cmd.register(app)
 completion_cmd.register(app)
 
 consent_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
+unit_cmds.register()  # `outreach hub unit …`
 
 
 def run() -> None:

@@ -39,6 +39,7 @@ By = Annotated[
     typer.Option("--by"),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json")]
+Unit = Annotated[str | None, typer.Option("--unit")]
 TABLE_FORMATS = ("table", "csv", "json")
 
 
@@ -92,6 +93,7 @@ def tally_command(
     hub_db: HubDb = None,
     hub: HubUrl = None,
     token: Token = None,
+    unit: Unit = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Counts per day, officer, event, sector, program or path (several --by combine)."""
@@ -108,8 +110,11 @@ def tally_command(
                allowed=", ".join(tally.METRIC_NAMES)), EXIT_USAGE)  # fmt: skip
     dims = _dimensions(by, lang, ("day",))
     low, high = _range(first, last, lang)
-    with open_source(settings, db=db, hub_db=hub_db, hub=hub, token=token) as source:
-        result = tally.tally(source, dims, low, high)
+    with open_source(settings, db=db, hub_db=hub_db, hub=hub, token=token, unit=unit) as source:
+        try:
+            result = tally.tally(source, dims, low, high)
+        except tally.NeedsUnits as exc:
+            fail(t("report.needs_units", lang, by=str(exc)), EXIT_USAGE)
     if fmt == "json":
         print_json(result.as_dict())
     elif fmt == "csv":
@@ -134,13 +139,14 @@ def targets_command(
     hub_db: HubDb = None,
     hub: HubUrl = None,
     token: Token = None,
+    unit: Unit = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Progress against event and branch targets: value, %, remaining, pace per day left."""
     settings = _settings(ctx)
     lang = settings.language
     day = _day(today, lang) or local_today()
-    with open_source(settings, db=db, hub_db=hub_db, hub=hub, token=token) as source:
+    with open_source(settings, db=db, hub_db=hub_db, hub=hub, token=token, unit=unit) as source:
         found = targets.progress(source, day)
     if as_json:
         print_json({"source": source.kind, "today": day.isoformat(),
@@ -167,6 +173,7 @@ def export_report_command(
     db: LaptopDb = None,
     hub_db: HubDb = None,
     hub: Annotated[str | None, typer.Option("--hub", hidden=True)] = None,
+    unit: Unit = None,
     as_json: JsonFlag = False,
 ) -> None:
     """One row per registration and lead (or per tally group with --by), CSV or XLSX."""
@@ -185,9 +192,12 @@ def export_report_command(
     files.check_target(out, force=force, protect=protect)
     low, high = _range(first, last, lang)
     dims = _dimensions(by, lang, ()) if by else ()
-    with open_source(settings, db=db, hub_db=hub_db) as source:
+    with open_source(settings, db=db, hub_db=hub_db, unit=unit) as source:
         if dims:
-            grouped = tally.tally(source, dims, low, high)
+            try:
+                grouped = tally.tally(source, dims, low, high)
+            except tally.NeedsUnits as exc:
+                fail(t("report.needs_units", lang, by=str(exc)), EXIT_USAGE)
             columns = [*grouped.by, *tally.METRIC_NAMES]
             shown = export.tally_presentation(columns, lang)
             result = export.write(grouped.records(), columns, out, fmt, sheet="tally",

@@ -18,6 +18,14 @@ from outreach_tui.i18n import t
 from outreach_tui.reports.sources import ReportSource, RollupSource
 
 
+def _scope(storage: object, unit: str | None) -> frozenset[str] | None:
+    if unit is None:
+        return None
+    from outreach_tui.cli.hub_review_cmds import scope_for
+
+    return scope_for(storage, unit)
+
+
 @contextmanager
 def open_source(
     settings: Settings,
@@ -26,10 +34,14 @@ def open_source(
     hub_db: str | None = None,
     hub: str | None = None,
     token: str | None = None,
+    unit: str | None = None,
 ) -> Iterator[ReportSource]:
-    """Exactly one of ``db``/``hub_db``/``hub``; none means the officer's file."""
+    """Exactly one of ``db``/``hub_db``/``hub``; none means the officer's file. ``unit``
+    (a hub database only) narrows it to one unit's subtree; over HTTP the token does."""
     if sum(x is not None for x in (db, hub_db, hub)) > 1:
         fail(t("report.one_source", settings.language), EXIT_USAGE)
+    if unit is not None and hub_db is None:
+        fail(t("report.unit_needs_hub_db", settings.language), EXIT_USAGE)
     if hub is not None:
         from outreach_tui.sync.supervisor import supervisor_client
 
@@ -41,7 +53,7 @@ def open_source(
         from outreach_tui.hub.tallies import HubTallies
 
         with open_storage(hub_db, create=False) as storage:
-            yield HubTallies(storage)
+            yield HubTallies(storage, _scope(storage, unit))
         return
     from outreach_tui.store import Store
     from outreach_tui.store.tallies import LaptopTallies

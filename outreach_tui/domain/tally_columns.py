@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-# What a tally can be grouped by: the booth day, then who, where and what. The hub's
-# daily rollup rows are kept at exactly this grain.
+# What a tally can be grouped by: the booth day, then who, where and what.
 GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
+# A hub also knows the unit a record was pushed into (issue 17): its daily rollup rows
+# are kept at exactly this grain.
+HUB_GROUP_COLUMNS = ("unit_code", *GROUP_COLUMNS)
 # What every grouped fact row sums.
 METRICS = (
     "owners", "workers", "leads", "converted", "voided", "monthly_due",
@@ -25,9 +27,10 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 
 
-def check_group(group: Sequence[str]) -> None:
-    """A ValueError naming what in ``group`` is not a column a tally can be grouped by."""
-    unknown = set(group) - set(GROUP_COLUMNS)
+def check_group(group: Sequence[str], columns: Sequence[str] = GROUP_COLUMNS) -> None:
+    """A ValueError naming what in ``group`` is not one of ``columns`` (an officer's file's
+    by default; a hub's are ``HUB_GROUP_COLUMNS``)."""
+    unknown = set(group) - set(columns)
     if unknown:
         raise ValueError(f"unknown group columns: {sorted(unknown)}")
 

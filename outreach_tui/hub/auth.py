@@ -28,7 +28,7 @@ SEEN_EVERY_S = 60  # last_seen_at is refreshed at most this often (a write per r
 _TOKEN = re.compile(r"^otk_[A-Za-z0-9_-]{43}$")
 _COLUMNS = (
     "id, officer_code, name, role, created_at, expires_at, revoked_at, last_seen_at, "
-    "last_sync_at, client_device_id"
+    "last_sync_at, client_device_id, unit_code"
 )
 
 
@@ -44,6 +44,7 @@ class Device:
     last_seen_at: str | None
     last_sync_at: str | None
     client_device_id: str | None
+    unit_code: str | None = None  # NULL: the whole hub (head office, or enrolled before units)
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "status": self.status()}
@@ -73,9 +74,19 @@ def clean_device_name(value: str) -> str:
 
 
 def enroll(
-    storage: Storage, *, officer: str, name: str, days: int = 180, role: str = "device"
+    storage: Storage,
+    *,
+    officer: str,
+    name: str,
+    days: int = 180,
+    role: str = "device",
+    unit: str | None = None,
 ) -> tuple[Device, str]:
-    """A new device and its token (returned once, never stored)."""
+    """A new device and its token (returned once, never stored). ``unit``: where it
+    belongs; a laptop (role ``device``) pushes into a branch or a sub-branch, a supervisor
+    sees the subtree of any unit (all of it for the head office)."""
+    from outreach_tui.hub import units
+
     officer_code, device_name = clean_officer_code(officer), clean_device_name(name)
     if not 1 <= days <= MAX_DAYS:
         raise HubError("hub.bad_days", field="days", max=MAX_DAYS)
@@ -84,7 +95,16 @@ def enroll(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
 
+    unit_code = units.clean_unit_code(unit) if unit else None
+
     def work(tx: Tx) -> Device:
+        if unit_code is not None:
+            kind = units.get_kind(tx, unit_code)
+            if role == "device" and kind not in units.DEVICE_KINDS:
+                raise HubError("unit.device_kind", 422, field="unit", unit=unit_code)
+        elif role == "device" and units.in_use(tx):
+            # Once a hub has units, every laptop pushes into one: its records need a branch.
+            raise HubError("unit.device_needs_unit", 422, field="unit")
         active = tx.one(
             "SELECT id FROM devices WHERE name = ? AND revoked_at IS NULL AND expires_at > ?",
             (device_name, iso_utc(now)),
@@ -99,7 +119,7 @@ def enroll(
         device_id = new_uuid()
         tx.execute(
             "INSERT INTO devices (id, officer_code, name, token_hash, role, created_at, "
-            "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "expires_at, unit_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 device_id,
                 officer_code,
@@ -108,6 +128,7 @@ def enroll(
                 role,
                 iso_utc(now),
                 iso_utc(now + timedelta(days=days)),
+                unit_code,
             ),
         )
         audit.append(
@@ -119,6 +140,7 @@ def enroll(
             officer=officer_code,
             role=role,
             days=days,
+            unit=unit_code,
         )
         return _device(tx, device_id)
 
@@ -131,9 +153,14 @@ def _device(tx: Tx, device_id: str) -> Device:
     return Device(**row)
 
 
-def list_devices(storage: Storage) -> list[Device]:
+def list_devices(storage: Storage, scope: frozenset[str] | None = None) -> list[Device]:
+    from outreach_tui.hub.units import scope_sql
+
+    where, params = scope_sql(scope)
     with storage.read() as tx:
-        rows = tx.all(f"SELECT {_COLUMNS} FROM devices ORDER BY created_at, id")
+        rows = tx.all(
+            f"SELECT {_COLUMNS} FROM devices WHERE {where} ORDER BY created_at, id", params
+        )
     return [Device(**row) for row in rows]
 
 

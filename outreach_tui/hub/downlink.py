@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any
 
 from outreach_tui.domain.reference import load_reference
-from outreach_tui.hub import audit
+from outreach_tui.hub import audit, units
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import next_feed_seq
 from outreach_tui.hub.meta import HubInfo
@@ -39,9 +39,16 @@ def parse_cursor(since: str | None) -> int:
 
 
 def downlink(
-    storage: Storage, hub: HubInfo, since: str | None, client_reference: str | None = None
+    storage: Storage,
+    hub: HubInfo,
+    since: str | None,
+    client_reference: str | None = None,
+    scope: frozenset[str] | None = None,
 ) -> dict[str, Any]:
+    """One page of the feed; with a ``scope``, only what the caller's units hold: the
+    known-participant digests stay per branch (issue 17), never the whole nation's."""
     start = parse_cursor(since)
+    in_scope, codes = units.scope_sql(scope, "r.unit_code")
     with storage.read() as tx:
         latest = int(tx.scalar("SELECT value FROM counters WHERE name = 'feed'") or 0)
         end = min(latest, start + PAGE)
@@ -57,14 +64,18 @@ def downlink(
                 "LEFT JOIN events e ON e.code = r.event_code "
                 "LEFT JOIN officers o ON o.code = r.officer_code "
                 "WHERE b.feed_seq > ? AND b.feed_seq <= ? AND r.entity = 'registration' "
-                "AND r.voided = 0 AND r.nik_digest IS NOT NULL ORDER BY b.feed_seq, r.uuid",
-                (start, end),
+                f"AND r.voided = 0 AND r.nik_digest IS NOT NULL AND {in_scope} "
+                "ORDER BY b.feed_seq, r.uuid",
+                (start, end, *codes),
             )
         ]
         reviews = tx.all(
-            "SELECT uuid, outcome, reviewed_at FROM reviews WHERE feed_seq > ? AND feed_seq <= ? "
-            "ORDER BY feed_seq",
-            (start, end),
+            "SELECT v.uuid, v.outcome, v.reviewed_at FROM reviews v "
+            + ("" if scope is None else "JOIN records r ON r.uuid = v.uuid ")
+            + "WHERE v.feed_seq > ? AND v.feed_seq <= ? "
+            + ("" if scope is None else f"AND {in_scope} ")
+            + "ORDER BY v.feed_seq",
+            (start, end, *([] if scope is None else codes)),
         )
     current = reference_version()
     return {
@@ -77,11 +88,20 @@ def downlink(
     }
 
 
-def record_review(storage: Storage, uuid: str, outcome: str, reviewer: str) -> dict[str, Any]:
-    """A supervisor's decision on a possible duplicate, published through the downlink."""
+def record_review(
+    storage: Storage,
+    uuid: str,
+    outcome: str,
+    reviewer: str,
+    scope: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """A supervisor's decision on a possible duplicate, published through the downlink.
+    A record outside the reviewer's units is answered as unknown (404): its existence is
+    another unit's business."""
 
     def work(tx: Tx) -> dict[str, Any]:
-        if tx.one("SELECT uuid FROM records WHERE uuid = ?", (uuid,)) is None:
+        row = tx.one("SELECT uuid, unit_code FROM records WHERE uuid = ?", (uuid,))
+        if row is None or not units.visible(scope, row["unit_code"]):
             raise HubError("review.unknown_record", 404, field="uuid")
         now = utc_now()
         audit.append(tx, "review.record", actor=reviewer, uuid=uuid, outcome=outcome)

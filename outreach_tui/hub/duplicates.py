@@ -8,6 +8,11 @@ Two kinds of case, over live (not voided) registrations:
 - ``person``: the same name, birth date and phone (``person_digest``, a keyed hash like
   the NIK digest) under two or more different NIKs — usually a mistyped NIK.
 
+Across branches (issue 17): a case is routed to the unit of its latest registration (the
+officer who registered the person again is the one to settle it). A reviewer scoped to
+units sees the cases routed to them; a member registered in another unit shows where and
+when, not who (its name, birth date, phone and NIK stay with its own unit).
+
 A case id is the kind and the first 10 hex digits of its digest (``nik-3fa9c1d2e4``), so
 it stays the same while records join the case. A case is open while one of its records
 has no review. ``review_case`` records one outcome for every record of the case in one
@@ -20,7 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from outreach_tui.hub import audit
+from outreach_tui.hub import audit, units
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.evaluate import person_key
 from outreach_tui.hub.ingest import next_feed_seq
@@ -28,6 +33,7 @@ from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 from outreach_tui.hub.withdrawals import NOT_WITHDRAWN
 
+Scope = frozenset[str] | None
 KINDS = {"nik": "nik_digest", "person": "person_digest"}
 OUTCOMES = ("same_person", "different_people")
 CASE_DIGITS = 10
@@ -83,7 +89,7 @@ def _shown(value: Any) -> str | None:
 def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
     rows = tx.all(
         "SELECT r.uuid, r.device_id, r.officer_code, r.event_code, r.day, r.created_at, "
-        "r.role, r.data, v.outcome, v.reviewed_at, v.note FROM records r "
+        "r.role, r.unit_code, r.data, v.outcome, v.reviewed_at, v.note FROM records r "
         f"LEFT JOIN reviews v ON v.uuid = r.uuid WHERE r.{KINDS[kind]} = ? "
         "AND r.entity = 'registration' AND r.voided = 0 "
         "AND r.uuid NOT IN (SELECT uuid FROM withdrawals) "
@@ -106,28 +112,46 @@ def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
     return members
 
 
-def _case(kind: str, digest: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+_PERSONAL = ("full_name", "birth_date", "phone", "nik")
+
+
+def routed_to(members: list[dict[str, Any]]) -> str:
+    """The unit a case is routed to: that of its latest registration (members are oldest
+    first)."""
+    return str(members[-1]["unit_code"] or "") if members else ""
+
+
+def _case(
+    kind: str, digest: str, members: list[dict[str, Any]], scope: Scope = None
+) -> dict[str, Any]:
+    shown = [
+        m if units.visible(scope, m["unit_code"]) else {**m, **dict.fromkeys(_PERSONAL)}
+        for m in members
+    ]
     return {
         "case_id": f"{kind}-{digest[:CASE_DIGITS]}",
         "kind": kind,
         "open": any(m["outcome"] is None for m in members),
         "first_seen": members[0]["created_at"] if members else None,
-        "records": members,
+        "unit_code": routed_to(members),
+        "units": sorted({str(m["unit_code"] or "") for m in members}),
+        "records": shown,
     }
 
 
 def list_cases(
-    storage: Storage, hub: HubInfo, *, include_reviewed: bool = False
+    storage: Storage, hub: HubInfo, *, include_reviewed: bool = False, scope: Scope = None
 ) -> list[dict[str, Any]]:
-    """Possible duplicates, oldest first; only open ones unless ``include_reviewed``."""
+    """Possible duplicates, oldest first; only open ones unless ``include_reviewed``; with
+    a ``scope``, the cases routed to its units."""
     fill_person_digests(storage, hub)
     cases = []
     with storage.read() as tx:
         for kind, sql in _GROUPS.items():
             for row in tx.all(sql):
                 members = _members(tx, kind, row["k"])
-                if len(members) > 1:
-                    cases.append(_case(kind, row["k"], members))
+                if len(members) > 1 and units.visible(scope, routed_to(members)):
+                    cases.append(_case(kind, row["k"], members, scope))
     cases = [c for c in cases if include_reviewed or c["open"]]
     return sorted(cases, key=lambda c: (c["first_seen"] or "", c["case_id"]))
 
@@ -151,7 +175,13 @@ def _find(tx: Tx, case_id: str) -> tuple[str, str]:
 
 
 def review_case(
-    storage: Storage, case_id: str, outcome: str, *, reviewer: str, note: str | None = None
+    storage: Storage,
+    case_id: str,
+    outcome: str,
+    *,
+    reviewer: str,
+    note: str | None = None,
+    scope: Scope = None,
 ) -> dict[str, Any]:
     """Record ``outcome`` for every record of the case; published through the downlink."""
     if outcome not in OUTCOMES:
@@ -161,6 +191,8 @@ def review_case(
     def work(tx: Tx) -> dict[str, Any]:
         kind, digest = _find(tx, case_id)
         members = _members(tx, kind, digest)
+        if not units.visible(scope, routed_to(members)):  # another unit's case: unknown here
+            raise HubError("report.case_unknown", 404, field="case_id", case=case_id[:40])
         canonical = f"{kind}-{digest[:CASE_DIGITS]}"
         now = utc_now()
         audit.append(tx, "review.case", actor=reviewer, case=canonical, outcome=outcome,

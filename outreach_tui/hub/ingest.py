@@ -31,14 +31,14 @@ from outreach_tui.protocol.requests import BatchIn, RecordIn
 
 _CURRENT_COLUMNS = (
     "uuid, entity, version, content_hash, device_id, officer_code, event_code, day, role, "
-    "path, sector, monthly_due, voided, programs, converted"
+    "path, sector, monthly_due, voided, programs, converted, unit_code"
 )
 _CURRENT = f"SELECT {_CURRENT_COLUMNS} FROM records WHERE uuid = ?"
 RECORD_COLUMNS = (
     "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
     "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
     "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
-    "converted", "person_digest",
+    "converted", "person_digest", "unit_code",
 )  # fmt: skip
 _INSERT_RECORD = (
     f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
@@ -80,6 +80,7 @@ class _Run:
     device: Device | None
     foreign: frozenset[int] = frozenset()  # records whose data names another laptop
     deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(rollup.empty))
+    unit_code: str = ""  # where new records belong: the pushing token's unit (issue 17)
 
 
 def ingest_batch(
@@ -140,6 +141,7 @@ def ingest_batch(
         if claimed != 1:
             raise _BatchExists
         _check_origin(tx, batch, device, signer, claim=True)  # again, under the write lock
+        run.unit_code = _unit_of(tx, batch, device)
         _upsert_context(tx, batch, run.received_at)
         outcomes = _apply_all(tx, run)
         rollup.apply(tx, run.deltas)
@@ -209,6 +211,19 @@ def _check_origin(
     else:
         assert signer is not None
         binding.check_import(tx, batch.device_id, signer, claim=claim)
+
+
+def _unit_of(tx: Tx, batch: BatchIn, device: Device | None) -> str:
+    """The unit new records belong to: the token's; for a signed bundle, the unit of the
+    device its laptop is bound to; '' when neither has one (a hub without units)."""
+    if device is not None:
+        return device.unit_code or ""
+    row = tx.one(
+        "SELECT d.unit_code FROM laptops l JOIN devices d ON d.id = l.device_id "
+        "WHERE l.laptop_id = ?",
+        (batch.device_id,),
+    )
+    return (row["unit_code"] if row else None) or ""
 
 
 def _foreign(run: _Run, record: RecordIn) -> dict[str, Any]:
@@ -425,6 +440,7 @@ def _row(run: _Run, record: RecordIn, d: Derived) -> tuple[Any, ...]:
         d.programs,
         d.converted,
         d.person_digest,
+        run.unit_code,
     )
 
 
@@ -453,14 +469,16 @@ def _insert(tx: Tx, run: _Run, new: list[tuple[RecordIn, Derived]]) -> set[str]:
         ours = [(record, d) for record, d in new if record.uuid in mine]
     _keep_versions(tx, run, ours)
     for _, d in ours:
-        rollup.add(run.deltas, d.__dict__, +1)
+        rollup.add(run.deltas, {**d.__dict__, "unit_code": run.unit_code}, +1)
     return {record.uuid for record, _ in ours}
 
 
 def _update(tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row) -> bool:
     # Compare-and-set on the version we read: a concurrent edit makes this match nothing.
     values = dict(zip(RECORD_COLUMNS, _row(run, record, d), strict=True))
-    columns = [c for c in RECORD_COLUMNS if c not in ("uuid", "entity", "received_at")]
+    # A record stays in the unit it was first pushed into (an officer who moves branch
+    # takes a new token; the corrections of old records still count where they were made).
+    columns = [c for c in RECORD_COLUMNS if c not in ("uuid", "entity", "received_at", "unit_code")]
     changed = tx.execute(
         f"UPDATE records SET {', '.join(f'{c} = ?' for c in columns)} "
         "WHERE uuid = ? AND version = ?",
@@ -470,7 +488,7 @@ def _update(tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row) -> bool:
         return False
     _keep_versions(tx, run, [(record, d)])
     rollup.add(run.deltas, old, -1)
-    rollup.add(run.deltas, d.__dict__, +1)
+    rollup.add(run.deltas, {**d.__dict__, "unit_code": old["unit_code"]}, +1)
     return True
 
 

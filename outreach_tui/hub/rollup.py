@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from outreach_tui.domain.tally_columns import GROUP_COLUMNS
+from outreach_tui.domain.tally_columns import HUB_GROUP_COLUMNS
 from outreach_tui.hub.storage import Tx
 
-KEY = GROUP_COLUMNS  # one rollup row per finest tally group
+KEY = HUB_GROUP_COLUMNS  # one rollup row per finest tally group, the unit first
 COUNTS = (
     "registrations", "workers", "leads", "voided", "monthly_due",
     "converted", "jht", "jht_monthly_due",  # schema v2: converted leads, JHT registrations

@@ -15,8 +15,14 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, METRICS, check_group, fact_rows
-from outreach_tui.hub import audit
+from outreach_tui.domain.tally_columns import (
+    EXPORT_COLUMNS,
+    HUB_GROUP_COLUMNS,
+    METRICS,
+    check_group,
+    fact_rows,
+)
+from outreach_tui.hub import audit, units
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, Tx, utc_now
@@ -38,10 +44,15 @@ DETAIL_COLUMNS = ("occupation", "working_hours", "postal_code", "branch_code", "
 BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target_informal")
 
 
-def _range(first: date | str | None, last: date | str | None) -> tuple[str, list[Any]]:
-    """The day range as SQL (days are ``YYYY-MM-DD``, as ``str(date)`` writes them)."""
-    where = "1 = 1"
-    params: list[Any] = []
+Scope = frozenset[str] | None  # the unit codes a reader sees; None: the whole hub
+
+
+def _range(
+    first: date | str | None, last: date | str | None, scope: Scope = None
+) -> tuple[str, list[Any]]:
+    """The day range (and the reader's units) as SQL (days are ``YYYY-MM-DD``, as
+    ``str(date)`` writes them)."""
+    where, params = units.scope_sql(scope)
     if first:
         where, params = where + " AND day >= ?", [*params, str(first)]
     if last:
@@ -49,9 +60,12 @@ def _range(first: date | str | None, last: date | str | None) -> tuple[str, list
     return where, params
 
 
-def rollup_rows(storage: Storage, first: str | None, last: str | None) -> list[dict[str, Any]]:
-    """The rollup rows of the day range, in key order (what ``RollupSource`` sums)."""
-    where, params = _range(first, last)
+def rollup_rows(
+    storage: Storage, first: str | None, last: str | None, scope: Scope = None
+) -> list[dict[str, Any]]:
+    """The rollup rows of the day range in the reader's units, in key order (what
+    ``RollupSource`` sums)."""
+    where, params = _range(first, last, scope)
     sql = f"SELECT {', '.join(KEY + COUNTS)} FROM daily_rollup WHERE {where}"
     with storage.read() as tx:
         rows = tx.all(sql + f" ORDER BY {', '.join(KEY)}", params)
@@ -59,11 +73,15 @@ def rollup_rows(storage: Storage, first: str | None, last: str | None) -> list[d
 
 
 def facts(
-    storage: Storage, group: Sequence[str], first: date | None = None, last: date | None = None
+    storage: Storage,
+    group: Sequence[str],
+    first: date | None = None,
+    last: date | None = None,
+    scope: Scope = None,
 ) -> list[dict[str, Any]]:
     """One row per distinct value of the ``group`` columns, every metric summed."""
-    check_group(group)
-    where, params = _range(first, last)
+    check_group(group, HUB_GROUP_COLUMNS)
+    where, params = _range(first, last, scope)
     sums = [f"{expr} AS {name}" for expr, name in zip(_SUMS, METRICS, strict=True)]
     sql = f"SELECT {', '.join([*group, *sums])} FROM daily_rollup WHERE {where}"
     if group:
@@ -73,24 +91,36 @@ def facts(
     return fact_rows(rows)
 
 
-def context(storage: Storage) -> dict[str, list[dict[str, Any]]]:
-    """Events (with targets), branches (with targets) and officers the hub knows."""
+def context(storage: Storage, scope: Scope = None) -> dict[str, list[dict[str, Any]]]:
+    """Events (with targets), branches (with targets), officers and units the reader
+    sees: with a scope, the events and officers of its branches (an event by its branch,
+    an officer by a branch or by a device in the scope), never another unit's."""
     with storage.read() as tx:
-        return _context(tx)
+        return _context(tx, scope)
 
 
-def _context(tx: Tx) -> dict[str, list[dict[str, Any]]]:
+def _context(tx: Tx, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    in_scope, codes = units.scope_sql(scope, "branch_code")
+    devices, _ = units.scope_sql(scope, "d.unit_code")
     return {
         "events": tx.all(
             "SELECT code, name, venue, city, branch_code, starts_on, ends_on, "
-            "target_registrations, target_workers, target_leads FROM events "
-            "ORDER BY starts_on, code"
+            f"target_registrations, target_workers, target_leads FROM events WHERE {in_scope} "
+            "ORDER BY starts_on, code",
+            codes,
         ),
         "branches": tx.all(
             "SELECT code, name, city, target_year, target_new_employers, target_informal "
-            "FROM branches ORDER BY code"
+            f"FROM branches WHERE {units.scope_sql(scope, 'code')[0]} ORDER BY code",
+            codes,
         ),
-        "officers": tx.all("SELECT code, name, branch_code FROM officers ORDER BY code"),
+        "officers": tx.all(
+            f"SELECT code, name, branch_code FROM officers o WHERE {in_scope} OR EXISTS "
+            f"(SELECT 1 FROM devices d WHERE d.officer_code = o.code AND {devices}) "
+            "ORDER BY code",
+            [*codes, *codes],
+        ),
+        "units": units.units_in(tx, scope),
     }
 
 
@@ -126,8 +156,10 @@ def set_branch_targets(
     return storage.write(work)
 
 
-def count_records(storage: Storage, first: date | None = None, last: date | None = None) -> int:
-    where, params = _range(first, last)
+def count_records(
+    storage: Storage, first: date | None = None, last: date | None = None, scope: Scope = None
+) -> int:
+    where, params = _range(first, last, scope)
     with storage.read() as tx:
         return int(
             tx.scalar(
@@ -138,11 +170,17 @@ def count_records(storage: Storage, first: date | None = None, last: date | None
 
 
 def export_rows(
-    storage: Storage, first: date | None = None, last: date | None = None, *, chunk: int = 5000
+    storage: Storage,
+    first: date | None = None,
+    last: date | None = None,
+    *,
+    chunk: int = 5000,
+    scope: Scope = None,
 ) -> Iterator[dict[str, Any]]:
-    """Registrations, then leads, in the day range, each oldest first: streamed from one
-    read snapshot (a server-side cursor on PostgreSQL), ``chunk`` rows at a time."""
-    where, params = _range(first, last)
+    """Registrations, then leads, in the day range and the reader's units, each oldest
+    first: streamed from one read snapshot (a server-side cursor on PostgreSQL), ``chunk``
+    rows at a time."""
+    where, params = _range(first, last, scope)
     with storage.read() as tx:
         if tx.dialect == "postgres":
             ref, owner = "data::jsonb ->> 'reference_no'", "data::jsonb ->> 'owner_uuid'"
@@ -169,17 +207,19 @@ class HubTallies:
     """``reports.sources.ExportSource`` over a hub database (any engine)."""
 
     kind = "hub-db"
+    has_units = True
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, scope: Scope = None) -> None:
         self.storage = storage
+        self.scope = scope
 
     def facts(
         self, group: Sequence[str], first: date | None = None, last: date | None = None
     ) -> list[dict[str, Any]]:
-        return facts(self.storage, group, first, last)
+        return facts(self.storage, group, first, last, self.scope)
 
     def context(self) -> dict[str, list[dict[str, Any]]]:
-        return context(self.storage)
+        return context(self.storage, self.scope)
 
     def pending_sync(self) -> int | None:
         return None
@@ -188,9 +228,9 @@ class HubTallies:
         return None
 
     def count_records(self, first: date | None = None, last: date | None = None) -> int:
-        return count_records(self.storage, first, last)
+        return count_records(self.storage, first, last, self.scope)
 
     def export_rows(
         self, first: date | None = None, last: date | None = None
     ) -> Iterator[dict[str, Any]]:
-        return export_rows(self.storage, first, last)
+        return export_rows(self.storage, first, last, scope=self.scope)

@@ -122,14 +122,34 @@ class Downlink(Reply, kw_only=True, frozen=True):
     review_outcomes: Annotated[list[ReviewOutcome], Meta(max_length=MAX_DOWNLINK_ENTRIES)] = []
 
 
+class UnitTarget(Reply, kw_only=True, frozen=True):
+    year: Annotated[int, Meta(ge=2000, le=2100)]
+    measure: Short
+    target: Count
+
+
+class Unit(Reply, kw_only=True, frozen=True):
+    """An organisational unit the supervisor sees (issue 17), parents before children."""
+
+    code: Short
+    name: Short
+    kind: Literal["head_office", "region", "branch", "sub_branch", "area"]
+    parent_code: Short | None = None
+    depth: Count = 0
+    branches: list[Short] | None = None  # an area's branches
+    targets: list[UnitTarget] = []
+
+
 class Tallies(Reply, kw_only=True, frozen=True):
-    """``GET /api/v1/tallies`` (supervisor): rollup rows and what the rows name."""
+    """``GET /api/v1/tallies`` (supervisor): rollup rows and what the rows name. A hub
+    before units sends rows without ``unit_code`` and no ``units``."""
 
     hub_id: HubId
     rows: list[dict[str, str | int | None]]
     events: list[dict[str, str | int | None]] = []
     branches: list[dict[str, str | int | None]] = []
     officers: list[dict[str, str | int | None]] = []
+    units: list[Unit] = []
 
 
 class ReviewSaved(Reply, kw_only=True, frozen=True):

@@ -112,7 +112,8 @@ def targets_table(items: Sequence[TargetProgress], language: str) -> Table:
     rows = [
         [
             f"{t(f'report.kind.{item.kind}', language)} {item.code}\n"
-            f"{t(f'report.measure.{item.measure}', language)}",
+            f"{t(f'report.measure.{item.measure}', language)}"
+            + (t("report.basis_children", language) if item.basis == "children" else ""),
             f"{number(item.value)}/{number(item.target)}",
             "—" if item.percent is None else f"{item.percent:.1f}%".replace(".", ","),
             number(item.remaining),

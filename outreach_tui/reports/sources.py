@@ -18,15 +18,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
-from outreach_tui.domain.tally_columns import METRICS, check_group
+from outreach_tui.domain.tally_columns import HUB_GROUP_COLUMNS, METRICS, check_group
 
 Row = dict[str, Any]
-Context = dict[str, list[Row]]  # events, branches, officers
+Context = dict[str, list[Row]]  # events, branches, officers (and a hub's units)
 
 
 @runtime_checkable
 class ReportSource(Protocol):
     kind: str  # "laptop" | "hub-db" | "hub"
+    has_units: bool  # a hub's units (issue 17): tallies by branch, region or area
 
     def facts(
         self, group: Sequence[str], first: date | None = None, last: date | None = None
@@ -58,7 +59,7 @@ def aggregate(rows: Sequence[Mapping[str, Any]], group: Sequence[str]) -> list[R
     """Sum rollup rows (the hub API's, with ``registrations`` for owners) by ``group``."""
     totals: dict[tuple[Any, ...], list[int]] = {}
     for row in rows:
-        key = tuple(row[c] for c in group)
+        key = tuple(row.get(c, "") for c in group)  # a hub before units: no unit_code
         values = _metrics_of(row)
         acc = totals.setdefault(key, [0] * len(METRICS))
         for i, value in enumerate(values):
@@ -90,6 +91,7 @@ class RollupSource:
     """A hub over HTTP: ``fetch(first, last)`` returns the ``/api/v1/tallies`` body."""
 
     kind = "hub"
+    has_units = True
 
     def __init__(self, fetch: Callable[[date | None, date | None], Mapping[str, Any]]) -> None:
         self._fetch = fetch
@@ -103,14 +105,14 @@ class RollupSource:
     def facts(
         self, group: Sequence[str], first: date | None = None, last: date | None = None
     ) -> list[Row]:
-        check_group(group)
+        check_group(group, HUB_GROUP_COLUMNS)
         return aggregate(self._body(first, last).get("rows") or [], group)
 
     def context(self) -> Context:
         # Any answer carries the context; with none yet, ask for a day with no rows.
         far = date(9999, 12, 31)
         body = self._cache[next(iter(self._cache))] if self._cache else self._body(far, far)
-        return {k: list(body.get(k) or []) for k in ("events", "branches", "officers")}
+        return {k: list(body.get(k) or []) for k in ("events", "branches", "officers", "units")}
 
     def pending_sync(self) -> int | None:
         return None

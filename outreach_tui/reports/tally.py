@@ -12,6 +12,10 @@ Dimensions and their values:
     sector    sector code ('' for a lead without one)
     program   "JKK+JKM" or "JKK+JKM+JHT" for registrations; '' for leads and voided
     path      "bpu_owner", "bpu_worker", "pu_micro_worker" (registrations); "lead"
+    branch    the branch of the record's unit (a sub-branch counts in its branch)  ┐ a hub
+    region    the regional office above it                                       │ with
+    area      each target area its branch is in (a branch in two areas counts    │ units
+              in both rows; the totals count it once)                            ┘ only
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from datetime import date
 from typing import Any
 
 from outreach_tui.reports.sources import ReportSource, Row
+from outreach_tui.reports.units import UnitTree
 
-DIMENSIONS = ("day", "officer", "event", "sector", "program", "path")
+DIMENSIONS = ("day", "officer", "event", "sector", "program", "path", "branch", "region", "area")
+UNIT_DIMENSIONS = ("branch", "region", "area")  # issue 17: from a hub's units
 COLUMNS = {  # the source's group columns behind each dimension
     "day": ("day",),
     "officer": ("officer_code",),
@@ -31,7 +37,17 @@ COLUMNS = {  # the source's group columns behind each dimension
     "sector": ("sector",),
     "program": (),  # split from the JHT metrics, no column needed
     "path": ("path", "role"),
+    "branch": ("unit_code",),
+    "region": ("unit_code",),
+    "area": ("unit_code",),
 }
+
+
+class NeedsUnits(ValueError):
+    """A branch, region or area tally asked of a source without units (an officer's
+    file): only a hub knows its units."""
+
+
 PROGRAM_BASE, PROGRAM_JHT = "JKK+JKM", "JKK+JKM+JHT"
 PATHS = ("bpu_owner", "bpu_worker", "pu_micro_owner", "pu_micro_worker", "lead")
 
@@ -150,9 +166,12 @@ def _split(fact: Row) -> list[tuple[str, Metrics]]:
     return [(program, m) for program, m in parts if m != Metrics()]
 
 
-def _value(dimension: str, fact: Row) -> str:
+def _value(dimension: str, fact: Row, tree: UnitTree | None = None) -> str:
     if dimension == "path":
         return path_label(fact.get("path"), fact.get("role"))
+    if dimension in ("branch", "region"):
+        assert tree is not None
+        return tree.value(dimension, str(fact.get("unit_code") or ""))
     column = COLUMNS[dimension][0]
     return "" if fact.get(column) is None else str(fact[column])
 
@@ -171,16 +190,23 @@ def build(
     source: str = "",
     first: date | None = None,
     last: date | None = None,
+    units: UnitTree | None = None,
 ) -> Tally:
-    """Group fact rows (from any source) into a tally by the dimensions ``by``."""
+    """Group fact rows (from any source) into a tally by the dimensions ``by``; a branch,
+    region or area dimension reads ``units``."""
     by = check_dimensions(by)
     groups: dict[tuple[str, ...], Metrics] = {}
     totals = Metrics()
     for fact in facts:
         parts = _split(fact) if "program" in by else [("", _metrics(fact))]
+        areas = units.areas_of(str(fact.get("unit_code") or "")) if units and "area" in by else [""]
         for program, metrics in parts:
-            key = tuple(program if d == "program" else _value(d, fact) for d in by)
-            groups[key] = groups.get(key, Metrics()) + metrics
+            for area in areas:
+                key = tuple(
+                    program if d == "program" else area if d == "area" else _value(d, fact, units)
+                    for d in by
+                )
+                groups[key] = groups.get(key, Metrics()) + metrics
             totals = totals + metrics
     rows = tuple(TallyRow(key, groups[key]) for key in sorted(groups))
     return Tally(source, by, first, last, rows, totals)
@@ -194,5 +220,10 @@ def tally(
 ) -> Tally:
     """``outreach tally``: ask the source for its groups, then shape them."""
     by = check_dimensions(by)
+    tree = None
+    if any(d in UNIT_DIMENSIONS for d in by):
+        if not source.has_units:
+            raise NeedsUnits(next(d for d in by if d in UNIT_DIMENSIONS))
+        tree = UnitTree(source.context().get("units") or [])
     facts = source.facts(group_columns(by), first, last)
-    return build(facts, by, source=source.kind, first=first, last=last)
+    return build(facts, by, source=source.kind, first=first, last=last, units=tree)

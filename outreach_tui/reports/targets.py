@@ -9,6 +9,11 @@ Targets and what each one counts (live records only, never voided ones):
             target_informal        BPU participants (owners + workers on the BPU path)
                                    in the target year
 
+    unit    registrations, owners, workers, leads, new_employers, informal in a year,
+            for a hub's organisational unit (issue 17) and everything under it: its own
+            target (``outreach hub unit target``), else the sum of its children's
+            (``basis`` says which); values come from the rollups' unit, never the records
+
 A record belongs to a branch through its event's branch, else its officer's branch.
 The window of an event is its first to last day; a branch's is its target year
 (1 January – 31 December). ``days_left`` counts today when today is inside the window;
@@ -24,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from outreach_tui.reports.sources import ReportSource, Row
+from outreach_tui.reports.units import UnitTree
 
 EVENT_TARGETS = (
     ("target_registrations", "owners"),
@@ -48,6 +54,7 @@ class TargetProgress:
     first: date | None
     last: date | None
     today: date
+    basis: str | None = None  # a unit's target: "own" or "children" (the sum of theirs)
 
     @property
     def percent(self) -> float | None:
@@ -101,7 +108,7 @@ class TargetProgress:
             "days_left": self.days_left,
             "pace_per_day": self.pace_per_day,
             "status": self.status,
-        }
+        } | ({"basis": self.basis} if self.kind == "unit" else {})
 
 
 def _day(value: Any) -> date | None:
@@ -165,8 +172,66 @@ def branch_values(facts: list[Row], events: list[Row], officers: list[Row]) -> d
     return values
 
 
+def _unit_values(facts: list[Row]) -> dict[str, dict[str, int]]:
+    """Each unit's own counts (not its subtree's) per unit measure."""
+    values: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for fact in facts:
+        mine = values[str(fact.get("unit_code") or "")]
+        mine["owners"] += fact["owners"]
+        mine["new_employers"] += fact["owners"]
+        mine["workers"] += fact["workers"]
+        mine["registrations"] += fact["owners"] + fact["workers"]
+        mine["leads"] += fact["leads"]
+        if fact.get("path") == "bpu":
+            mine["informal"] += fact["owners"] + fact["workers"]
+    return values
+
+
+def unit_progress(source: ReportSource, today: date) -> list[TargetProgress]:
+    """Targets of a hub's units, parents first; a unit without its own target shows the
+    sum of its children's (an area: of its branches')."""
+    if not source.has_units:
+        return []
+    units = source.context().get("units") or []
+    tree = UnitTree(units)
+    own = {(str(u["code"]), int(x["year"]), str(x["measure"])): int(x["target"])
+           for u in units for x in u.get("targets") or []}  # fmt: skip
+    if not own:
+        return []
+
+    def target(code: str, year: int, measure: str) -> tuple[int, str] | None:
+        if (code, year, measure) in own:
+            return own[(code, year, measure)], "own"
+        unit = tree.units.get(code) or {}
+        below = unit.get("branches") if unit.get("kind") == "area" else tree.children.get(code)
+        found = [t for c in below or [] if (t := target(c, year, measure)) is not None]
+        return (sum(v for v, _ in found), "children") if found else None
+
+    out: list[TargetProgress] = []
+    for year in sorted({year for _, year, _ in own}):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        values = _unit_values(source.facts(["unit_code", "path"], first, last))
+        measures = sorted({m for _, y, m in own if y == year})
+        for unit in units:
+            code = str(unit["code"])
+            subtree = tree.subtree(code)
+            for measure in measures:
+                found = target(code, year, measure)
+                if found is None:
+                    continue
+                out.append(
+                    TargetProgress(
+                        kind="unit", code=code, name=unit.get("name"), measure=measure,
+                        target=found[0], value=sum(values[c][measure] for c in subtree),
+                        first=first, last=last, today=today, basis=found[1],
+                    )
+                )  # fmt: skip
+    return out
+
+
 def progress(source: ReportSource, today: date) -> list[TargetProgress]:
-    """Every target the source knows, events first (by start date), then branches."""
+    """Every target the source knows, events first (by start date), then branches, then
+    a hub's units."""
     context = source.context()
     events = [e for e in context["events"] if any(e.get(c) is not None for c, _ in EVENT_TARGETS)]
     out: list[TargetProgress] = []
@@ -186,4 +251,4 @@ def progress(source: ReportSource, today: date) -> list[TargetProgress]:
             per_year[year] = branch_values(facts, context["events"], context["officers"])
         values = per_year[year].get(branch["code"], {})
         out += _targets_set("branch", branch, BRANCH_TARGETS, values, first, last, today)
-    return out
+    return out + unit_progress(source, today)

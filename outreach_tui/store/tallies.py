@@ -98,6 +98,7 @@ class LaptopTallies:
     """
 
     kind = "laptop"
+    has_units = False
 
     def __init__(self, database: Database) -> None:
         self._database = database

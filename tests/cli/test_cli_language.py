@@ -55,7 +55,7 @@ def words(text: str) -> set[str]:
     text = re.sub(r"\((pilih|choose from): [^)]*\)", " ", text)  # values to type, codes
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths (the test's temp folder has words)
     text = re.sub(r"\b[\w-]*\d[\w-]*\b", " ", text)  # uuids, codes such as PLG-01, dates
-    text = re.sub(r"'?outreach [a-z-]+( [a-z-]+)?'?|--[a-z-]+", " ", text)  # commands
+    text = re.sub(r"'?outreach [a-z-]+( [a-z-]+){0,2}'?|--[a-z-]+", " ", text)  # commands
     return set(re.findall(r"[^\W\d_]+", text.lower()))
 
 

@@ -218,8 +218,6 @@ def test_a_record_naming_another_laptop_is_rejected_on_both_paths(
 def test_a_hub_from_before_bindings_keeps_its_laptops_on_upgrade(db: str) -> None:
     """Schema v3 → v4: each bound laptop id goes to its newest live device; ids seen only
     through imports are held by nobody; a re-enrolled sibling token loses the id."""
-    from outreach_tui.hub.auth import enroll
-
     laptop, imported = new_uuid(), new_uuid()
     storage = open_storage(db, upgrade=False)
     dialect = storage.dialect
@@ -231,24 +229,30 @@ def test_a_hub_from_before_bindings_keeps_its_laptops_on_upgrade(db: str) -> Non
                 tx.execute(statement)
             tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
     storage.close()
-    with open_storage(db, upgrade=False) as old:
-        older, _ = enroll(old, officer="PLG-01", name="laptop-lama")
-        newer, _ = enroll(old, officer="PLG-01", name="laptop-lama-2")
-        with old.transaction() as tx:
-            for device in (older, newer):
-                tx.execute("UPDATE devices SET client_device_id = ? WHERE id = ?",
-                           (laptop, device.id))  # fmt: skip
+    older, newer = new_uuid(), new_uuid()
+    # Devices as a v3 hub enrolled them (no unit column).
+    with open_storage(db, upgrade=False) as old, old.transaction() as tx:
+        tx.execute("INSERT INTO officers (code, created_at, updated_at) "
+                   "VALUES ('PLG-01', 'x', 'x')")  # fmt: skip
+        for n, device in enumerate((older, newer)):
             tx.execute(
-                "INSERT INTO batches (batch_id, device_id, client_device_id, source, digest, "
-                "record_count, received_at) VALUES (?, NULL, ?, 'import', 'd', 0, 'x')",
-                (new_uuid(), imported),
-            )
+                "INSERT INTO devices (id, officer_code, name, token_hash, role, created_at, "
+                "expires_at, client_device_id) VALUES (?, 'PLG-01', ?, ?, 'device', ?, "
+                "'2999-01-01T00:00:00Z', ?)",
+                (device, f"laptop-lama-{n}", f"hash-{n}", f"2026-01-0{n + 1}T00:00:00Z",
+                 laptop),
+            )  # fmt: skip
+        tx.execute(
+            "INSERT INTO batches (batch_id, device_id, client_device_id, source, digest, "
+            "record_count, received_at) VALUES (?, NULL, ?, 'import', 'd', 0, 'x')",
+            (new_uuid(), imported),
+        )
     with open_storage(db) as upgraded, upgraded.read() as tx:
         rows = tx.all("SELECT laptop_id, device_id, public_key, bound_by FROM laptops "
                       "ORDER BY bound_by, laptop_id")  # fmt: skip
         devices = tx.all("SELECT id, client_device_id FROM devices ORDER BY created_at")
     assert {(r["laptop_id"], r["device_id"], r["public_key"]) for r in rows} == {
-        (laptop, newer.id, None), (imported, None, None),
+        (laptop, newer, None), (imported, None, None),
     }  # fmt: skip
     assert [d["client_device_id"] for d in devices] == [None, laptop]
 

@@ -18,7 +18,8 @@ from outreach_tui.hub.storage import open_storage
 
 runner = CliRunner()
 DEVICE_KEYS = {"id", "officer_code", "name", "role", "created_at", "expires_at", "revoked_at",
-               "last_seen_at", "last_sync_at", "client_device_id", "status"}  # fmt: skip
+               "last_seen_at", "last_sync_at", "client_device_id", "unit_code",
+               "status"}  # fmt: skip
 
 
 def hub(*args: str, lang: str = "en") -> Any:

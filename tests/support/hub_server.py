@@ -165,6 +165,7 @@ def enroll_device(
     name: str | None = None,
     role: str = "device",
     days: int = 180,
+    unit: str | None = None,
 ) -> tuple[str, str]:
     """Enrol a device directly in the hub database (the server may be running)."""
     from outreach_tui.domain.ids import new_uuid
@@ -174,7 +175,7 @@ def enroll_device(
     with open_storage(str(db)) as storage:
         device, token = enroll(
             storage, officer=officer, name=name or f"laptop-{new_uuid()[-12:]}", role=role,
-            days=days,
+            days=days, unit=unit,
         )  # fmt: skip
     return device.id, token
 

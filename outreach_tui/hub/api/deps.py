@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from outreach_tui.hub import units
 from outreach_tui.hub.auth import Device, authenticate
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.meta import HubInfo
@@ -53,6 +54,20 @@ async def _supervisor(who: Annotated[Device, Depends(_device)]) -> Device:
 
 DeviceAuth = Annotated[Device, Depends(_device)]
 SupervisorAuth = Annotated[Device, Depends(_supervisor)]
+
+
+def _scope_of(storage: Storage, who: Device) -> frozenset[str] | None:
+    with storage.read() as tx:
+        return units.scope_of(tx, who.unit_code)
+
+
+async def _scope(hub: HubContext, who: DeviceAuth) -> frozenset[str] | None:
+    """The unit codes the caller sees (None: the whole hub), from its token's unit."""
+    return await run_in_threadpool(_scope_of, hub.storage, who)
+
+
+# FastAPI resolves the token once per request: the scope reuses the same Device.
+Scope = Annotated[frozenset[str] | None, Depends(_scope)]
 
 
 def language_of(request: Request) -> str:

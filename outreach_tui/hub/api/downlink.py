@@ -8,15 +8,20 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from outreach_tui.hub import downlink
-from outreach_tui.hub.api.deps import DeviceAuth, HubContext
+from outreach_tui.hub.api.deps import DeviceAuth, HubContext, Scope
 
 router = APIRouter()
 
 
 @router.get("/api/v1/downlink")
 async def downlink_since(
-    hub: HubContext, _: DeviceAuth, since: str | None = None, reference_version: str | None = None
+    hub: HubContext,
+    _: DeviceAuth,
+    scope: Scope,
+    since: str | None = None,
+    reference_version: str | None = None,
 ) -> dict[str, Any]:
+    """Known participants and review outcomes of the token's units only (issue 17)."""
     return await run_in_threadpool(
-        downlink.downlink, hub.storage, hub.info, since, reference_version
+        downlink.downlink, hub.storage, hub.info, since, reference_version, scope
     )

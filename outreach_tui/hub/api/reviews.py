@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from outreach_tui.hub import downlink
-from outreach_tui.hub.api.deps import HubContext, SupervisorAuth, read_body
+from outreach_tui.hub.api.deps import HubContext, Scope, SupervisorAuth, read_body
 from outreach_tui.hub.body import check_media_type, parse_model
 from outreach_tui.protocol.requests import ReviewIn
 
@@ -16,10 +16,12 @@ LIMIT = 10_000
 
 
 @router.post("/api/v1/reviews")
-async def review(request: Request, hub: HubContext, who: SupervisorAuth) -> JSONResponse:
+async def review(
+    request: Request, hub: HubContext, who: SupervisorAuth, scope: Scope
+) -> JSONResponse:
     check_media_type(request.headers.get("content-type"))
     body = parse_model(ReviewIn, await read_body(request, LIMIT), max_records=0, max_bytes=LIMIT)
     saved = await run_in_threadpool(
-        downlink.record_review, hub.storage, body.uuid, body.outcome, who.id
+        downlink.record_review, hub.storage, body.uuid, body.outcome, who.id, scope
     )
     return JSONResponse(saved, 201)

@@ -261,6 +261,71 @@ _V5_WITHDRAWALS = [
 ]
 
 
+# v6 (issue 17: region and nation). Organisational units — head office → regional office
+# → branch → sub-branch — and named target areas made of branches. `unit_paths` is the
+# tree's closure (every ancestor of every unit, itself at depth 0) so a region's subtree is
+# one indexed look-up. A device and a supervisor token belong to a unit (NULL: the whole
+# hub, as every token enrolled before units). A record keeps the unit of the token that
+# first pushed it, and the daily rollups carry it in their key, so a region's tally sums
+# rollup rows and never scans records. Rows from before units have unit_code ''.
+_V6_UNITS = [
+    """CREATE TABLE units (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('head_office', 'region', 'branch', 'sub_branch', 'area')),
+        parent_code TEXT REFERENCES units(code),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE unit_paths (
+        ancestor TEXT NOT NULL REFERENCES units(code),
+        descendant TEXT NOT NULL REFERENCES units(code),
+        depth {int} NOT NULL,
+        PRIMARY KEY (ancestor, descendant))""",
+    "CREATE INDEX unit_paths_descendant ON unit_paths (descendant)",
+    """CREATE TABLE area_branches (
+        area_code TEXT NOT NULL REFERENCES units(code),
+        branch_code TEXT NOT NULL REFERENCES units(code),
+        PRIMARY KEY (area_code, branch_code))""",
+    """CREATE TABLE unit_targets (
+        unit_code TEXT NOT NULL REFERENCES units(code),
+        year {int} NOT NULL,
+        measure TEXT NOT NULL,
+        target {int} NOT NULL CHECK (target >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (unit_code, year, measure))""",
+    "ALTER TABLE devices ADD COLUMN unit_code TEXT REFERENCES units(code)",
+    "ALTER TABLE records ADD COLUMN unit_code TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX records_unit_day ON records (unit_code, day)",
+    # The rollup's key gains the unit: a new table, the old rows copied under unit ''.
+    """CREATE TABLE daily_rollup_v6 (
+        unit_code TEXT NOT NULL DEFAULT '',
+        day TEXT NOT NULL,
+        event_code TEXT NOT NULL,
+        officer_code TEXT NOT NULL,
+        sector TEXT NOT NULL,
+        path TEXT NOT NULL,
+        role TEXT NOT NULL,
+        registrations {int} NOT NULL DEFAULT 0,
+        workers {int} NOT NULL DEFAULT 0,
+        leads {int} NOT NULL DEFAULT 0,
+        voided {int} NOT NULL DEFAULT 0,
+        monthly_due {int} NOT NULL DEFAULT 0,
+        converted {int} NOT NULL DEFAULT 0,
+        jht {int} NOT NULL DEFAULT 0,
+        jht_monthly_due {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (unit_code, day, event_code, officer_code, sector, path, role))""",
+    """INSERT INTO daily_rollup_v6 (unit_code, day, event_code, officer_code, sector, path,
+        role, registrations, workers, leads, voided, monthly_due, converted, jht,
+        jht_monthly_due)
+    SELECT '', day, event_code, officer_code, sector, path, role, registrations, workers,
+        leads, voided, monthly_due, converted, jht, jht_monthly_due FROM daily_rollup""",
+    "DROP TABLE daily_rollup",
+    "ALTER TABLE daily_rollup_v6 RENAME TO daily_rollup",
+    "CREATE INDEX daily_rollup_day ON daily_rollup (day)",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -275,7 +340,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
         (4, "laptop_binding", _V4_LAPTOPS),
         (5, "consent_withdrawals", _V5_WITHDRAWALS),
+        (6, "units", spell(_V6_UNITS)),
     ]
 
 
-LATEST_VERSION = 5
+LATEST_VERSION = 6

@@ -1,0 +1,200 @@
+"""`outreach hub unit add|list|move|remove|area|target`: the organisational units of a
+hub (issue 17): head office → regional office → branch → sub-branch, and target areas
+made of branches. Like every `outreach hub …` command, on the hub database directly.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.output import console, print_json
+from outreach_tui.i18n import t
+
+unit_app = typer.Typer(name="unit", no_args_is_help=True, add_completion=False)
+ListOption = Annotated[str, typer.Option("--branches")]
+
+
+def _open(db: str, *, create: bool = False) -> Any:
+    from outreach_tui.hub.storage import open_storage
+
+    return open_storage(db, create=create)
+
+
+def _codes(text: str) -> list[str]:
+    return [c for c in (part.strip() for part in text.split(",")) if c]
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # Indonesian digit grouping, as the tallies print
+
+
+def _actor() -> str:
+    from outreach_tui.cli.hub_review_cmds import _reviewer
+
+    return _reviewer()
+
+
+@unit_app.command("add")
+@hub_errors
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    db: DbOption,
+    name: Annotated[str, typer.Option()],
+    kind: Annotated[str, typer.Option()],
+    parent: Annotated[str | None, typer.Option()] = None,
+    branches: ListOption = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Add a unit: head_office, region, branch, sub_branch, or an area of branches."""
+    from outreach_tui.hub import units
+
+    with _open(db, create=True) as storage:
+        unit = units.add(storage, code, name=name, kind=kind.strip().lower(), parent=parent,
+                         branches=_codes(branches), actor=_actor())  # fmt: skip
+    if as_json:
+        print_json({"unit": unit.as_dict()})
+        return
+    console.print(t("unit.added", _lang(ctx), code=unit.code, name=unit.name,
+                    kind=t(f"unit_kind.{unit.kind}", _lang(ctx))), markup=False)  # fmt: skip
+
+
+@unit_app.command("list")
+@hub_errors
+def list_(
+    ctx: typer.Context,
+    db: DbOption,
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The units as a tree, with their areas and targets (only under --unit if given)."""
+    from outreach_tui.hub import units
+
+    lang = _lang(ctx)
+    with _open(db) as storage, storage.read() as tx:
+        scope = units.scope_of(tx, units.clean_unit_code(unit)) if unit else None
+        if unit:
+            units.get_kind(tx, units.clean_unit_code(unit))  # unknown: one-line 404
+        found = units.units_in(tx, scope)
+    if as_json:
+        print_json({"units": found})
+        return
+    if not found:
+        console.print(t("unit.none", lang), markup=False)
+        return
+    table = Table(*(t(f"unit.col.{c}", lang) for c in ("code", "name", "kind", "targets")))
+    for u in found:
+        targets = ", ".join(
+            " ".join((str(x["year"]), t("unit_measure." + x["measure"], lang), _count(x["target"])))
+            for x in u["targets"]
+        )
+        name = u["name"] + (f" ({', '.join(u['branches'])})" if u["branches"] else "")
+        table.add_row(Text("  " * u["depth"] + u["code"]), Text(name),
+                      t(f"unit_kind.{u['kind']}", lang), Text(targets or "—"))  # fmt: skip
+    console.print(table)
+
+
+@unit_app.command("move")
+@hub_errors
+def move(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    db: DbOption,
+    parent: Annotated[str, typer.Option()],
+    as_json: JsonFlag = False,
+) -> None:
+    """Put a unit, and everything under it, under another parent."""
+    from outreach_tui.hub import units
+
+    with _open(db) as storage:
+        unit = units.move(storage, code, parent=parent, actor=_actor())
+    if as_json:
+        print_json({"unit": unit.as_dict()})
+        return
+    console.print(t("unit.moved", _lang(ctx), code=unit.code, parent=unit.parent_code),
+                  markup=False)  # fmt: skip
+
+
+@unit_app.command("remove")
+@hub_errors
+def remove(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    db: DbOption,
+    as_json: JsonFlag = False,
+) -> None:
+    """Remove a unit that has no units, devices or records under it."""
+    from outreach_tui.hub import units
+
+    with _open(db) as storage:
+        units.remove(storage, code, actor=_actor())
+    clean = code.strip().upper()
+    if as_json:
+        print_json({"removed": clean})
+        return
+    console.print(t("unit.removed", _lang(ctx), code=clean), markup=False)
+
+
+@unit_app.command("area")
+@hub_errors
+def area(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    db: DbOption,
+    add_branches: Annotated[str, typer.Option("--add")] = "",
+    remove_branches: Annotated[str, typer.Option("--remove")] = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Add branches to a target area or take them out."""
+    from outreach_tui.hub import units
+
+    with _open(db) as storage:
+        members = units.set_area(
+            storage, code, add_branches=_codes(add_branches),
+            remove_branches=_codes(remove_branches), actor=_actor(),
+        )  # fmt: skip
+    if as_json:
+        print_json({"area": code.strip().upper(), "branches": members})
+        return
+    console.print(t("unit.area_members", _lang(ctx), code=code.strip().upper(),
+                    branches=", ".join(members) or "—"), markup=False)  # fmt: skip
+
+
+@unit_app.command("target")
+@hub_errors
+def target(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    db: DbOption,
+    year: Annotated[int, typer.Option()],
+    measure: Annotated[str, typer.Option()],
+    value: Annotated[int | None, typer.Option("--target")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Set a unit's own target for a year and measure (without --target: remove it, and
+    the unit shows the sum of its children's)."""
+    from outreach_tui.hub import units
+
+    with _open(db) as storage:
+        saved = units.set_target(storage, code, year=year, measure=measure.strip().lower(),
+                                 target=value, actor=_actor())  # fmt: skip
+    if as_json:
+        print_json({"target": saved})
+        return
+    lang = _lang(ctx)
+    word = t(f"unit_measure.{saved['measure']}", lang)
+    if saved["target"] is None:
+        console.print(t("unit.target_removed", lang, code=saved["unit"], year=year,
+                        measure=word), markup=False)  # fmt: skip
+    else:
+        console.print(t("unit.target_set", lang, code=saved["unit"], year=year, measure=word,
+                        target=_count(saved["target"])), markup=False)  # fmt: skip
+
+
+def register() -> None:
+    hub_app.add_typer(unit_app, name="unit")
