@@ -269,9 +269,8 @@ class LeadScreen(DraftForm, BoothScreen):
         self.show_all = True
         self._revalidate()
         assert self.result is not None
-        status = self.booth.status
-        if status is None or not status.officer_code or not status.event_id:
-            self.notify(self.t("reg.need_start_of_day"), severity="error")
+        officer = self.officer_on_duty(event=True)
+        if officer is None:
             return
         if self.result.record is None:
             fields = list(dict.fromkeys(p.field for p in self.result.errors))
@@ -280,7 +279,8 @@ class LeadScreen(DraftForm, BoothScreen):
             return
         self.saving = True
         drafts = self.drafts.hand_over() if self.drafts is not None else []
-        self.save_lead(self.result.record, status.officer_code, status.event_id, drafts)
+        event_id = self.booth.status.event_id if self.booth.status else None
+        self.save_lead(self.result.record, officer, event_id, drafts)
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
     def save_lead(
