@@ -84,7 +84,7 @@ class PagedScreen(BoothScreen):
         return True
 
     def page_line(self, empty_key: str) -> str:
-        """"Page 2 of 5 (rows 11–20 of 47)", or the ``empty_key`` line for no rows."""
+        """The "page 2 of 5, rows 11–20 of 47" line, or the ``empty_key`` line for no rows."""
         page = self.page
         if page is None or not page.total:
             return self.t(empty_key)
