@@ -8,11 +8,15 @@ stays there until the next try (the form keeps what was typed).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Container, Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Static
 
+from outreach_tui.tui.widgets.field_form import FieldForm
+
 if TYPE_CHECKING:
+    from outreach_tui.domain.validation import ValidationResult
     from outreach_tui.tui.drafts import DraftKeeper
     from outreach_tui.tui.screens.base import BoothScreen
 
@@ -25,14 +29,54 @@ STILL_SAVING_AFTER_S = 1.0
 
 class BoothForm(_Screen):
     """Mixed into a form screen with a ``drafts`` keeper (DraftForm) and, for the line
-    under the form, a Static of class ``save-problem``."""
+    under the form, a Static of class ``save-problem``. A form of fields (registration,
+    leads) also keeps ``touched`` and ``show_all`` for the problems it shows."""
 
     saving = False  # a save is on its way: a second one waits, a quit asks
+    CLEAR_QUESTION = "unsaved.clear_body"  # the catalogue key of the clear question's body
     if TYPE_CHECKING:
         drafts: DraftKeeper | None
+        touched: set[str]  # fields the officer has filled in
+        show_all: bool  # every problem shown, once a save was tried
 
         def has_unsaved_input(self) -> bool: ...
         def clear_form(self) -> None: ...
+        def _revalidate(self) -> None: ...
+
+    # -- the fields' problems ----------------------------------------------------------
+
+    def touch(self, widget_id: str | None, prefix: str) -> None:
+        """The field of a widget typed into (``prefix``-field-name) is touched: its
+        problems show from now on."""
+        if widget_id and widget_id.startswith(prefix):
+            self.touched.add(widget_id.removeprefix(prefix).replace("-", "_"))
+
+    def show_problems(
+        self, result: ValidationResult[Any], *, merged: Mapping[str, str] | None = None,
+        quiet: Container[str] = (),
+    ) -> None:  # fmt: skip
+        """Each field's problems under it once it was touched, or all once a save was
+        tried. ``merged``: a field that also shows another's (a lead's consent, its
+        version); ``quiet``: fields whose problems this form does not show."""
+        merged = merged or {}
+        form = self.query_one(FieldForm)
+        for field in form.controls:
+            shown = (self.show_all or field in self.touched) and field not in quiet
+            problems = result.for_field(field) if shown else ()
+            if shown and field in merged:
+                problems += result.for_field(merged[field])
+            form.show(field, problems, self.language)
+
+    # -- saving ------------------------------------------------------------------------
+
+    def officer_for_save(self) -> str | None:
+        """ctrl+s: every problem shown from now on; the officer's code when a save may go
+        ahead (None: one is on its way already, or the day has not started)."""
+        if self.saving:
+            return None
+        self.show_all = True
+        self._revalidate()
+        return self.officer_on_duty(event=True)
 
     def begin_save(self) -> None:
         self.saving = True
@@ -62,6 +106,8 @@ class BoothForm(_Screen):
         if self.query_one(".save-problem", Static).has_class("-shown"):
             self.show_save_problem("")
 
+    # -- the form's keys ---------------------------------------------------------------
+
     def focus_field(self, selector: str) -> None:
         """The focus on the first widget ``selector`` matches (none: a hidden field)."""
         widgets = self.query(selector)
@@ -80,5 +126,3 @@ class BoothForm(_Screen):
                           confirm=self.t("unsaved.clear_yes"), cancel=self.t("unsaved.stay")),
             lambda clear: self.clear_form() if clear else None,
         )  # fmt: skip
-
-    CLEAR_QUESTION = "unsaved.clear_body"  # the catalogue key of the clear question's body

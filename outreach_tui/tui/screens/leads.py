@@ -228,8 +228,8 @@ class LeadScreen(BoothForm, DraftForm, BoothScreen):
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
-        if event.input.id and event.input.id.startswith("lead-") and event.value:
-            self.touched.add(event.input.id.removeprefix("lead-").replace("-", "_"))
+        if event.value:
+            self.touch(event.input.id, "lead-")
         self._revalidate()
 
     @on(Choice.Changed)
@@ -240,26 +240,16 @@ class LeadScreen(BoothForm, DraftForm, BoothScreen):
 
     def _revalidate(self) -> None:
         self.result = validate_lead(self.draft(), today=self.validation_day())
-        form = self.query_one(FieldForm)
-        for field in form.controls:
-            shown = self.show_all or field in self.touched
-            problems = self.result.for_field(field) if shown else ()
-            if field == "consent_contact" and shown:
-                problems += self.result.for_field("consent_version")
-            form.show(field, problems, self.language)
+        self.show_problems(self.result, merged={"consent_contact": "consent_version"})
         self._render_status()
 
     # -- saving -----------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.saving:
-            return
-        self.show_all = True
-        self._revalidate()
-        assert self.result is not None
-        officer = self.officer_on_duty(event=True)
+        officer = self.officer_for_save()
         if officer is None:
             return
+        assert self.result is not None
         if self.result.record is None:
             fields = list(dict.fromkeys(p.field for p in self.result.errors))
             self._focus_field(fields[0])

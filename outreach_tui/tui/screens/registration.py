@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 WARM_UP_AFTER_S = 1.0  # once the form is up and the officer has started
 
 
-class RegistrationScreen(BoothForm, RegistrationChecks, RegistrationDrafts, BoothScreen):
+class RegistrationScreen(RegistrationChecks, BoothForm, RegistrationDrafts, BoothScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
         Binding("ctrl+n", "clear", "Kosongkan", id="clear"),
@@ -199,8 +199,8 @@ class RegistrationScreen(BoothForm, RegistrationChecks, RegistrationDrafts, Boot
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
-        if event.input.id and event.input.id.startswith("reg-") and event.value:
-            self.touched.add(event.input.id.removeprefix("reg-").replace("-", "_"))
+        if event.value:
+            self.touch(event.input.id, "reg-")
         if event.input.id == "reg-declared-income":
             self._offer_band()
         self._revalidate()
@@ -216,19 +216,15 @@ class RegistrationScreen(BoothForm, RegistrationChecks, RegistrationDrafts, Boot
         elif event.control.id == "reg-consent":
             self.touched.add("consent_version")
         elif event.control.id and event.control.id.startswith("reg-guardian-"):
-            self.touched.add(event.control.id.removeprefix("reg-").replace("-", "_"))
+            self.touch(event.control.id, "reg-")
         self._revalidate()
 
     # -- saving ---------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.saving:
+        if self.officer_for_save() is None:
             return
-        self.show_all = True
-        self._revalidate()
         assert self.result is not None
-        if self.officer_on_duty(event=True) is None:
-            return
         if not self.result.ok:
             fields = {p.field for p in self.result.errors}
             self.focus_field(focus_target(first_to_fix(fields)))

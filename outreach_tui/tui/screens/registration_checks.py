@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from outreach_tui.domain.validation import ValidationResult
     from outreach_tui.tui.drafts import DraftKeeper
     from outreach_tui.tui.duplicates import DuplicateHit
-    from outreach_tui.tui.screens.base import BoothScreen
+    from outreach_tui.tui.screens.booth_form import BoothForm
 
-    _Screen = BoothScreen
+    _Screen = BoothForm
 else:
     _Screen = object  # a mixin of RegistrationScreen
 
@@ -95,13 +95,8 @@ class RegistrationChecks(_Screen):
         if self.drafts is not None:
             self.drafts.changed()  # written a moment after the last change
         self.result = validate_registration(draft, today=self.booth.today())
-        form = self.query_one(FieldForm)
-        for field in form.controls:
-            shown = self.show_all or field in self.touched
-            problems = self.result.for_field(field) if shown else ()
-            if field == "workers_count" and self.role is Role.WORKER:
-                problems = ()
-            form.show(field, problems, self.language)
+        quiet = ("workers_count",) if self.role is Role.WORKER else ()
+        self.show_problems(self.result, quiet=quiet)
         nik = parse_nik(draft.nik, today=self.booth.today())
         self._show_guardian(is_minor(nik.birth_date, self.booth.today()))
         if nik.is_valid and nik.nik != self.duplicates_for:
