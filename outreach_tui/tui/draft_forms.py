@@ -240,7 +240,7 @@ class RegistrationDrafts(DraftForm):
 
 
 def workers_values(screen: WorkersScreen) -> dict[str, Any] | None:
-    from outreach_tui.tui.screens.workers import COLUMNS, cell_id
+    from outreach_tui.tui.screens.worker_rows import COLUMNS, cell_id
 
     if not screen.filled_rows():
         return None
@@ -261,7 +261,7 @@ def workers_values(screen: WorkersScreen) -> dict[str, Any] | None:
 
 
 def restore_workers(screen: WorkersScreen, draft: Draft) -> bool:
-    from outreach_tui.tui.screens.workers import COLUMNS, cell_id
+    from outreach_tui.tui.screens.worker_rows import COLUMNS, cell_id
 
     values = draft.values
     if values.get("owner_uuid") != screen.owner_uuid or screen.filled_rows():

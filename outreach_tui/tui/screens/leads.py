@@ -28,7 +28,7 @@ from outreach_tui.tui.draft_forms import lead_keeper
 from outreach_tui.tui.drafts import DraftForm
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import STYLES, BoothScreen
-from outreach_tui.tui.screens.booth_form import BoothForm
+from outreach_tui.tui.screens.booth_form import FieldsForm
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -64,7 +64,7 @@ class RecentLeadsLoaded(Message):
     names: list[str]
 
 
-class LeadScreen(BoothForm, DraftForm, BoothScreen):
+class LeadScreen(FieldsForm, DraftForm, BoothScreen):
     CSS_PATH = STYLES / "booth.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),

@@ -19,7 +19,7 @@ from outreach_tui.domain.models import Registration, RegistrationDraft, Role
 from outreach_tui.tui.draft_forms import RegistrationDrafts, fill_registration, row_values
 from outreach_tui.tui.messages import LeadPrefill
 from outreach_tui.tui.screens.base import BoothScreen
-from outreach_tui.tui.screens.booth_form import BoothForm
+from outreach_tui.tui.screens.booth_form import FieldsForm
 from outreach_tui.tui.screens.registration_checks import RegistrationChecks
 from outreach_tui.tui.screens.registration_fields import (
     DETAIL_FIELDS,
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 WARM_UP_AFTER_S = 1.0  # once the form is up and the officer has started
 
 
-class RegistrationScreen(RegistrationChecks, BoothForm, RegistrationDrafts, BoothScreen):
+class RegistrationScreen(RegistrationChecks, FieldsForm, RegistrationDrafts, BoothScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
         Binding("ctrl+n", "clear", "Kosongkan", id="clear"),

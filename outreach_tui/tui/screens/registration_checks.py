@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from outreach_tui.domain.validation import ValidationResult
     from outreach_tui.tui.drafts import DraftKeeper
     from outreach_tui.tui.duplicates import DuplicateHit
-    from outreach_tui.tui.screens.booth_form import BoothForm
+    from outreach_tui.tui.screens.booth_form import FieldsForm
 
-    _Screen = BoothForm
+    _Screen = FieldsForm
 else:
     _Screen = object  # a mixin of RegistrationScreen
 
