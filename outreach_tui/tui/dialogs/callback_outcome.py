@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from outreach_tui.domain.callbacks import CLOSING, OUTCOMES, default_next_call
 from outreach_tui.domain.validation import parse_date
-from outreach_tui.tui.dialogs.answer_dialog import AnswerDialog
+from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 
 CHOICES = tuple(o for o in OUTCOMES if o != "registered")  # conversion has its own key
 
@@ -41,14 +41,10 @@ class CallbackOutcomeDialog(AnswerDialog[tuple[str, date | None] | None]):
         max-height: 8;
         margin: 1 0;
     }
-    CallbackOutcomeDialog #outcome-problem {
-        color: $error;
-        height: auto;
-    }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Simpan", id="outcome-confirm", priority=True),
-        Binding("escape", "cancel", "Kembali", id="cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(self, name: str, *, today: date, language: str = "id") -> None:
@@ -68,7 +64,7 @@ class CallbackOutcomeDialog(AnswerDialog[tuple[str, date | None] | None]):
             yield Label(self.t("lead.callback.next_date"), id="outcome-next-label")
             yield Input(id="outcome-next", max_length=10, compact=True,
                         restrict=r"[0-9\-/.]*")  # fmt: skip
-            yield Static("", id="outcome-problem")
+            yield Static("", id="outcome-problem", classes="answer-problem")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from outreach_tui.domain import events
 from outreach_tui.domain.validation import parse_date
-from outreach_tui.tui.dialogs.answer_dialog import AnswerDialog
+from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 
 FIELDS = ("name", "venue", "city", "starts", "ends", "target")
 LIMITS = {"name": 100, "venue": 100, "city": 60, "starts": 10, "ends": 10, "target": 7}
@@ -40,17 +40,13 @@ class NewEventDialog(AnswerDialog[tuple[events.NewEvent, str] | None]):
     NewEventDialog #new-event-title {
         text-style: bold;
     }
-    NewEventDialog .new-event-problem {
-        color: $error;
-        height: auto;
-    }
     NewEventDialog #new-event-code {
         color: $text-muted;
     }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Buat acara", id="new-event-save", priority=True),
-        Binding("escape", "cancel", "Kembali", id="cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(self, *, today: date, city: str, taken: set[str], language: str = "id") -> None:
@@ -71,7 +67,7 @@ class NewEventDialog(AnswerDialog[tuple[events.NewEvent, str] | None]):
                     max_length=LIMITS[field],
                     restrict=r"[0-9\-/.]*" if field in ("starts", "ends", "target") else None,
                 )  # fmt: skip
-                yield Static("", id=f"new-event-problem-{field}", classes="new-event-problem")
+                yield Static("", id=f"new-event-problem-{field}", classes="answer-problem")
             yield Static("", id="new-event-code")
         yield Footer()
 

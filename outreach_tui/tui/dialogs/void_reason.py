@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, Static
 
-from outreach_tui.tui.dialogs.answer_dialog import AnswerDialog
+from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 from outreach_tui.tui.textual_private import node_bindings
 
 MIN_REASON = 3
@@ -38,14 +38,10 @@ class VoidReasonDialog(AnswerDialog[str | None]):
         color: $text-muted;
         margin: 1 0;
     }
-    VoidReasonDialog #void-problem {
-        color: $error;
-        height: auto;
-    }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Batalkan data", id="void-confirm", priority=True),
-        Binding("escape", "cancel", "Kembali", id="cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(
@@ -71,7 +67,7 @@ class VoidReasonDialog(AnswerDialog[str | None]):
             yield Label(self.t("void.reason"))
             yield Input(placeholder=self.t("void.reason_hint"), id="void-reason",
                         max_length=500)  # fmt: skip
-            yield Static("", id="void-problem")
+            yield Static("", id="void-problem", classes="answer-problem")
         yield Footer()
 
     def on_mount(self) -> None:
