@@ -195,7 +195,7 @@ class RegistrationScreen(RegistrationChecks, FieldsForm, RegistrationDrafts, Boo
         self._revalidate()
         self.query_one("#reg-nik", Input).focus()
 
-    # -- validation as you type -----------------------------------------------------------
+    # -- validation as you type (the checks: registration_checks.py) ----------------------
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:

@@ -43,6 +43,8 @@ class RowDuplicatesChecked(Message):
 
 
 class WorkerChecks(_Screen):
+    """Mixed into WorkersScreen, whose rows' state it reads and keeps up to date."""
+
     if TYPE_CHECKING:
         rows: list[RowState]
         household: HouseholdLoaded | None
@@ -119,11 +121,11 @@ class WorkerChecks(_Screen):
 
     def _show_row(self, index: int, record: Registration | None, problems: list[Problem]) -> None:
         row = self.rows[index]
-        said = nik_says(self, self._values(index)["nik"], self.booth.today())
-        text = row_line(
-            self, row, problems, nik_says=said if record is not None or row.nik else "",
-            earlier=self._outside_hits(row), show_all=self.show_all,
-        )  # fmt: skip
+        said = ""
+        if record is not None or row.nik:
+            said = nik_says(self, self._values(index)["nik"], self.booth.today())
+        text = row_line(self, row, problems, nik_says=said, earlier=self._outside_hits(row),
+                        show_all=self.show_all)  # fmt: skip
         self.query_one(f"#worker-{index}-info", Static).update(text)
 
     @work(thread=True, group="worker-duplicates")
