@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 def registration_values(screen: RegistrationScreen) -> dict[str, Any] | None:
     """The form as typed, or None when nothing in it would be lost."""
-    from outreach_tui.tui.screens.registration import DETAIL_FIELDS, TEXT_FIELDS, widget_id
+    from outreach_tui.tui.screens.registration_fields import DETAIL_FIELDS, TEXT_FIELDS, widget_id
 
     if screen.edit_row is not None or not screen.has_unsaved_input():
         return None
@@ -65,7 +65,7 @@ def registration_values(screen: RegistrationScreen) -> dict[str, Any] | None:
 def fill_registration(screen: RegistrationScreen, values: dict[str, Any]) -> None:
     """Set every field from ``values`` (a missing one: as on an empty form), without the
     change messages (the caller revalidates once)."""
-    from outreach_tui.tui.screens.registration import DETAIL_FIELDS, TEXT_FIELDS, widget_id
+    from outreach_tui.tui.screens.registration_fields import DETAIL_FIELDS, TEXT_FIELDS, widget_id
 
     with screen.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
         for field in (*TEXT_FIELDS, *DETAIL_FIELDS):
@@ -106,7 +106,7 @@ def fill_registration(screen: RegistrationScreen, values: dict[str, Any]) -> Non
 
 def row_values(row: dict[str, Any]) -> dict[str, Any]:
     """A saved registration row as the form shows it (a correction's starting point)."""
-    from outreach_tui.tui.screens.registration import DETAIL_FIELDS, TEXT_FIELDS
+    from outreach_tui.tui.screens.registration_fields import DETAIL_FIELDS, TEXT_FIELDS
 
     values: dict[str, Any] = {}
     for field in (*TEXT_FIELDS, *DETAIL_FIELDS):
@@ -132,7 +132,7 @@ def row_values(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def restore_registration(screen: RegistrationScreen, draft: Draft) -> bool:
-    from outreach_tui.tui.screens.registration import TEXT_FIELDS
+    from outreach_tui.tui.screens.registration_fields import TEXT_FIELDS
 
     if screen.edit_row is not None or screen.has_unsaved_input():
         return False  # typed meanwhile: what is on screen wins
@@ -240,7 +240,7 @@ class RegistrationDrafts(DraftForm):
 
 
 def workers_values(screen: WorkersScreen) -> dict[str, Any] | None:
-    from outreach_tui.tui.screens.workers import COLUMNS, cell_id
+    from outreach_tui.tui.screens.worker_rows import COLUMNS, cell_id
 
     if not screen.filled_rows():
         return None
@@ -261,7 +261,7 @@ def workers_values(screen: WorkersScreen) -> dict[str, Any] | None:
 
 
 def restore_workers(screen: WorkersScreen, draft: Draft) -> bool:
-    from outreach_tui.tui.screens.workers import COLUMNS, cell_id
+    from outreach_tui.tui.screens.worker_rows import COLUMNS, cell_id
 
     values = draft.values
     if values.get("owner_uuid") != screen.owner_uuid or screen.filled_rows():

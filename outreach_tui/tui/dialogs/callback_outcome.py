@@ -10,19 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.domain.callbacks import CLOSING, OUTCOMES, default_next_call
 from outreach_tui.domain.validation import parse_date
-from outreach_tui.i18n import t
-from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 
 CHOICES = tuple(o for o in OUTCOMES if o != "registered")  # conversion has its own key
 
 
-class CallbackOutcomeDialog(ModalScreen[tuple[str, date | None] | None]):
+class CallbackOutcomeDialog(AnswerDialog[tuple[str, date | None] | None]):
     DEFAULT_CSS = """
     CallbackOutcomeDialog {
         align: center middle;
@@ -43,36 +41,30 @@ class CallbackOutcomeDialog(ModalScreen[tuple[str, date | None] | None]):
         max-height: 8;
         margin: 1 0;
     }
-    CallbackOutcomeDialog #outcome-problem {
-        color: $error;
-        height: auto;
-    }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Simpan", id="outcome-confirm", priority=True),
-        Binding("escape", "cancel", "Kembali", id="cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(self, name: str, *, today: date, language: str = "id") -> None:
-        super().__init__(id="callback-outcome")
+        super().__init__(id="callback-outcome", language=language)
         self.lead_name = name
         self.today = today
-        self.language = language
         self.date_edited = False
-        localize_bindings(self, language)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("lead.callback.outcome_title", self.language, name=self.lead_name),
+            yield Label(self.t("lead.callback.outcome_title", name=self.lead_name),
                         id="outcome-title", markup=False)  # fmt: skip
             yield OptionList(
-                *(Option(t(f"lead.callback.outcome.{o}", self.language), id=o) for o in CHOICES),
+                *(Option(self.t(f"lead.callback.outcome.{o}"), id=o) for o in CHOICES),
                 id="outcome-choices",
             )
-            yield Label(t("lead.callback.next_date", self.language), id="outcome-next-label")
+            yield Label(self.t("lead.callback.next_date"), id="outcome-next-label")
             yield Input(id="outcome-next", max_length=10, compact=True,
                         restrict=r"[0-9\-/.]*")  # fmt: skip
-            yield Static("", id="outcome-problem")
+            yield Static("", id="outcome-problem", classes="answer-problem")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,9 +98,6 @@ class CallbackOutcomeDialog(ModalScreen[tuple[str, date | None] | None]):
     def _picked(self) -> None:
         self.action_confirm()
 
-    def on_input_submitted(self) -> None:
-        self.action_confirm()
-
     def action_confirm(self) -> None:
         outcome = self.outcome
         if outcome in CLOSING:
@@ -116,12 +105,7 @@ class CallbackOutcomeDialog(ModalScreen[tuple[str, date | None] | None]):
             return
         when = parse_date(self.query_one("#outcome-next", Input).value)
         if when is None or when < self.today:
-            self.query_one("#outcome-problem", Static).update(
-                t("lead.callback.next_date_bad", self.language)
-            )
+            self.query_one("#outcome-problem", Static).update(self.t("lead.callback.next_date_bad"))
             self.query_one("#outcome-next", Input).focus()
             return
         self.dismiss((outcome, when))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -12,20 +12,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from outreach_tui.domain import events
 from outreach_tui.domain.validation import parse_date
-from outreach_tui.i18n import t
-from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 
 FIELDS = ("name", "venue", "city", "starts", "ends", "target")
 LIMITS = {"name": 100, "venue": 100, "city": 60, "starts": 10, "ends": 10, "target": 7}
 PROBLEM_FIELD = {"starts_on": "starts", "ends_on": "ends", "target_registrations": "target"}
 
 
-class NewEventDialog(ModalScreen[tuple[events.NewEvent, str] | None]):
+class NewEventDialog(AnswerDialog[tuple[events.NewEvent, str] | None]):
     DEFAULT_CSS = """
     NewEventDialog {
         align: center middle;
@@ -42,41 +40,34 @@ class NewEventDialog(ModalScreen[tuple[events.NewEvent, str] | None]):
     NewEventDialog #new-event-title {
         text-style: bold;
     }
-    NewEventDialog .new-event-problem {
-        color: $error;
-        height: auto;
-    }
     NewEventDialog #new-event-code {
         color: $text-muted;
     }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Buat acara", id="new-event-save", priority=True),
-        Binding("escape", "cancel", "Kembali", id="cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(self, *, today: date, city: str, taken: set[str], language: str = "id") -> None:
-        super().__init__(id="new-event")
+        super().__init__(id="new-event", language=language)
         self.today = today
         self.city = city
         self.taken = taken
-        self.language = language
-        localize_bindings(self, language)
 
     def compose(self) -> ComposeResult:
-        lang = self.language
         defaults = {"city": self.city, "starts": f"{self.today:%d-%m-%Y}",
                     "ends": f"{self.today:%d-%m-%Y}"}  # fmt: skip
         with VerticalScroll():
-            yield Label(t("event.new.title", lang), id="new-event-title")
+            yield Label(self.t("event.new.title"), id="new-event-title")
             for field in FIELDS:
-                yield Label(t(f"event.new.{field}", lang))
+                yield Label(self.t(f"event.new.{field}"))
                 yield Input(
                     defaults.get(field, ""), id=f"new-event-{field}", compact=True,
                     max_length=LIMITS[field],
                     restrict=r"[0-9\-/.]*" if field in ("starts", "ends", "target") else None,
                 )  # fmt: skip
-                yield Static("", id=f"new-event-problem-{field}", classes="new-event-problem")
+                yield Static("", id=f"new-event-problem-{field}", classes="answer-problem")
             yield Static("", id="new-event-code")
         yield Footer()
 
@@ -93,12 +84,7 @@ class NewEventDialog(ModalScreen[tuple[events.NewEvent, str] | None]):
 
     @on(Input.Changed)
     def _show_code(self) -> None:
-        self.query_one("#new-event-code", Static).update(
-            t("event.new.code", self.language, code=self.code())
-        )
-
-    def on_input_submitted(self) -> None:
-        self.action_confirm()
+        self.query_one("#new-event-code", Static).update(self.t("event.new.code", code=self.code()))
 
     def action_confirm(self) -> None:
         event, problems = events.validate_new_event(**{f: self.value(f) for f in FIELDS})
@@ -114,6 +100,3 @@ class NewEventDialog(ModalScreen[tuple[events.NewEvent, str] | None]):
             self.query_one(f"#new-event-{first}", Input).focus()
             return
         self.dismiss((event, self.code()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

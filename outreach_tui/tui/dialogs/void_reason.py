@@ -10,17 +10,15 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from outreach_tui.i18n import t
-from outreach_tui.tui.keys import localize_bindings
+from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 from outreach_tui.tui.textual_private import node_bindings
 
 MIN_REASON = 3
 
 
-class VoidReasonDialog(ModalScreen[str | None]):
+class VoidReasonDialog(AnswerDialog[str | None]):
     DEFAULT_CSS = """
     VoidReasonDialog {
         align: center middle;
@@ -40,14 +38,10 @@ class VoidReasonDialog(ModalScreen[str | None]):
         color: $text-muted;
         margin: 1 0;
     }
-    VoidReasonDialog #void-problem {
-        color: $error;
-        height: auto;
-    }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Batalkan data", id="void-confirm", priority=True),
-        Binding("escape", "cancel", "Kembali", id="cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(
@@ -56,12 +50,10 @@ class VoidReasonDialog(ModalScreen[str | None]):
     ) -> None:  # fmt: skip
         """``title``/``explain``/``confirm_label``: the same question for another purpose
         (a withdrawal of consent); the void's words by default."""
-        super().__init__(id="void-dialog")
+        super().__init__(id="void-dialog", language=language)
         self.what = what
-        self.language = language
-        self.title_text = title or t("void.title", language)
-        self.explain_text = explain or t("void.explain", language)
-        localize_bindings(self, language)
+        self.title_text = title or self.t("void.title")
+        self.explain_text = explain or self.t("void.explain")
         if confirm_label:
             bindings = node_bindings(self)  # tui/textual_private.py
             bindings["ctrl+s"] = [replace(b, description=confirm_label)
@@ -72,24 +64,18 @@ class VoidReasonDialog(ModalScreen[str | None]):
             yield Label(self.title_text, id="void-title")
             yield Static(self.what, id="void-what", markup=False)
             yield Static(self.explain_text, id="void-explain")
-            yield Label(t("void.reason", self.language))
-            yield Input(placeholder=t("void.reason_hint", self.language), id="void-reason",
+            yield Label(self.t("void.reason"))
+            yield Input(placeholder=self.t("void.reason_hint"), id="void-reason",
                         max_length=500)  # fmt: skip
-            yield Static("", id="void-problem")
+            yield Static("", id="void-problem", classes="answer-problem")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#void-reason", Input).focus()
 
-    def on_input_submitted(self) -> None:
-        self.action_confirm()
-
     def action_confirm(self) -> None:
         reason = " ".join(self.query_one("#void-reason", Input).value.split())
         if len(reason) < MIN_REASON:
-            self.query_one("#void-problem", Static).update(t("void.reason_missing", self.language))
+            self.query_one("#void-problem", Static).update(self.t("void.reason_missing"))
             return
         self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -51,6 +51,15 @@ class BoothScreen(BoothText, FieldMoves, Screen[Any]):
         self._localized = False
         self._resumed = False
 
+    def officer_on_duty(self, *, event: bool = False) -> str | None:
+        """The officer's code once the day is started (and an event chosen, ``event``);
+        None after telling the officer to start the day first."""
+        status = self.booth.status
+        if status is None or not status.officer_code or (event and not status.event_id):
+            self.notify(self.t("reg.need_start_of_day"), severity="error")
+            return None
+        return status.officer_code
+
     def on_mount(self) -> None:
         if not self._localized:
             localize_bindings(self, self.language)

@@ -24,13 +24,12 @@ from outreach_tui.domain import callbacks
 from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.store.queries import RecordsPage
 from outreach_tui.tui.messages import LeadPrefill, RegistrationPrefilled
-from outreach_tui.tui.paged_table import past_the_end, refill
 from outreach_tui.tui.save_problem import save_problem
-from outreach_tui.tui.screens.base import STYLES, BoothScreen
+from outreach_tui.tui.screens.base import STYLES
+from outreach_tui.tui.screens.paged import PAGE_BINDINGS, PagedScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
-CHROME_LINES = 10  # header, title, table header, detail (4), page line, footer (2)
 COLUMNS = (("col_due", 10), ("col_status", 19), ("col_name", 18), ("col_phone", 13),
            ("col_interest", 24), ("col_last", 22))  # fmt: skip
 
@@ -46,36 +45,34 @@ class CallbackRecorded(Message):
     error: bool = False
 
 
-class CallbackScreen(BoothScreen):
+class CallbackScreen(PagedScreen):
     CSS_PATH = STYLES / "callbacks.tcss"
+    TABLE_ID = "callbacks-table"
+    CHROME_LINES = 10  # header, title, table header, detail (4), page line, footer (2)
     BINDINGS = [
         Binding("enter", "outcome", "Hasil", id="callback-outcome", priority=True),
         Binding("ctrl+e", "edit", "Ubah", id="callback-edit", priority=True),
         Binding("ctrl+r", "convert", "Daftarkan", id="callback-convert", priority=True),
         Binding("ctrl+y", "copy_link", "Salin tautan", id="callback-copy", priority=True),
-        Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
-        Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
+        *PAGE_BINDINGS,
         Binding("escape", "close", "Kembali", id="close"),
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="callbacks")
-        self.first_row = 0
-        self.page_size = 10
-        self.page: RecordsPage | None = None
+        super().__init__(id="callbacks", page_size=10)
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
         yield Static("", id="callbacks-title")
-        yield DataTable(id="callbacks-table", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", id="callbacks-detail")
         yield Static("", id="callbacks-page")
         yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.page_size = max(3, self.app.size.height - CHROME_LINES)
-        table = self.query_one("#callbacks-table", DataTable)
+        self.page_size = self.rows_for(self.app.size.height)
+        table = self.table
         for key, width in COLUMNS:
             table.add_column(self.t(f"lead.callback.{key}"), width=width, key=key)
         table.focus()
@@ -98,25 +95,12 @@ class CallbackScreen(BoothScreen):
         self.post_message(CallbacksLoaded(page))
 
     def on_callbacks_loaded(self, message: CallbacksLoaded) -> None:
-        page = message.page
-        last = past_the_end(page, self.page_size)
-        if last is not None:
-            self.first_row = last
-            self.reload()
+        if not self.show_page(message.page, self._cells):
             return
-        self.page = page
-        refill(self.query_one("#callbacks-table", DataTable), page.rows, self._cells)
         self.query_one("#callbacks-title", Static).update(
-            Text(self.t("lead.callback.title", count=page.total), style="bold")
+            Text(self.t("lead.callback.title", count=message.page.total), style="bold")
         )
-        if page.total:
-            pages = (page.total + self.page_size - 1) // self.page_size
-            line = self.t("records.page", page=page.offset // self.page_size + 1, pages=pages,
-                          first=page.offset + 1, last=page.offset + len(page.rows),
-                          total=page.total)  # fmt: skip
-        else:
-            line = self.t("lead.callback.empty")
-        self.query_one("#callbacks-page", Static).update(line)
+        self.query_one("#callbacks-page", Static).update(self.page_line("lead.callback.empty"))
         self._render_detail()
 
     def _cells(self, row: dict[str, Any]) -> list[Text]:
@@ -177,21 +161,7 @@ class CallbackScreen(BoothScreen):
         self.app.copy_to_clipboard(link)
         self.notify(self.t("lead.callback.copied", name=row["full_name"]))
 
-    def selected(self) -> dict[str, Any] | None:
-        table = self.query_one("#callbacks-table", DataTable)
-        if self.page is None or not self.page.rows or table.cursor_row < 0:
-            return None
-        return self.page.rows[min(table.cursor_row, len(self.page.rows) - 1)]
-
     # -- keys -----------------------------------------------------------------------------
-
-    def action_page(self, step: int) -> None:
-        if self.page is None:
-            return
-        first = self.first_row + step * self.page_size
-        if 0 <= first < self.page.total:
-            self.first_row = first
-            self.reload()
 
     def action_outcome(self) -> None:
         from outreach_tui.tui.dialogs.callback_outcome import CallbackOutcomeDialog

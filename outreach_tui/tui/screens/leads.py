@@ -28,6 +28,7 @@ from outreach_tui.tui.draft_forms import lead_keeper
 from outreach_tui.tui.drafts import DraftForm
 from outreach_tui.tui.save_problem import save_problem
 from outreach_tui.tui.screens.base import STYLES, BoothScreen
+from outreach_tui.tui.screens.booth_form import FieldsForm
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
@@ -63,7 +64,7 @@ class RecentLeadsLoaded(Message):
     names: list[str]
 
 
-class LeadScreen(DraftForm, BoothScreen):
+class LeadScreen(FieldsForm, DraftForm, BoothScreen):
     CSS_PATH = STYLES / "booth.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Simpan", id="save", priority=True),
@@ -71,13 +72,13 @@ class LeadScreen(DraftForm, BoothScreen):
         Binding("f9", "callbacks", "Hubungi ulang", id="open-callbacks"),
         Binding("escape", "close", "Tutup", id="close", show=False),
     ]
+    CLEAR_QUESTION = "unsaved.lead_clear_body"
 
     def __init__(self, *, edit_row: dict[str, Any] | None = None) -> None:
         super().__init__(id="lead-edit" if edit_row else "leads")
         self.edit_row = edit_row
         self.touched: set[str] = set()
         self.show_all = False
-        self.saving = False
         self.result: ValidationResult[Lead] | None = None
         self.recent: list[str] = []
         self._loaded_draft: LeadDraft | None = None
@@ -211,19 +212,6 @@ class LeadScreen(DraftForm, BoothScreen):
             **values, sector=sector or "", consent_contact=consented, consent_version=version
         )
 
-    def action_clear(self) -> None:
-        """ctrl+n: an empty form for the next visitor, asking first when it is filled."""
-        if not self.has_unsaved_input():
-            self.clear_form()
-            return
-        from outreach_tui.tui.dialogs.confirm import ConfirmDialog
-
-        self.app.push_screen(
-            ConfirmDialog(self.t("unsaved.clear_title"), self.t("unsaved.lead_clear_body"),
-                          confirm=self.t("unsaved.clear_yes"), cancel=self.t("unsaved.stay")),
-            lambda clear: self.clear_form() if clear else None,
-        )  # fmt: skip
-
     def clear_form(self) -> None:
         with self.prevent(Input.Changed, Choice.Changed, Checkbox.Changed):
             for field in TEXT_FIELDS:
@@ -240,8 +228,8 @@ class LeadScreen(DraftForm, BoothScreen):
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
-        if event.input.id and event.input.id.startswith("lead-") and event.value:
-            self.touched.add(event.input.id.removeprefix("lead-").replace("-", "_"))
+        if event.value:
+            self.touch(event.input.id, "lead-")
         self._revalidate()
 
     @on(Choice.Changed)
@@ -252,27 +240,16 @@ class LeadScreen(DraftForm, BoothScreen):
 
     def _revalidate(self) -> None:
         self.result = validate_lead(self.draft(), today=self.validation_day())
-        form = self.query_one(FieldForm)
-        for field in form.controls:
-            shown = self.show_all or field in self.touched
-            problems = self.result.for_field(field) if shown else ()
-            if field == "consent_contact" and shown:
-                problems += self.result.for_field("consent_version")
-            form.show(field, problems, self.language)
+        self.show_problems(self.result, merged={"consent_contact": "consent_version"})
         self._render_status()
 
     # -- saving -----------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.saving:
+        officer = self.officer_for_save()
+        if officer is None:
             return
-        self.show_all = True
-        self._revalidate()
         assert self.result is not None
-        status = self.booth.status
-        if status is None or not status.officer_code or not status.event_id:
-            self.notify(self.t("reg.need_start_of_day"), severity="error")
-            return
         if self.result.record is None:
             fields = list(dict.fromkeys(p.field for p in self.result.errors))
             self._focus_field(fields[0])
@@ -280,7 +257,8 @@ class LeadScreen(DraftForm, BoothScreen):
             return
         self.saving = True
         drafts = self.drafts.hand_over() if self.drafts is not None else []
-        self.save_lead(self.result.record, status.officer_code, status.event_id, drafts)
+        event_id = self.booth.status.event_id if self.booth.status else None
+        self.save_lead(self.result.record, officer, event_id, drafts)
 
     @work(thread=True, group="save")  # never exclusive: a save is never cancelled
     def save_lead(
@@ -313,20 +291,13 @@ class LeadScreen(DraftForm, BoothScreen):
         self.load_recent()
 
     def on_lead_save_failed(self, message: LeadSaveFailed) -> None:
-        self.saving = False
-        if self.drafts is not None:
-            self.drafts.save_failed()
+        self.save_ended(saved=False)
         self.notify(self.t("reg.save_failed", reason=message.reason), severity="error")
 
     def _focus_field(self, field: str) -> None:
-        target = {
-            "sector": "#lead-sector",
-            "consent_contact": "#lead-consent",
-            "consent_version": "#lead-consent",
-        }.get(field, f"#{widget_id(field)}")
-        widgets = self.query(target)
-        if widgets:
-            widgets.first().focus()
+        target = {"sector": "#lead-sector", "consent_contact": "#lead-consent",
+                  "consent_version": "#lead-consent"}  # fmt: skip
+        self.focus_field(target.get(field, f"#{widget_id(field)}"))
 
     # -- today's leads under the form -------------------------------------------------------
 

@@ -28,14 +28,13 @@ from outreach_tui.store import StoreError
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_clock, local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
-from outreach_tui.tui.paged_table import past_the_end, refill
-from outreach_tui.tui.screens.base import STYLES, BoothScreen, store_problem
+from outreach_tui.tui.screens.base import STYLES, store_problem
+from outreach_tui.tui.screens.paged import PAGE_BINDINGS, PagedScreen
 from outreach_tui.tui.summary import sector_label
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
 
 DEBOUNCE_SECONDS = 0.3
-CHROME_LINES = 5  # header, search bar, table header, page line, footer
 Scope = Literal["today", "all"]
 # ctrl+e steps through these sync-state filters; the last is what the officer must fix.
 STATE_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -100,8 +99,10 @@ class ConsentWithdrawn(Message):
     error: bool = False
 
 
-class RecordsScreen(BoothScreen):
+class RecordsScreen(PagedScreen):
     CSS_PATH = STYLES / "records.tcss"
+    TABLE_ID = "records-table"
+    CHROME_LINES = 5  # header, search bar, table header, page line, footer
     BINDINGS = [
         Binding("enter", "open", "Buka", id="open-record", priority=True),
         Binding("ctrl+d", "void", "Batalkan data", id="void-record", priority=True),
@@ -112,20 +113,16 @@ class RecordsScreen(BoothScreen):
         Binding("f7", "toggle_kind", "Daftar/Calon", id="toggle-kind", priority=True),
         Binding("f8", "toggle_scope", "Hari ini/Semua", id="toggle-scope", priority=True),
         Binding("ctrl+e", "cycle_state", "Status", id="cycle-state", priority=True),
-        Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
-        Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
+        *PAGE_BINDINGS,
         Binding("down", "focus_table", "Ke tabel", id="focus-table", show=False),
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="records")
+        super().__init__(id="records", page_size=15)
         self.kind: Kind = "registrations"
         self.scope: Scope = "today"
         self.state_filter = 0  # index into STATE_FILTERS
         self.search = ""
-        self.first_row = 0
-        self.page_size = 15
-        self.page: RecordsPage | None = None
         self.request = 0
         self.columns: list[tuple[str, int]] = []
 
@@ -135,13 +132,13 @@ class RecordsScreen(BoothScreen):
             yield Static("", id="records-tabs")
             yield Input(placeholder=self.t("records.search_hint"), id="records-search",
                         max_length=60, compact=True)  # fmt: skip
-        yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(self.t("records.loading"), id="records-page")
         yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.page_size = max(3, self.app.size.height - CHROME_LINES)
+        self.page_size = self.rows_for(self.app.size.height)
         self._set_columns()
         self._render_tabs()
         self.query_one("#records-search", Input).focus()
@@ -156,7 +153,7 @@ class RecordsScreen(BoothScreen):
         ):
             self._set_columns()
             self.reload()
-        size = max(3, event.size.height - CHROME_LINES)
+        size = self.rows_for(event.size.height)
         if size != self.page_size:
             self.page_size = size
             self.first_row -= self.first_row % size
@@ -199,15 +196,8 @@ class RecordsScreen(BoothScreen):
     def on_records_loaded(self, message: RecordsLoaded) -> None:
         if message.request != self.request:
             return  # a newer request is on its way
-        page = message.page
-        last = past_the_end(page, self.page_size)
-        if last is not None:
-            self.first_row = last
-            self.reload()
-            return
-        self.page = page
-        refill(self.query_one("#records-table", DataTable), page.rows, self._cells)
-        self._render_page_line()
+        if self.show_page(message.page, self._cells):
+            self._render_page_line()
 
     def _cells(self, row: dict[str, Any]) -> list[Text]:
         voided = bool(row["voided_at"])
@@ -241,7 +231,7 @@ class RecordsScreen(BoothScreen):
         return Text(self.t(f"records.sync.{state}"), style="bold reverse" if needs_action else "")
 
     def _set_columns(self) -> None:
-        table = self.query_one("#records-table", DataTable)
+        table = self.table
         table.clear(columns=True)
         width = self.app.size.width - 2  # room for the vertical scrollbar
         self.columns = fit_columns(self.kind, width, today=self.scope == "today")
@@ -285,14 +275,7 @@ class RecordsScreen(BoothScreen):
                 "withdrawal.shown", at=self._when(row["withdrawn_at"]),
                 due=self._when(row["withdrawal_due_at"])), style="bold"))  # fmt: skip
             return
-        if not page.total:
-            line = self.t("records.empty")
-        else:
-            pages = (page.total + self.page_size - 1) // self.page_size
-            line = self.t("records.page", page=page.offset // self.page_size + 1, pages=pages,
-                          first=page.offset + 1, last=page.offset + len(page.rows),
-                          total=page.total)  # fmt: skip
-        self.query_one("#records-page", Static).update(line)
+        self.query_one("#records-page", Static).update(self.page_line("records.empty"))
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -306,7 +289,7 @@ class RecordsScreen(BoothScreen):
         self.query_one("#records-search", Input).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one("#records-table", DataTable).focus()
+        self.table.focus()
 
     def action_toggle_kind(self) -> None:
         self.kind = "leads" if self.kind == "registrations" else "registrations"
@@ -329,25 +312,12 @@ class RecordsScreen(BoothScreen):
         self._render_tabs()
         self.reload()
 
-    def action_page(self, step: int) -> None:
-        total = self.page.total if self.page else 0
-        offset = self.first_row + step * self.page_size
-        if 0 <= offset < total:
-            self.first_row = offset
-            self.reload()
-
-    def selected(self) -> dict[str, Any] | None:
-        table = self.query_one("#records-table", DataTable)
-        if self.page is None or not self.page.rows or table.row_count == 0:
-            return None
-        return self.page.rows[min(table.cursor_row, len(self.page.rows) - 1)]
-
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
         self.action_open()
 
     def action_open(self) -> None:
-        table = self.query_one("#records-table", DataTable)
+        table = self.table
         if not table.has_focus:
             table.focus()
             return
@@ -377,9 +347,7 @@ class RecordsScreen(BoothScreen):
         if row is None or self.kind != "registrations":
             self.notify(self.t("records.choose_owner"), severity="warning")
             return
-        status = self.booth.status
-        if status is None or not status.officer_code:
-            self.notify(self.t("reg.need_start_of_day"), severity="error")
+        if self.officer_on_duty() is None:
             return
         self.open_workers_form(row["owner_uuid"] or row["uuid"])
 
@@ -438,11 +406,10 @@ class RecordsScreen(BoothScreen):
             return
         if row["voided_at"]:
             return
-        status = self.booth.status
-        if status is None or not status.officer_code:
-            self.notify(self.t("reg.need_start_of_day"), severity="error")
+        officer = self.officer_on_duty()
+        if officer is None:
             return
-        kind, officer = self.kind, status.officer_code
+        kind = self.kind
         label = row.get("reference_no") or national_phone(row["phone"])
         what = self.t("void.what", name=row["full_name"], reference=label)
 
@@ -459,11 +426,10 @@ class RecordsScreen(BoothScreen):
         if row is None:
             self.notify(self.t("records.nothing_selected"), severity="warning")
             return
-        status = self.booth.status
-        if status is None or not status.officer_code:
-            self.notify(self.t("reg.need_start_of_day"), severity="error")
+        officer = self.officer_on_duty()
+        if officer is None:
             return
-        officer, reference = status.officer_code, row["reference_no"]
+        reference = row["reference_no"]
 
         def answered(reason: str | None) -> None:
             if reason:
