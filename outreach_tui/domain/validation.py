@@ -19,7 +19,6 @@ from typing import Generic, TypeVar, cast
 from outreach_tui.domain.consent_rules import (
     contact_consent,
     guardian_consent,
-    is_minor,
     registration_consent,
     reminder_consent,
 )
@@ -49,16 +48,7 @@ from outreach_tui.domain.typed_input import (
 
 # Answered here too for the TUI's imports (tui/ is being split on another branch; they
 # can move to typed_input / consent_rules after the merge).
-__all__ = [
-    "MAX_INCOME",
-    "MAX_LENGTH",
-    "ValidationResult",
-    "is_minor",
-    "parse_date",
-    "parse_int",
-    "validate_lead",
-    "validate_registration",
-]
+__all__ = ["MAX_INCOME", "ValidationResult", "validate_lead", "validate_registration"]
 
 MAX_INCOME = 1_000_000_000  # Rp1 billion a month: beyond this it is a typo
 T = TypeVar("T")

@@ -12,7 +12,8 @@ from outreach_tui.domain.labels import sector_label as sector_label  # the scree
 from outreach_tui.domain.models import Registration, RegistrationDraft
 from outreach_tui.domain.money import rupiah
 from outreach_tui.domain.nik import parse_nik
-from outreach_tui.domain.validation import ValidationResult, parse_int
+from outreach_tui.domain.typed_input import parse_int
+from outreach_tui.domain.validation import ValidationResult
 from outreach_tui.i18n import t
 
 if TYPE_CHECKING:

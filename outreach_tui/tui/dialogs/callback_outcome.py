@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.domain.callbacks import CLOSING, OUTCOMES, default_next_call
-from outreach_tui.domain.validation import parse_date
+from outreach_tui.domain.typed_input import parse_date
 from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 
 CHOICES = tuple(o for o in OUTCOMES if o != "registered")  # conversion has its own key

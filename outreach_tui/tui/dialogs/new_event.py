@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
 from outreach_tui.domain import events
-from outreach_tui.domain.validation import parse_date
+from outreach_tui.domain.typed_input import parse_date
 from outreach_tui.tui.dialogs.answer_dialog import CANCEL_BINDING, AnswerDialog
 
 FIELDS = ("name", "venue", "city", "starts", "ends", "target")

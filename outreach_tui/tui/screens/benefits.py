@@ -21,7 +21,8 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from outreach_tui.domain import benefits, contributions, reference
 from outreach_tui.domain.money import rupiah
-from outreach_tui.domain.validation import MAX_INCOME, parse_int
+from outreach_tui.domain.typed_input import parse_int
+from outreach_tui.domain.validation import MAX_INCOME
 from outreach_tui.i18n import t
 from outreach_tui.tui.messages import RegistrationPrefilled
 from outreach_tui.tui.screens.base import STYLES, BoothScreen

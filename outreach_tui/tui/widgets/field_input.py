@@ -20,7 +20,7 @@ from outreach_tui.domain.problems import Problem, error
 def too_long(field: str, widget: Input, length: int) -> Problem:
     """The problem typing too much gives (``field.too_long``), for ``length`` characters:
     the record's limit where the domain has one, else the field's own."""
-    from outreach_tui.domain.validation import MAX_LENGTH  # a refused paste only
+    from outreach_tui.domain.typed_input import MAX_LENGTH  # a refused paste only
 
     limit = MAX_LENGTH.get(field) or widget.max_length
     return error("field.too_long", field, max=limit, length=length)
