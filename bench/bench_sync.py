@@ -40,6 +40,9 @@ travel at once (``sync/pipeline.py`` ``IN_FLIGHT``), so the hub validates one wh
 the other, and a worker thread writes the next batch and applies each receipt meanwhile:
 the laptop's ``next_batch``/``apply_receipt`` times and the POST times overlap (the POST
 times of the two in flight overlap each other too, so their sum exceeds the push time).
+The sync rows also give the CPU per record over the push phase, the laptop's (this
+process) and the hub's (its process group, from /proc), and the raw ingest's: a loaded
+machine stretches wall times by whatever else runs, the CPU per record far less.
 Writes bench/results/sync.json.
 Targets: ≥ 10,000 records/s into SQLite and ≥ 50 % of the raw ingest.
 """
