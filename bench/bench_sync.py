@@ -40,6 +40,9 @@ travel at once (``sync/pipeline.py`` ``IN_FLIGHT``), so the hub validates one wh
 the other, and a worker thread writes the next batch and applies each receipt meanwhile:
 the laptop's ``next_batch``/``apply_receipt`` times and the POST times overlap (the POST
 times of the two in flight overlap each other too, so their sum exceeds the push time).
+The sync rows also give the CPU per record over the push phase, the laptop's (this
+process) and the hub's (its process group, from /proc), and the raw ingest's: a loaded
+machine stretches wall times by whatever else runs, the CPU per record far less.
 Writes bench/results/sync.json.
 Targets: ≥ 10,000 records/s into SQLite and ≥ 50 % of the raw ingest.
 """
@@ -52,6 +55,7 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import pstats
 import sqlite3
 import tempfile
@@ -142,12 +146,34 @@ class TimedClient(HubClient):
             self.bodies.append(body)
 
 
+def group_cpu_seconds(group: int | None) -> float:
+    """User + system CPU so far of every live process in process group ``group`` (the hub
+    and its uvicorn workers: tests/support/hub_server.py starts them in their own), read
+    from /proc; 0.0 without a group or without /proc."""
+    if group is None:
+        return 0.0
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (comm)"
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:  # state, ppid, pgrp, …, utime (11), stime (12)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run_sync(laptop: Path, hub_url: str, token: str, hub_id: str, batch_size: int) -> dict:
-    """One real sync run; records/s over the push phase and end to end, and a breakdown."""
+    """One real sync run; records/s over the push phase and end to end, a breakdown, and
+    the CPU the laptop (this process: runner, client, queue) and the hub spent per record
+    over the push phase: figures a loaded machine changes far less than the wall times."""
     marks: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def progress(p: SyncProgress) -> None:
         now = time.perf_counter()
+        if p.phase == "reconcile" and "first_reconcile" not in marks:
+            cpu["laptop_end"], cpu["hub_end"] = time.process_time(), group_cpu_seconds(HUB_GROUP[0])
         marks.setdefault(f"first_{p.phase}", now)
         marks[f"last_{p.phase}"] = now
 
@@ -161,6 +187,8 @@ def run_sync(laptop: Path, hub_url: str, token: str, hub_id: str, batch_size: in
             client.bodies, client.spent = [], spent
             runner = SyncRunner(queue, client, expected_hub_id=hub_id, batch_size=batch_size,
                                 progress=progress)  # fmt: skip
+            cpu["laptop_start"], cpu["hub_start"] = time.process_time(), group_cpu_seconds(
+                HUB_GROUP[0])  # fmt: skip
             started = time.perf_counter()
             report: SyncReport = runner.run()
             ended = time.perf_counter()
@@ -175,6 +203,10 @@ def run_sync(laptop: Path, hub_url: str, token: str, hub_id: str, batch_size: in
         "records_per_s": round(sent / push_s, 1),
         "records_per_s_end_to_end": round(sent / (ended - started), 1),
         "breakdown_s": {k: round(v, 3) for k, v in spent.items()},
+        "cpu_us_per_record_push": {
+            side: round((cpu[f"{side}_end"] - cpu[f"{side}_start"]) / sent * 1e6, 1)
+            for side in ("laptop", "hub")
+        },
         "_bodies": client.bodies,
     }  # fmt: skip
 
@@ -239,7 +271,7 @@ def raw_ingest_sqlite(folder: Path, bodies: list[dict[str, Any]], *, history: bo
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
     records_sql, versions_sql = _inserts("?")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = raw_rows(bodies)
     built = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
@@ -247,10 +279,11 @@ def raw_ingest_sqlite(folder: Path, bodies: list[dict[str, Any]], *, history: bo
     if history:
         conn.executemany(versions_sql, version_rows(rows))
     conn.execute("COMMIT")
-    ended = time.perf_counter()
+    ended, cpu = time.perf_counter(), time.process_time() - cpu
     conn.close()
     return {"records": len(rows), "history": history, "seconds": round(ended - started, 3),
             "build_rows_seconds": round(built - started, 3),
+            "cpu_us_per_record": round(cpu / len(rows) * 1e6, 1),
             "records_per_s": round(len(rows) / (ended - started), 1)}  # fmt: skip
 
 
@@ -340,6 +373,7 @@ def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> 
     raws = [json.dumps(b, ensure_ascii=False, separators=(",", ":")).encode() for b in bodies]
     spent = {"parse (msgspec: JSON + models)": 0.0, "evaluate (hash + validation)": 0.0,
              "transaction (SQL, rollups, receipt, fsync)": 0.0}  # fmt: skip
+    # "transaction" is the rest of ingest_batch: canonical JSON and the batch digest too.
     judged: dict[int, Any] = {}
     real_evaluate = ingest.evaluate
     # ingest_batch judges every record before its transaction; hand it the judgements
@@ -351,16 +385,23 @@ def hub_breakdown(folder: Path, bodies: list[dict[str, Any]], profile: bool) -> 
         for raw in raws:
             t0 = time.perf_counter()
             batch = parse_model(BatchIn, raw, max_records=10_000, max_bytes=50_000_000)
+            parsed = time.perf_counter()
+            # ingest_batch computes each record's canonical JSON (the hash preimage) once,
+            # and that is timed with it below; evaluate is handed the same bytes there.
+            canonical = [wire.canonical_json(record.data) for record in batch.records]
             t1 = time.perf_counter()
             if profiler:
                 profiler.enable()
-            judged = {id(record): evaluate(record, hub, "id") for record in batch.records}
+            judged = {
+                id(record): evaluate(record, hub, "id", canonical=data)
+                for record, data in zip(batch.records, canonical, strict=True)
+            }
             t2 = time.perf_counter()
             ingest_batch(storage, hub, batch, device=device)
             if profiler:
                 profiler.disable()
             t3 = time.perf_counter()
-            spent["parse (msgspec: JSON + models)"] += t1 - t0
+            spent["parse (msgspec: JSON + models)"] += parsed - t0
             spent["evaluate (hash + validation)"] += t2 - t1
             spent["transaction (SQL, rollups, receipt, fsync)"] += t3 - t2
             records += len(batch.records)
@@ -399,6 +440,7 @@ def laptop_profile(source: Path, folder: Path, hub_url: str, token: str, hub_id:
 
 HUB_ARGS: list[str] = []  # extra `outreach hub serve` flags (--hub-max-records)
 HUB_WORKERS = [2]  # `outreach hub serve --workers` (--hub-workers)
+HUB_GROUP: list[int | None] = [None]  # process group of the hub now serving (its CPU)
 
 
 def with_hub(db: str, work: Callable[[str, str, str], dict], *, workers: int | None = None) -> dict:
@@ -406,7 +448,11 @@ def with_hub(db: str, work: Callable[[str, str, str], dict], *, workers: int | N
     with HubServer(db, *HUB_ARGS, "--workers", str(count)) as server:
         _, token = enroll_device(db, officer="PLG-01", name="bench-laptop")
         hub_id = httpx.get(f"{server.url}/api/v1/capabilities").json()["hub_id"]
-        return work(server.url, token, hub_id)
+        HUB_GROUP[0] = server.process.pid if server.process else None  # its own group
+        try:
+            return work(server.url, token, hub_id)
+        finally:
+            HUB_GROUP[0] = None
 
 
 def main() -> None:
@@ -665,6 +711,11 @@ def report(r: dict[str, Any]) -> None:
     parts = [*r["sync_sqlite"]["breakdown_s"].items(),
              ("push phase, all", r["sync_sqlite"]["push_seconds"])]  # fmt: skip
     print(table(["part", "seconds"], parts))
+    cpu = r["sync_sqlite"]["cpu_us_per_record_push"]
+    print(f"CPU per record over the push phase: laptop {cpu['laptop']:.1f} µs, hub (all its "
+          f"processes) {cpu['hub']:.1f} µs; both cores' worth at this rate: "
+          f"{2e6 / (cpu['laptop'] + cpu['hub']):,.0f} records/s; raw ingest "
+          f"{r['raw_sqlite']['cpu_us_per_record']:.1f} µs")  # fmt: skip
     print("hub code in process (s):")
     print(table(["part", "seconds"], list(r["hub_in_process"]["seconds"].items())))
 
