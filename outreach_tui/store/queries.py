@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from outreach_tui.store import name_index
 from outreach_tui.store.database import Database
 
 # nik_keys and crypto (hmac, the wire format, the models) are imported by the record
@@ -40,9 +41,10 @@ class RecordsPage:
 
 def _search_clause(
     kind: Kind, search: str, digests: list[str] | None = None
-) -> tuple[str, list[Any]]:
-    """NIK or phone digits use index range scans; names match anywhere, case-insensitive.
-    A whole NIK also matches its keyed hash (``digests``: purged or encrypted rows)."""
+) -> tuple[str, list[Any], str | None, list[Any]]:
+    """NIK or phone digits use index range scans; names go through the trigram index
+    (store/name_index.py). A whole NIK also matches its keyed hash (``digests``: purged or
+    encrypted rows). Returns the WHERE fragment and, for names, a rank to order by first."""
     text = search.strip()
     digits = re.sub(r"[\s\-.+()]", "", text)
     if digits.isdigit() and len(digits) >= 4:
@@ -56,14 +58,11 @@ def _search_clause(
             if digests:
                 clauses.append(f"nik_digest IN ({','.join('?' * len(digests))})")
                 digit_params += digests
-        return "(" + " OR ".join(clauses) + ")", list(digit_params)
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    clause = "(full_name LIKE ? ESCAPE '\\'"
-    params: list[Any] = [f"%{escaped}%"]
-    if kind == "registrations":
-        clause += " OR reference_no LIKE ? ESCAPE '\\' OR business_name LIKE ? ESCAPE '\\'"
-        params += [f"%{escaped}%", f"%{escaped}%"]
-    return clause + ")", params
+        return "(" + " OR ".join(clauses) + ")", list(digit_params), None, []
+    words = name_index.clean(text)
+    clause, params = name_index.clause(kind, words)
+    rank, rank_params = name_index.rank(words)
+    return clause, params, rank, rank_params
 
 
 class BoothQueries:
@@ -140,6 +139,7 @@ class BoothQueries:
         from outreach_tui.store import nik_keys
         from outreach_tui.store.crypto import open_row
 
+        rank, rank_params = None, []
         with self._database.read() as db:
             if search.strip():
                 digits = re.sub(r"[\s\-.+()]", "", search.strip())
@@ -148,7 +148,7 @@ class BoothQueries:
                     if kind == "registrations" and len(digits) == 16 and digits.isdigit()
                     else None
                 )
-                clause, extra = _search_clause(kind, search, digests)
+                clause, extra, rank, rank_params = _search_clause(kind, search, digests)
                 where.append(clause)
                 params += extra
             sql_where = (" WHERE " + " AND ".join(where)) if where else ""
@@ -162,8 +162,9 @@ class BoothQueries:
             rows = list(
                 db.query(
                     f"SELECT *{live_workers} FROM {table}{sql_where}"
-                    " ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?",
-                    [*params, limit, offset],
+                    f" ORDER BY {rank + ', ' if rank else ''}created_at DESC, uuid DESC"
+                    " LIMIT ? OFFSET ?",
+                    [*params, *rank_params, limit, offset],
                 )
             )
         cipher = self._database.cipher
