@@ -173,9 +173,13 @@ def test_upgrade_to_0011_keeps_every_row_and_indexes_them(
         conn = sqlite3.connect(path)
         after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
         # Every row is in the index: its receipt number (never removed) matches it alone.
-        indexed = conn.execute(
-            "SELECT count(*) FROM registration_names WHERE registration_names MATCH 'reference:\"-\"'"
-        ).fetchone()[0]
+        indexed = sum(
+            conn.execute(
+                "SELECT count(*) FROM registration_names WHERE registration_names MATCH ?"
+                " AND rowid = ?", [f'reference:"{reference}"', seq],
+            ).fetchone()[0]
+            for seq, reference in conn.execute("SELECT seq, reference_no FROM registrations")
+        )  # fmt: skip
         conn.close()
         assert after == before and indexed == before["registrations"]
         assert live, "the sample has unpurged rows"
