@@ -261,6 +261,55 @@ _V5_WITHDRAWALS = [
 ]
 
 
+# v7 (issue 17: record search by name; v6 belongs to the hand-off branch). PostgreSQL: a
+# GIN trigram index (pg_trgm) over the lower-cased name in the wire data, through a
+# function that gives NULL for data that is not JSON (rows of older hubs), so neither the
+# index build nor a later insert can fail on it. Where the extension cannot be created,
+# the hub still starts and `hub search` scans instead (slower, same answers). SQLite: a
+# contentless FTS5 trigram index keyed by the records' rowid (the hub never VACUUMs and
+# upserts keep rowids), kept by triggers.
+_V7_NAME_SEARCH = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE record_names USING fts5("
+        "name, content = '', columnsize = 0, tokenize = 'trigram')",
+        "INSERT INTO record_names (rowid, name) SELECT rowid, "
+        "CASE WHEN json_valid(data) THEN json_extract(data, '$.full_name') END FROM records",
+        """CREATE TRIGGER record_names_insert AFTER INSERT ON records BEGIN
+        INSERT INTO record_names (rowid, name) VALUES (NEW.rowid,
+            CASE WHEN json_valid(NEW.data) THEN json_extract(NEW.data, '$.full_name') END);
+        END""",
+        """CREATE TRIGGER record_names_update AFTER UPDATE OF data ON records BEGIN
+        INSERT INTO record_names (record_names, rowid, name) VALUES ('delete', OLD.rowid,
+            CASE WHEN json_valid(OLD.data) THEN json_extract(OLD.data, '$.full_name') END);
+        INSERT INTO record_names (rowid, name) VALUES (NEW.rowid,
+            CASE WHEN json_valid(NEW.data) THEN json_extract(NEW.data, '$.full_name') END);
+        END""",
+        """CREATE TRIGGER record_names_delete AFTER DELETE ON records BEGIN
+        INSERT INTO record_names (record_names, rowid, name) VALUES ('delete', OLD.rowid,
+            CASE WHEN json_valid(OLD.data) THEN json_extract(OLD.data, '$.full_name') END);
+        END""",
+    ],
+    "postgres": [
+        """CREATE FUNCTION hub_record_name(data text) RETURNS text
+        LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        BEGIN
+            RETURN lower(data::jsonb ->> 'full_name');
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$""",
+        """DO $$
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            CREATE INDEX records_name_trgm ON records
+                USING gin (hub_record_name(data) gin_trgm_ops);
+        EXCEPTION WHEN others THEN
+            RAISE WARNING USING MESSAGE =
+                'pg_trgm is not available; hub search scans records: ' || SQLERRM;
+        END $$""",
+    ],
+}
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -275,7 +324,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
         (4, "laptop_binding", _V4_LAPTOPS),
         (5, "consent_withdrawals", _V5_WITHDRAWALS),
+        (7, "name_search", _V7_NAME_SEARCH[dialect]),
     ]
 
 
-LATEST_VERSION = 5
+LATEST_VERSION = 7
