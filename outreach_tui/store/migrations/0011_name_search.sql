@@ -15,6 +15,10 @@ CREATE VIRTUAL TABLE lead_names USING fts5(
     name, content = '', columnsize = 0, tokenize = 'trigram'
 );
 
+-- Queries of one or two characters match names starting with them (no trigram serves
+-- them): registrations have this index since 0001, leads get it here.
+CREATE INDEX leads_name ON leads (full_name COLLATE NOCASE);
+
 INSERT INTO registration_names (rowid, name, business, reference)
 SELECT seq,
        CASE WHEN purged_at IS NULL AND full_name NOT LIKE 'enc1:%' THEN full_name END,
