@@ -2,7 +2,9 @@
 
 Three characters or more match anywhere in the full name, business name or receipt number
 (``registration_names``; leads: ``lead_names``), the query taken as one literal phrase so
-quotes, ``*``, ``OR`` or ``NEAR`` are just text. Shorter queries, which no trigram can
+quotes, ``*``, ``OR`` or ``NEAR`` are just text. A query of several words looks up only a
+few rare trigrams and checks the text with LIKE (ASCII case-folding there, Unicode case
+folding in the one-word phrase). Shorter queries, which no trigram can
 serve, match names (and receipt numbers) *starting* with them, through the NOCASE name
 index. Either way the caller orders by :func:`rank`: names that start with the query
 first, then names with a word starting with it, then the rest.
@@ -25,6 +27,8 @@ TRIGRAM = 3
 # match nothing, so it is cut rather than sent whole to the tokenizer.
 MAX_QUERY = 200
 _INDEX = {"registrations": "registration_names", "leads": "lead_names"}
+_CHECKED = {"registrations": ("full_name", "business_name", "reference_no"),
+            "leads": ("full_name",)}  # fmt: skip
 _TOP = "\U0010ffff"  # sorts after every character: the upper bound of a prefix range
 
 
@@ -43,11 +47,36 @@ def clean(search: str) -> str:
     return " ".join(text.split())[:MAX_QUERY]
 
 
+def _trigrams(text: str) -> list[str]:
+    return list(dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)))
+
+
+def _few_rare(grams: list[str]) -> list[str]:
+    """For a query of several words: the trigrams across a word boundary ("i a" of "siti
+    aminah") and the first and last of the words, three at most. Names come from a small
+    pool, so most trigrams are in a large share of the rows; a pair of words is rare. At a
+    million rows these three find the candidates in ≈ 1–3 ms where the phrase of every
+    trigram takes ≈ 3–14 ms (bench/bench_lookup.py)."""
+    across = [g for g in grams if g[1] == " " and g[0] != " " and g[2] != " "]
+    inside = [g for g in grams if " " not in g]
+    return list(dict.fromkeys(across + inside[:1] + inside[-1:]))[:TRIGRAM]
+
+
 def clause(kind: Kind, search: str) -> tuple[str, list[Any]]:
     """A WHERE fragment over ``kind`` matching ``search`` (already :func:`clean`)."""
     if len(search) >= TRIGRAM:
         index = _INDEX[kind]
-        return (f"seq IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)", [phrase(search)])
+        match = f"seq IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
+        grams = _trigrams(search.lower())
+        rare = _few_rare(grams)
+        if len(grams) <= TRIGRAM or not any(g[1] == " " for g in rare):
+            return match, [phrase(search)]  # one word: its phrase is exact and cheap enough
+        # Several words: candidates by a few rare trigrams, then the text itself checked.
+        like = "%" + _like_escape(search) + "%"
+        columns = _CHECKED[kind]
+        check = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
+        params = [" AND ".join(map(phrase, rare)), *[like] * len(columns)]
+        return f"({match} AND ({check}))", params
     parts = ["(full_name >= ? COLLATE NOCASE AND full_name < ? COLLATE NOCASE)"]
     params: list[Any] = [search, search + _TOP]
     if kind == "registrations":

@@ -65,6 +65,38 @@ def _search_clause(
     return clause, params, rank, rank_params
 
 
+def _ranked_page(
+    db: Any,
+    table: str,
+    sql_where: str,
+    params: list[Any],
+    rank: str,
+    rank_params: list[Any],
+    live_workers: str,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """A name search's page and total from one pass over the index: the matches (uuid,
+    rank, created_at) are materialised once, counted, and only the page's rows read."""
+    sql = (
+        f"WITH hits AS MATERIALIZED (SELECT uuid AS hit, {rank} AS hit_rank,"
+        f" created_at AS hit_at FROM {table}{sql_where}),"
+        " paged AS (SELECT hit, hit_rank, hit_at FROM hits"
+        " ORDER BY hit_rank, hit_at DESC, hit DESC LIMIT ? OFFSET ?)"
+        f" SELECT {table}.*{live_workers}, (SELECT count(*) FROM hits) AS hits_total"
+        f" FROM paged JOIN {table} ON {table}.uuid = paged.hit"
+        " ORDER BY hit_rank, hit_at DESC, hit DESC"
+    )
+    rows = list(db.query(sql, [*rank_params, *params, limit, offset]))
+    if rows:
+        total = rows[0]["hits_total"]
+        for row in rows:
+            del row["hits_total"]
+        return rows, total
+    (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
+    return rows, total
+
+
 class BoothQueries:
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -152,21 +184,27 @@ class BoothQueries:
                 where.append(clause)
                 params += extra
             sql_where = (" WHERE " + " AND ".join(where)) if where else ""
-            (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
             # An owner's worker count is its live worker rows (indexed by owner_uuid).
             live_workers = (
                 ", (SELECT count(*) FROM registrations AS w WHERE w.owner_uuid ="
                 " registrations.uuid AND w.voided_at IS NULL) AS live_workers"
                 if kind == "registrations" else ""
             )  # fmt: skip
-            rows = list(
-                db.query(
-                    f"SELECT *{live_workers} FROM {table}{sql_where}"
-                    f" ORDER BY {rank + ', ' if rank else ''}created_at DESC, uuid DESC"
-                    " LIMIT ? OFFSET ?",
-                    [*params, *rank_params, limit, offset],
+            if rank is not None:
+                rows, total = _ranked_page(
+                    db, table, sql_where, params, rank, rank_params, live_workers, limit, offset
                 )
-            )
+            else:
+                (total,) = db.execute(
+                    f"SELECT count(*) FROM {table}{sql_where}", params
+                ).fetchone()
+                rows = list(
+                    db.query(
+                        f"SELECT *{live_workers} FROM {table}{sql_where}"
+                        " ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?",
+                        [*params, limit, offset],
+                    )
+                )
         cipher = self._database.cipher
         rows = [open_row(cipher, table, row) for row in rows]
         return RecordsPage(rows=rows, total=total, offset=offset, limit=limit)

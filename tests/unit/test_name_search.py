@@ -35,6 +35,9 @@ def test_prefix_matches_come_first_then_word_starts_then_anywhere(
     # Paged in SQL: the second page of one row is the second of the ranking.
     second = store.queries.page("registrations", search="wahyu", limit=1, offset=1)
     assert [r["full_name"] for r in second.rows] == ["Sri Wahyuni"] and second.total == 3
+    past = store.queries.page("registrations", search="wahyu", limit=5, offset=10)
+    assert past.rows == [] and past.total == 3
+    assert "hits_total" not in second.rows[0] and "live_workers" in second.rows[0]
 
 
 def test_matches_business_name_and_receipt_number(
@@ -192,3 +195,21 @@ def test_upgrade_to_0011_keeps_every_row_and_indexes_them(
     finally:
         store.close()
     _integrity(path)
+
+
+def test_several_words_find_the_same_as_their_phrase(
+    store: Store, register: Callable[..., Any]
+) -> None:
+    # A query of several words looks up a few rare trigrams and checks the text: the
+    # same rows as the whole phrase, in the same order.
+    for name in ("Nursiti Aminah", "Aminah Siti", "Siti Aminah", "Siti Aminah Putri",
+                 "Siti Amina", "Budi Santoso"):  # fmt: skip
+        register(full_name=name)
+    register(full_name="Dewi Lestari", business_name="Warung Siti Aminah")
+    assert names(store, "siti aminah") == [
+        "Siti Aminah Putri", "Siti Aminah", "Dewi Lestari", "Nursiti Aminah"]  # fmt: skip
+    assert names(store, "SITI AMINAH") == names(store, "siti aminah")
+    assert names(store, "ti amin") == [  # anywhere only: newest first
+        "Dewi Lestari", "Siti Amina", "Siti Aminah Putri", "Siti Aminah", "Nursiti Aminah"]
+    assert names(store, "siti  aminah  ") == names(store, "siti aminah")  # spaces folded
+    assert names(store, "siti_aminah") == [] and names(store, "siti%aminah") == []
