@@ -12,14 +12,18 @@ What is timed, per call, on the "all records" scope (the heavy one):
 - ``store.registrations.find_by_nik(nik)``: the duplicate warning of the form, for a NIK
   on file and for one that is not;
 - ``store.queries.page("registrations", search=…, limit=19)``: the records screen at
-  80×24 (19 rows), searching a full name, a NIK prefix (10 digits), a phone prefix
-  (8 digits, national format), then no search (first page) and a page 10,000 rows in.
+  80×24 (19 rows), searching a full name, a surname, three letters of a name, two letters
+  (the prefix fallback), a NIK prefix (10 digits), a phone prefix (8 digits, national
+  format), then no search (first page) and a page 10,000 rows in.
 
 Baseline, same run: the same SQL written by hand on one persistent ``sqlite3`` connection
 (no fresh connection per call, no sqlite-utils, tuples not dicts), checked to return the
-same rows and totals. A second raw line opens a connection per call, as the store does
-(so Textual worker threads can read), to show what that costs. Calls alternate between
-the store and raw SQL. Search terms are sampled from the file with a fixed seed.
+same rows and totals; for names that is the raw FTS5 trigram query (migration 0011). A
+second raw line opens a connection per call, as the store does (so Textual worker threads
+can read), to show what that costs. Calls alternate between the store and raw SQL. The
+name search before 0011 (``LIKE '%…%'`` over name, receipt number and business name) is
+timed on the same terms as a further raw line, checked to find the same totals. Search
+terms are sampled from the file with a fixed seed.
 
 Prints p50/p99 and ratios, writes bench/results/lookup.json.
 """
@@ -57,7 +61,11 @@ def sample_terms(path: Path, count: int, seed: int) -> dict[str, list[str]]:
             rows.append(found)
     phones = [p for _, _, p in rows if p and p.startswith("+62")]
     conn.close()
+    surnames = [name.split()[-1] for _, name, _ in rows]
     return {
+        "surname": surnames,
+        "three_letters": [s[1:4] for s in surnames if len(s) >= 4] or ["ari"],
+        "two_letters": [name[:2] for _, name, _ in rows],
         "nik_hit": [nik for nik, _, _ in rows],
         "nik_miss": [nik[:12] + "0000" for nik, _, _ in rows],  # serial 0000 is never issued
         "name": [name for _, name, _ in rows],
@@ -91,12 +99,12 @@ class Raw:
             [nik]).fetchall())  # fmt: skip
 
     def page(self, search: str, offset: int = 0) -> tuple[int, list[tuple]]:  # type: ignore[type-arg]
-        where, params = raw_where(search)
+        where, params, order, order_params = raw_where(search)
 
         def work(c: sqlite3.Connection) -> tuple[int, list[tuple]]:  # type: ignore[type-arg]
             (total,) = c.execute(f"SELECT count(*) FROM registrations{where}", params).fetchone()
-            rows = c.execute(f"SELECT * FROM registrations{where}{COLUMNS_ORDER}",
-                             [*params, PAGE, offset]).fetchall()  # fmt: skip
+            rows = c.execute(f"SELECT * FROM registrations{where}{order}",
+                             [*params, *order_params, PAGE, offset]).fetchall()  # fmt: skip
             return total, rows
 
         return self.run(work)
@@ -106,18 +114,47 @@ class Raw:
             self.conn.close()
 
 
-def raw_where(search: str) -> tuple[str, list[Any]]:
-    """Name anywhere (or receipt number, business); digits: NIK or phone prefix ranges."""
+def raw_where(search: str) -> tuple[str, list[Any], str, list[Any]]:
+    """Digits: NIK or phone prefix ranges. Names (0011): three characters or more through
+    the FTS5 trigram index as one phrase, fewer by prefix on the NOCASE name index or the
+    receipt number; prefix matches first."""
     if not search:
-        return "", []
+        return "", [], COLUMNS_ORDER, []
     digits = search.replace(" ", "").replace("-", "")
     if digits.isdigit() and len(digits) >= 4:
         phone = "+62" + digits[1:] if digits.startswith("0") else "+62" + digits
         return (" WHERE ((phone >= ? AND phone < ?) OR (nik >= ? AND nik < ?))",
-                [phone, phone + "~", digits, digits + "~"])  # fmt: skip
-    like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return (" WHERE (full_name LIKE ? ESCAPE '\\' OR reference_no LIKE ? ESCAPE '\\'"
-            " OR business_name LIKE ? ESCAPE '\\')", [like, like, like])  # fmt: skip
+                [phone, phone + "~", digits, digits + "~"], COLUMNS_ORDER, [])  # fmt: skip
+    text = " ".join(search.split())
+    if len(text) >= 3:
+        where = (" WHERE seq IN (SELECT rowid FROM registration_names"
+                 " WHERE registration_names MATCH ?)")  # fmt: skip
+        params: list[Any] = ['"' + text.replace('"', '""') + '"']
+    else:
+        top = "\U0010ffff"
+        where = (" WHERE ((full_name >= ? COLLATE NOCASE AND full_name < ? COLLATE NOCASE)"
+                 " OR (reference_no >= ? AND reference_no < ?))")  # fmt: skip
+        params = [text, text + top, text.upper(), text.upper() + top]
+    like = like_escape(text) + "%"
+    order = (" ORDER BY CASE WHEN full_name LIKE ? ESCAPE '\\' THEN 0"
+             " WHEN full_name LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END,"
+             " created_at DESC, uuid DESC LIMIT ? OFFSET ?")  # fmt: skip
+    return where, params, order, [like, "% " + like]
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def old_like_page(conn: sqlite3.Connection, search: str) -> int:
+    """The name search before migration 0011: LIKE anywhere, newest first (count + page)."""
+    like = "%" + like_escape(search) + "%"
+    where = (" WHERE (full_name LIKE ? ESCAPE '\\' OR reference_no LIKE ? ESCAPE '\\'"
+             " OR business_name LIKE ? ESCAPE '\\')")  # fmt: skip
+    (total,) = conn.execute(f"SELECT count(*) FROM registrations{where}", [like] * 3).fetchone()
+    conn.execute(f"SELECT * FROM registrations{where}{COLUMNS_ORDER}",
+                 [like, like, like, PAGE, 0]).fetchall()  # fmt: skip
+    return int(total)
 
 
 def main() -> None:
@@ -145,6 +182,10 @@ def main() -> None:
         ("find_by_nik, not on file", terms["nik_miss"], store.registrations.find_by_nik,
          raw.find_by_nik, raw_fresh.find_by_nik),
         ("search full name", terms["name"], store_page, raw.page, raw_fresh.page),
+        ("search surname", terms["surname"], store_page, raw.page, raw_fresh.page),
+        ("search 3 letters", terms["three_letters"], store_page, raw.page, raw_fresh.page),
+        ("search 2 letters (prefix)", terms["two_letters"], store_page, raw.page,
+         raw_fresh.page),
         ("search NIK prefix (10)", terms["nik_prefix"], store_page, raw.page, raw_fresh.page),
         ("search phone prefix (8)", terms["phone_prefix"], store_page, raw.page, raw_fresh.page),
         ("first page, no search", [""], store_page, raw.page, raw_fresh.page),
@@ -178,6 +219,28 @@ def main() -> None:
         rows_out.append([name, entry["store"]["p50_ms"], entry["store"]["p99_ms"],
                          entry["raw"]["p50_ms"], entry["raw_fresh"]["p50_ms"],
                          entry["ratio_p50"], entry["matches_median"]])  # fmt: skip
+    # The name search before 0011, same terms, same run (timing and totals only: it
+    # ordered newest first, without prefix matches first).
+    for name, key in (
+        ("search full name", "name"),
+        ("search surname", "surname"),
+        ("search 3 letters", "three_letters"),
+    ):
+        like_times, like_matches = [], []
+        for n in range(max(3, args.reps // 2)):
+            word = terms[key][n % len(terms[key])]
+            started = time.perf_counter()
+            total = old_like_page(raw.conn, word)  # type: ignore[arg-type]
+            like_times.append(time.perf_counter() - started)
+            assert total == raw.page(word)[0], (name, word)  # same rows found as the FTS
+            like_matches.append(total)
+        entry = results[name]
+        entry["old_like_raw"] = {"p50_ms": ms(percentile(like_times, 50)),
+                                 "p99_ms": ms(percentile(like_times, 99))}  # fmt: skip
+        entry["store_vs_old_like_p50"] = ratio(entry["store"]["p50_ms"],
+                                               entry["old_like_raw"]["p50_ms"])  # fmt: skip
+        rows_out.append([f"{name}: old LIKE (raw)", "-", "-", entry["old_like_raw"]["p50_ms"],
+                         "-", "-", sorted(like_matches)[len(like_matches) // 2]])  # fmt: skip
     # What if: the same full names matched as a prefix, which the NOCASE name index serves
     # (raw only; the store matches anywhere in the name). A hint, not a like-for-like row.
     prefix_times, prefix_matches = [], []

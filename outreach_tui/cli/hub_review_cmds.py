@@ -1,4 +1,4 @@
-"""`outreach hub duplicates|review|branch-target`: the supervisor's side of the hub.
+"""`outreach hub duplicates|review|branch-target|search`: the supervisor's side of the hub.
 
 Like every `outreach hub …` command they work on the hub database directly (``--db``: an
 SQLite path or a postgresql:// URL), also while the server runs. Review outcomes reach
@@ -157,3 +157,48 @@ def register() -> None:
     hub_app.command("duplicates")(duplicates)
     hub_app.command("review")(review)
     hub_app.command("branch-target")(branch_target)
+    hub_app.command("search")(search)
+
+
+@hub_errors
+def search(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument()],
+    db: DbOption,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Find records on the hub by name (three characters or more, anywhere in the name);
+    names starting with it first."""
+    from outreach_tui.hub.search import MIN_QUERY, SearchTooShort, search_records
+
+    lang = _lang(ctx)
+    with _open(db) as storage:
+        try:
+            found = search_records(storage, name, limit=limit, offset=offset)
+        except SearchTooShort:
+            fail(t("hub_search.too_short", lang, n=MIN_QUERY), EXIT_USAGE)
+    if as_json:
+        print_json(found)
+        return
+    records = found["records"]
+    if not records:
+        console.print(t("hub_search.none", lang, query=found["query"]), markup=False)
+        return
+    first = found["offset"] + 1
+    console.print(t("hub_search.title", lang, total=found["total"], query=found["query"],
+                    first=first, last=found["offset"] + len(records)), markup=False)  # fmt: skip
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for key in ("name", "reference", "role", "officer", "event", "day"):
+        table.add_column(t(f"hub_search.col_{key}", lang), overflow="fold")
+    for r in records:
+        label = Text(r["full_name"] or "—")
+        if r["voided"]:
+            label.append(f" ({t('hub_search.voided', lang)})", style="dim")
+        table.add_row(label, r["reference_no"] or "", r["role"], r["officer_code"],
+                      r["event_code"] or "—", r["day"])  # fmt: skip
+    console.print(table)
+    if found["offset"] + len(records) < found["total"]:
+        console.print(t("hub_search.more", lang, next=found["offset"] + len(records)),
+                      markup=False)  # fmt: skip

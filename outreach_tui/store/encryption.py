@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui import files
-from outreach_tui.store import audit, compaction, drafts, nik_keys
+from outreach_tui.store import audit, compaction, drafts, name_index, nik_keys
 from outreach_tui.store.crypto import (
     ENTITY_TABLES,
     PERSONAL,
@@ -365,4 +365,5 @@ def _rewrite(db: Transaction, old: FieldCipher | None, new: FieldCipher | None) 
         counts["batch_bodies"] += 1
     counts["drafts"] = drafts.rewrite_all(db, old, new)
     nik_keys.save_ring(db, new, nik_keys.ring(db, new if new is not None else old))
+    name_index.compact(db)  # sealed names leave the search index (0011), old segments too
     return counts

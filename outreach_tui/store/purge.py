@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain import consent
 from outreach_tui.domain.localtime import iso_utc, utc_now_iso
-from outreach_tui.store import audit, compaction, drafts, nik_keys
+from outreach_tui.store import audit, compaction, drafts, name_index, nik_keys
 from outreach_tui.store.crypto import SETTING, StoreLocked, context, is_sealed
 from outreach_tui.store.database import Database
 
@@ -225,6 +225,8 @@ def _apply(db: Transaction, database: Database, cutoff: str, report: PurgeReport
         f"UPDATE sync_batches SET body = NULL WHERE {_OLD_BODIES}", [cutoff]
     ).rowcount
     report.drafts = drafts.purge_stale(db, cutoff)
+    if report.registrations or report.leads:
+        name_index.compact(db)  # no trigram of a purged name left in an old segment
 
 
 def _due_references(db: Transaction, cutoff: str) -> list[str]:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from outreach_tui.store import name_index
 from outreach_tui.store.database import Database
 
 # nik_keys and crypto (hmac, the wire format, the models) are imported by the record
@@ -40,9 +41,10 @@ class RecordsPage:
 
 def _search_clause(
     kind: Kind, search: str, digests: list[str] | None = None
-) -> tuple[str, list[Any]]:
-    """NIK or phone digits use index range scans; names match anywhere, case-insensitive.
-    A whole NIK also matches its keyed hash (``digests``: purged or encrypted rows)."""
+) -> tuple[str, list[Any], str | None, list[Any]]:
+    """NIK or phone digits use index range scans; names go through the trigram index
+    (store/name_index.py). A whole NIK also matches its keyed hash (``digests``: purged or
+    encrypted rows). Returns the WHERE fragment and, for names, a rank to order by first."""
     text = search.strip()
     digits = re.sub(r"[\s\-.+()]", "", text)
     if digits.isdigit() and len(digits) >= 4:
@@ -56,14 +58,43 @@ def _search_clause(
             if digests:
                 clauses.append(f"nik_digest IN ({','.join('?' * len(digests))})")
                 digit_params += digests
-        return "(" + " OR ".join(clauses) + ")", list(digit_params)
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    clause = "(full_name LIKE ? ESCAPE '\\'"
-    params: list[Any] = [f"%{escaped}%"]
-    if kind == "registrations":
-        clause += " OR reference_no LIKE ? ESCAPE '\\' OR business_name LIKE ? ESCAPE '\\'"
-        params += [f"%{escaped}%", f"%{escaped}%"]
-    return clause + ")", params
+        return "(" + " OR ".join(clauses) + ")", list(digit_params), None, []
+    words = name_index.clean(text)
+    clause, params = name_index.clause(kind, words)
+    rank, rank_params = name_index.rank(words)
+    return clause, params, rank, rank_params
+
+
+def _ranked_page(
+    db: Any,
+    table: str,
+    sql_where: str,
+    params: list[Any],
+    rank: str,
+    rank_params: list[Any],
+    live_workers: str,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """A name search's page and total from one pass over the index: the matches (uuid,
+    rank, created_at) are materialised once, counted, and only the page's rows read."""
+    sql = (
+        f"WITH hits AS MATERIALIZED (SELECT uuid AS hit, {rank} AS hit_rank,"
+        f" created_at AS hit_at FROM {table}{sql_where}),"
+        " paged AS (SELECT hit, hit_rank, hit_at FROM hits"
+        " ORDER BY hit_rank, hit_at DESC, hit DESC LIMIT ? OFFSET ?)"
+        f" SELECT {table}.*{live_workers}, (SELECT count(*) FROM hits) AS hits_total"
+        f" FROM paged JOIN {table} ON {table}.uuid = paged.hit"
+        " ORDER BY hit_rank, hit_at DESC, hit DESC"
+    )
+    rows = list(db.query(sql, [*rank_params, *params, limit, offset]))
+    if rows:
+        total = rows[0]["hits_total"]
+        for row in rows:
+            del row["hits_total"]
+        return rows, total
+    (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
+    return rows, total
 
 
 class BoothQueries:
@@ -140,6 +171,7 @@ class BoothQueries:
         from outreach_tui.store import nik_keys
         from outreach_tui.store.crypto import open_row
 
+        rank, rank_params = None, []
         with self._database.read() as db:
             if search.strip():
                 digits = re.sub(r"[\s\-.+()]", "", search.strip())
@@ -148,24 +180,29 @@ class BoothQueries:
                     if kind == "registrations" and len(digits) == 16 and digits.isdigit()
                     else None
                 )
-                clause, extra = _search_clause(kind, search, digests)
+                clause, extra, rank, rank_params = _search_clause(kind, search, digests)
                 where.append(clause)
                 params += extra
             sql_where = (" WHERE " + " AND ".join(where)) if where else ""
-            (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
             # An owner's worker count is its live worker rows (indexed by owner_uuid).
             live_workers = (
                 ", (SELECT count(*) FROM registrations AS w WHERE w.owner_uuid ="
                 " registrations.uuid AND w.voided_at IS NULL) AS live_workers"
                 if kind == "registrations" else ""
             )  # fmt: skip
-            rows = list(
-                db.query(
-                    f"SELECT *{live_workers} FROM {table}{sql_where}"
-                    " ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?",
-                    [*params, limit, offset],
+            if rank is not None:
+                rows, total = _ranked_page(
+                    db, table, sql_where, params, rank, rank_params, live_workers, limit, offset
                 )
-            )
+            else:
+                (total,) = db.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()
+                rows = list(
+                    db.query(
+                        f"SELECT *{live_workers} FROM {table}{sql_where}"
+                        " ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?",
+                        [*params, limit, offset],
+                    )
+                )
         cipher = self._database.cipher
         rows = [open_row(cipher, table, row) for row in rows]
         return RecordsPage(rows=rows, total=total, offset=offset, limit=limit)

@@ -420,7 +420,7 @@ def test_targets_roll_up_the_tree(org: Org) -> None:
 
 
 def test_a_hub_from_before_units_keeps_its_tallies_on_upgrade(db: str) -> None:
-    """Schema v5 → v6: the rollups move to the new key under unit '', with every count;
+    """Schema v5 → v8 (units): the rollups move to the new key under unit '', with every count;
     old tokens keep seeing the whole hub (no unit)."""
     from outreach_tui.hub.storage.schema import migrations
 

@@ -17,6 +17,7 @@ COMMITTED = Path(__file__).resolve().parents[2] / "sample.db"
 def tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"  # FTS5 (0011): through its shadow tables
         " ORDER BY name"
     )
     return [name for (name,) in rows]

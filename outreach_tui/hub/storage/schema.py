@@ -261,14 +261,63 @@ _V5_WITHDRAWALS = [
 ]
 
 
-# v6 (issue 17: region and nation). Organisational units — head office → regional office
+# v7 (issue 17: record search by name; v6 belongs to the hand-off branch). PostgreSQL: a
+# GIN trigram index (pg_trgm) over the lower-cased name in the wire data, through a
+# function that gives NULL for data that is not JSON (rows of older hubs), so neither the
+# index build nor a later insert can fail on it. Where the extension cannot be created,
+# the hub still starts and `hub search` scans instead (slower, same answers). SQLite: a
+# contentless FTS5 trigram index keyed by the records' rowid (the hub never VACUUMs and
+# upserts keep rowids), kept by triggers.
+_V7_NAME_SEARCH = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE record_names USING fts5("
+        "name, content = '', columnsize = 0, tokenize = 'trigram')",
+        "INSERT INTO record_names (rowid, name) SELECT rowid, "
+        "CASE WHEN json_valid(data) THEN json_extract(data, '$.full_name') END FROM records",
+        """CREATE TRIGGER record_names_insert AFTER INSERT ON records BEGIN
+        INSERT INTO record_names (rowid, name) VALUES (NEW.rowid,
+            CASE WHEN json_valid(NEW.data) THEN json_extract(NEW.data, '$.full_name') END);
+        END""",
+        """CREATE TRIGGER record_names_update AFTER UPDATE OF data ON records BEGIN
+        INSERT INTO record_names (record_names, rowid, name) VALUES ('delete', OLD.rowid,
+            CASE WHEN json_valid(OLD.data) THEN json_extract(OLD.data, '$.full_name') END);
+        INSERT INTO record_names (rowid, name) VALUES (NEW.rowid,
+            CASE WHEN json_valid(NEW.data) THEN json_extract(NEW.data, '$.full_name') END);
+        END""",
+        """CREATE TRIGGER record_names_delete AFTER DELETE ON records BEGIN
+        INSERT INTO record_names (record_names, rowid, name) VALUES ('delete', OLD.rowid,
+            CASE WHEN json_valid(OLD.data) THEN json_extract(OLD.data, '$.full_name') END);
+        END""",
+    ],
+    "postgres": [
+        """CREATE FUNCTION hub_record_name(data text) RETURNS text
+        LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        BEGIN
+            RETURN lower(data::jsonb ->> 'full_name');
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$""",
+        """DO $$
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            CREATE INDEX records_name_trgm ON records
+                USING gin (hub_record_name(data) gin_trgm_ops);
+        EXCEPTION WHEN others THEN
+            RAISE WARNING USING MESSAGE =
+                'pg_trgm is not available; hub search scans records: ' || SQLERRM;
+        END $$""",
+    ],
+}
+
+
+# v8 (issue 17: region and nation). Organisational units — head office → regional office
 # → branch → sub-branch — and named target areas made of branches. `unit_paths` is the
 # tree's closure (every ancestor of every unit, itself at depth 0) so a region's subtree is
 # one indexed look-up. A device and a supervisor token belong to a unit (NULL: the whole
 # hub, as every token enrolled before units). A record keeps the unit of the token that
 # first pushed it, and the daily rollups carry it in their key, so a region's tally sums
 # rollup rows and never scans records. Rows from before units have unit_code ''.
-_V6_UNITS = [
+_V8_UNITS = [
     """CREATE TABLE units (
         code TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -298,7 +347,7 @@ _V6_UNITS = [
     "ALTER TABLE records ADD COLUMN unit_code TEXT NOT NULL DEFAULT ''",
     "CREATE INDEX records_unit_day ON records (unit_code, day)",
     # The rollup's key gains the unit: a new table, the old rows copied under unit ''.
-    """CREATE TABLE daily_rollup_v6 (
+    """CREATE TABLE daily_rollup_v8 (
         unit_code TEXT NOT NULL DEFAULT '',
         day TEXT NOT NULL,
         event_code TEXT NOT NULL,
@@ -315,13 +364,13 @@ _V6_UNITS = [
         jht {int} NOT NULL DEFAULT 0,
         jht_monthly_due {int} NOT NULL DEFAULT 0,
         PRIMARY KEY (unit_code, day, event_code, officer_code, sector, path, role))""",
-    """INSERT INTO daily_rollup_v6 (unit_code, day, event_code, officer_code, sector, path,
+    """INSERT INTO daily_rollup_v8 (unit_code, day, event_code, officer_code, sector, path,
         role, registrations, workers, leads, voided, monthly_due, converted, jht,
         jht_monthly_due)
     SELECT '', day, event_code, officer_code, sector, path, role, registrations, workers,
         leads, voided, monthly_due, converted, jht, jht_monthly_due FROM daily_rollup""",
     "DROP TABLE daily_rollup",
-    "ALTER TABLE daily_rollup_v6 RENAME TO daily_rollup",
+    "ALTER TABLE daily_rollup_v8 RENAME TO daily_rollup",
     "CREATE INDEX daily_rollup_day ON daily_rollup (day)",
 ]
 
@@ -340,8 +389,9 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
         (4, "laptop_binding", _V4_LAPTOPS),
         (5, "consent_withdrawals", _V5_WITHDRAWALS),
-        (6, "units", spell(_V6_UNITS)),
+        (7, "name_search", _V7_NAME_SEARCH[dialect]),
+        (8, "units", spell(_V8_UNITS)),
     ]
 
 
-LATEST_VERSION = 6
+LATEST_VERSION = 8
