@@ -75,8 +75,8 @@ def clause(kind: Kind, search: str) -> tuple[str, list[Any]]:
         like = "%" + _like_escape(search) + "%"
         columns = _CHECKED[kind]
         check = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
-        params = [" AND ".join(map(phrase, rare)), *[like] * len(columns)]
-        return f"({match} AND ({check}))", params
+        checked: list[Any] = [" AND ".join(map(phrase, rare)), *[like] * len(columns)]
+        return f"({match} AND ({check}))", checked
     parts = ["(full_name >= ? COLLATE NOCASE AND full_name < ? COLLATE NOCASE)"]
     params: list[Any] = [search, search + _TOP]
     if kind == "registrations":

@@ -171,7 +171,8 @@ class BoothQueries:
         from outreach_tui.store import nik_keys
         from outreach_tui.store.crypto import open_row
 
-        rank, rank_params = None, []
+        rank: str | None = None
+        rank_params: list[Any] = []
         with self._database.read() as db:
             if search.strip():
                 digits = re.sub(r"[\s\-.+()]", "", search.strip())
