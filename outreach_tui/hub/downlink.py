@@ -13,6 +13,7 @@ from typing import Any
 
 from outreach_tui.domain.reference import load_reference
 from outreach_tui.hub import audit
+from outreach_tui.hub.activation import outcomes_for_laptop
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import next_feed_seq
 from outreach_tui.hub.meta import HubInfo
@@ -39,8 +40,14 @@ def parse_cursor(since: str | None) -> int:
 
 
 def downlink(
-    storage: Storage, hub: HubInfo, since: str | None, client_reference: str | None = None
+    storage: Storage,
+    hub: HubInfo,
+    since: str | None,
+    client_reference: str | None = None,
+    device_id: str | None = None,
 ) -> dict[str, Any]:
+    """One page from ``since``; ``device_id`` (the token's device) gets the activation
+    outcomes of the records its laptop made (issue 18)."""
     start = parse_cursor(since)
     with storage.read() as tx:
         latest = int(tx.scalar("SELECT value FROM counters WHERE name = 'feed'") or 0)
@@ -66,6 +73,11 @@ def downlink(
             "ORDER BY feed_seq",
             (start, end),
         )
+        laptop = None
+        if device_id is not None:
+            bound = tx.one("SELECT laptop_id FROM laptops WHERE device_id = ?", (device_id,))
+            laptop = bound["laptop_id"] if bound else None
+        activations = outcomes_for_laptop(tx, laptop, start, end)
     current = reference_version()
     return {
         "cursor": str(max(end, start)),
@@ -74,6 +86,7 @@ def downlink(
         "nik_key": {"key_id": hub.nik_key_id, "key": hub.nik_key_b64},
         "known_participants": known,
         "review_outcomes": reviews,
+        "activation_outcomes": activations,
     }
 
 

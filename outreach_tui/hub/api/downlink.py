@@ -15,8 +15,11 @@ router = APIRouter()
 
 @router.get("/api/v1/downlink")
 async def downlink_since(
-    hub: HubContext, _: DeviceAuth, since: str | None = None, reference_version: str | None = None
+    hub: HubContext,
+    device: DeviceAuth,
+    since: str | None = None,
+    reference_version: str | None = None,
 ) -> dict[str, Any]:
     return await run_in_threadpool(
-        downlink.downlink, hub.storage, hub.info, since, reference_version
+        downlink.downlink, hub.storage, hub.info, since, reference_version, device.id
     )
