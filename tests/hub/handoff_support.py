@@ -12,7 +12,6 @@ from typing import Any
 
 from hub_builders import batch, edited, record, registration_data
 
-from outreach_tui.domain.handoff_mapping import ActivationMapping, load_activation_mapping
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub import auth
 from outreach_tui.hub.body import parse_model
@@ -20,6 +19,7 @@ from outreach_tui.hub.ingest import ingest_batch
 from outreach_tui.hub.meta import HubInfo, load_hub_info
 from outreach_tui.hub.storage import Storage
 from outreach_tui.protocol.requests import BatchIn
+from tests.support.activation_files import activation_file  # noqa: F401 - re-exported
 
 
 class Laptop:
@@ -56,31 +56,3 @@ class Laptop:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def activation_file(
-    path: Path, rows: Sequence[dict[str, Any]], mapping: ActivationMapping | None = None,
-    *, delimiter: str = ";",
-) -> Path:  # fmt: skip
-    """An activation file as the core system would send it: the mapping's titles as the
-    header (in another order than the mapping's, plus a column nobody reads), one row per
-    dict of field -> cell. ``.xlsx`` paths are written with openpyxl."""
-    mapping = mapping or load_activation_mapping()
-    fields = list(reversed(list(mapping.titles)))
-    header = ["Keterangan", *(mapping.titles[f] for f in fields)]
-    body = [["-", *(row.get(f) for f in fields)] for row in rows]
-    if path.suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.append(header)
-        for cells in body:
-            sheet.append(cells)
-        book.save(path)
-        return path
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows([["" if c is None else c for c in cells] for cells in body])
-    return path
