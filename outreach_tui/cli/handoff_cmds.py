@@ -157,9 +157,92 @@ def activation_import_command(
         _say(t("activation.more_problems", lang, count=hidden))
 
 
+def _day_or_fail(value: str | None, name: str, lang: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        if _DAY.match(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    fail(t("cli.bad_date", lang, value=f"{name} {value[:20]}"), EXIT_USAGE)
+
+
+@hub_errors
+def funnel_command(
+    ctx: typer.Context,
+    db: DbOption,
+    by: Annotated[list[str] | None, typer.Option("--by")] = None,
+    first: Annotated[str | None, typer.Option("--first")] = None,
+    last: Annotated[str | None, typer.Option("--last")] = None,
+    today: Annotated[str | None, typer.Option("--today")] = None,
+    chart: Annotated[bool, typer.Option("--chart")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """The funnel after the booth per day, officer, event or branch, with conversions."""
+    from outreach_tui.hub import funnel
+    from outreach_tui.hub.storage import open_storage
+    from outreach_tui.reports.funnel import funnel_chart, funnel_table, rates, targets_table
+
+    lang = _lang(ctx)
+    groups = list(by or [])
+    for value in groups:
+        if value not in funnel.BY:
+            fail(t("funnel.bad_by", lang, value=value[:20]), EXIT_USAGE)
+    day = _day_or_fail(today, "--today", lang) or date.today()
+    start, end = _day_or_fail(first, "--first", lang), _day_or_fail(last, "--last", lang)
+    with open_storage(db, create=False) as storage:
+        rows = funnel.table(storage, groups, today=day, first=start, last=end)
+        goals = funnel.targets(storage, today=day)
+    if as_json:
+        print_json({"by": groups, "today": day.isoformat(), "steps": list(funnel.STEPS),
+                    "rows": [{**r, "conversion": rates(r)} for r in rows],
+                    "targets": goals})  # fmt: skip
+        return
+    if not rows:
+        _say(t("funnel.empty", lang))
+    else:
+        console.print(funnel_table(rows, groups, lang))
+        if chart:
+            total = {k: sum(int(r[k]) for r in rows) for k in (*funnel.STEPS, "converted")}
+            console.print(funnel_chart(total, lang))
+    if goals:
+        console.print(targets_table(goals, lang))
+
+
+@hub_errors
+def funnel_target_command(
+    ctx: typer.Context,
+    db: DbOption,
+    measure: Annotated[str, typer.Option("--measure")],
+    target: Annotated[int, typer.Option("--target", min=0, max=100_000_000)],
+    branch: Annotated[str | None, typer.Option("--branch")] = None,
+    event: Annotated[str | None, typer.Option("--event")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Set a target on any step of the funnel, for a branch or an event."""
+    from outreach_tui.hub import funnel
+    from outreach_tui.hub.storage import open_storage
+
+    lang = _lang(ctx)
+    code = (branch or event or "").strip().upper()
+    if (branch is None) == (event is None) or measure not in funnel.STEPS or not _CODE.match(code):
+        fail(t("funnel.bad_target", lang, measures=", ".join(funnel.STEPS)), EXIT_USAGE)
+    scope = "branch" if branch is not None else "event"
+    with open_storage(db, create=False) as storage:
+        saved = funnel.set_target(storage, scope, code, measure, target, actor=_actor())
+    if as_json:
+        print_json({"target": saved})
+        return
+    _say(t("funnel.target_set", lang, scope=t(f"funnel.scope.{scope}", lang), code=code,
+           measure=t(f"funnel.{measure}", lang), target=target))  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to `outreach hub` (call after hub_cmds.register)."""
     hub_app.command("handoff")(handoff_command)
     hub_app.command("handoffs")(handoffs_command)
     activation_app.command("import")(activation_import_command)
+    hub_app.command("funnel")(funnel_command)
+    hub_app.command("funnel-target")(funnel_target_command)
     hub_app.add_typer(activation_app, name="activation")

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
-from outreach_tui.hub.storage import Storage, Tx
+from outreach_tui.hub import audit, tallies
+from outreach_tui.hub.storage import Storage, Tx, utc_now
 
 KEY = ("day", "event_code", "officer_code", "branch_code", "last_paid_month")
 STAGES = ("handed_off", "enrolled", "first_payment", "refused")
@@ -132,3 +134,110 @@ def facts(
         for row in rows
         if any(row[m] for m in MEASURES)
     ]
+
+
+# -- the whole funnel: leads and registrations (daily_rollup) joined to the rest ------------
+
+STEPS = ("leads", "registered", "handed_off", "enrolled", "first_payment", "still_paying")
+_GROUP_OF = {"day": "day", "officer": "officer_code", "event": "event_code",
+             "branch": "branch_code"}  # fmt: skip
+BY = tuple(_GROUP_OF)
+
+
+def table(
+    storage: Storage,
+    by: Sequence[str],
+    *,
+    today: date,
+    first: date | str | None = None,
+    last: date | str | None = None,
+) -> list[dict[str, Any]]:
+    """One row per group of ``by`` (day, officer, event, branch): every step of the funnel
+    (``STEPS``, plus ``refused`` and ``converted`` leads), in group order.
+
+    Leads and registrations come from the daily rollups, whose rows carry event and
+    officer; their branch is the event's, else the officer's (as for branch targets).
+    """
+    unknown = set(by) - set(BY)
+    if unknown:
+        raise ValueError(f"unknown funnel groups: {sorted(unknown)}")
+    group = [_GROUP_OF[b] for b in by]
+    context = tallies.context(storage)
+    event_branch = {e["code"]: e.get("branch_code") for e in context["events"]}
+    officer_branch = {o["code"]: o.get("branch_code") for o in context["officers"]}
+    rollup_group = [g for g in group if g != "branch_code"]
+    if "branch_code" in group:
+        rollup_group = sorted({*rollup_group, "event_code", "officer_code"})
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def row_for(source: dict[str, Any]) -> dict[str, Any]:
+        key = tuple(source.get(g) or "" for g in group)
+        if key not in rows:
+            rows[key] = {**dict(zip(by, key, strict=True)),
+                         **dict.fromkeys((*STEPS, "refused", "converted"), 0)}  # fmt: skip
+        return rows[key]
+
+    first_day = date.fromisoformat(str(first)) if first else None
+    last_day = date.fromisoformat(str(last)) if last else None
+    for fact in tallies.facts(storage, rollup_group, first_day, last_day):
+        if "branch_code" in group:
+            fact["branch_code"] = (event_branch.get(fact["event_code"])
+                                   or officer_branch.get(fact["officer_code"]) or "")  # fmt: skip
+        target = row_for(fact)
+        target["leads"] += fact["leads"]
+        target["converted"] += fact["converted"]
+        target["registered"] += fact["owners"] + fact["workers"]
+    for fact in facts(storage, group, today=today, first=first, last=last):
+        target = row_for(fact)
+        for measure in ("handed_off", "enrolled", "first_payment", "still_paying", "refused"):
+            target[measure] += fact[measure]
+    return [rows[key] for key in sorted(rows)]
+
+
+def conversion(row: Mapping[str, Any]) -> dict[str, float | None]:
+    """Each step as a share of the step before it (leads → registered: converted leads)."""
+    rates: dict[str, float | None] = {}
+    for before, step in pairwise(STEPS):
+        done = row["converted"] if step == "registered" else row[step]
+        rates[step] = done / row[before] if row[before] else None
+    return rates
+
+
+def set_target(
+    storage: Storage, scope: str, code: str, measure: str, target: int, *, actor: str | None
+) -> dict[str, Any]:
+    if scope not in ("branch", "event") or measure not in STEPS or target < 0:
+        raise ValueError((scope, measure, target))
+
+    def work(tx: Tx) -> dict[str, Any]:
+        tx.execute(
+            "INSERT INTO funnel_targets (scope, code, measure, target, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, code, measure) DO UPDATE SET "
+            "target = excluded.target, updated_at = excluded.updated_at",
+            (scope, code, measure, target, utc_now()),
+        )
+        audit.append(tx, "funnel.target", actor=actor, scope=scope, code=code,
+                     measure=measure, target=target)  # fmt: skip
+        return {"scope": scope, "code": code, "measure": measure, "target": target}
+
+    return storage.write(work)
+
+
+def targets(storage: Storage, *, today: date) -> list[dict[str, Any]]:
+    """Every funnel target with its value now (all days of the branch or event) and %."""
+    with storage.read() as tx:
+        wanted = tx.all("SELECT scope, code, measure, target FROM funnel_targets "
+                        "ORDER BY scope, code, measure")  # fmt: skip
+    if not wanted:
+        return []
+    values = {
+        scope: {r[scope]: r for r in table(storage, [scope], today=today)}
+        for scope in {w["scope"] for w in wanted}
+    }
+    out = []
+    for w in wanted:
+        value = int(values[w["scope"]].get(w["code"], {}).get(w["measure"], 0))
+        goal = int(w["target"])
+        out.append({**w, "target": goal, "value": value,
+                    "percent": value / goal if goal else None})  # fmt: skip
+    return out

@@ -349,6 +349,15 @@ _V6_HANDOFF = [
         first_payment {int} NOT NULL DEFAULT 0,
         refused {int} NOT NULL DEFAULT 0,
         PRIMARY KEY (day, event_code, officer_code, branch_code, last_paid_month))""",
+    # A target on any funnel measure, for a branch or an event (`outreach hub funnel-target`).
+    """CREATE TABLE funnel_targets (
+        scope TEXT NOT NULL CHECK (scope IN ('branch', 'event')),
+        code TEXT NOT NULL,
+        measure TEXT NOT NULL CHECK (measure IN ('leads', 'registered', 'handed_off',
+            'enrolled', 'first_payment', 'still_paying')),
+        target {int} NOT NULL CHECK (target >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, code, measure))""",
 ]
 
 
