@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from outreach_tui.cli.main import app
 from outreach_tui.domain import consent
 from outreach_tui.domain.handoff_mapping import load_handoff_mapping
-from outreach_tui.domain.validation import validate_registration
+from outreach_tui.domain.models import LeadDraft
+from outreach_tui.domain.validation import validate_lead, validate_registration
 from outreach_tui.hub import funnel
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.store import Store, activations
@@ -61,6 +62,16 @@ def _save(store: Store, officer: str, **fields: object) -> str:
     return store.registrations.save(record, officer_code=officer, event_id=event["id"]).owner.uuid
 
 
+def _lead(store: Store, officer: str) -> None:
+    event = store.setup.event("EXPO-PLG")
+    assert event is not None
+    draft = LeadDraft(full_name="Andi Wijaya", phone="0821-7777-8888", consent_contact=True,
+                      consent_version=consent.current("lead").version)  # fmt: skip
+    lead = validate_lead(draft, today=date.today()).record
+    assert lead is not None
+    store.leads.save(lead, officer_code=officer, event_id=event["id"])
+
+
 def _cli(*args: str) -> str:
     result = runner.invoke(app, ["--lang", "en", *args])
     assert result.exit_code == 0, result.output
@@ -81,6 +92,7 @@ def test_hand_off_activation_and_outcomes_back_on_the_laptops(
         eko_one = _save(one, OFFICER, full_name="Eko Prasetyo", nik=twice)
         dewi = _save(two, "PLG-02", full_name="Dewi Lestari")
         _save(two, "PLG-02", full_name="Eko Prasetyo", nik=twice)  # the same person again
+        _lead(one, OFFICER)  # interested, not registering today
         tokens = {one.path: hub.token(officer=OFFICER), two.path: hub.token(officer="PLG-02")}
         for store in (one, two):
             report = laptop_sync(store.path, hub, tokens[store.path])
@@ -151,3 +163,17 @@ def test_hand_off_activation_and_outcomes_back_on_the_laptops(
     assert pick(by_officer["PLG-02"]) == (2, 1, 1, 0, 0)
     (branch,) = funnel.facts(hub.storage, ["branch_code"], today=date.today())
     assert (branch["branch_code"], pick(branch)) == ("PLG", (6, 3, 2, 1, 1))
+
+    # The same through the CLI, with the leads and registrations before the hand-off, and a
+    # target on one of the steps.
+    _cli("hub", "funnel-target", "--db", hub.db, "--branch", "PLG", "--measure", "enrolled",
+         "--target", "10")  # fmt: skip
+    shown = json.loads(_cli("hub", "funnel", "--db", hub.db, "--by", "branch", "--json"))
+    (row,) = shown["rows"]
+    assert [row[s] for s in shown["steps"]] == [1, 6, 6, 3, 2, 1]
+    assert row["conversion"]["enrolled"] == 0.5  # 3 of 6 handed off
+    (goal,) = shown["targets"]
+    assert (goal["measure"], goal["value"], goal["target"], goal["percent"]) == (
+        "enrolled", 3, 10, 0.3)  # fmt: skip
+    text = _cli("hub", "funnel", "--db", hub.db, "--by", "officer", "--chart")
+    assert "still paying" in text and "PLG-02" in text and "Funnel targets" in text
