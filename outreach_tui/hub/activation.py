@@ -105,9 +105,7 @@ def _raw_rows(path: Path, mapping: ActivationMapping) -> Iterator[tuple[int, lis
             delimiter = mapping.delimiter
             if delimiter == "auto":
                 delimiter = ";" if first.count(";") > first.count(",") else ","
-            handle.seek(0)
-            if handle.read(1) != "\ufeff":
-                handle.seek(0)
+            handle.seek(0)  # utf-8-sig skips a byte order mark again
             for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
                 yield number, list(cells)
     except UnicodeDecodeError:

@@ -172,3 +172,19 @@ def test_the_cli_imports_and_refuses_a_malformed_file_in_one_line(tmp_path: Path
         "outreach: row 2, column 'Tanggal Kepesertaan': 'kemarin' is not a date like "
         "31-12-2026. Nothing was imported."
     ]
+
+
+def test_a_csv_saved_by_a_spreadsheet_is_read_bom_and_semicolons_included(tmp_path: Path) -> None:
+    from outreach_tui.hub.activation import _raw_rows, _Reader
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffNo Referensi;STATUS;No KPJ;Tanggal Kepesertaan\n"
+                     "abc123;aktif;26012345678;01-12-2026\n".encode())  # fmt: skip
+    mapping = load_activation_mapping()
+    reader = _Reader(mapping)
+    rows = _raw_rows(path, mapping)
+    reader.header(next(rows)[1])  # titles match whatever their case
+    number, cells = next(rows)
+    row = reader.row(number, cells)
+    assert row is not None and (row.reference_no, row.outcome["status"], row.outcome["kpj"]) == (
+        "ABC123", "enrolled", "26012345678")  # fmt: skip
