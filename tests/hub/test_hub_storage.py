@@ -31,6 +31,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 3, "name": "audit_guard"},
             {"version": 4, "name": "laptop_binding"},
             {"version": 5, "name": "consent_withdrawals"},
+            {"version": 6, "name": "handoff_activation"},
         ]
 
 
