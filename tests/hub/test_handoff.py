@@ -204,3 +204,37 @@ def test_the_cli_hands_off_and_refuses_bad_input_in_one_line(tmp_path: Path) -> 
     exists = runner.invoke(app, ["--lang", "en", "hub", "handoff", "--db", db, "--out", str(out)])
     assert exists.exit_code == 2  # an existing file is never replaced without --force
     assert owner["data"]["reference_no"]
+
+
+def test_two_hand_offs_at_once_never_hand_a_version_twice(db: str, tmp_path: Path) -> None:
+    """Two supervisors at the same moment: one file holds the rows, the other run stops
+    (nothing waits any more, or "another hand-off ran at the same time") and leaves no file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from outreach_tui.hub.errors import HubError
+
+    with open_storage(db) as storage:
+        laptop = Laptop(storage)
+        for _ in range(300):
+            laptop.register()
+        mapping = load_handoff_mapping()
+
+        def run(n: int) -> str:
+            try:
+                hand_off(storage, mapping, tmp_path / f"run{n}.csv", fmt="csv")
+            except NothingToHandOff:
+                return "nothing"
+            except HubError as exc:
+                return exc.code
+            return "written"
+
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = sorted(pool.map(run, range(2)))
+        with storage.read() as tx:
+            items = tx.scalar("SELECT COUNT(*) AS n FROM handoff_items")
+            handoffs = tx.scalar("SELECT COUNT(*) AS n FROM handoffs")
+    assert outcomes[1] == "written" and outcomes[0] in ("nothing", "handoff.concurrent")
+    written = [p for p in tmp_path.glob("run*.csv")]
+    assert len(written) == 1 and len(read_csv(written[0])) == 300
+    assert (int(items), int(handoffs)) == (300, 1)
+    assert not list(tmp_path.glob(".run*"))  # no temporary file left behind
