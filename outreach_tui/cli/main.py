@@ -19,6 +19,7 @@ from outreach_tui.cli import (
     dashboard_cmd,
     domain_cmds,
     event_cmds,
+    handoff_cmds,
     hub_cmds,
     kiosk_cmd,
     leads_cmd,
@@ -107,6 +108,7 @@ config_cmd.register(app)
 completion_cmd.register(app)
 
 consent_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
+handoff_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
 unit_cmds.register()  # `outreach hub unit …`
 
 

@@ -359,6 +359,9 @@ def _show_report(report: SyncReport, lang: str) -> None:
         console.print(t("sync.downlink", lang, known=d["known_participants"],
                         reviews=d["review_outcomes"], reference=d["reference"]),
                       markup=False)  # fmt: skip
+        if d.get("activation_outcomes"):  # issue 18: the core system's answers
+            console.print(t("handoff.sync_outcomes", lang, n=d["activation_outcomes"]),
+                          markup=False)  # fmt: skip
     for key in report.warnings:
         err_console.print(t(key, lang), markup=False)
     earlier = report.local.get("rejected", 0) + report.local.get("conflict", 0)

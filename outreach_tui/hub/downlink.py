@@ -13,6 +13,7 @@ from typing import Any
 
 from outreach_tui.domain.reference import load_reference
 from outreach_tui.hub import audit, units
+from outreach_tui.hub.activation import outcomes_for_laptop
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import next_feed_seq
 from outreach_tui.hub.meta import HubInfo
@@ -44,9 +45,12 @@ def downlink(
     since: str | None,
     client_reference: str | None = None,
     scope: frozenset[str] | None = None,
+    device_id: str | None = None,
 ) -> dict[str, Any]:
     """One page of the feed; with a ``scope``, only what the caller's units hold: the
-    known-participant digests stay per branch (issue 17), never the whole nation's."""
+    known-participant digests stay per branch (issue 17), never the whole nation's;
+    ``device_id`` (the token's device) gets the activation outcomes of the records its
+    laptop made (issue 18)."""
     start = parse_cursor(since)
     in_scope, codes = units.scope_sql(scope, "r.unit_code")
     with storage.read() as tx:
@@ -77,6 +81,11 @@ def downlink(
             + "ORDER BY v.feed_seq",
             (start, end, *([] if scope is None else codes)),
         )
+        laptop = None
+        if device_id is not None:
+            bound = tx.one("SELECT laptop_id FROM laptops WHERE device_id = ?", (device_id,))
+            laptop = bound["laptop_id"] if bound else None
+        activations = outcomes_for_laptop(tx, laptop, start, end)
     current = reference_version()
     return {
         "cursor": str(max(end, start)),
@@ -85,6 +94,7 @@ def downlink(
         "nik_key": {"key_id": hub.nik_key_id, "key": hub.nik_key_b64},
         "known_participants": known,
         "review_outcomes": reviews,
+        "activation_outcomes": activations,
     }
 
 

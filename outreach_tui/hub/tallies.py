@@ -224,6 +224,13 @@ class HubTallies:
     def pending_sync(self) -> int | None:
         return None
 
+    def funnel(self, day: date) -> dict[str, Any]:
+        """The whole funnel (every day, every branch), "still paying" as of ``day``."""
+        from outreach_tui.hub import funnel  # funnel reads these tallies: imported late
+
+        rows = funnel.table(self.storage, [], today=day)
+        return rows[0] if rows else dict.fromkeys((*funnel.STEPS, "refused", "converted"), 0)
+
     def current_event(self) -> str | None:
         return None
 

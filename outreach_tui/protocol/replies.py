@@ -23,6 +23,7 @@ Count = Annotated[int, Meta(ge=0)]
 HubId = Annotated[str, Meta(min_length=1, max_length=100)]
 Digest = Annotated[str, Meta(pattern=whole(r"[0-9a-f]{64}"))]
 Short = Annotated[str, Meta(max_length=200)]
+Month = Annotated[str, Meta(pattern=whole(r"[0-9]{4}-(0[1-9]|1[0-2])"))]
 # Per list and page of the downlink (our hub sends at most ~40,000 digests a page).
 MAX_DOWNLINK_ENTRIES = 250_000
 
@@ -109,6 +110,20 @@ class ReviewOutcome(Reply, kw_only=True, frozen=True):
     reviewed_at: Instant
 
 
+class ActivationOutcome(Reply, kw_only=True, frozen=True):
+    """What the core system answered about one of this laptop's registrations (issue 18):
+    enrolled (a KPJ, the enrolment day, paid months ``YYYY-MM``) or refused (a reason)."""
+
+    uuid: Uuid
+    status: Literal["enrolled", "refused"]
+    kpj: Annotated[str, Meta(max_length=40)] | None = None
+    enrolled_on: Day | None = None
+    first_paid_month: Month | None = None
+    last_paid_month: Month | None = None
+    refusal_reason: Annotated[str, Meta(max_length=300)] | None = None
+    updated_at: Instant
+
+
 class Downlink(Reply, kw_only=True, frozen=True):
     """``GET /api/v1/downlink``: one page of what the laptop learns; ask again on ``more``."""
 
@@ -120,6 +135,11 @@ class Downlink(Reply, kw_only=True, frozen=True):
         list[KnownParticipant], Meta(max_length=MAX_DOWNLINK_ENTRIES)
     ] = []
     review_outcomes: Annotated[list[ReviewOutcome], Meta(max_length=MAX_DOWNLINK_ENTRIES)] = []
+    # Since hub schema v6 (issue 18); a hub before it sends none, a laptop before it
+    # ignores them (unknown fields of a reply are skipped).
+    activation_outcomes: Annotated[
+        list[ActivationOutcome], Meta(max_length=MAX_DOWNLINK_ENTRIES)
+    ] = []
 
 
 class UnitTarget(Reply, kw_only=True, frozen=True):

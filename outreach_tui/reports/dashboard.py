@@ -51,6 +51,9 @@ class DashboardData:
     daily: tuple[DayPoint, ...]
     targets: tuple[TargetProgress, ...]
     officers: tuple[OfficerRow, ...]
+    # Issue 18, a hub only: leads → registered → handed off → enrolled → first payment →
+    # still paying, over every day (None where the source has no funnel: a laptop's file).
+    funnel: Row | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +73,7 @@ class DashboardData:
                 }
                 for o in self.officers
             ],
+            "funnel": self.funnel,
         }
 
 
@@ -144,7 +148,9 @@ def dashboard_data(
     targets = tuple(
         p for p in progress(source, day) if p.kind == "branch" or (code and p.code == code)
     )
+    funnel_of = getattr(source, "funnel", None)  # only a hub database keeps the funnel
     return DashboardData(
+        funnel=funnel_of(day) if callable(funnel_of) else None,
         source=source.kind,
         day=day,
         event=event,

@@ -173,7 +173,8 @@ class SyncRunner:
         """Pull pages until the hub says there is no ``more`` (each page one transaction)."""
         self._progress(SyncProgress("downlink"))
         cursor = (self.queue.checkpoint(caps.hub_id) or {}).get("downlink_cursor")
-        totals = {"reference": 0, "known_participants": 0, "review_outcomes": 0}
+        totals = {"reference": 0, "known_participants": 0, "review_outcomes": 0,
+                  "activation_outcomes": 0}  # fmt: skip
         for _ in range(MAX_DOWNLINK_PAGES):
             installed = self.queue.reference_version() or load_reference().version
             try:

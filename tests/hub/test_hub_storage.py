@@ -31,7 +31,8 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 3, "name": "audit_guard"},
             {"version": 4, "name": "laptop_binding"},
             {"version": 5, "name": "consent_withdrawals"},
-            {"version": 7, "name": "name_search"},  # v6: the hand-off branch
+            {"version": 6, "name": "handoff_activation"},
+            {"version": 7, "name": "name_search"},
             {"version": 8, "name": "units"},
         ]
 

@@ -303,7 +303,7 @@ def test_the_downlink_teaches_a_laptop_what_the_branch_knows(
     assert cursor and int(cursor) > 0
     # the next run asks only for what is new since that cursor
     assert laptop_sync(second, hub, hub.token()).downlink == {
-        "reference": 0, "known_participants": 0, "review_outcomes": 0,
+        "reference": 0, "known_participants": 0, "review_outcomes": 0, "activation_outcomes": 0,
     }  # fmt: skip
 
 

@@ -442,7 +442,8 @@ def test_downlink_stores_digests_key_reviews_reference_and_cursor(
         ],
     }
     done = queue.apply_downlink(downlink, hub_id=HUB_ID)
-    assert done == {"reference": 1, "known_participants": 1, "review_outcomes": 1}
+    assert done == {"reference": 1, "known_participants": 1, "review_outcomes": 1,
+                    "activation_outcomes": 0}  # fmt: skip
     known = queue.known_participant(nik)
     assert known and known["registered_on"] == "2026-11-20" and known["key_id"] == "k1"
     assert queue.known_participant("1671014512900002") is None

@@ -301,3 +301,30 @@ def test_cli_refuses_a_missing_hub_database_in_one_line(tmp_path: Path) -> None:
     assert lines == [f"outreach: Database hub tidak ada: {missing} (jalankan 'outreach hub "
                      "enroll' atau 'outreach hub serve' dulu)."]  # fmt: skip
     assert not missing.exists()
+
+
+async def test_hub_dashboard_shows_the_funnel_after_a_hand_off(
+    hub_url: str, tmp_path: Path
+) -> None:
+    """Issue 18: once registrations were handed off, the hub dashboard charts the funnel
+    (leads → … → still paying) with each step's conversion."""
+    import io
+
+    from rich.console import Console
+
+    from outreach_tui.domain.handoff_mapping import load_handoff_mapping
+    from outreach_tui.hub.handoff import hand_off
+
+    with open_storage(hub_url) as storage:
+        hand_off(storage, load_handoff_mapping(), tmp_path / "h.csv", fmt="csv")
+    settings = Settings(db=tmp_path / "no-laptop.db", language="en")
+    with dashboard_app(settings, hub_db=hub_url, today=lambda: seed.TODAY) as app:
+        async with app.run_test(size=WIDE) as pilot:
+            await wait_until(pilot, lambda: loaded(app))
+            widget = app.screen.query_one("#dash-targets", Static)
+            console = Console(width=widget.content_size.width, file=io.StringIO(),
+                              color_system=None)  # fmt: skip
+            console.print(widget.content)  # as drawn at the panel's width
+            panel = console.file.getvalue()
+    assert "Funnel" in panel and "handed off" in panel and "still paying" in panel
+    assert "handed off 100,0%" in panel  # every registration of the seed was handed off

@@ -16,12 +16,12 @@ router = APIRouter()
 @router.get("/api/v1/downlink")
 async def downlink_since(
     hub: HubContext,
-    _: DeviceAuth,
+    device: DeviceAuth,
     scope: Scope,
     since: str | None = None,
     reference_version: str | None = None,
 ) -> dict[str, Any]:
     """Known participants and review outcomes of the token's units only (issue 17)."""
     return await run_in_threadpool(
-        downlink.downlink, hub.storage, hub.info, since, reference_version, scope
+        downlink.downlink, hub.storage, hub.info, since, reference_version, scope, device.id
     )

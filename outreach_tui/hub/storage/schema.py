@@ -261,7 +261,107 @@ _V5_WITHDRAWALS = [
 ]
 
 
-# v7 (issue 17: record search by name; v6 belongs to the hand-off branch). PostgreSQL: a
+# v6 (issue 18: from registration to active participant). A hand-off hands the current
+# version of registrations to the Perisai channel (a file the branch uploads); each version
+# goes once (handoff_items' primary key), a later version of a handed record goes again as a
+# correction (or a cancellation when voided). The core system's answer comes back as an
+# activation file: per registration its outcome (enrolled with a KPJ, or refused), keyed by
+# the record's uuid, published through the downlink (feed_seq) to the laptop that made it.
+# funnel_members holds each handed record's place in the funnel (its tally key and stage);
+# funnel_rollup sums them per day x event x officer x branch x latest paid month, so the
+# funnel reads a few rows ("still paying" is a range over last_paid_month, known only on
+# the day it is asked).
+_V6_HANDOFF = [
+    """CREATE TABLE handoffs (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        actor TEXT,
+        since TEXT NOT NULL,                      -- 'LAST' or the first day taken
+        unit TEXT,                                -- a branch code (issue 17's units: later)
+        format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx')),
+        mapping_name TEXT NOT NULL,
+        mapping_digest TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_digest TEXT NOT NULL,                -- sha256 of the file as written
+        file_bytes {int} NOT NULL,
+        row_count {int} NOT NULL,
+        new_count {int} NOT NULL,
+        correction_count {int} NOT NULL,
+        cancel_count {int} NOT NULL,
+        unchanged_count {int} NOT NULL)""",
+    """CREATE TABLE handoff_items (
+        uuid TEXT NOT NULL,
+        version {int} NOT NULL,
+        handoff_id TEXT NOT NULL REFERENCES handoffs(id),
+        kind TEXT NOT NULL CHECK (kind IN ('new', 'correction', 'cancel', 'unchanged')),
+        row_digest TEXT NOT NULL,                 -- sha256 of the mapped row (kind left out)
+        reference_no TEXT NOT NULL,
+        nik_digest TEXT,
+        PRIMARY KEY (uuid, version))""",
+    "CREATE INDEX handoff_items_handoff ON handoff_items (handoff_id)",
+    "CREATE INDEX handoff_items_reference ON handoff_items (reference_no)",
+    "CREATE INDEX handoff_items_nik ON handoff_items (nik_digest)",
+    """CREATE TABLE activation_imports (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT,
+        file_name TEXT NOT NULL,
+        file_digest TEXT NOT NULL,
+        mapping_name TEXT NOT NULL,
+        row_count {int} NOT NULL,
+        applied {int} NOT NULL,
+        unchanged {int} NOT NULL,
+        unmatched {int} NOT NULL,
+        ambiguous {int} NOT NULL,
+        duplicates {int} NOT NULL)""",
+    """CREATE TABLE activations (
+        uuid TEXT PRIMARY KEY,                    -- the registration
+        status TEXT NOT NULL CHECK (status IN ('enrolled', 'refused')),
+        kpj TEXT,
+        enrolled_on TEXT,
+        first_paid_month TEXT,                    -- YYYY-MM
+        last_paid_month TEXT,                     -- YYYY-MM
+        refusal_reason TEXT,
+        outcome_digest TEXT NOT NULL,
+        import_id TEXT NOT NULL REFERENCES activation_imports(id),
+        updated_at TEXT NOT NULL,
+        feed_seq {int} NOT NULL)""",
+    "CREATE INDEX activations_feed ON activations (feed_seq)",
+    """CREATE TABLE funnel_members (
+        uuid TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        event_code TEXT NOT NULL,
+        officer_code TEXT NOT NULL,
+        branch_code TEXT NOT NULL,
+        last_paid_month TEXT NOT NULL,            -- '' when nothing is paid
+        handed_off {int} NOT NULL,
+        enrolled {int} NOT NULL,
+        first_payment {int} NOT NULL,
+        refused {int} NOT NULL)""",
+    """CREATE TABLE funnel_rollup (
+        day TEXT NOT NULL,
+        event_code TEXT NOT NULL,
+        officer_code TEXT NOT NULL,
+        branch_code TEXT NOT NULL,
+        last_paid_month TEXT NOT NULL,
+        handed_off {int} NOT NULL DEFAULT 0,
+        enrolled {int} NOT NULL DEFAULT 0,
+        first_payment {int} NOT NULL DEFAULT 0,
+        refused {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, event_code, officer_code, branch_code, last_paid_month))""",
+    # A target on any funnel measure, for a branch or an event (`outreach hub funnel-target`).
+    """CREATE TABLE funnel_targets (
+        scope TEXT NOT NULL CHECK (scope IN ('branch', 'event')),
+        code TEXT NOT NULL,
+        measure TEXT NOT NULL CHECK (measure IN ('leads', 'registered', 'handed_off',
+            'enrolled', 'first_payment', 'still_paying')),
+        target {int} NOT NULL CHECK (target >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, code, measure))""",
+]
+
+
+# v7 (issue 17: record search by name). PostgreSQL: a
 # GIN trigram index (pg_trgm) over the lower-cased name in the wire data, through a
 # function that gives NULL for data that is not JSON (rows of older hubs), so neither the
 # index build nor a later insert can fail on it. Where the extension cannot be created,
@@ -389,6 +489,7 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (3, "audit_guard", _V3_AUDIT_GUARD[dialect]),
         (4, "laptop_binding", _V4_LAPTOPS),
         (5, "consent_withdrawals", _V5_WITHDRAWALS),
+        (6, "handoff_activation", spell(_V6_HANDOFF)),
         (7, "name_search", _V7_NAME_SEARCH[dialect]),
         (8, "units", spell(_V8_UNITS)),
     ]

@@ -19,7 +19,8 @@ REFERENCE_KIND = "contributions"
 def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str) -> dict[str, int]:
     """Reference data, NIK digests and review outcomes, and the new cursor: one transaction."""
     now = utc_now()
-    done = {"reference": 0, "known_participants": 0, "review_outcomes": 0}
+    done = {"reference": 0, "known_participants": 0, "review_outcomes": 0,
+            "activation_outcomes": 0}  # fmt: skip
     with database.write() as db:
         reference = downlink.get("reference")
         if reference:
@@ -52,6 +53,22 @@ def apply_downlink(database: Database, downlink: dict[str, Any], *, hub_id: str)
                 [r["uuid"], r["outcome"], r["reviewed_at"], now],
             )
             done["review_outcomes"] += 1
+        for a in downlink.get("activation_outcomes") or []:
+            db.execute(
+                "INSERT INTO activation_outcomes (uuid, status, kpj, enrolled_on,"
+                " first_paid_month, last_paid_month, refusal_reason, updated_at, received_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET"
+                " status = excluded.status, kpj = excluded.kpj,"
+                " enrolled_on = excluded.enrolled_on,"
+                " first_paid_month = excluded.first_paid_month,"
+                " last_paid_month = excluded.last_paid_month,"
+                " refusal_reason = excluded.refusal_reason, updated_at = excluded.updated_at,"
+                " received_at = excluded.received_at",
+                [a["uuid"], a["status"], a.get("kpj"), a.get("enrolled_on"),
+                 a.get("first_paid_month"), a.get("last_paid_month"), a.get("refusal_reason"),
+                 a["updated_at"], now],
+            )  # fmt: skip
+            done["activation_outcomes"] += 1
         db.execute(
             "INSERT INTO sync_checkpoints (hub_id, last_acked_seq, updated_at, downlink_cursor)"
             " VALUES (?, 0, ?, ?) ON CONFLICT (hub_id) DO UPDATE SET"

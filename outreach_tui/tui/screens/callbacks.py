@@ -54,6 +54,7 @@ class CallbackScreen(PagedScreen):
         Binding("ctrl+e", "edit", "Ubah", id="callback-edit", priority=True),
         Binding("ctrl+r", "convert", "Daftarkan", id="callback-convert", priority=True),
         Binding("ctrl+y", "copy_link", "Salin tautan", id="callback-copy", priority=True),
+        Binding("f8", "open_unpaid", "Belum bayar", id="open-unpaid", priority=True),
         *PAGE_BINDINGS,
         Binding("escape", "close", "Kembali", id="close"),
     ]
@@ -215,6 +216,12 @@ class CallbackScreen(PagedScreen):
                 lead=LeadPrefill(row["uuid"], row["full_name"], national_phone(row["phone"])),
             )
         )  # fmt: skip
+
+    def action_open_unpaid(self) -> None:
+        """Registered but not paid yet (issue 18): the payment reminders."""
+        from outreach_tui.tui.screens.unpaid import UnpaidScreen
+
+        self.app.push_screen(UnpaidScreen())
 
     def action_close(self) -> None:
         self.dismiss()

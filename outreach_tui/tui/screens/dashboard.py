@@ -294,6 +294,11 @@ class DashboardScreen(BoothScreen):
 
     def _render_targets(self, data: DashboardData) -> None:
         panel = self.query_one("#dash-targets", Static)
+        if data.funnel and data.funnel.get("handed_off"):  # issue 18: a hub after hand-offs
+            from outreach_tui.tui.widgets.funnel_panel import funnel_and_targets
+
+            panel.update(funnel_and_targets(data, self.language))
+            return
         if not data.targets:
             panel.update(Text(self.t("dashboard.no_targets"), style="dim"))
             return

@@ -22,9 +22,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from outreach_tui.domain import activation_status
 from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, reason
-from outreach_tui.store import StoreError
+from outreach_tui.store import StoreError, activations
 from outreach_tui.store.queries import Kind, RecordsPage
 from outreach_tui.tui.clock import local_clock, local_day_bounds
 from outreach_tui.tui.dialogs.void_reason import VoidReasonDialog
@@ -190,6 +191,8 @@ class RecordsScreen(PagedScreen):
             offset=offset,
             states=states,
         )
+        if kind == "registrations":  # issue 18: what the core system answered, if anything
+            activations.attach_outcomes(self.booth.store.database, page.rows)
         if not worker.is_cancelled:
             self.post_message(RecordsLoaded(request, kind, page))
 
@@ -227,6 +230,8 @@ class RecordsScreen(PagedScreen):
         if row.get("withdrawn_at"):  # consent withdrawn (UU 27/2022): processing stops
             return Text(self.t("withdrawal.cell"), style="bold")
         state = row["sync_state"]
+        if row.get("activation") and state in ("synced", "duplicate"):  # issue 18
+            return Text(activation_status.cell(row["activation"], self.language), style="bold")
         needs_action = state in ("conflict", "rejected")  # the officer has to look at these
         return Text(self.t(f"records.sync.{state}"), style="bold reverse" if needs_action else "")
 
@@ -274,6 +279,11 @@ class RecordsScreen(PagedScreen):
             self.query_one("#records-page", Static).update(Text(self.t(
                 "withdrawal.shown", at=self._when(row["withdrawn_at"]),
                 due=self._when(row["withdrawal_due_at"])), style="bold"))  # fmt: skip
+            return
+        if row is not None and row.get("activation"):
+            self.query_one("#records-page", Static).update(
+                Text(activation_status.label(row["activation"], self.language), style="bold")
+            )
             return
         self.query_one("#records-page", Static).update(self.page_line("records.empty"))
 
