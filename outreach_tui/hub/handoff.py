@@ -33,7 +33,7 @@ from typing import IO, Any
 from outreach_tui import files
 from outreach_tui.domain.handoff_mapping import HandoffMapping, row_digest
 from outreach_tui.domain.ids import new_uuid
-from outreach_tui.hub import audit, funnel
+from outreach_tui.hub import audit, funnel, units
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 
@@ -84,7 +84,9 @@ def branch_expression(dialect: str) -> str:
     return f"COALESCE({own}, e.branch_code, o.branch_code, '')"
 
 
-def _candidates_sql(dialect: str, *, since: str | None, unit: str | None) -> tuple[str, list[Any]]:
+def _candidates_sql(
+    dialect: str, *, since: str | None, unit: str | None, scope: frozenset[str] | None = None
+) -> tuple[str, list[Any]]:
     branch = branch_expression(dialect)
     owner = _json(dialect, "r.data", "owner_uuid")
     owner_ref = _json(dialect, "w.data", "reference_no")
@@ -98,7 +100,11 @@ def _candidates_sql(dialect: str, *, since: str | None, unit: str | None) -> tup
     if since:
         where.append("r.day >= ?")
         params.append(since)
-    if unit:
+    if scope is not None:  # a unit of this hub (issue 17): its subtree, by the pushing token
+        in_scope, codes = units.scope_sql(scope, "r.unit_code")
+        where.append(in_scope)
+        params += codes
+    elif unit:  # a hub without units: the branch code the record names
         where.append(f"{branch} = ?")
         params.append(unit)
     sql = (
@@ -230,7 +236,8 @@ def hand_off(
     """Write the next hand-off to ``out`` and record it; ``NothingToHandOff`` when empty.
 
     ``since``: only registrations of that day or later (None: every one not yet handed,
-    `--since LAST`); ``unit``: only that branch code.
+    `--since LAST`); ``unit``: a unit of this hub and everything under it (issue 17), or
+    on a hub without that unit, the records naming that branch code.
     """
     if fmt not in ("csv", "xlsx"):
         raise ValueError(fmt)
@@ -248,7 +255,10 @@ def hand_off(
              str(out)),
         )  # fmt: skip
         run = _Run(tx, mapping, handoff_id)
-        sql, params = _candidates_sql(tx.dialect, since=since, unit=unit)
+        code = unit.upper() if unit else None
+        known = code is not None and tx.one("SELECT code FROM units WHERE code = ?", (code,))
+        scope = units.scope_of(tx, code) if known else None
+        sql, params = _candidates_sql(tx.dialect, since=since, unit=unit, scope=scope)
 
         def fill(temp: Path) -> None:
             rows = run.rows(sql, params)

@@ -452,3 +452,18 @@ def test_a_hub_from_before_units_keeps_its_tallies_on_upgrade(db: str) -> None:
     assert tally_rows("--hub-db", db, "--by", "day") == (
         {("2026-11-23",): 3, ("2026-11-24",): 4}, 7,
     )  # fmt: skip
+
+
+def test_a_hand_off_of_a_unit_takes_its_subtree(org: Org, tmp_path: Any) -> None:
+    """Every record names branch KC-PLG in its data; `--unit` goes by the unit each was
+    pushed into (issue 18's hand-off on a hub with units)."""
+
+    def handed(unit: str) -> int:
+        out = tmp_path / f"{unit}.csv"
+        body = json.loads(cli("hub", "handoff", "--db", org.db, "--unit", unit,
+                              "--format", "csv", "--out", str(out), "--json"))  # fmt: skip
+        return int(body["handoff"]["rows"]) if body["handoff"] else 0
+
+    assert handed("KW-JATENG") == 3
+    assert handed("KC-PLG") == 1
+    assert handed("KC-SKA") == 0  # already handed with Jawa Tengah

@@ -198,11 +198,15 @@ DAMAGE: dict[str, tuple[Callable[[Pair], str], set[str]]] = {
     "a retry stored under a new uuid": (
         lambda p: _hub_sql(
             p,
-            "INSERT INTO records SELECT '0196eeee-eeee-7eee-beee-eeeeeeeeeeee', "
+            "INSERT INTO records (uuid, entity, version, content_hash, device_id, "
+            "enrolled_device_id, officer_code, event_code, day, role, path, sector, "
+            "monthly_due, voided, nik_digest, data, created_at, received_at, "
+            "updated_at, batch_id, programs, converted, person_digest, unit_code) "
+            "SELECT '0196eeee-eeee-7eee-beee-eeeeeeeeeeee', "
             "entity, version, content_hash, device_id, enrolled_device_id, "
             "officer_code, event_code, day, role, path, sector, monthly_due, "
             "voided, nik_digest, data, created_at, received_at, updated_at, "
-            "batch_id, programs, converted, person_digest FROM records "
+            "batch_id, programs, converted, person_digest, unit_code FROM records "
             "WHERE uuid = ?",
             6,
         ),
