@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from outreach_tui.cli.consent_cmds import _actor
-from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, UnitOption, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_review_cmds import scope_for
 from outreach_tui.cli.output import EXIT_INVALID, EXIT_USAGE, console, fail, print_json
 from outreach_tui.i18n import t
 
@@ -177,12 +178,15 @@ def funnel_command(
     last: Annotated[str | None, typer.Option("--last")] = None,
     today: Annotated[str | None, typer.Option("--today")] = None,
     chart: Annotated[bool, typer.Option("--chart")] = False,
+    unit: UnitOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """The funnel after the booth per day, officer, event or branch, with conversions."""
+    """The funnel after the booth per day, officer, event, branch, region or area, with
+    conversions; ``--unit`` keeps to one unit's subtree."""
     from outreach_tui.hub import funnel
     from outreach_tui.hub.storage import open_storage
     from outreach_tui.reports.funnel import funnel_chart, funnel_table, rates, targets_table
+    from outreach_tui.reports.tally import NeedsUnits
 
     lang = _lang(ctx)
     groups = list(by or [])
@@ -192,10 +196,17 @@ def funnel_command(
     day = _day_or_fail(today, "--today", lang) or date.today()
     start, end = _day_or_fail(first, "--first", lang), _day_or_fail(last, "--last", lang)
     with open_storage(db, create=False) as storage:
-        rows = funnel.table(storage, groups, today=day, first=start, last=end)
-        goals = funnel.targets(storage, today=day)
+        scope = scope_for(storage, unit)
+        try:
+            rows = funnel.table(storage, groups, today=day, first=start, last=end, scope=scope)
+        except NeedsUnits as exc:
+            fail(t("report.needs_units", lang, by=str(exc)), EXIT_USAGE)
+        goals = funnel.targets(storage, today=day, scope=scope)
+        # The chart's whole: asked once, since an area's rows count a branch in each area.
+        whole = funnel.table(storage, [], today=day, first=start, last=end, scope=scope)
     if as_json:
-        print_json({"by": groups, "today": day.isoformat(), "steps": list(funnel.STEPS),
+        print_json({"by": groups, "today": day.isoformat(), "unit": unit,
+                    "steps": list(funnel.STEPS),
                     "rows": [{**r, "conversion": rates(r)} for r in rows],
                     "targets": goals})  # fmt: skip
         return
@@ -204,8 +215,7 @@ def funnel_command(
     else:
         console.print(funnel_table(rows, groups, lang))
         if chart:
-            total = {k: sum(int(r[k]) for r in rows) for k in (*funnel.STEPS, "converted")}
-            console.print(funnel_chart(total, lang))
+            console.print(funnel_chart(whole[0], lang))
     if goals:
         console.print(targets_table(goals, lang))
 
@@ -218,17 +228,20 @@ def funnel_target_command(
     target: Annotated[int, typer.Option("--target", min=0, max=100_000_000)],
     branch: Annotated[str | None, typer.Option("--branch")] = None,
     event: Annotated[str | None, typer.Option("--event")] = None,
+    unit: UnitOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Set a target on any step of the funnel, for a branch or an event."""
+    """Set a target on any step of the funnel, for a branch, an event or a unit."""
     from outreach_tui.hub import funnel
     from outreach_tui.hub.storage import open_storage
 
     lang = _lang(ctx)
-    code = (branch or event or "").strip().upper()
-    if (branch is None) == (event is None) or measure not in funnel.STEPS or not _CODE.match(code):
+    given = {"branch": branch, "event": event, "unit": unit}
+    chosen = [kind for kind, value in given.items() if value is not None]
+    code = (given[chosen[0]] or "").strip().upper() if len(chosen) == 1 else ""
+    if len(chosen) != 1 or measure not in funnel.STEPS or not _CODE.match(code):
         fail(t("funnel.bad_target", lang, measures=", ".join(funnel.STEPS)), EXIT_USAGE)
-    scope = "branch" if branch is not None else "event"
+    scope = chosen[0]
     with open_storage(db, create=False) as storage:
         saved = funnel.set_target(storage, scope, code, measure, target, actor=_actor())
     if as_json:

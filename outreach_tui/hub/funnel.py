@@ -1,11 +1,12 @@
 """The funnel after registration: handed off → enrolled (KPJ) → first payment → still paying.
 
 Each handed registration has one ``funnel_members`` row: its tally key (day, event,
-officer, branch) and its stage. ``funnel_rollup`` sums the members per key and latest paid
-month, changed by the difference between a member's old and new row in the same
-transaction as the hand-off or the activation import that moved it. "Still paying" (paid
-in the last 3 months) is a range over ``last_paid_month``, so it is right on the day it is
-asked without a nightly job. Lead and registration counts stay in ``daily_rollup``.
+officer, branch code, the unit that pushed it) and its stage. ``funnel_rollup`` sums the
+members per key and latest paid month, changed by the difference between a member's old
+and new row in the same transaction as the hand-off or the activation import that moved
+it. "Still paying" (paid in the last 3 months) is a range over ``last_paid_month``, so it
+is right on the day it is asked without a nightly job. Lead and registration counts stay
+in ``daily_rollup``.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import pairwise
+from itertools import pairwise, product
 from typing import Any
 
-from outreach_tui.hub import audit, tallies
+from outreach_tui.hub import audit, tallies, units
 from outreach_tui.hub.storage import Storage, Tx, utc_now
+from outreach_tui.reports.tally import NeedsUnits
+from outreach_tui.reports.units import UnitTree
 
-KEY = ("day", "event_code", "officer_code", "branch_code", "last_paid_month")
+KEY = ("unit_code", "day", "event_code", "officer_code", "branch_code", "last_paid_month")
 STAGES = ("handed_off", "enrolled", "first_payment", "refused")
-GROUPS = ("day", "officer_code", "event_code", "branch_code")
+GROUPS = ("day", "officer_code", "event_code", "branch_code", "unit_code")
 MEASURES = ("handed_off", "enrolled", "first_payment", "still_paying", "refused")
 STILL_PAYING_MONTHS = 3
 
@@ -32,6 +35,7 @@ class Member:
     event_code: str
     officer_code: str
     branch_code: str
+    unit_code: str = ""  # the unit its record was pushed from (issue 17; '' before units)
     last_paid_month: str = ""
     handed_off: int = 1
     enrolled: int = 0
@@ -108,15 +112,17 @@ def facts(
     today: date,
     first: date | str | None = None,
     last: date | str | None = None,
+    scope: tallies.Scope = None,
 ) -> list[dict[str, Any]]:
     """Funnel measures per distinct ``group`` value (day, officer_code, event_code,
-    branch_code), over registrations of days ``first``..``last``. ``still_paying``: the
-    latest paid month is one of the last ``STILL_PAYING_MONTHS`` months (this one included).
+    branch_code, unit_code), over registrations of days ``first``..``last`` in the units of
+    ``scope``. ``still_paying``: the latest paid month is one of the last
+    ``STILL_PAYING_MONTHS`` months (this one included).
     """
     unknown = set(group) - set(GROUPS)
     if unknown:
         raise ValueError(f"unknown funnel groups: {sorted(unknown)}")
-    where, params = "1 = 1", list[Any]()
+    where, params = units.scope_sql(scope)
     if first:
         where, params = where + " AND day >= ?", [*params, str(first)]
     if last:
@@ -141,7 +147,8 @@ def facts(
 STEPS = ("leads", "registered", "handed_off", "enrolled", "first_payment", "still_paying")
 _GROUP_OF = {"day": "day", "officer": "officer_code", "event": "event_code",
              "branch": "branch_code"}  # fmt: skip
-BY = tuple(_GROUP_OF)
+UNIT_BY = ("branch", "region", "area")  # from the hub's units, when it has them (issue 17)
+BY = (*_GROUP_OF, "region", "area")
 
 
 def table(
@@ -151,46 +158,67 @@ def table(
     today: date,
     first: date | str | None = None,
     last: date | str | None = None,
+    scope: tallies.Scope = None,
 ) -> list[dict[str, Any]]:
-    """One row per group of ``by`` (day, officer, event, branch): every step of the funnel
-    (``STEPS``, plus ``refused`` and ``converted`` leads), in group order.
+    """One row per group of ``by`` (day, officer, event, branch, region, area): every step
+    of the funnel (``STEPS``, plus ``refused`` and ``converted`` leads), in group order,
+    over the units of ``scope`` (None: the whole hub).
 
-    Leads and registrations come from the daily rollups, whose rows carry event and
-    officer; their branch is the event's, else the officer's (as for branch targets).
+    Leads and registrations come from the daily rollups. On a hub with units, a branch,
+    region or area is the one of the unit that pushed the record, as in ``outreach tally``
+    (an area counts a branch in each of its rows); on a hub without units a branch is the
+    event's, else the officer's (as for branch targets), and region or area is refused.
     """
     unknown = set(by) - set(BY)
     if unknown:
         raise ValueError(f"unknown funnel groups: {sorted(unknown)}")
-    group = [_GROUP_OF[b] for b in by]
-    context = tallies.context(storage)
+    context = tallies.context(storage, scope)
+    tree = UnitTree(context["units"]) if context.get("units") else None
+    if tree is None and {"region", "area"} & set(by):
+        raise NeedsUnits(next(b for b in by if b in ("region", "area")))
+    by_unit = tree is not None and bool(set(UNIT_BY) & set(by))
+    plain = [_GROUP_OF[b] for b in by if b in _GROUP_OF and not (by_unit and b == "branch")]
     event_branch = {e["code"]: e.get("branch_code") for e in context["events"]}
     officer_branch = {o["code"]: o.get("branch_code") for o in context["officers"]}
-    rollup_group = [g for g in group if g != "branch_code"]
-    if "branch_code" in group:
-        rollup_group = sorted({*rollup_group, "event_code", "officer_code"})
-    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    if by_unit:
+        funnel_group = rollup_group = sorted({*plain, "unit_code"})
+    else:
+        funnel_group = plain
+        rollup_group = [g for g in plain if g != "branch_code"]
+        if "branch_code" in plain:
+            rollup_group = sorted({*rollup_group, "event_code", "officer_code"})
 
-    def row_for(source: dict[str, Any]) -> dict[str, Any]:
-        key = tuple(source.get(g) or "" for g in group)
-        if key not in rows:
-            rows[key] = {**dict(zip(by, key, strict=True)),
-                         **dict.fromkeys((*STEPS, "refused", "converted"), 0)}  # fmt: skip
-        return rows[key]
+    def values(dimension: str, fact: Mapping[str, Any]) -> list[str]:
+        unit = str(fact.get("unit_code") or "")
+        if by_unit and tree is not None and dimension in UNIT_BY:
+            return tree.areas_of(unit) if dimension == "area" else [tree.up_to(unit, dimension)]
+        if dimension == "branch" and "branch_code" not in fact:  # a rollup row, no units
+            return [event_branch.get(fact["event_code"])
+                    or officer_branch.get(fact["officer_code"]) or ""]  # fmt: skip
+        return [str(fact.get(_GROUP_OF[dimension]) or "")]
+
+    rows: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def rows_for(fact: Mapping[str, Any]) -> list[dict[str, Any]]:
+        found = []
+        for key in product(*(values(d, fact) for d in by)):
+            if key not in rows:
+                rows[key] = {**dict(zip(by, key, strict=True)),
+                             **dict.fromkeys((*STEPS, "refused", "converted"), 0)}  # fmt: skip
+            found.append(rows[key])
+        return found
 
     first_day = date.fromisoformat(str(first)) if first else None
     last_day = date.fromisoformat(str(last)) if last else None
-    for fact in tallies.facts(storage, rollup_group, first_day, last_day):
-        if "branch_code" in group:
-            fact["branch_code"] = (event_branch.get(fact["event_code"])
-                                   or officer_branch.get(fact["officer_code"]) or "")  # fmt: skip
-        target = row_for(fact)
-        target["leads"] += fact["leads"]
-        target["converted"] += fact["converted"]
-        target["registered"] += fact["owners"] + fact["workers"]
-    for fact in facts(storage, group, today=today, first=first, last=last):
-        target = row_for(fact)
-        for measure in ("handed_off", "enrolled", "first_payment", "still_paying", "refused"):
-            target[measure] += fact[measure]
+    for fact in tallies.facts(storage, rollup_group, first_day, last_day, scope):
+        for target in rows_for(fact):
+            target["leads"] += fact["leads"]
+            target["converted"] += fact["converted"]
+            target["registered"] += fact["owners"] + fact["workers"]
+    for fact in facts(storage, funnel_group, today=today, first=first, last=last, scope=scope):
+        for target in rows_for(fact):
+            for measure in MEASURES:
+                target[measure] += fact[measure]
     return [rows[key] for key in sorted(rows)]
 
 
@@ -203,13 +231,20 @@ def conversion(row: Mapping[str, Any]) -> dict[str, float | None]:
     return rates
 
 
+TARGET_SCOPES = ("branch", "event", "unit")
+
+
 def set_target(
     storage: Storage, scope: str, code: str, measure: str, target: int, *, actor: str | None
 ) -> dict[str, Any]:
-    if scope not in ("branch", "event") or measure not in STEPS or target < 0:
+    """A target on one funnel measure for a branch code, an event or a unit of the hub (a
+    unit's target counts its whole subtree); an unknown unit is refused."""
+    if scope not in TARGET_SCOPES or measure not in STEPS or target < 0:
         raise ValueError((scope, measure, target))
 
     def work(tx: Tx) -> dict[str, Any]:
+        if scope == "unit":
+            units.get_kind(tx, code)
         tx.execute(
             "INSERT INTO funnel_targets (scope, code, measure, target, updated_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, code, measure) DO UPDATE SET "
@@ -223,20 +258,36 @@ def set_target(
     return storage.write(work)
 
 
-def targets(storage: Storage, *, today: date) -> list[dict[str, Any]]:
-    """Every funnel target with its value now (all days of the branch or event) and %."""
+def targets(storage: Storage, *, today: date, scope: tallies.Scope = None) -> list[dict[str, Any]]:
+    """Every funnel target the reader's ``scope`` sees with its value now (all days of the
+    branch, event or unit subtree) and %. A unit target is seen inside its scope; a branch
+    or event target when the reader sees that branch or event."""
     with storage.read() as tx:
         wanted = tx.all("SELECT scope, code, measure, target FROM funnel_targets "
                         "ORDER BY scope, code, measure")  # fmt: skip
+        subtrees = {w["code"]: units.scope_of(tx, w["code"])
+                    for w in wanted if w["scope"] == "unit"}  # fmt: skip
+    if scope is not None:
+        context = tallies.context(storage, scope)
+        seen = {"event": {e["code"] for e in context["events"]},
+                "branch": {b["code"] for b in context["branches"]} | set(scope),
+                "unit": set(scope)}  # fmt: skip
+        wanted = [w for w in wanted if w["code"] in seen[w["scope"]]]
     if not wanted:
         return []
-    values = {
-        scope: {r[scope]: r for r in table(storage, [scope], today=today)}
-        for scope in {w["scope"] for w in wanted}
-    }
+    values: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for kind in {w["scope"] for w in wanted} - {"unit"}:
+        for row in table(storage, [kind], today=today, scope=scope):
+            values[kind, row[kind]] = row
+    for code, subtree in subtrees.items():
+        if any(w["scope"] == "unit" and w["code"] == code for w in wanted):
+            within = subtree if scope is None or subtree is None else subtree & scope
+            rows = table(storage, [], today=today, scope=within if subtree is not None else scope)
+            if rows:
+                values["unit", code] = rows[0]
     out = []
     for w in wanted:
-        value = int(values[w["scope"]].get(w["code"], {}).get(w["measure"], 0))
+        value = int(values.get((w["scope"], w["code"]), {}).get(w["measure"], 0))
         goal = int(w["target"])
         out.append({**w, "target": goal, "value": value,
                     "percent": value / goal if goal else None})  # fmt: skip

@@ -109,7 +109,7 @@ def _candidates_sql(
         params.append(unit)
     sql = (
         f"SELECT r.uuid, r.version, r.data, r.day, r.officer_code, r.event_code, r.voided, "
-        f"r.nik_digest, {branch} AS branch, "
+        f"r.nik_digest, r.unit_code, {branch} AS branch, "
         f"(SELECT {owner_ref} FROM records w WHERE w.uuid = {owner}) AS owner_reference, "
         "(SELECT h.row_digest FROM handoff_items h WHERE h.uuid = r.uuid "
         " ORDER BY h.version DESC LIMIT 1) AS last_digest, "
@@ -168,7 +168,8 @@ class _Run:
         elif old is None:
             activation = self.tx.one("SELECT * FROM activations WHERE uuid = ?", (row["uuid"],))
             fresh = funnel.Member(row["day"], row["event_code"], row["officer_code"],
-                                  row["branch"] or "")  # fmt: skip
+                                  row["branch"] or "",
+                                  unit_code=row["unit_code"] or "")  # fmt: skip
             funnel.move(self.tx, row["uuid"], None, fresh.with_outcome(activation))
         if kind == "unchanged":
             return None

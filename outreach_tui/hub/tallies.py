@@ -225,10 +225,10 @@ class HubTallies:
         return None
 
     def funnel(self, day: date) -> dict[str, Any]:
-        """The whole funnel (every day, every branch), "still paying" as of ``day``."""
+        """The whole funnel of the reader's units (every day), "still paying" as of ``day``."""
         from outreach_tui.hub import funnel  # funnel reads these tallies: imported late
 
-        rows = funnel.table(self.storage, [], today=day)
+        rows = funnel.table(self.storage, [], today=day, scope=self.scope)
         return rows[0] if rows else dict.fromkeys((*funnel.STEPS, "refused", "converted"), 0)
 
     def current_event(self) -> str | None:

@@ -467,3 +467,120 @@ def test_a_hand_off_of_a_unit_takes_its_subtree(org: Org, tmp_path: Any) -> None
     assert handed("KW-JATENG") == 3
     assert handed("KC-PLG") == 1
     assert handed("KC-SKA") == 0  # already handed with Jawa Tengah
+
+
+def test_the_funnel_goes_by_branch_region_and_area_within_a_unit(org: Org, tmp_path: Any) -> None:
+    """Issue 18's funnel on a hub with units (issue 17): a record's branch, region and area
+    are those of the unit that pushed it, never the branch code its data names (KC-PLG for
+    all four here); ``--unit`` keeps to one subtree, targets included."""
+    from tests.support.activation_files import activation_file
+
+    out = tmp_path / "all.csv"
+    cli("hub", "handoff", "--db", org.db, "--format", "csv", "--out", str(out))
+    with open_storage(org.db) as storage, storage.read() as tx:
+        ref = {unit: json.loads(tx.scalar("SELECT data FROM records WHERE uuid = ?", (uuid,)))
+               ["reference_no"] for unit, uuid in org.records.items()}  # fmt: skip
+    answer = activation_file(tmp_path / "act.csv", [
+        {"reference_no": ref["KC-SKA"], "status": "AKTIF", "kpj": "26012345678",
+         "enrolled_on": "01-12-2026", "first_paid_month": "12-2026", "last_paid_month": "12-2026"},
+        {"reference_no": ref["KCP-SKA-1"], "status": "BELUM BAYAR", "kpj": "26012345679",
+         "enrolled_on": "02-12-2026"},
+        {"reference_no": ref["KC-PLG"], "status": "DITOLAK", "refusal_reason": "NIK ganda"},
+    ])  # fmt: skip
+    cli("hub", "activation", "import", str(answer), "--db", org.db)
+
+    def funnel(*args: str) -> dict[tuple[str, ...], tuple[int, ...]]:
+        body = json.loads(cli("hub", "funnel", "--db", org.db, "--today", "2026-12-15",
+                              "--json", *args))  # fmt: skip
+        steps = ("registered", "handed_off", "enrolled", "first_payment", "still_paying",
+                 "refused")  # fmt: skip
+        return {tuple(r[b] for b in body["by"]): tuple(r[s] for s in steps) for r in body["rows"]}
+
+    assert funnel("--by", "region") == {
+        ("KW-JATENG",): (3, 3, 2, 1, 1, 0),
+        ("KW-SUMSEL",): (1, 1, 0, 0, 0, 1),
+    }
+    assert funnel("--by", "branch") == {
+        ("KC-KLT",): (1, 1, 0, 0, 0, 0),
+        ("KC-PLG",): (1, 1, 0, 0, 0, 1),
+        ("KC-SKA",): (2, 2, 2, 1, 1, 0),  # its sub-branch counts in it
+    }
+    assert funnel("--by", "area") == {("",): (1, 1, 0, 0, 0, 1), ("SOLORAYA",): (3, 3, 2, 1, 1, 0)}
+    assert funnel("--by", "region", "--unit", "KW-SUMSEL") == {("KW-SUMSEL",): (1, 1, 0, 0, 0, 1)}
+    assert funnel("--unit", "KCP-SKA-1") == {(): (1, 1, 1, 0, 0, 0)}
+
+    cli("hub", "funnel-target", "--db", org.db, "--unit", "KW-JATENG", "--measure", "enrolled",
+        "--target", "4")  # fmt: skip
+    cli("hub", "funnel-target", "--db", org.db, "--unit", "KC-PLG", "--measure", "handed_off",
+        "--target", "2")  # fmt: skip
+    goals = json.loads(cli("hub", "funnel", "--db", org.db, "--unit", "KW-JATENG", "--json"))
+    assert [(g["code"], g["measure"], g["value"], g["target"]) for g in goals["targets"]] == [
+        ("KW-JATENG", "enrolled", 2, 4),
+    ]  # KC-PLG's target is outside Jawa Tengah
+    everyone = json.loads(cli("hub", "funnel", "--db", org.db, "--json"))["targets"]
+    assert {(g["code"], g["value"]) for g in everyone} == {("KW-JATENG", 2), ("KC-PLG", 1)}
+
+    # The dashboard's funnel of a region's supervisor counts that region only.
+    with open_storage(org.db) as storage:
+        with storage.read() as tx:
+            from outreach_tui.hub import units
+
+            scope = units.scope_of(tx, "KW-SUMSEL")
+        shown = HubTallies(storage, scope).funnel(date(2026, 12, 15))
+    assert (shown["registered"], shown["handed_off"], shown["refused"]) == (1, 1, 1)
+
+    refused = runner.invoke(
+        app,
+        [
+            "--lang",
+            "en",
+            "hub",
+            "funnel-target",
+            "--db",
+            org.db,
+            "--unit",
+            "NOPE",
+            "--measure",
+            "enrolled",
+            "--target",
+            "1",
+        ],
+    )
+    assert refused.exit_code != 0 and "NOPE" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+
+
+def test_a_hub_without_units_has_no_region_to_funnel_by(db: str) -> None:
+    enroll_device(db, officer="PLG-01")
+    result = runner.invoke(app, ["--lang", "en", "hub", "funnel", "--db", db, "--by", "region"])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_funnel_from_before_units_keeps_its_counts_on_upgrade(db: str) -> None:
+    """Schema v8 → v12: the funnel's rollup is rebuilt from its members under their unit
+    (a member without a record: unit ''), and the targets are kept."""
+    from outreach_tui.hub.storage.schema import migrations
+
+    storage = open_storage(db, upgrade=False)
+    with storage.transaction() as tx:
+        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
+        for version, name, statements in migrations(storage.dialect)[:8]:
+            for statement in statements:
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        for n, enrolled in ((1, 1), (2, 0), (3, 1)):
+            tx.execute("INSERT INTO funnel_members VALUES (?, '2026-11-23', 'EV', 'PLG-01', "
+                       "'PLG', '2026-12', 1, ?, ?, 0)", (f"u{n}", enrolled, enrolled))  # fmt: skip
+        tx.execute("INSERT INTO funnel_rollup VALUES ('2026-11-23', 'EV', 'PLG-01', 'PLG', "
+                   "'2026-12', 3, 2, 2, 0)")  # fmt: skip
+        tx.execute("INSERT INTO funnel_targets VALUES ('branch', 'PLG', 'enrolled', 5, 'x')")
+    storage.close()
+    with open_storage(db) as upgraded, upgraded.read() as tx:
+        rows = tx.all("SELECT unit_code, handed_off, enrolled, first_payment FROM funnel_rollup")
+        targets = tx.all("SELECT scope, code, target FROM funnel_targets")
+    assert [{k: (int(v) if k != "unit_code" else v) for k, v in r.items()} for r in rows] == [
+        {"unit_code": "", "handed_off": 3, "enrolled": 2, "first_payment": 2},
+    ]
+    assert [dict(t) for t in targets] == [{"scope": "branch", "code": "PLG", "target": 5}]

@@ -475,6 +475,50 @@ _V8_UNITS = [
 ]
 
 
+# v12 (issues 17 and 18: the funnel by branch, region and area). Each funnel member carries
+# the unit its record was pushed from (records.unit_code, backfilled from the latest
+# version), the rollup's key gains it (rebuilt from the members, whose sum it is), and a
+# funnel target may be set on any unit, not only a branch code or an event.
+_V12_FUNNEL_UNITS = [
+    "ALTER TABLE funnel_members ADD COLUMN unit_code TEXT NOT NULL DEFAULT ''",
+    """UPDATE funnel_members SET unit_code = COALESCE((SELECT r.unit_code FROM records r
+        WHERE r.uuid = funnel_members.uuid ORDER BY r.version DESC LIMIT 1), '')""",
+    """CREATE TABLE funnel_rollup_v12 (
+        unit_code TEXT NOT NULL DEFAULT '',
+        day TEXT NOT NULL,
+        event_code TEXT NOT NULL,
+        officer_code TEXT NOT NULL,
+        branch_code TEXT NOT NULL,
+        last_paid_month TEXT NOT NULL,
+        handed_off {int} NOT NULL DEFAULT 0,
+        enrolled {int} NOT NULL DEFAULT 0,
+        first_payment {int} NOT NULL DEFAULT 0,
+        refused {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (unit_code, day, event_code, officer_code, branch_code, last_paid_month))""",
+    """INSERT INTO funnel_rollup_v12 (unit_code, day, event_code, officer_code, branch_code,
+        last_paid_month, handed_off, enrolled, first_payment, refused)
+    SELECT unit_code, day, event_code, officer_code, branch_code, last_paid_month,
+        SUM(handed_off), SUM(enrolled), SUM(first_payment), SUM(refused)
+    FROM funnel_members
+    GROUP BY unit_code, day, event_code, officer_code, branch_code, last_paid_month""",
+    "DROP TABLE funnel_rollup",
+    "ALTER TABLE funnel_rollup_v12 RENAME TO funnel_rollup",
+    "CREATE INDEX funnel_rollup_unit ON funnel_rollup (unit_code)",
+    """CREATE TABLE funnel_targets_v12 (
+        scope TEXT NOT NULL CHECK (scope IN ('branch', 'event', 'unit')),
+        code TEXT NOT NULL,
+        measure TEXT NOT NULL CHECK (measure IN ('leads', 'registered', 'handed_off',
+            'enrolled', 'first_payment', 'still_paying')),
+        target {int} NOT NULL CHECK (target >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, code, measure))""",
+    """INSERT INTO funnel_targets_v12 (scope, code, measure, target, updated_at)
+    SELECT scope, code, measure, target, updated_at FROM funnel_targets""",
+    "DROP TABLE funnel_targets",
+    "ALTER TABLE funnel_targets_v12 RENAME TO funnel_targets",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -492,7 +536,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (6, "handoff_activation", spell(_V6_HANDOFF)),
         (7, "name_search", _V7_NAME_SEARCH[dialect]),
         (8, "units", spell(_V8_UNITS)),
+        (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
     ]
 
 
-LATEST_VERSION = 8
+LATEST_VERSION = 12
