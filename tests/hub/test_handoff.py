@@ -19,6 +19,7 @@ from outreach_tui.cli.main import app
 from outreach_tui.domain.handoff_mapping import MappingError, load_handoff_mapping
 from outreach_tui.hub.handoff import NothingToHandOff, hand_off
 from outreach_tui.hub.storage import open_storage
+from tests.support.ci import require
 
 runner = CliRunner()
 
@@ -133,13 +134,16 @@ def test_the_xlsx_hand_off_has_the_mapped_headers(db: str, tmp_path: Path) -> No
 
 def test_the_xlsx_opens_in_libreoffice_with_the_mapped_headers(db: str, tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed on this machine")
+    require(soffice is not None, "LibreOffice is missing (apt install libreoffice-calc-nogui)")
+    assert soffice is not None
     with open_storage(db) as storage:
         Laptop(storage).register()
         hand_off(storage, load_handoff_mapping(), tmp_path / "h.xlsx", fmt="xlsx")
-    subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
-                    str(tmp_path / "h.xlsx")], check=True, timeout=120)  # fmt: skip
+    # A profile of its own: two test workers converting at once would share the default one.
+    profile = f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}"
+    subprocess.run([soffice, profile, "--headless", "--convert-to", "csv", "--outdir",
+                    str(tmp_path), str(tmp_path / "h.xlsx")], check=True, timeout=180,
+                   capture_output=True)  # fmt: skip
     header = (tmp_path / "h.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.split(",") == list(load_handoff_mapping().titles)
 
