@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -349,3 +350,9 @@ def _failure(exc: BaseException, target: Path) -> WriteFailed:
         return WriteFailed("no_space", target)
     detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return WriteFailed("failed", target, detail)
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks (a hand-off or an activation file)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from outreach_tui import files
 from outreach_tui.domain.handoff_mapping import ActivationMapping
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub import audit, funnel
@@ -278,21 +279,13 @@ def _match(tx: Tx, hub: HubInfo, row: _Row) -> tuple[str, str | None]:
     return "matched", uuids.pop()
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_activations(
     storage: Storage, hub: HubInfo, path: Path, mapping: ActivationMapping, *,
     actor: str | None = None,
 ) -> ActivationResult:  # fmt: skip
     """Apply the activation file at ``path`` in one transaction (see the module's text)."""
     try:
-        digest = file_digest(path)
+        digest = files.sha256_of(path)
     except FileNotFoundError:
         raise ActivationFileError("missing", path=str(path)) from None
     except OSError as exc:

@@ -22,7 +22,6 @@ of a few thousand rows takes about a second (docs/HANDOFF.md).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -215,14 +214,6 @@ def _write_xlsx(rows: Iterator[list[Any]], mapping: HandoffMapping, path: Path) 
     book.save(path)
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def hand_off(
     storage: Storage,
     mapping: HandoffMapping,
@@ -273,7 +264,7 @@ def hand_off(
 
         written = files.write_with(out, fill, force=force, protect=_protected(storage))
         committed.append(written)
-        digest = file_digest(written.path)
+        digest = files.sha256_of(written.path)
         c = run.counts
         tx.execute(
             "UPDATE handoffs SET file_name = ?, file_digest = ?, file_bytes = ?, "
