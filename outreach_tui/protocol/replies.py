@@ -162,10 +162,13 @@ class Unit(Reply, kw_only=True, frozen=True):
 
 class Tallies(Reply, kw_only=True, frozen=True):
     """``GET /api/v1/tallies`` (supervisor): rollup rows and what the rows name. A hub
-    before units sends rows without ``unit_code`` and no ``units``."""
+    before units sends rows without ``unit_code`` and no ``units``. Asked with ``group``,
+    a hub that sums by itself answers ``facts`` (one row per group, the metrics summed)
+    and no rows; an older hub ignores ``group`` and sends ``rows``, ``facts`` None."""
 
     hub_id: HubId
     rows: list[dict[str, str | int | None]]
+    facts: list[dict[str, str | int | None]] | None = None
     events: list[dict[str, str | int | None]] = []
     branches: list[dict[str, str | int | None]] = []
     officers: list[dict[str, str | int | None]] = []

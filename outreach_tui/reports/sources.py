@@ -88,30 +88,41 @@ def _metrics_of(row: Mapping[str, Any]) -> list[int]:
 
 
 class RollupSource:
-    """A hub over HTTP: ``fetch(first, last)`` returns the ``/api/v1/tallies`` body."""
+    """A hub over HTTP: ``fetch(first, last, group)`` returns the ``/api/v1/tallies`` body,
+    the hub's sums per group (``facts``), or from a hub before that, its rollup rows,
+    summed here."""
 
     kind = "hub"
     has_units = True
 
-    def __init__(self, fetch: Callable[[date | None, date | None], Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[date | None, date | None, Sequence[str] | None], Mapping[str, Any]],
+    ) -> None:
         self._fetch = fetch
-        self._cache: dict[tuple[date | None, date | None], Mapping[str, Any]] = {}
+        self._cache: dict[tuple[Any, ...], Mapping[str, Any]] = {}
 
-    def _body(self, first: date | None, last: date | None) -> Mapping[str, Any]:
-        if (first, last) not in self._cache:
-            self._cache[(first, last)] = self._fetch(first, last)
-        return self._cache[(first, last)]
+    def _body(
+        self, first: date | None, last: date | None, group: Sequence[str]
+    ) -> Mapping[str, Any]:
+        key = (first, last, tuple(group))
+        if key not in self._cache:
+            self._cache[key] = self._fetch(first, last, group)
+        return self._cache[key]
 
     def facts(
         self, group: Sequence[str], first: date | None = None, last: date | None = None
     ) -> list[Row]:
         check_group(group, HUB_GROUP_COLUMNS)
-        return aggregate(self._body(first, last).get("rows") or [], group)
+        body = self._body(first, last, group)
+        if body.get("facts") is not None:
+            return [dict(row) for row in body["facts"]]
+        return aggregate(body.get("rows") or [], group)
 
     def context(self) -> Context:
         # Any answer carries the context; with none yet, ask for a day with no rows.
         far = date(9999, 12, 31)
-        body = self._cache[next(iter(self._cache))] if self._cache else self._body(far, far)
+        body = self._cache[next(iter(self._cache))] if self._cache else self._body(far, far, [])
         return {k: list(body.get(k) or []) for k in ("events", "branches", "officers", "units")}
 
     def pending_sync(self) -> int | None:

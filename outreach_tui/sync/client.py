@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Self, TypeVar
 
@@ -76,6 +76,9 @@ RESPONSE_LIMITS = {
     "/api/v1/reconcile": 4_000_000,
     "/api/v1/batches": 16_000_000,
     "/api/v1/downlink": 32_000_000,
+    # Summed groups (a region's day x branch: a few thousand rows), or an older hub's
+    # rollup rows (~200 bytes each).
+    "/api/v1/tallies": 32_000_000,
 }
 
 
@@ -201,9 +204,12 @@ class HubClient:
         response = self._request("GET", "/api/v1/downlink", params=params)
         return _reply(response, Downlink, "downlink")
 
-    def tallies(self, first: date | None, last: date | None) -> dict[str, Any]:
-        """``GET /api/v1/tallies`` (a supervisor token): the body ``RollupSource`` reads."""
-        params = {}
+    def tallies(
+        self, first: date | None, last: date | None, group: Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        """``GET /api/v1/tallies`` (a supervisor token): the body ``RollupSource`` reads;
+        with ``group``, the hub's own sums by those rollup columns (``facts``)."""
+        params = {} if group is None else {"group": ",".join(group)}
         if first:
             params["since"] = first.isoformat()
         if last:
