@@ -47,8 +47,13 @@ def test_a_regions_year_is_tallied_over_http(tmp_path: Path) -> None:
         body = json.loads(result.output)
         assert len(body["rows"]) == OFFICERS
         assert body["totals"]["owners"] == DAYS * sum(1 + o % 3 for o in range(OFFICERS))
-        by_day = json.loads(runner.invoke(app, ["tally", "--hub", server.url, "--token", token,
-                                                "--by", "day", "--json"], env=env).output)
+        by_day = json.loads(
+            runner.invoke(
+                app,
+                ["tally", "--hub", server.url, "--token", token, "--by", "day", "--json"],
+                env=env,
+            ).output
+        )
         assert len(by_day["rows"]) == DAYS and by_day["totals"] == body["totals"]
 
         # A client from before asks without ``group`` and still gets the rows, which this
