@@ -33,6 +33,7 @@ def relay_command(
     token: Annotated[str, typer.Option("--token", envvar="OUTREACH_RELAY_TOKEN")],
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=10_000)] = 500,
     tries: Annotated[int, typer.Option("--tries", min=1, max=20)] = 5,
+    from_start: Annotated[bool, typer.Option("--from-start")] = False,
     insecure: Annotated[bool, typer.Option("--insecure")] = False,
     ca_cert: Annotated[Path | None, typer.Option("--ca-cert")] = None,
     as_json: JsonFlag = False,
@@ -64,7 +65,8 @@ def relay_command(
         try:
             with HubClient(url, token, tries=tries, on_retry=on_retry, language=lang,
                            ca_pem=ca_pem) as client:  # fmt: skip
-                report = _run(outbox, client, batch_size, lang, quiet=as_json)
+                report = _run(outbox, client, batch_size, lang, quiet=as_json,
+                              from_start=from_start)  # fmt: skip
         except SyncError as exc:
             fail(t("relay.stopped", lang, reason=exc.message(lang)), exc.exit_code)
         left = outbox.remaining(report.hub_id)
@@ -86,7 +88,9 @@ def relay_command(
         raise typer.Exit(code)
 
 
-def _run(outbox: Any, client: Any, batch_size: int, lang: str, *, quiet: bool) -> Any:
+def _run(
+    outbox: Any, client: Any, batch_size: int, lang: str, *, quiet: bool, from_start: bool
+) -> Any:
     """The relay loop under a Rich progress bar (on a terminal, without --json)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -98,7 +102,7 @@ def _run(outbox: Any, client: Any, batch_size: int, lang: str, *, quiet: bool) -
     ) as bar:  # fmt: skip
         task = bar.add_task(t("relay.progress", lang), total=None)
         return relay(
-            outbox, client, batch_size=batch_size,
+            outbox, client, batch_size=batch_size, from_start=from_start,
             on_start=lambda total: bar.update(task, total=total, completed=0),
             on_batch=lambda n: bar.advance(task, n),
         )  # fmt: skip

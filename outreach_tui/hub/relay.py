@@ -31,17 +31,19 @@ from outreach_tui.hub.storage import Row, Storage, Tx, utc_now
 MAX_CONTEXT = 100  # events and officers per batch (the protocol's limit)
 MAX_WITHDRAWALS = 500
 ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
-_PAGE = (
-    "SELECT v.uuid, v.version, v.content_hash, v.data, b.feed_seq, r.entity, r.unit_code, "
-    "r.day, r.officer_code, r.event_code, "
+# A page is read batch by batch in feed_seq order (the batches' unique index), each
+# batch's versions by the (batch_id, uuid, version) index: never a scan of every version.
+_BATCHES = "SELECT batch_id, feed_seq FROM batches WHERE feed_seq >= ? ORDER BY feed_seq LIMIT ?"
+_VERSIONS = (
+    "SELECT v.uuid, v.version, v.content_hash, v.data, r.entity, r.unit_code, r.day, "
+    "r.officer_code, r.event_code, "
     "(SELECT MAX(p.version) FROM record_versions p WHERE p.uuid = v.uuid "
     "AND p.version < v.version) AS base_version "
-    "FROM batches b JOIN record_versions v ON v.batch_id = b.batch_id "
-    "JOIN records r ON r.uuid = v.uuid "
-    "WHERE b.feed_seq IS NOT NULL AND (b.feed_seq > ? OR (b.feed_seq = ? AND "
-    "(v.uuid > ? OR (v.uuid = ? AND v.version > ?)))) "
-    "ORDER BY b.feed_seq, v.uuid, v.version LIMIT ?"
+    "FROM record_versions v JOIN records r ON r.uuid = v.uuid "
+    "WHERE v.batch_id = ? AND (v.uuid > ? OR (v.uuid = ? AND v.version > ?)) "
+    "ORDER BY v.uuid, v.version LIMIT ?"
 )
+BATCHES_PER_READ = 50
 _LEFT = (
     "SELECT COUNT(*) AS n FROM batches b JOIN record_versions v ON v.batch_id = b.batch_id "
     "WHERE b.feed_seq IS NOT NULL AND (b.feed_seq > ? OR (b.feed_seq = ? AND "
@@ -148,6 +150,20 @@ class RelayOutbox:
 
         return self.storage.write(work)
 
+    def start_over(self, hub_id: str) -> None:
+        """Forward everything again from the first version (``--from-start``): what the
+        upper hub holds comes back ``duplicate``, what it refused before is tried again.
+        A batch in flight is dropped: if the upper hub stored it, its records are
+        duplicates now too."""
+
+        def work(tx: Tx) -> None:
+            tx.execute("DELETE FROM relay_outbox WHERE hub_id = ?", (hub_id,))
+            tx.execute("DELETE FROM relay_withdrawals WHERE hub_id = ?", (hub_id,))
+            tx.execute("UPDATE relay_targets SET feed_seq = 0, uuid = '', version = 0, "
+                       "updated_at = ? WHERE hub_id = ?", (utc_now(), hub_id))  # fmt: skip
+
+        self.storage.write(work)
+
     def status(self, hub_id: str) -> Target | None:
         with self.storage.read() as tx:
             row = tx.one(f"SELECT {_TARGET_COLUMNS} FROM relay_targets WHERE hub_id = ?",
@@ -233,9 +249,7 @@ class RelayOutbox:
         max_bytes: int,
     ) -> tuple[dict[str, Any] | None, tuple[int, str, int], int, int]:  # fmt: skip
         page = _Page(max_bytes)
-        for row in tx.all(_PAGE, (*_cursor_params(cursor), max_records)):
-            if not page.take(row):
-                break
+        _fill(tx, page, cursor, max_records)
         if page.records:
             to = page.last
             body = self._body(tx, hub_id, cursor, to, page)
@@ -318,6 +332,25 @@ class _Page:
         self.records.append(record)
         self.last = (int(row["feed_seq"]), row["uuid"], int(row["version"]))
         return True
+
+
+def _fill(tx: Tx, page: _Page, cursor: tuple[int, str, int], max_records: int) -> None:
+    """Up to ``max_records`` versions after ``cursor`` into ``page``, until it is full."""
+    seq, uuid, version = cursor
+    while True:
+        batches = tx.all(_BATCHES, (seq, BATCHES_PER_READ))
+        for b in batches:
+            feed_seq = int(b["feed_seq"])
+            after = (uuid, version) if feed_seq == cursor[0] else ("", 0)
+            wanted = max_records - len(page.records)
+            for row in tx.all(_VERSIONS, (b["batch_id"], after[0], after[0], after[1], wanted)):
+                if len(page.records) >= max_records or not page.take({**row, "feed_seq": feed_seq}):
+                    return
+            if len(page.records) >= max_records:
+                return
+        if len(batches) < BATCHES_PER_READ:
+            return
+        seq = int(batches[-1]["feed_seq"]) + 1
 
 
 def _rows(tx: Tx, table: str, columns: tuple[str, ...], codes: list[str]) -> list[dict[str, Any]]:

@@ -48,6 +48,7 @@ class Outbox(Protocol):
     def remaining(self, hub_id: str) -> int: ...
     def prepare(self, hub_id: str, *, max_records: int, max_bytes: int) -> Any: ...
     def discard(self, pending: Any) -> None: ...
+    def start_over(self, hub_id: str) -> None: ...
     def acknowledge(self, pending: Any, receipt: dict[str, Any]) -> dict[str, int]: ...
 
 
@@ -82,6 +83,7 @@ def relay(
     client: HubClient,
     *,
     batch_size: int = 500,
+    from_start: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> RelayReport:
@@ -97,6 +99,8 @@ def relay(
     if target.hub_key != caps.hub_key:
         raise HubKeyMismatch(caps.hub_id)
     client.hub_key = target.hub_key  # every receipt must be signed by the pinned key
+    if from_start:
+        outbox.start_over(caps.hub_id)
     report = RelayReport(hub_id=caps.hub_id)
     if on_start:
         on_start(outbox.remaining(caps.hub_id))

@@ -322,3 +322,60 @@ def test_a_wrong_token_a_dead_network_and_a_laptop_token_change_nothing(pair: Pa
     # The relay token then forwards everything.
     assert pair.relay()["records"] == count(pair.branch_storage, "record_versions") > 0
     pair.same_rows()
+
+
+def test_what_a_relay_token_may_and_may_not_do(db: str) -> None:
+    """At the API: a relay token pushes records of several laptops in one batch, each kept
+    under its own laptop and (inside the relay's unit) its own unit; it cannot reach
+    laptop routes, edit another unit's record, or be enrolled above a region."""
+    from hub_builders import registration_data
+
+    build(db, UPPER_TREE)
+    cli("hub", "enroll", "--db", db, "--officer", "X", "--device", "relay-ho", "--role",
+        "relay", "--unit", "HO", code=1)  # fmt: skip
+    cli("hub", "enroll", "--db", db, "--officer", "X", "--device", "relay-region", "--role",
+        "relay", "--unit", "KW-JATENG")  # fmt: skip
+    cli("hub", "enroll", "--db", db, "--officer", "X", "--device", "relay-none", "--role",
+        "relay", code=1)  # fmt: skip
+    _, relay_token = enroll_device(db, officer="RELAY", role="relay", unit="KC-SKA")
+    _, klaten_token = enroll_device(db, officer="KLT-01", unit="KC-KLT")
+    relay = {"Authorization": f"Bearer {relay_token}"}
+    with HubServer(db) as server, open_storage(db) as storage, httpx.Client(
+        base_url=server.url, timeout=30
+    ) as http:  # fmt: skip
+        a, b, klaten = "laptop-a", "laptop-b", "laptop-klt"
+        # A record pushed at Klaten by its own laptop.
+        theirs = record(registration_data(device_id=klaten))
+        pushed = http.post("/api/v1/batches", json=batch(klaten, [theirs]),
+                           headers={"Authorization": f"Bearer {klaten_token}"})  # fmt: skip
+        assert pushed.json()["results"][0]["outcome"] == "accepted"
+
+        one, two = record(registration_data(device_id=a)), record(registration_data(device_id=b))
+        three = record(registration_data(device_id=b))
+        body = batch("hub:branch-1", [{**one, "unit_code": "KCP-SKA-1"},
+                                      {**two, "unit_code": "KC-KLT"}, three])  # fmt: skip
+        answer = http.post("/api/v1/batches", json=body, headers=relay)
+        assert [r["outcome"] for r in answer.json()["results"]] == ["accepted"] * 3, answer.text
+        with storage.read() as tx:
+            held = {r["uuid"]: r for r in tx.all("SELECT uuid, device_id, unit_code FROM records")}
+        assert (held[one["uuid"]]["device_id"], held[one["uuid"]]["unit_code"]) == (a, "KCP-SKA-1")
+        # Klaten is outside the relay's unit: filed under the relay's own.
+        assert (held[two["uuid"]]["device_id"], held[two["uuid"]]["unit_code"]) == (b, "KC-SKA")
+        assert held[three["uuid"]]["unit_code"] == "KC-SKA"
+
+        # Klaten's record, even under its own laptop id: not the relay's to change.
+        edit = record({**theirs["data"], "business_name": "Lain"}, uuid=theirs["uuid"],
+                      version=2, base_version=1)  # fmt: skip
+        answer = http.post("/api/v1/batches", json=batch("hub:branch-1", [edit]), headers=relay)
+        assert answer.json()["results"][0]["code"] == "record.not_yours"
+
+        # A laptop token cannot send a hub's batch; the relay token cannot act as a laptop.
+        refused = http.post("/api/v1/batches", json=batch("hub:branch-1", [record(
+            registration_data(device_id="hub:branch-1"))]),
+            headers={"Authorization": f"Bearer {klaten_token}"})  # fmt: skip
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "batch.relay_only")
+        for method, path in (("GET", "/api/v1/downlink"), ("POST", "/api/v1/laptops")):
+            answer = http.request(method, path, headers=relay, json={})
+            assert answer.status_code == 403, (path, answer.text)
+            assert answer.json()["error"]["code"] == "auth.relay_only_batches"
+        assert http.get("/api/v1/tallies", headers=relay).status_code == 403
