@@ -24,7 +24,7 @@ from outreach_tui.hub import withdrawals
 from outreach_tui.hub.storage import Storage, open_storage
 from tests.reliability.harness import make_laptop, sync_once
 from tests.support.hub_server import HubServer, enroll_device, hub_key
-from tests.support.postgres import free_port
+from tests.support.postgres import PostgresCluster, free_port
 
 runner = CliRunner()
 
@@ -379,3 +379,37 @@ def test_what_a_relay_token_may_and_may_not_do(db: str) -> None:
             assert answer.status_code == 403, (path, answer.text)
             assert answer.json()["error"]["code"] == "auth.relay_only_batches"
         assert http.get("/api/v1/tallies", headers=relay).status_code == 403
+
+
+def test_a_branch_hub_on_postgresql_relays_too_and_never_to_itself(
+    pg_cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    """`--hub-db postgresql://…`: the same relay from a branch hub on PostgreSQL (to a
+    regional hub on SQLite); a relay to the branch hub itself is refused in one line."""
+    pg_url = pg_cluster.create_database()
+    upper_db = str(tmp_path / "region.db")
+    _, token = enroll_device(upper_db, officer="RELAY", role="relay")
+    path = make_laptop(tmp_path / "laptop.db", seed=77, registrations=10)
+    _, laptop_token = enroll_device(pg_url, officer="SKA-01")
+    with (
+        HubServer(pg_url) as branch,
+        HubServer(upper_db) as upper,
+        open_storage(pg_url) as branch_storage,
+        open_storage(upper_db) as upper_storage,
+    ):
+        report = sync_once(path, branch.url, laptop_token, _hub_id(branch_storage),
+                           hub_key(pg_url))  # fmt: skip
+        assert report.exit_code == 0
+        out = cli("hub", "relay", "--hub-db", pg_url, "--to", upper.url, "--token", token,
+                  "--json", "--batch-size", "4")  # fmt: skip
+        assert json.loads(out)["records"] == count(branch_storage, "record_versions") > 0
+        for sql in (VERSION_SQL, RECORD_SQL):
+            assert rows(upper_storage, sql) == rows(branch_storage, sql)
+
+        _, own = enroll_device(pg_url, officer="RELAY", role="relay")
+        itself = runner.invoke(app, ["--lang", "en", "hub", "relay", "--hub-db", pg_url,
+                                     "--to", branch.url, "--token", own])  # fmt: skip
+        assert itself.exit_code == 1
+        assert itself.output.strip().splitlines() == [
+            "outreach: --to names this hub itself: a hub cannot relay to itself."
+        ]
