@@ -413,3 +413,24 @@ def test_a_branch_hub_on_postgresql_relays_too_and_never_to_itself(
         assert itself.output.strip().splitlines() == [
             "outreach: --to names this hub itself: a hub cannot relay to itself."
         ]
+
+
+def test_a_region_relays_on_to_the_nation(pair: Pair, tmp_path: Path) -> None:
+    """Branch → region → nation: the regional hub relays what it holds (records that came
+    by relay too), each still under its laptop, its versions and its branch's units."""
+    nation_db = str(tmp_path / "nation.db")
+    build(nation_db, UPPER_TREE)
+    _, nation_token = enroll_device(nation_db, officer="KW-JATENG", role="relay",
+                                    unit="KW-JATENG")  # fmt: skip
+    for laptop in pair.laptops[:2]:
+        pair.sync(laptop)
+    pair.relay()
+    with HubServer(nation_db) as nation, open_storage(nation_db) as nation_storage:
+        out = cli("hub", "relay", "--hub-db", pair.upper_db, "--to", nation.url, "--token",
+                  nation_token, "--json")  # fmt: skip
+        assert json.loads(out)["outcomes"]["accepted"] == count(pair.branch_storage,
+                                                                "record_versions")  # fmt: skip
+        for sql in (VERSION_SQL, RECORD_SQL, ROLLUP_SQL):
+            assert rows(nation_storage, sql) == rows(pair.branch_storage, sql)
+        units = {r["unit_code"] for r in rows(nation_storage, "SELECT unit_code FROM records")}
+        assert units == {"KC-SKA", "KCP-SKA-1"}
