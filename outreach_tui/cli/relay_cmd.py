@@ -21,7 +21,7 @@ from outreach_tui.i18n import t
 
 log = logging.getLogger(__name__)
 EXIT_PARTIAL = 4
-HubDbOption = Annotated[str, typer.Option("--hub-db", "--db", envvar="OUTREACH_HUB_DB")]
+HubDbOption = Annotated[str, typer.Option("--hub-db", envvar="OUTREACH_HUB_DB")]
 
 
 @hub_app.command("relay")
