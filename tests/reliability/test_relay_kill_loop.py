@@ -1,8 +1,8 @@
 """The branch → region relay under kills (issue 17, docs/RELIABILITY.md): laptops sync to a
 branch hub on SQLite; `outreach hub relay`, a real process, forwards to a regional hub
-(SQLite, and PostgreSQL) and is SIGKILLed at random moments, the regional hub itself
-SIGKILLed and restarted under a running relay once per loop, new laptop batches arriving
-at the branch in between. After every kill the regional hub holds nothing the branch
+(SQLite, and PostgreSQL) and is SIGKILLed at random moments; once per round both hubs'
+servers are SIGKILLed and restarted under a running relay; new laptop batches arrive at
+the branch in between. After every kill the regional hub holds nothing the branch
 does not (same uuid, version and content hash) and the branch at most one batch in
 flight; after the run that finishes, both hubs hold the same versions, records and
 rollups, and every batch the regional hub stored is one the branch saw acknowledged:
@@ -101,9 +101,11 @@ def test_relay_killed_at_random_loses_and_doubles_nothing(
             forwarded = _scalar(branch.storage, "SELECT SUM(forwarded) FROM relay_targets")
             midway += forwarded < _scalar(branch.storage, "SELECT COUNT(*) FROM record_versions")
         # The regional hub SIGKILLed under a running relay, restarted on the same port:
-        # the relay retries (or stops with exit 5 and the next run resumes).
+        # the relay retries (or stops with exit 5 and the next run resumes). The branch
+        # hub's server too (its database is the relay's, written by both).
         process = _relay(branch, upper, relay_token)
         time.sleep(rng.uniform(0.8, 2.0))
+        branch.server.restart(hard=True)
         upper.server.restart(hard=True)
         assert process.wait(timeout=120) in (0, 5), process.stderr.read() if process.stderr else ""
         _check_after_kill(branch, upper, context)
