@@ -94,7 +94,7 @@ sample: $(APP)
 # (laptops, records, faults, runs stopped) are summed at the end (tests/reliability/tally.py).
 reliability: $(STAMP)
 	mkdir -p .run && rm -f .run/reliability-tally.jsonl
-	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_API_EXAMPLES=400 \
+	OUTREACH_CRASH_LOOPS=60 OUTREACH_SYNC_LOOPS=12 OUTREACH_RELAY_LOOPS=6 OUTREACH_API_EXAMPLES=400 \
 	  OUTREACH_PRIVACY_LOOPS=10 OUTREACH_VALUE_EXAMPLES=200 OUTREACH_CLI_FUZZ_EXAMPLES=1000 \
 	  OUTREACH_RELIABILITY_TALLY=$(CURDIR)/.run/reliability-tally.jsonl \
 	  $(BIN)/python -m pytest -m reliability -n 2 --dist loadgroup -q tests/reliability \

@@ -26,6 +26,7 @@ from outreach_tui.cli import (
     log_file,
     privacy_cmds,
     recover_cmd,
+    relay_cmd,
     report_cmds,
     sample_cmd,
     store_cmds,
@@ -110,6 +111,7 @@ completion_cmd.register(app)
 consent_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
 handoff_cmds.register(app)  # after hub_cmds: adds to `outreach hub`
 unit_cmds.register()  # `outreach hub unit …`
+relay_cmd.register()  # `outreach hub relay`
 
 
 def run() -> None:

@@ -22,7 +22,7 @@ from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 
 TOKEN_PREFIX = "otk_"
-ROLES = ("device", "supervisor")
+ROLES = ("device", "supervisor", "relay")  # relay: another hub forwarding upward (relay.py)
 MAX_DAYS = 3650
 SEEN_EVERY_S = 60  # last_seen_at is refreshed at most this often (a write per request is waste)
 _TOKEN = re.compile(r"^otk_[A-Za-z0-9_-]{43}$")
@@ -84,7 +84,9 @@ def enroll(
 ) -> tuple[Device, str]:
     """A new device and its token (returned once, never stored). ``unit``: where it
     belongs; a laptop (role ``device``) pushes into a branch or a sub-branch, a supervisor
-    sees the subtree of any unit (all of it for the head office)."""
+    sees the subtree of any unit (all of it for the head office), a relay (a branch hub,
+    or a regional hub forwarding to the national one) pushes into a branch, sub-branch or
+    region and its subtree."""
     from outreach_tui.hub import units
 
     officer_code, device_name = clean_officer_code(officer), clean_device_name(name)
@@ -102,7 +104,9 @@ def enroll(
             kind = units.get_kind(tx, unit_code)
             if role == "device" and kind not in units.DEVICE_KINDS:
                 raise HubError("unit.device_kind", 422, field="unit", unit=unit_code)
-        elif role == "device" and units.in_use(tx):
+            if role == "relay" and kind not in units.RELAY_KINDS:
+                raise HubError("unit.relay_kind", 422, field="unit", unit=unit_code)
+        elif role in ("device", "relay") and units.in_use(tx):
             # Once a hub has units, every laptop pushes into one: its records need a branch.
             raise HubError("unit.device_needs_unit", 422, field="unit")
         active = tx.one(

@@ -32,15 +32,18 @@ def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
     digest = hashlib.sha256(before + b'"records":[')
     for n, (record, data) in enumerate(zip(batch.records, canonical, strict=True)):
         base = "null" if record.base_version is None else str(record.base_version)
+        # A relay's unit_code, only when sent: a laptop's record hashes as before.
+        unit = b"" if record.unit_code is None else b'"unit_code":"%s",' % record.unit_code.encode()
         digest.update(
             b'%s{"base_version":%s,"content_hash":"%s","data":%s,"entity":"%s",'
-            b'"uuid":"%s","version":%d}'
+            b'%s"uuid":"%s","version":%d}'
             % (
                 b"," if n else b"",
                 base.encode(),
                 record.content_hash.encode(),
                 data,
                 record.entity.encode(),
+                unit,
                 record.uuid.encode(),
                 record.version,
             )
@@ -51,7 +54,11 @@ def batch_digest(batch: BatchIn, canonical: list[bytes] | None = None) -> str:
 
 def _without_default_zones(head: dict[str, Any]) -> dict[str, Any]:
     """``time_zone`` came after batches were first stored: left out when not sent, so a
-    batch re-sent by a laptop from before it hashes as it did."""
+    batch re-sent by a laptop from before it hashes as it did; so are a relay's
+    ``officers`` and ``withdrawals`` when empty (every laptop batch)."""
+    for name in ("officers", "withdrawals"):
+        if not head.get(name):
+            head.pop(name, None)
     for context in [*(head.get("events") or []), head.get("officer") or {}]:
         if context.get("time_zone", "") is None:
             del context["time_zone"]

@@ -6,6 +6,10 @@ records —, rollups by key, the feed counter, the device row) so concurrent bat
 PostgreSQL rarely wait on each other in a cycle (a deadlock is rerun by
 ``Storage.write``); uniqueness comes from primary keys, never from check-then-insert.
 Records are looked up and inserted set-based: a few statements per batch, not per record.
+
+A relay token (another hub forwarding upward, docs/SYNC_PROTOCOL.md "Relay") pushes records
+made by any laptop: each keeps its own laptop id (its data's ``device_id``), the batch's
+``device_id`` names the forwarding hub, and no laptop binding is checked or made.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 import orjson
 
 from outreach_tui.domain import wire
-from outreach_tui.hub import audit, binding, rollup, withdrawals
+from outreach_tui.hub import audit, binding, rollup, units, withdrawals
 from outreach_tui.hub.auth import Device
 from outreach_tui.hub.batches import batch_digest, record_zones, zone_of
 from outreach_tui.hub.errors import HubError
@@ -48,6 +52,7 @@ _INSERT_VERSION = (
     "INSERT INTO record_versions (uuid, version, content_hash, data, batch_id, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid, version) DO NOTHING"
 )
+RELAY_PREFIX = "hub:"  # the device_id of a hub's relay batches (hub/relay.py)
 CHUNK = 500  # uuids per IN (...) list: well under either engine's parameter limit
 
 
@@ -81,6 +86,24 @@ class _Run:
     foreign: frozenset[int] = frozenset()  # records whose data names another laptop
     deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(rollup.empty))
     unit_code: str = ""  # where new records belong: the pushing token's unit (issue 17)
+    scope: frozenset[str] | None = None  # a relay's: the units its records may name
+
+    @property
+    def relay(self) -> bool:
+        return self.device is not None and self.device.role == "relay"
+
+    def laptop_of(self, record: RecordIn) -> str:
+        """The laptop that made ``record``: the batch's, or for a relay the record's own
+        (its data was judged valid, so its ``device_id`` is a laptop id)."""
+        return str(record.data["device_id"]) if self.relay else self.batch.device_id
+
+    def unit_for(self, record: RecordIn) -> str:
+        """A new record's unit: the token's, or the unit a relay filed it under when that
+        is inside the relay's unit (a sub-branch of the forwarding branch)."""
+        code = record.unit_code
+        if self.relay and code and self.scope is not None and code in self.scope:
+            return code
+        return self.unit_code
 
 
 def ingest_batch(
@@ -105,6 +128,7 @@ def ingest_batch(
     if source == "import":
         _refuse_tampered(batch, canonical)
     digest = batch_digest(batch, canonical)
+    relay = device is not None and device.role == "relay"
     with storage.read() as tx:
         _check_origin(tx, batch, device, signer, claim=False)
         known = _stored_receipt(tx, batch.batch_id, digest)
@@ -117,7 +141,7 @@ def ingest_batch(
         for record, data in zip(batch.records, canonical, strict=True)
     ]  # fmt: skip
 
-    foreign = frozenset(
+    foreign = frozenset() if relay else frozenset(
         i for i, record in enumerate(batch.records)
         if record.data.get("device_id") != batch.device_id
     )  # fmt: skip
@@ -142,17 +166,22 @@ def ingest_batch(
             raise _BatchExists
         _check_origin(tx, batch, device, signer, claim=True)  # again, under the write lock
         run.unit_code = _unit_of(tx, batch, device)
-        _upsert_context(tx, batch, run.received_at)
+        if run.relay:
+            assert device is not None
+            run.scope = units.scope_of(tx, device.unit_code)
+        _upsert_context(tx, batch, run.received_at, relay=run.relay)
         outcomes = _apply_all(tx, run)
         rollup.apply(tx, run.deltas)
         results = [outcomes[i] for i in range(len(batch.records))]
-        receipt = {
+        receipt: dict[str, Any] = {
             "batch_id": batch.batch_id,
             "hub_id": hub.hub_id,
             "received_at": run.received_at,
             "replayed": False,
             "results": results,
         }
+        if batch.withdrawals:
+            receipt["withdrawals"] = _relayed_withdrawals(tx, run)
         accepted = sum(r["outcome"] == "accepted" for r in results)
         feed_seq = next_feed_seq(tx) if accepted else None
         tx.execute(
@@ -206,6 +235,12 @@ def _check_origin(
 ) -> None:
     """The laptop id must be bound to the token's device, or to the bundle's key;
     ``claim`` (under the write lock) binds a free id (see ``binding``)."""
+    if device is not None and device.role == "relay":
+        return  # a hub, not a laptop: its records name their laptops (SYNC_PROTOCOL "Relay")
+    if batch.device_id.startswith(RELAY_PREFIX):
+        # A hub's batch under a laptop's or a supervisor's token: refused whole (nothing
+        # written, the forwarding hub's cursor stays), never record by record.
+        raise HubError("batch.relay_only", 403, field="device_id")
     if device is not None:
         binding.check_push(tx, device, batch.device_id, claim=claim)
     else:
@@ -252,9 +287,12 @@ def _unchanged(tx: Tx, table: str, values: dict[str, Any]) -> bool:
     return row is not None and all(v is None or row[k] == v for k, v in values.items())
 
 
-def _upsert_context(tx: Tx, batch: BatchIn, now: str) -> None:
-    if batch.officer is not None:
-        o = batch.officer
+def _upsert_context(tx: Tx, batch: BatchIn, now: str, *, relay: bool = False) -> None:
+    # A relay carries the officers of every record it forwards; a laptop speaks for its own.
+    officers = [batch.officer] if batch.officer is not None else []
+    if relay:
+        officers += sorted({o.code: o for o in batch.officers}.values(), key=lambda o: o.code)
+    for o in officers:
         fields = {"code": o.code, "name": o.name, "branch_code": o.branch_code}
         if not _unchanged(tx, "officers", fields):
             tx.execute(
@@ -395,8 +433,11 @@ def _against(tx: Tx, run: _Run, record: RecordIn, judged: Derived, current: Row)
     """A valid record whose uuid the hub holds with other content: an edit, or a conflict."""
     if current["entity"] != record.entity:
         return _conflict(run, record, current, "record.entity_mismatch")
-    if current["device_id"] != run.batch.device_id:
-        # Only the laptop that made a record may change it (SYNC_PROTOCOL.md §2).
+    if current["device_id"] != run.laptop_of(record) or (
+        run.relay and not units.visible(run.scope, current["unit_code"])
+    ):
+        # Only the laptop that made a record may change it (SYNC_PROTOCOL.md §2); a relay
+        # only within its unit.
         return _conflict(run, record, current, "record.not_yours")
     if record.version > current["version"] and record.base_version == current["version"]:
         if _update(tx, run, record, judged, current):
@@ -421,7 +462,7 @@ def _row(run: _Run, record: RecordIn, d: Derived) -> tuple[Any, ...]:
         record.entity,
         record.version,
         record.content_hash,
-        run.batch.device_id,
+        run.laptop_of(record),
         run.device.id if run.device else None,
         d.officer_code,
         d.event_code,
@@ -440,7 +481,7 @@ def _row(run: _Run, record: RecordIn, d: Derived) -> tuple[Any, ...]:
         d.programs,
         d.converted,
         d.person_digest,
-        run.unit_code,
+        run.unit_for(record),
     )
 
 
@@ -468,8 +509,8 @@ def _insert(tx: Tx, run: _Run, new: list[tuple[RecordIn, Derived]]) -> set[str]:
             )
         ours = [(record, d) for record, d in new if record.uuid in mine]
     _keep_versions(tx, run, ours)
-    for _, d in ours:
-        rollup.add(run.deltas, {**d.__dict__, "unit_code": run.unit_code}, +1)
+    for record, d in ours:
+        rollup.add(run.deltas, {**d.__dict__, "unit_code": run.unit_for(record)}, +1)
     return {record.uuid for record, _ in ours}
 
 
@@ -503,3 +544,28 @@ def _keep_versions(tx: Tx, run: _Run, kept: list[tuple[RecordIn, Derived]]) -> N
                 for r, d in kept
             ],
         )  # fmt: skip
+
+
+def _relayed_withdrawals(tx: Tx, run: _Run) -> list[dict[str, Any]]:
+    """A relay's hub-recorded withdrawals, each ``accepted`` (noted now), ``duplicate``
+    (the hub knew it) or ``rejected`` (no such record here, or outside the relay's unit:
+    a relay cannot stop the processing of another unit's records)."""
+    if not run.relay:
+        return [{"uuid": w.uuid, "outcome": "rejected", "code": "auth.forbidden"}
+                for w in run.batch.withdrawals]  # fmt: skip
+    out: list[dict[str, Any]] = []
+    for w in sorted({w.uuid: w for w in run.batch.withdrawals}.values(), key=lambda w: w.uuid):
+        held = tx.one("SELECT unit_code FROM records WHERE uuid = ?", (w.uuid,))
+        if held is None or not units.visible(run.scope, held["unit_code"]):
+            out.append({"uuid": w.uuid, "outcome": "rejected", "code": "review.unknown_record"})
+            continue
+        added = tx.execute(
+            withdrawals.INSERT,
+            (w.uuid, w.reference_no, w.requested_at, w.due_at, w.reason, "hub", w.actor,
+             run.received_at),
+        )  # fmt: skip
+        if added:
+            audit.append(tx, "consent.withdraw", actor=w.actor, uuid=w.uuid,
+                         reference_no=w.reference_no, source="relay", due_at=w.due_at)  # fmt: skip
+        out.append({"uuid": w.uuid, "outcome": "accepted" if added else "duplicate", "code": None})
+    return out

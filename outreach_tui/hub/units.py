@@ -28,6 +28,10 @@ KINDS = ("head_office", "region", "branch", "sub_branch", "area")
 PARENT_KIND = {"region": "head_office", "branch": "region", "sub_branch": "branch"}
 # Where devices push: a laptop belongs to a branch or a sub-branch.
 DEVICE_KINDS = ("branch", "sub_branch")
+# Where a relay forwards into: a branch hub's branch (or sub-branch), or a regional hub's
+# region when it forwards to the national hub. Never the head office (nothing is above
+# it) nor an area (not a place records belong to).
+RELAY_KINDS = ("branch", "sub_branch", "region")
 MEASURES = ("registrations", "owners", "workers", "leads", "new_employers", "informal")
 MAX_NAME = 100
 _COLUMNS = "code, name, kind, parent_code, created_at, updated_at"

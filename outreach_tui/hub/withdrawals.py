@@ -19,7 +19,7 @@ from outreach_tui.hub.storage import Storage, Tx, utc_now
 # For queries over `records` (aliased or not): the record has no withdrawal.
 NOT_WITHDRAWN = "uuid NOT IN (SELECT uuid FROM withdrawals)"
 
-_INSERT = (
+INSERT = (
     "INSERT INTO withdrawals (uuid, reference_no, requested_at, due_at, reason, source, actor,"
     " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING"
 )
@@ -45,7 +45,7 @@ def note_from_laptops(tx: Tx, records: Iterable[Any]) -> None:
         if r.entity == "registration" and r.data.get("withdrawn_at")
     ]  # fmt: skip
     if rows:
-        tx.executemany(_INSERT, rows)
+        tx.executemany(INSERT, rows)
         for row in rows:
             audit.append(tx, "consent.withdraw", actor=row[6], uuid=row[0], reference_no=row[1],
                          source="laptop", due_at=row[3])  # fmt: skip
@@ -69,7 +69,7 @@ def withdraw(storage: Storage, reference_no: str, reason: str, *, actor: str) ->
         now = utc_now()
         row = (found["uuid"], reference_no, now, withdrawal_due(now), reason.strip()[:300],
                "hub", actor, now)  # fmt: skip
-        tx.execute(_INSERT, row)
+        tx.execute(INSERT, row)
         audit.append(tx, "consent.withdraw", actor=actor, uuid=row[0], reference_no=reference_no,
                      source="hub", due_at=row[3], reason=row[4])  # fmt: skip
         return {**dict(tx.one("SELECT * FROM withdrawals WHERE uuid = ?", (row[0],)) or {}),

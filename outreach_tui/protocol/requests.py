@@ -76,6 +76,22 @@ class RecordIn(Strict, kw_only=True, frozen=True):
     # Typed per entity (wire.RegistrationData, wire.LeadData) record by record in
     # evaluate.py: a record that breaks its schema is rejected, not the whole batch.
     data: Annotated[dict[str, Any], Meta(max_length=100)]
+    # Relay batches only (a hub forwarding upward): the unit the forwarding hub filed the
+    # record under; the upper hub keeps it when it is inside the relay token's unit.
+    # Outside the data, so the record's content_hash stays the laptop's. Laptops omit it.
+    unit_code: Code | None = None
+
+
+class WithdrawalIn(Strict, kw_only=True, frozen=True):
+    """Relay batches only: a withdrawal of consent recorded at the forwarding hub
+    (`outreach hub withdraw`), which no record version carries."""
+
+    uuid: Uuid
+    reference_no: Annotated[str, Meta(max_length=40)]
+    requested_at: wire.Instant
+    due_at: wire.Instant
+    reason: Annotated[str, Meta(max_length=300)] | None = None
+    actor: Annotated[str, Meta(max_length=100)] | None = None
 
 
 class BatchIn(Strict, kw_only=True, frozen=True):
@@ -86,6 +102,10 @@ class BatchIn(Strict, kw_only=True, frozen=True):
     records: list[RecordIn]
     events: Annotated[list[EventIn], Meta(max_length=100)] = []
     officer: OfficerIn | None = None
+    # Relay batches only (left out of the digest when empty, so a laptop's batch hashes
+    # as it always did): the officers of the records, and hub-recorded withdrawals.
+    officers: Annotated[list[OfficerIn], Meta(max_length=100)] = []
+    withdrawals: Annotated[list[WithdrawalIn], Meta(max_length=1000)] = []
 
     def __post_init__(self) -> None:
         if self.seq_to < self.seq_from:

@@ -37,6 +37,14 @@ def long_way(model: BatchIn) -> str:
     for context in [*(body.get("events") or []), body.get("officer") or {}]:
         if context.get("time_zone", "") is None:
             del context["time_zone"]
+    # So are a relay's fields (issue 17): a record's unit_code, the batch's officers and
+    # withdrawals, when not sent.
+    for item in body.get("records") or []:
+        if item.get("unit_code", "") is None:
+            del item["unit_code"]
+    for name in ("officers", "withdrawals"):
+        if not body.get(name):
+            body.pop(name, None)
     return hashlib.sha256(wire.canonical_json(body)).hexdigest()
 
 
@@ -57,6 +65,11 @@ def test_the_batch_digest_is_the_canonical_json_of_the_body() -> None:
         {**batch(laptop, [lead]), "officer": None, "events": []},
         {k: v for k, v in batch(laptop, [owner]).items() if k not in ("officer", "events")},
     ]
+    # A relay's batch (a record filed under a unit, the officers of its records): never a
+    # signed bundle, so only the hub's two ways must agree.
+    relayed = parsed({**batch(laptop, [{**owner, "unit_code": "KC-SKA"}, lead]),
+                      "officers": [{"code": "PLG-01", "name": "Rina"}]})  # fmt: skip
+    assert batch_digest(relayed) == long_way(relayed) != batch_digest(parsed(bodies[0]))
     for body in bodies:
         model = parsed(body)
         # The laptop signs its bundles over origin.batch_digest of the body it wrote.

@@ -52,7 +52,15 @@ async def _supervisor(who: Annotated[Device, Depends(_device)]) -> Device:
     return who
 
 
+async def _laptop(who: Annotated[Device, Depends(_device)]) -> Device:
+    """A laptop's or a supervisor's token: a relay (another hub) only pushes batches."""
+    if who.role == "relay":
+        raise HubError("auth.relay_only_batches", 403)
+    return who
+
+
 DeviceAuth = Annotated[Device, Depends(_device)]
+LaptopAuth = Annotated[Device, Depends(_laptop)]
 SupervisorAuth = Annotated[Device, Depends(_supervisor)]
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from outreach_tui.hub import downlink
-from outreach_tui.hub.api.deps import DeviceAuth, HubContext, Scope
+from outreach_tui.hub.api.deps import HubContext, LaptopAuth, Scope
 
 router = APIRouter()
 
@@ -16,7 +16,7 @@ router = APIRouter()
 @router.get("/api/v1/downlink")
 async def downlink_since(
     hub: HubContext,
-    device: DeviceAuth,
+    device: LaptopAuth,
     scope: Scope,
     since: str | None = None,
     reference_version: str | None = None,

@@ -475,6 +475,78 @@ _V8_UNITS = [
 ]
 
 
+# v9 (issue 17: branch hubs that catch up). A token may be a relay: another hub (a branch
+# hub forwarding upward) that pushes records made by any laptop. `devices.role` takes
+# 'relay': PostgreSQL swaps the CHECK; SQLite cannot alter one, so the table is rebuilt
+# (foreign keys deferred: `laptops` points at it, and every row comes back). On the
+# forwarding side, per upper hub a cursor over what went up (`relay_targets`: the last
+# forwarded record version in the order the hub accepted them, batches.feed_seq then
+# uuid, version) and at most one batch in flight (`relay_outbox`: its body as sent, so a
+# rerun after a kill resends the same bytes under the same batch id); withdrawals recorded
+# at the hub go up once each (`relay_withdrawals`). An index on record_versions' batch
+# lets the relay page through versions batch by batch.
+_V9_DEVICE_COLUMNS = (
+    "id, officer_code, name, token_hash, role, created_at, expires_at, revoked_at, "
+    "last_seen_at, last_sync_at, client_device_id, unit_code"
+)
+_V9_ROLE = {
+    "sqlite": [
+        "PRAGMA defer_foreign_keys = ON",
+        "CREATE TABLE devices_v8 AS SELECT * FROM devices",
+        "DROP TABLE devices",
+        """CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        officer_code TEXT NOT NULL REFERENCES officers(code),
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('device', 'supervisor', 'relay')),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_seen_at TEXT,
+        last_sync_at TEXT,
+        client_device_id TEXT,
+        unit_code TEXT REFERENCES units(code))""",
+        f"INSERT INTO devices ({_V9_DEVICE_COLUMNS}) SELECT {_V9_DEVICE_COLUMNS} FROM devices_v8",
+        "DROP TABLE devices_v8",
+        "CREATE INDEX devices_name ON devices (name)",
+    ],
+    "postgres": [
+        "ALTER TABLE devices DROP CONSTRAINT devices_role_check",
+        "ALTER TABLE devices ADD CONSTRAINT devices_role_check "
+        "CHECK (role IN ('device', 'supervisor', 'relay'))",
+    ],
+}
+_V9_RELAY = [
+    "CREATE INDEX record_versions_batch ON record_versions (batch_id, uuid, version)",
+    """CREATE TABLE relay_targets (
+        hub_id TEXT PRIMARY KEY,                  -- the upper hub, as its capabilities say
+        url TEXT NOT NULL,
+        hub_key TEXT,                             -- its receipt key, pinned at the first run
+        feed_seq {int} NOT NULL DEFAULT 0,        -- cursor: the last version forwarded
+        uuid TEXT NOT NULL DEFAULT '',
+        version {int} NOT NULL DEFAULT 0,
+        batches {int} NOT NULL DEFAULT 0,
+        forwarded {int} NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE relay_outbox (
+        hub_id TEXT PRIMARY KEY REFERENCES relay_targets(hub_id),
+        batch_id TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,                       -- the batch as sent, resent verbatim
+        record_count {int} NOT NULL,
+        withdrawal_count {int} NOT NULL,
+        to_feed_seq {int} NOT NULL,               -- the cursor once the receipt is in
+        to_uuid TEXT NOT NULL,
+        to_version {int} NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE relay_withdrawals (
+        hub_id TEXT NOT NULL REFERENCES relay_targets(hub_id),
+        uuid TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        PRIMARY KEY (hub_id, uuid))""",
+]
+
+
 # v12 (issues 17 and 18: the funnel by branch, region and area). Each funnel member carries
 # the unit its record was pushed from (records.unit_code, backfilled from the latest
 # version), the rollup's key gains it (rebuilt from the members, whose sum it is), and a
@@ -536,6 +608,7 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (6, "handoff_activation", spell(_V6_HANDOFF)),
         (7, "name_search", _V7_NAME_SEARCH[dialect]),
         (8, "units", spell(_V8_UNITS)),
+        (9, "relay", _V9_ROLE[dialect] + spell(_V9_RELAY)),
         (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
     ]
 
