@@ -46,14 +46,18 @@ def downlink(
     client_reference: str | None = None,
     scope: frozenset[str] | None = None,
     device_id: str | None = None,
+    unit_code: str | None = None,
 ) -> dict[str, Any]:
     """One page of the feed; with a ``scope``, only what the caller's units hold: the
-    known-participant digests stay per branch (issue 17), never the whole nation's;
+    known-participant digests stay per branch (issue 17), never the whole nation's, or
+    per region where the token's ``unit_code`` chose so (``units.digest_scope``);
     ``device_id`` (the token's device) gets the activation outcomes of the records its
     laptop made (issue 18)."""
     start = parse_cursor(since)
     in_scope, codes = units.scope_sql(scope, "r.unit_code")
     with storage.read() as tx:
+        digests = scope if unit_code is None else units.digest_scope(tx, unit_code)
+        in_digests, digest_codes = units.scope_sql(digests, "r.unit_code")
         latest = int(tx.scalar("SELECT value FROM counters WHERE name = 'feed'") or 0)
         end = min(latest, start + PAGE)
         known = [
@@ -68,9 +72,9 @@ def downlink(
                 "LEFT JOIN events e ON e.code = r.event_code "
                 "LEFT JOIN officers o ON o.code = r.officer_code "
                 "WHERE b.feed_seq > ? AND b.feed_seq <= ? AND r.entity = 'registration' "
-                f"AND r.voided = 0 AND r.nik_digest IS NOT NULL AND {in_scope} "
+                f"AND r.voided = 0 AND r.nik_digest IS NOT NULL AND {in_digests} "
                 "ORDER BY b.feed_seq, r.uuid",
-                (start, end, *codes),
+                (start, end, *digest_codes),
             )
         ]
         reviews = tx.all(

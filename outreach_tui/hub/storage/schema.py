@@ -475,6 +475,14 @@ _V8_UNITS = [
 ]
 
 
+# v11 (issue 17: exports and downlink). Which known-participant digests a unit's laptops
+# learn: 'branch' (their own unit's, the default) or 'region' (the whole region's above
+# them). NULL: as the nearest ancestor says (none: 'branch'). Areas choose nothing.
+_V11_UNIT_DOWNLINK = [
+    "ALTER TABLE units ADD COLUMN downlink TEXT CHECK (downlink IN ('branch', 'region'))",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -492,7 +500,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (6, "handoff_activation", spell(_V6_HANDOFF)),
         (7, "name_search", _V7_NAME_SEARCH[dialect]),
         (8, "units", spell(_V8_UNITS)),
+        (11, "unit_downlink", _V11_UNIT_DOWNLINK),
     ]
 
 
-LATEST_VERSION = 8
+LATEST_VERSION = 11
