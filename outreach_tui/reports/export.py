@@ -55,6 +55,7 @@ class ExportResult:
     format: str
     rows: int
     columns: tuple[str, ...]
+    written: files.Written | None = None  # the committed file (to take it back)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -191,7 +192,7 @@ def write(
             out, lambda temp: _write_xlsx(rows, columns, temp, shown, progress),
             force=force, protect=protect,
         )  # fmt: skip
-    return ExportResult(written.path, fmt, written.result, tuple(columns))
+    return ExportResult(written.path, fmt, written.result, tuple(columns), written)
 
 
 def _cell(value: Any) -> Any:
