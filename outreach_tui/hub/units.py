@@ -367,18 +367,23 @@ def downlink_of(tx: Tx, unit_code: str) -> str:
     return row["downlink"] if row else DEFAULT_DOWNLINK
 
 
-def digest_scope(tx: Tx, unit_code: str | None) -> frozenset[str] | None:
-    """The units whose known-participant digests a token of ``unit_code`` learns: its own
-    scope, or with a 'region' downlink the scope of the region above it (never beyond:
-    no region above, its own scope)."""
+def digest_root(tx: Tx, unit_code: str | None) -> str | None:
+    """The unit whose scope gives a token of ``unit_code`` its known-participant digests:
+    the token's own unit, or with a 'region' downlink the region above it (never beyond:
+    no region above, its own unit); ``None``: the whole hub, as its other answers."""
     if unit_code is None or downlink_of(tx, unit_code) != "region":
-        return scope_of(tx, unit_code)
+        return unit_code
     region = tx.one(
         "SELECT u.code FROM unit_paths p JOIN units u ON u.code = p.ancestor "
         "WHERE p.descendant = ? AND u.kind = 'region' ORDER BY p.depth LIMIT 1",
         (unit_code,),
     )
-    return scope_of(tx, region["code"] if region else unit_code)
+    return region["code"] if region else unit_code
+
+
+def digest_scope(tx: Tx, unit_code: str | None) -> frozenset[str] | None:
+    """The units whose known-participant digests a token of ``unit_code`` learns."""
+    return scope_of(tx, digest_root(tx, unit_code))
 
 
 def scope_sql(scope: frozenset[str] | None, column: str = "unit_code") -> tuple[str, list[Any]]:

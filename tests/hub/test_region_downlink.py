@@ -13,21 +13,22 @@ import httpx
 from test_hub_units import Org, cli, feed, org  # noqa: F401 - org is a fixture
 
 from outreach_tui.cli.output import EXIT_INVALID
+from outreach_tui.hub.downlink import REPLAY
 from outreach_tui.hub.storage import open_storage
 
 
-def _digests_of(org: Org) -> dict[str, str]:
+def _digests_of(hub: Org) -> dict[str, str]:
     """nik digest -> the unit of the record (what the hub holds)."""
-    with open_storage(org.db) as storage, storage.read() as tx:
+    with open_storage(hub.db) as storage, storage.read() as tx:
         rows = tx.all("SELECT nik_digest, unit_code FROM records WHERE entity = 'registration'")
     return {r["nik_digest"]: r["unit_code"] for r in rows}
 
 
-def _learnt(org: Org, unit: str) -> set[str]:
+def _learnt(hub: Org, unit: str) -> set[str]:
     """The units whose digests the laptop of ``unit`` learns, paging from the start."""
-    where = _digests_of(org)
-    with httpx.Client(base_url=org.url, timeout=60) as http:
-        known, _ = feed(http, org.laptops[unit][1])
+    where = _digests_of(hub)
+    with httpx.Client(base_url=hub.url, timeout=60) as http:
+        known, _ = feed(http, hub.laptops[unit][1])
     digests = [k["nik_digest"] for k in known]
     assert len(digests) == len(set(digests))
     return {where[d] for d in digests}
@@ -91,3 +92,48 @@ def test_a_new_unit_can_choose_its_downlink_and_bad_choices_change_nothing(
     cli("hub", "unit", "add", "KC-X", "--db", org.db, "--name", "X", "--kind", "branch",
         "--downlink", "all", code=EXIT_INVALID)  # fmt: skip
     assert _learnt(org, "KC-KLT") == {"KC-KLT"}  # nothing changed
+
+
+def _pull(http: httpx.Client, headers: dict[str, str], cursor: str) -> tuple[list[str], str]:
+    """What a laptop does on sync: pages from its stored cursor until no ``more``; the
+    digests learnt and the cursor it keeps."""
+    digests: list[str] = []
+    while True:
+        page = http.get("/api/v1/downlink", headers=headers, params={"since": cursor}).json()
+        digests += [k["nik_digest"] for k in page["known_participants"]]
+        if not page["more"] or page["cursor"] == cursor:
+            return digests, page["cursor"]
+        cursor = page["cursor"]
+
+
+def test_a_laptop_already_synced_learns_the_regions_earlier_digests_once(
+    org: Org,  # noqa: F811 - the fixture
+) -> None:
+    """The switch comes after the laptop's first sync: its cursor is past every batch of
+    the region, yet its next sync replays the feed once, then goes on as before."""
+    where = _digests_of(org)
+    headers = org.laptops["KC-KLT"][1]
+    with httpx.Client(base_url=org.url, timeout=60) as http:
+        first, cursor = _pull(http, headers, "")
+        assert {where[d] for d in first} == {"KC-KLT"} and int(cursor) > 0
+        again, same = _pull(http, headers, cursor)
+        assert again == [] and same == cursor  # nothing new, no replay
+
+        cli("hub", "unit", "downlink", "KW-JATENG", "region", "--db", org.db)
+        page = http.get("/api/v1/downlink", headers=headers, params={"since": cursor}).json()
+        lost = http.get("/api/v1/downlink", headers=headers, params={"since": cursor}).json()
+        assert page == lost  # a lost answer is asked again and answered alike
+        learnt, after = _pull(http, headers, cursor)
+        assert {where[d] for d in learnt} == {"KC-SKA", "KCP-SKA-1", "KC-KLT"}
+        assert not {where[d] for d in learnt} & {"KC-PLG"}
+        assert int(after) == REPLAY + int(cursor)  # the replay's mark on its first page
+        with open_storage(org.db) as storage, storage.read() as tx:
+            assert tx.all("SELECT digest_root FROM downlink_scopes") == []  # not yet applied
+
+        again, same = _pull(http, headers, after)  # the next sync: applied, so recorded
+        assert again == [] and same == cursor
+        again, same = _pull(http, headers, same)
+        assert again == [] and same == cursor  # once
+    with open_storage(org.db) as storage, storage.read() as tx:
+        rows = tx.all("SELECT digest_root FROM downlink_scopes")
+    assert [r["digest_root"] for r in rows] == ["KW-JATENG"]

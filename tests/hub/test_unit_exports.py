@@ -33,22 +33,22 @@ MOMENTS = {
 REGION = {"KC-SKA", "KCP-SKA-1", "KC-KLT"}  # KW-JATENG; KC-PLG is KW-SUMSEL's
 
 
-def _push_months(org: Org) -> dict[str, dict[str, str]]:
+def _push_months(hub: Org) -> dict[str, dict[str, str]]:
     """Each laptop pushes one registration per moment; reference numbers by unit, each
-    with its month (the org's own first record, of 23 November, included)."""
+    with its month (the hub's own first record, of 23 November, included)."""
     refs: dict[str, dict[str, str]] = {}
-    with open_storage(org.db) as storage, storage.read() as tx:
+    with open_storage(hub.db) as storage, storage.read() as tx:
         for row in tx.all("SELECT unit_code, data FROM records"):
             refs.setdefault(row["unit_code"], {})[json.loads(row["data"])["reference_no"]] = (
                 "2026-11"
             )
-    with httpx.Client(base_url=org.url, timeout=60) as http:
+    with httpx.Client(base_url=hub.url, timeout=60) as http:
         for n, unit in enumerate(LAPTOP_UNITS):
-            laptop, headers = org.laptops[unit]
+            laptop, headers = hub.laptops[unit]
             records = []
             for i, (moment, month) in enumerate(MOMENTS.items()):
-                data = registration_data(device_id=laptop, created_at=moment,
-                                         nik=nik(birth=datetime(1970 + n, 1 + i, 9).date()))  # fmt: skip
+                born = datetime(1970 + n, 1 + i, 9).date()
+                data = registration_data(device_id=laptop, created_at=moment, nik=nik(birth=born))
                 data.update(officer_code=f"OF-{n}", event_code=f"EVM-{unit}")
                 records.append(record(data))
                 refs[unit][data["reference_no"]] = month
@@ -63,15 +63,15 @@ def _push_months(org: Org) -> dict[str, dict[str, str]]:
     return refs
 
 
-def _export(org: Org, out: Path, *args: str) -> dict[str, object]:
+def _export(hub: Org, out: Path, *args: str) -> dict[str, object]:
     shown: dict[str, object] = json.loads(
-        cli("export-report", "--hub-db", org.db, "--out", str(out), "--json", *args)
+        cli("export-report", "--hub-db", hub.db, "--out", str(out), "--json", *args)
     )
     return shown
 
 
-def _audits(org: Org) -> list[dict[str, object]]:
-    with open_storage(org.db) as storage, storage.read() as tx:
+def _audits(hub: Org) -> list[dict[str, object]]:
+    with open_storage(hub.db) as storage, storage.read() as tx:
         rows = tx.all("SELECT detail FROM audit_log WHERE action = 'report.export' ORDER BY id")
     return [json.loads(r["detail"]) for r in rows]
 

@@ -478,8 +478,14 @@ _V8_UNITS = [
 # v11 (issue 17: exports and downlink). Which known-participant digests a unit's laptops
 # learn: 'branch' (their own unit's, the default) or 'region' (the whole region's above
 # them). NULL: as the nearest ancestor says (none: 'branch'). Areas choose nothing.
+# `downlink_scopes`: the digest scope each device's feed was last served complete for
+# (its root unit's code), so a device whose scope widened is fed again from the start.
 _V11_UNIT_DOWNLINK = [
     "ALTER TABLE units ADD COLUMN downlink TEXT CHECK (downlink IN ('branch', 'region'))",
+    """CREATE TABLE downlink_scopes (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        digest_root TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
 ]
 
 
