@@ -52,8 +52,10 @@ def clean_text(value: str) -> str:
 
 
 def continuation_name(sheet: str, number: int) -> str:
-    """The ``number``-th sheet of ``sheet`` (Excel names are at most 31 characters)."""
-    return sheet if number == 1 else f"{sheet[:28]}_{number}"
+    """The ``number``-th sheet of ``sheet``: Excel names are 1–31 characters without
+    ``[]:*?/\\`` (and not quoted), so a name from a branch's mapping is made one."""
+    name = re.sub(r"[\[\]:*?/\\]", "_", sheet).strip("'") or "Data"
+    return name[:31] if number == 1 else f"{name[:28]}_{number}"
 
 
 def write_rows(
