@@ -72,9 +72,10 @@ def downlink(
         digests = scope if unit_code is None else units.scope_of(tx, root)
         in_digests, digest_codes = units.scope_sql(digests, "r.unit_code")
         served = _served_root(tx, device_id, unit_code)
-        # Never fed for this scope (it widened, or a first feed under a region's): from
-        # the start, on a replay cursor.
-        restart = not acked and served != (root or "")
+        changed = device_id is not None and served != (root or "")
+        # Never fed for this scope: it widened (or a first feed under a region's), so from
+        # the start on a replay cursor; narrowed, it only needs noting.
+        restart = changed and not acked and not _within(tx, digests, served)
         start = 0 if restart else start
         latest = int(tx.scalar("SELECT value FROM counters WHERE name = 'feed'") or 0)
         end = min(latest, start + PAGE)
@@ -109,7 +110,7 @@ def downlink(
             laptop = bound["laptop_id"] if bound else None
         activations = outcomes_for_laptop(tx, laptop, start, end)
     cursor = max(end, start)
-    if acked and device_id is not None and served != (root or ""):
+    if changed and not restart and device_id is not None:
         _record_served(storage, device_id, root or "")
     current = reference_version()
     return {
@@ -130,6 +131,12 @@ def _served_root(tx: Tx, device_id: str | None, unit_code: str | None) -> str:
         return unit_code or ""
     row = tx.one("SELECT digest_root FROM downlink_scopes WHERE device_id = ?", (device_id,))
     return row["digest_root"] if row else (unit_code or "")
+
+
+def _within(tx: Tx, digests: frozenset[str] | None, served: str) -> bool:
+    """Whether ``digests`` lie inside the scope of the root the feed was served for."""
+    before = units.scope_of(tx, served or None)
+    return before is None or (digests is not None and digests <= before)
 
 
 def _record_served(storage: Storage, device_id: str, root: str) -> None:

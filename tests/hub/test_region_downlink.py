@@ -134,6 +134,14 @@ def test_a_laptop_already_synced_learns_the_regions_earlier_digests_once(
         assert again == [] and same == cursor
         again, same = _pull(http, headers, same)
         assert again == [] and same == cursor  # once
+        with open_storage(org.db) as storage, storage.read() as tx:
+            rows = tx.all("SELECT digest_root FROM downlink_scopes")
+        assert [r["digest_root"] for r in rows] == ["KW-JATENG"]
+
+        # Back to the branch: a narrower scope needs no replay, only noting.
+        cli("hub", "unit", "downlink", "KW-JATENG", "branch", "--db", org.db)
+        again, same = _pull(http, headers, cursor)
+        assert again == [] and same == cursor
     with open_storage(org.db) as storage, storage.read() as tx:
         rows = tx.all("SELECT digest_root FROM downlink_scopes")
-    assert [r["digest_root"] for r in rows] == ["KW-JATENG"]
+    assert [r["digest_root"] for r in rows] == ["KC-KLT"]
