@@ -97,8 +97,11 @@ def list_(
             for x in u["targets"]
         )
         name = u["name"] + (f" ({', '.join(u['branches'])})" if u["branches"] else "")
-        table.add_row(Text("  " * u["depth"] + u["code"]), Text(name),
-                      t(f"unit_kind.{u['kind']}", lang), Text(targets or "—"))  # fmt: skip
+        kind = t(f"unit_kind.{u['kind']}", lang)
+        if u.get("downlink"):  # chosen on this unit (schema v11); else inherited, not shown
+            kind += f" ({t('unit_downlink_mark.' + u['downlink'], lang)})"
+        table.add_row(Text("  " * u["depth"] + u["code"]), Text(name), kind,
+                      Text(targets or "—"))  # fmt: skip
     console.print(table)
 
 

@@ -45,6 +45,9 @@ def test_a_region_downlink_shares_the_regions_digests_and_never_another_regions(
     shown = json.loads(cli("hub", "unit", "downlink", "KW-JATENG", "region", "--db", org.db,
                            "--json"))  # fmt: skip
     assert shown["unit"]["downlink"] == "region" and shown["effective"] == "region"
+    listed = cli("hub", "unit", "list", "--db", org.db, "--lang", "en", "--unit", "KW-JATENG")
+    # "regional office (region digests)", maybe wrapped; the units under it inherit
+    assert "(region" in listed and listed.count("digests)") == 1
     for unit in jateng:  # branch A of region R learns branch B of R, never region S
         assert _learnt(org, unit) == jateng, unit
     assert _learnt(org, "KC-PLG") == {"KC-PLG"}  # KW-SUMSEL kept the default
