@@ -43,6 +43,8 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
                   ["--registrations", "100000", "--db", str(CACHE / "hub-tally-100000.db"),
                    "--runs", "3"],
                   ["--registrations", "1000000", "--db", str(CACHE / "hub-tally-1000000.db")]),
+    "exports": ("bench_exports.py", ["--rows", "20000", "--runs", "1"],
+                ["--rows", "100000", "--runs", "3"]),
 }  # fmt: skip
 
 

@@ -64,6 +64,26 @@ def _range(first: str | None, last: str | None, lang: str) -> tuple[date | None,
     return low, high
 
 
+def _month(
+    month: str | None, first: str | None, last: str | None, lang: str
+) -> tuple[date | None, date | None]:
+    """``--month YYYY-MM`` as its first and last day (never with --from/--to), else the
+    --from/--to range."""
+    if month is None:
+        return _range(first, last, lang)
+    if first is not None or last is not None:
+        fail(t("report.month_and_range", lang), EXIT_USAGE)
+    import calendar
+
+    text = month.strip()
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4 \
+            or not 1 <= int(parts[1]) <= 12:  # fmt: skip
+        fail(t("report.bad_month", lang, value=text[:20]), EXIT_USAGE)
+    year, number = int(parts[0]), int(parts[1])
+    return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
+
+
 def _dimensions(by: list[str] | None, lang: str, default: tuple[str, ...]) -> tuple[str, ...]:
     wanted = [part.strip() for item in (by or default) for part in item.split(",") if part]
     try:
@@ -174,6 +194,7 @@ def export_report_command(
     hub_db: HubDb = None,
     hub: Annotated[str | None, typer.Option("--hub", hidden=True)] = None,
     unit: Unit = None,
+    month: Annotated[str | None, typer.Option("--month")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """One row per registration and lead (or per tally group with --by), CSV or XLSX."""
@@ -190,7 +211,7 @@ def export_report_command(
     # by files.write_with just before the rename.
     protect = [p for p in (db, settings.db, hub_db) if p and "://" not in str(p)]
     files.check_target(out, force=force, protect=protect)
-    low, high = _range(first, last, lang)
+    low, high = _month(month, first, last, lang)
     dims = _dimensions(by, lang, ()) if by else ()
     with open_source(settings, db=db, hub_db=hub_db, unit=unit) as source:
         if dims:
@@ -206,6 +227,8 @@ def export_report_command(
             assert isinstance(source, ExportSource)
             result = _export_records(source, out, fmt, low, high, quiet=as_json, lang=lang,
                                      force=force, protect=protect)  # fmt: skip
+        if hub_db is not None:
+            _audit_hub_export(source, result, unit=unit, by=dims, low=low, high=high)
     if as_json:
         print_json({**result.as_dict(), "source": source.kind, "by": list(dims),
                     "from": low.isoformat() if low else None,
@@ -213,6 +236,27 @@ def export_report_command(
     else:
         console.print(t("report.exported", lang, rows=result.rows, path=str(result.out)),
                       markup=False)  # fmt: skip
+
+
+def _audit_hub_export(
+    source: object, result: export.ExportResult, *, unit: str | None, by: tuple[str, ...],
+    low: date | None, high: date | None,
+) -> None:  # fmt: skip
+    """A hub's rows leaving it are audited (``report.export``: who, which unit and days,
+    how many rows, where); should the entry fail, the file is taken back."""
+    from outreach_tui.cli.hub_review_cmds import _reviewer
+    from outreach_tui.hub.tallies import HubTallies
+
+    assert isinstance(source, HubTallies)
+    try:
+        source.record_export(
+            actor=_reviewer(), unit=unit.strip().upper() if unit else None, by=list(by),
+            first=low, last=high, fmt=result.format, out=str(result.out), rows=result.rows,
+        )  # fmt: skip
+    except BaseException:
+        if result.written is not None:
+            files.take_back(result.written)
+        raise
 
 
 def _export_records(

@@ -1,6 +1,7 @@
-"""`outreach hub unit add|list|move|remove|area|target`: the organisational units of a
-hub (issue 17): head office → regional office → branch → sub-branch, and target areas
-made of branches. Like every `outreach hub …` command, on the hub database directly.
+"""`outreach hub unit add|list|move|remove|area|target|downlink`: the organisational units
+of a hub (issue 17): head office → regional office → branch → sub-branch, and target areas
+made of branches; which digests a unit's laptops learn (`downlink`: branch|region). Like
+every `outreach hub …` command, on the hub database directly.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def add(
     kind: Annotated[str, typer.Option()],
     parent: Annotated[str | None, typer.Option()] = None,
     branches: ListOption = "",
+    downlink: Annotated[str | None, typer.Option("--downlink")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Add a unit: head_office, region, branch, sub_branch, or an area of branches."""
@@ -56,7 +58,8 @@ def add(
 
     with _open(db, create=True) as storage:
         unit = units.add(storage, code, name=name, kind=kind.strip().lower(), parent=parent,
-                         branches=_codes(branches), actor=_actor())  # fmt: skip
+                         branches=_codes(branches), downlink=downlink,
+                         actor=_actor())  # fmt: skip
     if as_json:
         print_json({"unit": unit.as_dict()})
         return
@@ -94,8 +97,11 @@ def list_(
             for x in u["targets"]
         )
         name = u["name"] + (f" ({', '.join(u['branches'])})" if u["branches"] else "")
-        table.add_row(Text("  " * u["depth"] + u["code"]), Text(name),
-                      t(f"unit_kind.{u['kind']}", lang), Text(targets or "—"))  # fmt: skip
+        kind = t(f"unit_kind.{u['kind']}", lang)
+        if u.get("downlink"):  # chosen on this unit (schema v11); else inherited, not shown
+            kind += f" ({t('unit_downlink_mark.' + u['downlink'], lang)})"
+        table.add_row(Text("  " * u["depth"] + u["code"]), Text(name), kind,
+                      Text(targets or "—"))  # fmt: skip
     console.print(table)
 
 
@@ -194,6 +200,33 @@ def target(
     else:
         console.print(t("unit.target_set", lang, code=saved["unit"], year=year, measure=word,
                         target=_count(saved["target"])), markup=False)  # fmt: skip
+
+
+@unit_app.command("downlink")
+@hub_errors
+def downlink(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    choice: Annotated[str, typer.Argument(metavar="branch|region|inherit")],
+    db: DbOption,
+    as_json: JsonFlag = False,
+) -> None:
+    """Which known-participant digests the unit's laptops learn: their branch's (the
+    default) or their whole region's; inherit: as the unit above says."""
+    from outreach_tui.hub import units
+
+    chosen = None if choice.strip().lower() == "inherit" else choice
+    with _open(db) as storage:
+        unit = units.set_downlink(storage, code, chosen, actor=_actor())
+        with storage.read() as tx:
+            effective = units.downlink_of(tx, unit.code) if unit.kind != "area" else None
+    if as_json:
+        print_json({"unit": unit.as_dict(), "effective": effective})
+        return
+    lang = _lang(ctx)
+    key = "unit.downlink_set" if unit.downlink else "unit.downlink_inherited"
+    console.print(t(key, lang, code=unit.code,
+                    downlink=t(f"unit_downlink.{effective}", lang)), markup=False)  # fmt: skip
 
 
 def register() -> None:

@@ -2,7 +2,7 @@
 
 One write transaction per hand-off: the candidates (the current version of every live
 registration whose version was never handed, not withdrawn) are streamed from the
-database straight into the file (csv module, openpyxl write-only: one row in memory),
+database straight into the file (csv module; ``reports/xlsx.py``: one row in memory),
 each version is recorded in ``handoff_items`` as it is written (flushed every ``FLUSH``
 rows), the file is committed through ``files`` (0600, temp + rename), then the hand-off
 row (its digest) and the audit entry, and only then the transaction. A failure before the
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,8 +36,6 @@ from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 
 FLUSH = 1000
-SHEET_ROWS = 1_048_575  # Excel's row limit less the header
-_ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _INSERT_ITEM = (
     "INSERT INTO handoff_items (uuid, version, handoff_id, kind, row_digest, reference_no, "
     "nik_digest) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid, version) DO NOTHING"
@@ -192,26 +189,10 @@ def _write_csv(rows: Iterator[list[Any]], mapping: HandoffMapping, handle: IO[st
         writer.writerow(["" if v is None else v for v in row])
 
 
-def _xlsx_cell(value: Any) -> Any:
-    """Control characters, which XML 1.0 (so XLSX) cannot hold, show as U+FFFD."""
-    return _ILLEGAL_XLSX.sub("\ufffd", value) if isinstance(value, str) else value
-
-
 def _write_xlsx(rows: Iterator[list[Any]], mapping: HandoffMapping, path: Path) -> None:
-    from openpyxl import Workbook  # only when an XLSX is asked for
+    from outreach_tui.reports import xlsx  # the product's one XLSX writer, loaded on demand
 
-    book = Workbook(write_only=True)
-    sheet, number, count = book.create_sheet(mapping.sheet), 1, 0
-    sheet.append(list(mapping.titles))
-    for row in rows:
-        if count == SHEET_ROWS:
-            number += 1
-            sheet = book.create_sheet(f"{mapping.sheet[:28]}_{number}")
-            sheet.append(list(mapping.titles))
-            count = 0
-        sheet.append([_xlsx_cell(v) for v in row])
-        count += 1
-    book.save(path)
+    xlsx.write_rows(path, rows, mapping.titles, sheet=mapping.sheet)
 
 
 def hand_off(

@@ -241,3 +241,27 @@ class HubTallies:
         self, first: date | None = None, last: date | None = None
     ) -> Iterator[dict[str, Any]]:
         return export_rows(self.storage, first, last, scope=self.scope)
+
+    def record_export(
+        self,
+        *,
+        actor: str,
+        unit: str | None,
+        by: list[str],
+        first: date | None,
+        last: date | None,
+        fmt: str,
+        out: str,
+        rows: int,
+    ) -> None:
+        """Audit rows leaving the hub (``report.export``), as every export of it is."""
+        detail = {
+            "unit": unit,
+            "by": by,
+            "format": fmt,
+            "file": out,
+            "rows": rows,
+            "since": str(first) if first else None,
+            "until": str(last) if last else None,
+        }
+        self.storage.write(lambda tx: audit.append(tx, "report.export", actor=actor, **detail))

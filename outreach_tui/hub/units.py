@@ -33,8 +33,12 @@ DEVICE_KINDS = ("branch", "sub_branch")
 # it) nor an area (not a place records belong to).
 RELAY_KINDS = ("branch", "sub_branch", "region")
 MEASURES = ("registrations", "owners", "workers", "leads", "new_employers", "informal")
+# Which known-participant digests a unit's laptops learn (schema v11): their own unit's,
+# or the whole region's above them; ``None`` on a unit: as its nearest ancestor says.
+DOWNLINKS = ("branch", "region")
+DEFAULT_DOWNLINK = "branch"
 MAX_NAME = 100
-_COLUMNS = "code, name, kind, parent_code, created_at, updated_at"
+_COLUMNS = "code, name, kind, parent_code, created_at, updated_at, downlink"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Unit:
     parent_code: str | None
     created_at: str
     updated_at: str
+    downlink: str | None = None  # as chosen on this unit; None: inherited
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -62,6 +67,18 @@ def _clean_name(value: str) -> str:
     if not 1 <= len(name) <= MAX_NAME or not name.isprintable():
         raise HubError("unit.bad_name", 422, field="name", max=MAX_NAME)
     return name
+
+
+def _clean_downlink(value: str | None, kind: str) -> str | None:
+    if value is None:
+        return None
+    chosen = value.strip().lower()
+    if chosen not in DOWNLINKS:
+        raise HubError("unit.bad_downlink", 422, field="downlink", value=value[:20],
+                       allowed=", ".join(DOWNLINKS))  # fmt: skip
+    if kind == "area":  # an area is no place of laptops: its branches choose
+        raise HubError("unit.downlink_area", 422, field="downlink")
+    return chosen
 
 
 def _get(tx: Tx, code: str) -> Unit | None:
@@ -111,15 +128,18 @@ def add(
     kind: str,
     parent: str | None = None,
     branches: Sequence[str] = (),
+    downlink: str | None = None,
     actor: str | None = None,
 ) -> Unit:
-    """A new unit; an area with the branches it is made of."""
+    """A new unit; an area with the branches it is made of; ``downlink`` (branch|region)
+    chosen for its laptops, else inherited."""
     code, name = clean_unit_code(code), _clean_name(name)
     if kind not in KINDS:
         raise HubError("unit.bad_kind", 422, field="kind", value=kind[:20], kinds=", ".join(KINDS))
     parent_code = clean_unit_code(parent) if parent else None
     if branches and kind != "area":
         raise HubError("unit.branches_only_area", 422, field="branches")
+    downlink = _clean_downlink(downlink, kind)
 
     def work(tx: Tx) -> Unit:
         if _get(tx, code) is not None:
@@ -129,13 +149,14 @@ def add(
         _check_parent(tx, kind, parent_code)
         now = utc_now()
         tx.execute(
-            f"INSERT INTO units ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            (code, name, kind, parent_code, now, now),
+            f"INSERT INTO units ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, name, kind, parent_code, now, now, downlink),
         )
         if kind != "area":
             _link(tx, code, parent_code)
         _set_members(tx, code, [clean_unit_code(b) for b in branches], replace=True)
-        audit.append(tx, "unit.add", actor=actor, unit=code, kind=kind, parent=parent_code)
+        audit.append(tx, "unit.add", actor=actor, unit=code, kind=kind, parent=parent_code,
+                     downlink=downlink)  # fmt: skip
         return _need(tx, code)
 
     return storage.write(work)
@@ -217,6 +238,26 @@ def move(storage: Storage, code: str, *, parent: str, actor: str | None = None) 
                    (parent_code, utc_now(), code))  # fmt: skip
         audit.append(tx, "unit.move", actor=actor, unit=code, old_parent=unit.parent_code,
                      parent=parent_code)  # fmt: skip
+        return _need(tx, code)
+
+    return storage.write(work)
+
+
+def set_downlink(
+    storage: Storage, code: str, downlink: str | None, *, actor: str | None = None
+) -> Unit:
+    """Choose which digests the unit's laptops learn (branch|region); ``None``: as its
+    nearest ancestor says. Takes effect on their next downlink page (for what is
+    published from then on: docs/SYNC_PROTOCOL.md §5)."""
+    code = clean_unit_code(code)
+
+    def work(tx: Tx) -> Unit:
+        unit = _need(tx, code)
+        chosen = _clean_downlink(downlink, unit.kind)
+        tx.execute("UPDATE units SET downlink = ?, updated_at = ? WHERE code = ?",
+                   (chosen, utc_now(), code))  # fmt: skip
+        audit.append(tx, "unit.downlink", actor=actor, unit=code, old=unit.downlink,
+                     downlink=chosen)  # fmt: skip
         return _need(tx, code)
 
     return storage.write(work)
@@ -318,6 +359,35 @@ def scope_of(tx: Tx, unit_code: str | None) -> frozenset[str] | None:
     rows = tx.all(f"SELECT descendant FROM unit_paths WHERE ancestor IN ({marks})", roots)
     # An area's own code too, so its token lists the area; no record carries an area's code.
     return frozenset(r["descendant"] for r in rows) | {unit.code}
+
+
+def downlink_of(tx: Tx, unit_code: str) -> str:
+    """The digests a laptop of ``unit_code`` learns: the nearest choice up its tree."""
+    row = tx.one(
+        "SELECT u.downlink FROM unit_paths p JOIN units u ON u.code = p.ancestor "
+        "WHERE p.descendant = ? AND u.downlink IS NOT NULL ORDER BY p.depth LIMIT 1",
+        (unit_code,),
+    )
+    return row["downlink"] if row else DEFAULT_DOWNLINK
+
+
+def digest_root(tx: Tx, unit_code: str | None) -> str | None:
+    """The unit whose scope gives a token of ``unit_code`` its known-participant digests:
+    the token's own unit, or with a 'region' downlink the region above it (never beyond:
+    no region above, its own unit); ``None``: the whole hub, as its other answers."""
+    if unit_code is None or downlink_of(tx, unit_code) != "region":
+        return unit_code
+    region = tx.one(
+        "SELECT u.code FROM unit_paths p JOIN units u ON u.code = p.ancestor "
+        "WHERE p.descendant = ? AND u.kind = 'region' ORDER BY p.depth LIMIT 1",
+        (unit_code,),
+    )
+    return region["code"] if region else unit_code
+
+
+def digest_scope(tx: Tx, unit_code: str | None) -> frozenset[str] | None:
+    """The units whose known-participant digests a token of ``unit_code`` learns."""
+    return scope_of(tx, digest_root(tx, unit_code))
 
 
 def scope_sql(scope: frozenset[str] | None, column: str = "unit_code") -> tuple[str, list[Any]]:

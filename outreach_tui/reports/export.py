@@ -1,7 +1,8 @@
 """``outreach export-report``: records or tally groups to CSV or XLSX, streamed.
 
-Rows come from an iterator and go straight to the file (``csv`` module; openpyxl in
-write-only mode, which keeps one row in memory), so a million rows take bounded memory.
+Rows come from an iterator and go straight to the file (``csv`` module; the product's
+XLSX writer, ``reports/xlsx.py``, which keeps one row in memory), so a million rows take
+bounded memory.
 The file is written beside the target and renamed into place at the end (``outreach_tui.
 files``): a failed or interrupted export, a full disk included, never leaves half a file.
 
@@ -27,9 +28,7 @@ sheets hold at most 1,048,575 data rows; longer exports continue on ``Data_2``, 
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,11 +46,7 @@ RECORD_COLUMNS = (
     "occupation", "working_hours", "postal_code", "branch_code", "income_band",
 )  # fmt: skip
 FORMATS = ("csv", "xlsx")
-SHEET_ROWS = 1_048_575  # Excel's row limit less the header
 PROGRESS_EVERY = 5_000
-# What XML 1.0 (so XLSX) cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE, without importing
-# openpyxl for a CSV export.
-_ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +55,7 @@ class ExportResult:
     format: str
     rows: int
     columns: tuple[str, ...]
+    written: files.Written | None = None  # the committed file (to take it back)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -196,21 +192,11 @@ def write(
             out, lambda temp: _write_xlsx(rows, columns, temp, shown, progress),
             force=force, protect=protect,
         )  # fmt: skip
-    return ExportResult(written.path, fmt, written.result, tuple(columns))
+    return ExportResult(written.path, fmt, written.result, tuple(columns), written)
 
 
 def _cell(value: Any) -> Any:
     return "" if value is None else value
-
-
-def _xlsx_cell(value: Any) -> Any:
-    """A value openpyxl accepts: control characters (which a hub's text fields may hold)
-    would abort the export part-way, so they show as U+FFFD."""
-    if value == "":
-        return None
-    if isinstance(value, str):
-        return _ILLEGAL_XLSX.sub("\ufffd", value)
-    return value
 
 
 def _write_csv(
@@ -240,44 +226,8 @@ def _write_xlsx(
     shown: Presentation,
     progress: Callable[[int], None] | None,
 ) -> int:
-    from zipfile import ZIP_DEFLATED, ZipFile  # imported only when an XLSX is asked for
+    from outreach_tui.reports import xlsx  # imported only when an XLSX is asked for
 
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
-
-    book = Workbook(write_only=True)
-    try:
-        count, in_sheet, sheets = 0, 0, 1
-        sheet, headers, cell = shown.sheet, list(shown.headers), shown.cell
-        current = book.create_sheet(sheet)
-        current.append(headers)
-        for row in rows:
-            if in_sheet == SHEET_ROWS:
-                sheets += 1
-                current = book.create_sheet(f"{sheet}_{sheets}")
-                current.append(headers)
-                in_sheet = 0
-            current.append([_xlsx_cell(cell(c, row.get(c))) for c in columns])
-            in_sheet += 1
-            count += 1
-            if progress and count % PROGRESS_EVERY == 0:
-                progress(count)
-        # book.save(path), with the archive in our hands so a failure (a full disk) can
-        # close it now: left to the garbage collector, it and the sheets' row streams print
-        # tracebacks on stderr at exit, after the one-line error.
-        archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
-        try:
-            ExcelWriter(book, archive).save()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                archive.close()
-            raise
-    except BaseException:
-        for worksheet in book.worksheets:
-            if not worksheet.closed:
-                with contextlib.suppress(Exception):
-                    worksheet.close()
-        raise
-    if progress:
-        progress(count)
-    return count
+    cell = shown.cell
+    cells = ([cell(c, row.get(c)) for c in columns] for row in rows)
+    return xlsx.write_rows(path, cells, shown.headers, sheet=shown.sheet, progress=progress)

@@ -35,6 +35,8 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 7, "name": "name_search"},
             {"version": 8, "name": "units"},
             {"version": 9, "name": "relay"},
+            {"version": 11, "name": "unit_downlink"},
+            {"version": 12, "name": "funnel_units"},
         ]
 
 

@@ -21,7 +21,15 @@ async def downlink_since(
     since: str | None = None,
     reference_version: str | None = None,
 ) -> dict[str, Any]:
-    """Known participants and review outcomes of the token's units only (issue 17)."""
+    """Known participants (of the token's branch, or its region where the unit chose
+    so) and review outcomes of the token's units only (issue 17)."""
     return await run_in_threadpool(
-        downlink.downlink, hub.storage, hub.info, since, reference_version, scope, device.id
+        downlink.downlink,
+        hub.storage,
+        hub.info,
+        since,
+        reference_version,
+        scope,
+        device.id,
+        device.unit_code,
     )

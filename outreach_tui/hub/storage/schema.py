@@ -547,6 +547,20 @@ _V9_RELAY = [
 ]
 
 
+# v11 (issue 17: exports and downlink). Which known-participant digests a unit's laptops
+# learn: 'branch' (their own unit's, the default) or 'region' (the whole region's above
+# them). NULL: as the nearest ancestor says (none: 'branch'). Areas choose nothing.
+# `downlink_scopes`: the digest scope each device's feed was last served complete for
+# (its root unit's code), so a device whose scope widened is fed again from the start.
+_V11_UNIT_DOWNLINK = [
+    "ALTER TABLE units ADD COLUMN downlink TEXT CHECK (downlink IN ('branch', 'region'))",
+    """CREATE TABLE downlink_scopes (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        digest_root TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+]
+
+
 # v12 (issues 17 and 18: the funnel by branch, region and area). Each funnel member carries
 # the unit its record was pushed from (records.unit_code, backfilled from the latest
 # version), the rollup's key gains it (rebuilt from the members, whose sum it is), and a
@@ -609,6 +623,7 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (7, "name_search", _V7_NAME_SEARCH[dialect]),
         (8, "units", spell(_V8_UNITS)),
         (9, "relay", _V9_ROLE[dialect] + spell(_V9_RELAY)),
+        (11, "unit_downlink", _V11_UNIT_DOWNLINK),
         (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
     ]
 
