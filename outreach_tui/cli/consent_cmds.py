@@ -4,13 +4,13 @@ deadline is recorded and shown. See docs/PRIVACY.md section 1."""
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_review_cmds import _reviewer as _actor  # cli:<login>, audited
 from outreach_tui.cli.output import (
     EXIT_INVALID,
     EXIT_STORE,
@@ -69,13 +69,6 @@ def withdraw_command(
     key = "withdrawal.already" if done.already else "withdrawal.done"
     console.print(t(key, lang, reference=done.reference_no, at=shown(done.withdrawn_at),
                     due=shown(done.due_at)), markup=False)  # fmt: skip
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 @hub_errors

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from outreach_tui.cli.consent_cmds import _actor
 from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, UnitOption, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_review_cmds import _reviewer as _actor
 from outreach_tui.cli.hub_review_cmds import scope_for
 from outreach_tui.cli.output import EXIT_INVALID, EXIT_USAGE, console, fail, print_json
 from outreach_tui.i18n import t

@@ -9,9 +9,10 @@ enable` whose old copies are still on disk because another program kept reading)
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
@@ -78,12 +79,15 @@ def _secret(lang: str, key: str, *, stdin: bool, confirm: bool = False) -> str:
     return str(typer.prompt(t(key, lang), hide_input=True, confirmation_prompt=confirm))
 
 
-def _crypto_errors(lang: str, exc: Exception) -> NoReturn:
+@contextmanager
+def _wrong_secret(lang: str) -> Iterator[None]:
+    """A wrong passphrase or recovery code inside the block: one line, exit 1."""
     from outreach_tui.store.crypto import CryptoError
 
-    if isinstance(exc, CryptoError):
+    try:
+        yield
+    except CryptoError as exc:
         fail(t("privacy.wrong_secret", lang, detail=str(exc)), EXIT_INVALID)
-    raise exc
 
 
 # -- purge ------------------------------------------------------------------------------
@@ -205,10 +209,8 @@ def encrypt_disable(
     lang = settings.language
     with _open(settings) as store:
         secret = _secret(lang, "privacy.prompt.passphrase", stdin=passphrase_stdin)
-        try:
+        with _wrong_secret(lang):
             counts = store.crypto.disable(secret, officer_code=store.settings.get("officer_code"))
-        except Exception as exc:
-            _crypto_errors(lang, exc)
     if as_json:
         print_json({"enabled": False, **counts})
     else:
@@ -255,10 +257,8 @@ def _new_passphrase(
     with _open(settings) as store:
         proof = _secret(lang, proof_prompt, stdin=stdin)
         new = _secret(lang, "privacy.prompt.new_passphrase", stdin=stdin, confirm=True)
-        try:
+        with _wrong_secret(lang):
             rewrap(store.crypto)(proof, new, officer_code=store.settings.get("officer_code"))
-        except Exception as exc:
-            _crypto_errors(lang, exc)
     console.print(t(done_key, lang), markup=False)
 
 
@@ -274,12 +274,10 @@ def unlock_command(
     lang = settings.language
     with _open(settings) as store:
         secret = _secret(lang, "privacy.prompt.passphrase", stdin=passphrase_stdin)
-        try:
+        with _wrong_secret(lang):
             status = store.crypto.unlock(
                 secret, remember_minutes=minutes, officer_code=store.settings.get("officer_code")
             )
-        except Exception as exc:
-            _crypto_errors(lang, exc)
     if as_json:
         print_json(status.as_dict())
     else:

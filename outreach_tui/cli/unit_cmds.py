@@ -6,24 +6,20 @@ every `outreach hub …` command, on the hub database directly.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, _open, hub_app, hub_errors
+from outreach_tui.cli.hub_review_cmds import _reviewer as _actor  # cli:<login>, audited
 from outreach_tui.cli.output import console, print_json
 from outreach_tui.i18n import t
 
 unit_app = typer.Typer(name="unit", no_args_is_help=True, add_completion=False)
+UnitCode = Annotated[str, typer.Argument()]
 ListOption = Annotated[str, typer.Option("--branches")]
-
-
-def _open(db: str, *, create: bool = False) -> Any:
-    from outreach_tui.hub.storage import open_storage
-
-    return open_storage(db, create=create)
 
 
 def _codes(text: str) -> list[str]:
@@ -34,17 +30,11 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")  # Indonesian digit grouping, as the tallies print
 
 
-def _actor() -> str:
-    from outreach_tui.cli.hub_review_cmds import _reviewer
-
-    return _reviewer()
-
-
 @unit_app.command("add")
 @hub_errors
 def add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
+    code: UnitCode,
     db: DbOption,
     name: Annotated[str, typer.Option()],
     kind: Annotated[str, typer.Option()],
@@ -79,7 +69,7 @@ def list_(
     from outreach_tui.hub import units
 
     lang = _lang(ctx)
-    with _open(db) as storage, storage.read() as tx:
+    with _open(db, create=False) as storage, storage.read() as tx:
         scope = units.scope_of(tx, units.clean_unit_code(unit)) if unit else None
         if unit:
             units.get_kind(tx, units.clean_unit_code(unit))  # unknown: one-line 404
@@ -109,7 +99,7 @@ def list_(
 @hub_errors
 def move(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
+    code: UnitCode,
     db: DbOption,
     parent: Annotated[str, typer.Option()],
     as_json: JsonFlag = False,
@@ -117,7 +107,7 @@ def move(
     """Put a unit, and everything under it, under another parent."""
     from outreach_tui.hub import units
 
-    with _open(db) as storage:
+    with _open(db, create=False) as storage:
         unit = units.move(storage, code, parent=parent, actor=_actor())
     if as_json:
         print_json({"unit": unit.as_dict()})
@@ -130,14 +120,14 @@ def move(
 @hub_errors
 def remove(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
+    code: UnitCode,
     db: DbOption,
     as_json: JsonFlag = False,
 ) -> None:
     """Remove a unit that has no units, devices or records under it."""
     from outreach_tui.hub import units
 
-    with _open(db) as storage:
+    with _open(db, create=False) as storage:
         units.remove(storage, code, actor=_actor())
     clean = code.strip().upper()
     if as_json:
@@ -150,7 +140,7 @@ def remove(
 @hub_errors
 def area(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
+    code: UnitCode,
     db: DbOption,
     add_branches: Annotated[str, typer.Option("--add")] = "",
     remove_branches: Annotated[str, typer.Option("--remove")] = "",
@@ -159,7 +149,7 @@ def area(
     """Add branches to a target area or take them out."""
     from outreach_tui.hub import units
 
-    with _open(db) as storage:
+    with _open(db, create=False) as storage:
         members = units.set_area(
             storage, code, add_branches=_codes(add_branches),
             remove_branches=_codes(remove_branches), actor=_actor(),
@@ -175,7 +165,7 @@ def area(
 @hub_errors
 def target(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
+    code: UnitCode,
     db: DbOption,
     year: Annotated[int, typer.Option()],
     measure: Annotated[str, typer.Option()],
@@ -186,7 +176,7 @@ def target(
     the unit shows the sum of its children's)."""
     from outreach_tui.hub import units
 
-    with _open(db) as storage:
+    with _open(db, create=False) as storage:
         saved = units.set_target(storage, code, year=year, measure=measure.strip().lower(),
                                  target=value, actor=_actor())  # fmt: skip
     if as_json:

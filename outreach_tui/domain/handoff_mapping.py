@@ -136,11 +136,18 @@ def _text(path: Path | None, default: str) -> tuple[str, str]:
         raise MappingError("unreadable", path=str(path), reason=str(exc)[:120]) from None
 
 
-def _parse(source: str, text: str) -> dict[str, Any]:
+def _document(path: Path | None, default: str, keys: set[str]) -> tuple[dict[str, Any], str]:
+    """The mapping file's TOML table and the digest of its text; a top-level key other
+    than ``keys`` is refused (a misspelt key would otherwise be silently ignored)."""
+    source, text = _text(path, default)
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError("not_toml", path=source, reason=str(exc)[:160]) from None
+    unknown = sorted(set(doc) - keys)
+    if unknown:
+        raise MappingError("unknown_key", key=unknown[0])
+    return doc, hashlib.sha256(text.encode()).hexdigest()
 
 
 def _string(doc: Mapping[str, Any], key: str, default: str | None = None) -> str:
@@ -185,11 +192,7 @@ _HANDOFF_KEYS = {"name", "version", "sheet", "date_format", "money_format", "lis
 
 def load_handoff_mapping(path: Path | None = None) -> HandoffMapping:
     """The hand-off mapping at ``path`` (the shipped default when None)."""
-    source, text = _text(path, "handoff.toml")
-    doc = _parse(source, text)
-    unknown = sorted(set(doc) - _HANDOFF_KEYS)
-    if unknown:
-        raise MappingError("unknown_key", key=unknown[0])
+    doc, digest = _document(path, "handoff.toml", _HANDOFF_KEYS)
     codes = _codes(doc)
     columns: list[Column] = []
     raw_columns = doc.get("columns")
@@ -215,7 +218,7 @@ def load_handoff_mapping(path: Path | None = None) -> HandoffMapping:
     return HandoffMapping(
         name=_string(doc, "name"),
         version=str(doc.get("version", "")),
-        digest=hashlib.sha256(text.encode()).hexdigest(),
+        digest=digest,
         sheet=_string(doc, "sheet", "Pendaftaran")[:31],
         date_format=_date_format(doc, "date_format", "%Y-%m-%d"),
         money_format=money,
@@ -232,11 +235,7 @@ _ACTIVATION_KEYS = {"name", "version", "date_format", "month_format", "delimiter
 
 def load_activation_mapping(path: Path | None = None) -> ActivationMapping:
     """The activation-file mapping at ``path`` (the shipped default when None)."""
-    source, text = _text(path, "activation.toml")
-    doc = _parse(source, text)
-    unknown = sorted(set(doc) - _ACTIVATION_KEYS)
-    if unknown:
-        raise MappingError("unknown_key", key=unknown[0])
+    doc, digest = _document(path, "activation.toml", _ACTIVATION_KEYS)
     titles = doc.get("columns")
     if not isinstance(titles, dict) or not titles:
         raise MappingError("no_columns")
@@ -256,7 +255,7 @@ def load_activation_mapping(path: Path | None = None) -> ActivationMapping:
         raise MappingError("bad_key", key="statuses")
     return ActivationMapping(
         name=_string(doc, "name"),
-        digest=hashlib.sha256(text.encode()).hexdigest(),
+        digest=digest,
         date_format=_date_format(doc, "date_format", "%Y-%m-%d"),
         month_format=_date_format(doc, "month_format", "%Y-%m"),
         delimiter=_delimiter(doc),

@@ -110,6 +110,20 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def date_field(
+    problems: list[Problem], field: str, raw: object, *, invalid: str
+) -> tuple[bool, date | None]:
+    """Whether a date was typed for ``field``, and the day it names; a typed text that is
+    no date adds the ``invalid`` error (and gives None)."""
+    text = clean_text(raw)
+    if not text:
+        return False, None
+    day = parse_date(text)
+    if day is None:
+        problems.append(error(invalid, field))
+    return True, day
+
+
 def parse_int(raw: object) -> int | None:
     """Whole numbers as officers type them: '1.500.000', '1,500,000', '1500000', 'Rp1.500.000'."""
     if isinstance(raw, bool):

@@ -39,8 +39,8 @@ from outreach_tui.domain.typed_input import (
     MAX_LENGTH,
     clean_code,
     clean_text,
+    date_field,
     name_field,
-    parse_date,
     parse_int,
     parse_working_hours,
     text_field,
@@ -114,27 +114,24 @@ def validate_registration(
     full_name = name_field(problems, "full_name", draft.full_name)
 
     # Birth date: entered, or derived from the NIK when left blank.
-    birth_date: date | None = None
-    birth_text = clean_text(draft.birth_date)
-    if birth_text:
-        birth_date = parse_date(birth_text)
-        if birth_date is None:
-            problems.append(error("birth_date.invalid", "birth_date"))
-        elif birth_date > today:
-            problems.append(error("birth_date.future", "birth_date"))
-            birth_date = None
-        elif today.year - birth_date.year > 120:
-            problems.append(error("birth_date.too_old", "birth_date"))
-            birth_date = None
+    birth_typed, birth_date = date_field(
+        problems, "birth_date", draft.birth_date, invalid="birth_date.invalid"
+    )
+    if birth_date is not None and birth_date > today:
+        problems.append(error("birth_date.future", "birth_date"))
+        birth_date = None
+    elif birth_date is not None and today.year - birth_date.year > 120:
+        problems.append(error("birth_date.too_old", "birth_date"))
+        birth_date = None
     province = clean_text(draft.province_code) or None
 
     nik = parse_nik(
         str(draft.nik or ""), birth_date=birth_date, province_code=province, today=today
     )
     problems.extend(nik.problems)
-    if birth_date is None and not birth_text and nik.birth_date is not None:
+    if birth_date is None and not birth_typed and nik.birth_date is not None:
         birth_date = nik.birth_date
-    elif birth_date is None and not birth_text:
+    elif birth_date is None and not birth_typed:
         problems.append(error("field.required", "birth_date"))
     if birth_date is not None:
         age = (today - birth_date).days // 365
@@ -153,12 +150,7 @@ def validate_registration(
     address = text_field(problems, "address", draft.address, required=role is Role.OWNER)
     business = text_field(problems, "business_name", draft.business_name, required=False)
 
-    sector_code = clean_text(draft.sector)
-    if not sector_code:
-        problems.append(error("field.required", "sector"))
-    elif sector_code not in _sector_codes():
-        problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
-        sector_code = ""
+    sector_code = _sector(problems, draft.sector, required=True)
 
     workers_count = parse_int(draft.workers_count if draft.workers_count != "" else 0)
     if workers_count is None or not 0 <= workers_count <= MAX_WORKERS:
@@ -193,7 +185,7 @@ def validate_registration(
     if problems and any(p.severity is Severity.ERROR for p in problems):
         return ValidationResult(tuple(problems), None)
 
-    assert full_name and birth_date and nik.nik and nik.sex and nik.province_code
+    assert full_name and birth_date and sector_code and nik.nik and nik.sex and nik.province_code
     assert income is not None and workers_count is not None and payment_months
     quote = _contributions().quote(
         income,
@@ -318,6 +310,20 @@ def _email_validator() -> ModuleType:
     return email_validator
 
 
+def _sector(problems: list[Problem], raw: object, *, required: bool) -> str | None:
+    """A sector code of the shipped dataset; None when blank (an error if ``required``)
+    or unknown."""
+    code = clean_text(raw)
+    if not code:
+        if required:
+            problems.append(error("field.required", "sector"))
+        return None
+    if code not in _sector_codes():
+        problems.append(error("sector.unknown", "sector", sector=code[:40]))
+        return None
+    return code
+
+
 def _email(problems: list[Problem], raw: object) -> str | None:
     text = clean_text(raw)
     if not text:
@@ -370,19 +376,14 @@ def validate_lead(
     full_name = name_field(problems, "full_name", draft.full_name)
     phone = check_phone(clean_text(draft.phone), national=False)
     problems.extend(phone.problems)
-    sector_code = clean_text(draft.sector) or None
-    if sector_code and sector_code not in _sector_codes():
-        problems.append(error("sector.unknown", "sector", sector=sector_code[:40]))
+    sector_code = _sector(problems, draft.sector, required=False)
     interest = text_field(problems, "interest", draft.interest, required=False)
     notes = text_field(problems, "notes", draft.notes, required=False)
-    follow_up: date | None = None
-    follow_text = clean_text(draft.follow_up_on)
-    if follow_text:
-        follow_up = parse_date(follow_text)
-        if follow_up is None:
-            problems.append(error("follow_up.invalid", "follow_up_on"))
-        elif follow_up < today:
-            problems.append(error("follow_up.past", "follow_up_on"))
+    _, follow_up = date_field(
+        problems, "follow_up_on", draft.follow_up_on, invalid="follow_up.invalid"
+    )
+    if follow_up is not None and follow_up < today:
+        problems.append(error("follow_up.past", "follow_up_on"))
     consent_version = contact_consent(problems, draft)
     if problems and any(p.severity is Severity.ERROR for p in problems):
         return ValidationResult(tuple(problems), None)

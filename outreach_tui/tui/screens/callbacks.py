@@ -29,6 +29,7 @@ from outreach_tui.tui.screens.base import STYLES
 from outreach_tui.tui.screens.paged import PAGE_BINDINGS, PagedScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.whatsapp_detail import WhatsAppDetail, copy_whatsapp_link
 
 COLUMNS = (("col_due", 10), ("col_status", 19), ("col_name", 18), ("col_phone", 13),
            ("col_interest", 24), ("col_last", 22))  # fmt: skip
@@ -66,7 +67,8 @@ class CallbackScreen(PagedScreen):
         yield BoothHeader(self.language)
         yield Static("", id="callbacks-title")
         yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Static("", id="callbacks-detail")
+        yield WhatsAppDetail(self.language, link_key="lead.callback.link_short",
+                             id="callbacks-detail")  # fmt: skip
         yield Static("", id="callbacks-page")
         yield BoothFooter(compact=True)
 
@@ -125,21 +127,7 @@ class CallbackScreen(PagedScreen):
     @on(DataTable.RowHighlighted)
     def _render_detail(self) -> None:
         row = self.selected()
-        detail = self.query_one("#callbacks-detail", Static)
-        if row is None:
-            detail.update("")
-            return
-        message, link = self._whatsapp(row)
-        text = Text()
-        if link:
-            # The whole link (with the message) is long: the number is shown, ctrl+y
-            # copies the link itself.
-            short = link.split("?", 1)[0].removeprefix("https://")
-            text.append(self.t("lead.callback.link_short", link=short), style="bold")
-        else:
-            text.append(self.t("lead.callback.no_link"), style="bold")
-        text.append("\n" + message, style="dim")
-        detail.update(text)
+        self.query_one(WhatsAppDetail).show(self._whatsapp(row) if row else None)
 
     def _whatsapp(self, row: dict[str, Any]) -> tuple[str, str | None]:
         """The call-back message for ``row`` and its WhatsApp link (None: no mobile)."""
@@ -153,14 +141,9 @@ class CallbackScreen(PagedScreen):
 
     def action_copy_link(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        _, link = self._whatsapp(row)
-        if link is None:
-            self.notify(self.t("lead.callback.no_link"), severity="warning")
-            return
-        self.app.copy_to_clipboard(link)
-        self.notify(self.t("lead.callback.copied", name=row["full_name"]))
+        if row is not None:
+            copied = self.t("lead.callback.copied", name=row["full_name"])
+            copy_whatsapp_link(self, self._whatsapp(row)[1], copied=copied, language=self.language)
 
     # -- keys -----------------------------------------------------------------------------
 

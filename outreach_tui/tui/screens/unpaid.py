@@ -25,12 +25,12 @@ from outreach_tui.domain import activation_status, callbacks
 from outreach_tui.domain.phone import national_digits as national_phone
 from outreach_tui.store import activations
 from outreach_tui.store.queries import RecordsPage
-from outreach_tui.tui.screens.base import STYLES, BoothScreen
-from outreach_tui.tui.screens.paged import past_the_end, refill
+from outreach_tui.tui.screens.base import STYLES
+from outreach_tui.tui.screens.paged import PAGE_BINDINGS, PagedScreen
 from outreach_tui.tui.widgets.booth_footer import BoothFooter
 from outreach_tui.tui.widgets.booth_header import BoothHeader
+from outreach_tui.tui.widgets.whatsapp_detail import WhatsAppDetail, copy_whatsapp_link
 
-CHROME_LINES = 10
 COLUMNS = (("col_name", 24), ("col_phone", 14), ("col_kpj", 14), ("col_enrolled", 11))
 
 
@@ -40,33 +40,31 @@ class UnpaidLoaded(Message):
     minimised: int
 
 
-class UnpaidScreen(BoothScreen):
+class UnpaidScreen(PagedScreen):
     CSS_PATH = STYLES / "unpaid.tcss"
+    TABLE_ID = "unpaid-table"
+    CHROME_LINES = 10
     BINDINGS = [
         Binding("ctrl+y", "copy_link", "Salin tautan", id="unpaid-copy", priority=True),
-        Binding("pageup", "page(-1)", "Hal. sebelum", id="page-previous", priority=True),
-        Binding("pagedown", "page(1)", "Hal. berikut", id="page-next", priority=True),
+        *PAGE_BINDINGS,
         Binding("escape", "close", "Kembali", id="close"),
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="unpaid")
-        self.first_row = 0
-        self.page_size = 10
-        self.page: RecordsPage | None = None
+        super().__init__(id="unpaid", page_size=10)
 
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.language)
         yield Static("", id="unpaid-title")
-        yield DataTable(id="unpaid-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="unpaid-detail")
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield WhatsAppDetail(self.language, link_key="handoff.booth.link", id="unpaid-detail")
         yield Static("", id="unpaid-page")
         yield BoothFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.page_size = max(3, self.app.size.height - CHROME_LINES)
-        table = self.query_one("#unpaid-table", DataTable)
+        self.page_size = self.rows_for(self.app.size.height)
+        table = self.table
         for key, width in COLUMNS:
             table.add_column(self.t(f"handoff.booth.{key}"), width=width, key=key)
         table.focus()
@@ -84,21 +82,12 @@ class UnpaidScreen(BoothScreen):
         self.post_message(UnpaidLoaded(page, activations.unpaid_minimised(database)))
 
     def on_unpaid_loaded(self, message: UnpaidLoaded) -> None:
-        page = message.page
-        last = past_the_end(page, self.page_size)
-        if last is not None:
-            self.first_row = last
-            self.reload()
+        if not self.show_page(message.page, self._cells):
             return
-        self.page = page
-        refill(self.query_one("#unpaid-table", DataTable), page.rows, self._cells)
         self.query_one("#unpaid-title", Static).update(
-            Text(self.t("handoff.booth.unpaid_title", count=page.total), style="bold")
+            Text(self.t("handoff.booth.unpaid_title", count=message.page.total), style="bold")
         )
-        line = self.t("handoff.booth.unpaid_empty") if not page.total else self.t(
-            "records.page", page=page.offset // self.page_size + 1,
-            pages=(page.total + self.page_size - 1) // self.page_size, first=page.offset + 1,
-            last=page.offset + len(page.rows), total=page.total)  # fmt: skip
+        line = self.page_line("handoff.booth.unpaid_empty")
         if message.minimised:
             line += "  " + self.t("handoff.booth.unpaid_minimised", count=message.minimised)
         self.query_one("#unpaid-page", Static).update(line)
@@ -123,44 +112,13 @@ class UnpaidScreen(BoothScreen):
     @on(DataTable.RowHighlighted)
     def _render_detail(self) -> None:
         row = self.selected()
-        detail = self.query_one("#unpaid-detail", Static)
-        if row is None:
-            detail.update("")
-            return
-        message, link = self._whatsapp(row)
-        text = Text()
-        if link:
-            short = link.split("?", 1)[0].removeprefix("https://")
-            text.append(self.t("handoff.booth.link", link=short), style="bold")
-        else:
-            text.append(self.t("lead.callback.no_link"), style="bold")
-        text.append("\n" + message, style="dim")
-        detail.update(text)
-
-    def selected(self) -> dict[str, Any] | None:
-        table = self.query_one("#unpaid-table", DataTable)
-        if self.page is None or not self.page.rows or table.cursor_row < 0:
-            return None
-        return self.page.rows[min(table.cursor_row, len(self.page.rows) - 1)]
+        self.query_one(WhatsAppDetail).show(self._whatsapp(row) if row else None)
 
     def action_copy_link(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        _, link = self._whatsapp(row)
-        if link is None:
-            self.notify(self.t("lead.callback.no_link"), severity="warning")
-            return
-        self.app.copy_to_clipboard(link)
-        self.notify(self.t("handoff.booth.copied", name=row["full_name"]))
-
-    def action_page(self, step: int) -> None:
-        if self.page is None:
-            return
-        first = self.first_row + step * self.page_size
-        if 0 <= first < self.page.total:
-            self.first_row = first
-            self.reload()
+        if row is not None:
+            copied = self.t("handoff.booth.copied", name=row["full_name"])
+            copy_whatsapp_link(self, self._whatsapp(row)[1], copied=copied, language=self.language)
 
     def action_close(self) -> None:
         self.dismiss()
