@@ -206,7 +206,7 @@ def downlink(
     from outreach_tui.hub import units
 
     chosen = None if choice.strip().lower() == "inherit" else choice
-    with _open(db) as storage:
+    with _open(db, create=False) as storage:
         unit = units.set_downlink(storage, code, chosen, actor=_actor())
         with storage.read() as tx:
             effective = units.downlink_of(tx, unit.code) if unit.kind != "area" else None
