@@ -99,7 +99,7 @@ def relay_device_id(hub_id: str) -> str:
     return f"{RELAY_PREFIX}{hub_id}"[:64]
 
 
-def batch_id_for(source: str, target: str, cursor: tuple[int, str, int], count: int) -> str:
+def batch_id_for(source: str, target: str, cursor: tuple[int | str, str, int], count: int) -> str:
     """A UUID (v8: custom) from what the batch covers: the same batch always has the same
     id, whoever builds it again (stored in the outbox anyway)."""
     seed = f"relay|{source}|{target}|{cursor[0]}|{cursor[1]}|{cursor[2]}|{count}".encode()

@@ -139,7 +139,7 @@ def _check_results(pending: _Pending, receipt: dict[str, Any], hub_id: str) -> N
     batch's content and nothing is acknowledged."""
     sent = [(r["uuid"], r["version"]) for r in pending.parsed["records"]]
     got = [(r.get("uuid"), r.get("version")) for r in receipt.get("results") or []]
-    if sorted(sent) != sorted(got):  # type: ignore[type-var]
+    if sorted(sent) != sorted(got):
         raise BadReply("receipt: results do not match the batch")
     if receipt.get("hub_id") != hub_id:
         raise WrongHub("receipt of another hub")
