@@ -202,7 +202,7 @@ def _events(
             name=f"Pekan UMKM {city} {starts:%Y}" if k % 2 == 0 else f"Sosialisasi BPU {city}",
             venue=venue, city=city, starts_on=starts,
             ends_on=starts + timedelta(days=EVENT_DAYS - 1),
-            target_registrations=max(10, round(records / count * 0.6, -1)),
+            target_registrations=max(10, int(round(records / count * 0.6, -1))),
         ))  # fmt: skip
     return tuple(out)
 
