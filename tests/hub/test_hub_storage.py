@@ -34,6 +34,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 6, "name": "handoff_activation"},
             {"version": 7, "name": "name_search"},
             {"version": 8, "name": "units"},
+            {"version": 10, "name": "unit_day_rollup"},
         ]
 
 
