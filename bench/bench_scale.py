@@ -448,7 +448,9 @@ def main() -> None:
     result["rusage_children_max_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
     )
-    benchlib.write_result("scale", result, command=benchlib.command_line())
+    # A partial run (--only) keeps its own file: a later part never hides an earlier one.
+    name = "scale" if args.only == parser.get_default("only") else f"scale-{args.only}"
+    benchlib.write_result(name.replace(",", "-"), result, command=benchlib.command_line())
 
 
 if __name__ == "__main__":
