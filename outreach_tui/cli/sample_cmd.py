@@ -10,14 +10,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from outreach_tui.cli.hub_cmds import hub_errors
-from outreach_tui.cli.output import console, print_json, user_errors
+from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json
 from outreach_tui.i18n import t
 
 
-@user_errors
+@hub_errors  # a hub sample's refusals (HubError, the database) are one line too
 def sample_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out")],
+    out: Annotated[Path | None, typer.Option("--out")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 7,
     registrations: Annotated[
         int,
@@ -25,8 +25,32 @@ def sample_command(
     ] = 1000,
     force: Annotated[bool, typer.Option("--force")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    hub_db: Annotated[str | None, typer.Option("--hub-db")] = None,
+    hub_dsn: Annotated[str | None, typer.Option("--hub-dsn")] = None,
+    branches: Annotated[int, typer.Option("--branches", min=1, max=514)] = 12,
+    regions: Annotated[int, typer.Option("--regions", min=1, max=12)] = 3,
+    devices: Annotated[int | None, typer.Option("--devices", min=1, max=100_000)] = None,
+    records: Annotated[int, typer.Option("--records", min=1, max=100_000_000)] = 20_000,
 ) -> None:
-    """Write a synthetic database (Palembang and Surakarta outreach, fictional people)."""
+    """Write a synthetic database (Palembang and Surakarta outreach, fictional people), or
+    with --hub-db/--hub-dsn a multi-branch hub (head office, regions, branches)."""
+    lang = ctx.obj.language
+    if sum(x is not None for x in (out, hub_db, hub_dsn)) != 1:
+        fail(t("hub_sample.one_target", lang), EXIT_USAGE)
+    if hub_db is not None or hub_dsn is not None:
+        devices = devices if devices is not None else 5 * branches
+        if devices < branches:
+            fail(t("hub_sample.devices", lang, branches=branches), EXIT_USAGE)
+        _hub_sample(ctx, hub_db, hub_dsn, seed=seed, branches=branches, regions=regions,
+                    devices=devices, records=records, as_json=as_json)  # fmt: skip
+        return
+    assert out is not None
+    _laptop_sample(ctx, out, seed, registrations, force, as_json)
+
+
+def _laptop_sample(
+    ctx: typer.Context, out: Path, seed: int, registrations: int, force: bool, as_json: bool
+) -> None:
     from outreach_tui import files
     from outreach_tui.sampledata.generator import generate
 
@@ -56,6 +80,96 @@ def sample_command(
         print_json(payload)
     else:
         console.print(t("cli.sample_done", lang, **payload))
+
+
+def _hub_sample(
+    ctx: typer.Context,
+    hub_db: str | None,
+    hub_dsn: str | None,
+    *,
+    seed: int,
+    branches: int,
+    regions: int,
+    devices: int,
+    records: int,
+    as_json: bool,
+) -> None:
+    """A multi-branch hub: into a new SQLite file (built beside it, renamed when whole),
+    or into an empty PostgreSQL hub (one transaction)."""
+    from outreach_tui import files
+    from outreach_tui.hub.storage import is_postgres_url
+
+    lang = ctx.obj.language
+    args = {"seed": seed, "branches": branches, "regions": regions, "devices": devices,
+            "records": records}  # fmt: skip
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(t("cli.generating", lang), total=records)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        if hub_dsn is not None or (hub_db is not None and is_postgres_url(hub_db)):
+            target = hub_dsn if hub_dsn is not None else str(hub_db)
+            if not is_postgres_url(target):
+                fail(t("hub_sample.not_a_dsn", lang), EXIT_USAGE)
+            report = _load_hub(target, args, advance)
+            where = _redacted(target)
+        else:
+            assert hub_db is not None
+            protect = (ctx.obj.db,)
+            path = Path(hub_db).expanduser()
+            files.check_target(path, protect=protect, sqlite_output=True)
+            written = files.write_with(
+                path, lambda temp: _load_hub(str(temp), args, advance, lock_file=temp),
+                protect=protect, sqlite_output=True,
+            )  # fmt: skip
+            report, where = written.result, str(written.path)
+    payload = {"hub": where, **args, **report.as_dict()}
+    if as_json:
+        print_json(payload)
+    else:
+        console.print(t("hub_sample.done", lang, **payload), markup=False, soft_wrap=True)
+
+
+def _redacted(url: str) -> str:
+    from outreach_tui.hub.storage.postgres import redacted
+
+    return redacted(url)
+
+
+def _load_hub(url: str, args: dict[str, int], progress: Any, lock_file: Path | None = None) -> Any:
+    """Migrate the hub at ``url``, then fill it through the hub's bulk loader."""
+    from outreach_tui.hub.bulk_load import open_loader
+    from outreach_tui.hub.evaluate import person_key
+    from outreach_tui.hub.meta import load_hub_info
+    from outreach_tui.hub.storage import open_storage
+    from outreach_tui.sampledata.hub_sample import fill
+
+    storage = open_storage(url)
+    try:
+        hub = load_hub_info(storage)
+
+        def person_digest(name: str, birth: str, phone: str | None) -> str:
+            key = person_key(name, birth, phone)
+            return "" if key is None else hub.nik_digest(key)
+
+        with open_loader(storage, actor="outreach sample", detail=args) as loader:
+            report, feed = fill(loader.rows, nik_digest=hub.nik_digest,
+                                person_digest=person_digest, progress=progress, **args)  # fmt: skip
+            loader.tx.execute("UPDATE counters SET value = ? WHERE name = 'feed'", (feed,))
+    finally:
+        storage.close()
+        if lock_file is not None:
+            Path(f"{lock_file}-writer.lock").unlink(missing_ok=True)
+    return report
 
 
 # Records per bundle: well within the hub's import limits, and a bounded amount in memory.

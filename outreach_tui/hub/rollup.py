@@ -11,6 +11,7 @@ from typing import Any
 
 from outreach_tui.domain.tally_columns import HUB_GROUP_COLUMNS
 from outreach_tui.hub.storage import Tx
+from outreach_tui.hub.storage.schema import UNIT_DAY_COUNTS
 
 KEY = HUB_GROUP_COLUMNS  # one rollup row per finest tally group, the unit first
 COUNTS = (
@@ -18,6 +19,8 @@ COUNTS = (
     "converted", "jht", "jht_monthly_due",  # schema v2: converted leads, JHT registrations
 )  # fmt: skip
 Deltas = dict[tuple[str, ...], list[int]]
+UNIT_DAY_KEY = ("unit_code", "day", "path")  # schema v10: what unit tallies group by
+_UNIT, _DAY, _PATH, _ROLE = (KEY.index(c) for c in ("unit_code", "day", "path", "role"))
 
 
 def share(row: Mapping[str, Any]) -> list[int]:
@@ -59,5 +62,36 @@ def apply(tx: Tx, deltas: Deltas) -> None:
         f"INSERT INTO daily_rollup ({', '.join(KEY + COUNTS)}) "
         f"VALUES ({', '.join('?' * len(KEY + COUNTS))}) "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {sets}",
+        rows,
+    )
+    _apply_unit_days(tx, deltas)
+
+
+def unit_day_deltas(deltas: Deltas) -> Deltas:
+    """The same deltas at unit x day x path, in UNIT_DAY_COUNTS order (JHT by role)."""
+    coarse: Deltas = {}
+    for key, (owners, workers, leads, voided, due, converted, jht, jht_due) in deltas.items():
+        role = key[_ROLE]
+        short = (key[_UNIT], key[_DAY], key[_PATH])
+        values = coarse.setdefault(short, [0] * len(UNIT_DAY_COUNTS))
+        for i, value in enumerate((owners, workers, leads, voided, due, converted,
+                                   jht if role == "owner" else 0,
+                                   jht if role == "worker" else 0, jht_due)):  # fmt: skip
+            values[i] += value
+    return coarse
+
+
+def _apply_unit_days(tx: Tx, deltas: Deltas) -> None:
+    # After the fine rows and in key order, like them: concurrent batches take the
+    # branch-day rows in one order (no deadlock cycle), just before the feed counter.
+    rows = [(*k, *v) for k, v in sorted(unit_day_deltas(deltas).items()) if any(v)]
+    if not rows:
+        return
+    columns = UNIT_DAY_KEY + UNIT_DAY_COUNTS
+    sets = ", ".join(f"{c} = unit_day_rollup.{c} + excluded.{c}" for c in UNIT_DAY_COUNTS)
+    tx.executemany(
+        f"INSERT INTO unit_day_rollup ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({', '.join(UNIT_DAY_KEY)}) DO UPDATE SET {sets}",
         rows,
     )

@@ -39,6 +39,12 @@ _SUMS = (
     "SUM(CASE WHEN role = 'worker' THEN jht ELSE 0 END)",
     "SUM(jht_monthly_due)",
 )
+# schema v10's unit x day x path rollup, summed in METRICS order.
+_UNIT_DAY_SUMS = (
+    "SUM(registrations)", "SUM(workers)", "SUM(leads)", "SUM(converted)", "SUM(voided)",
+    "SUM(monthly_due)", "SUM(jht_owners)", "SUM(jht_workers)", "SUM(jht_monthly_due)",
+)  # fmt: skip
+_UNIT_DAY_GROUPS = frozenset({"unit_code", "day", "path"})
 # The registration details (issue 20), read from each record's data (NULL when absent).
 DETAIL_COLUMNS = ("occupation", "working_hours", "postal_code", "branch_code", "income_band")
 BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target_informal")
@@ -82,8 +88,12 @@ def facts(
     """One row per distinct value of the ``group`` columns, every metric summed."""
     check_group(group, HUB_GROUP_COLUMNS)
     where, params = _range(first, last, scope)
-    sums = [f"{expr} AS {name}" for expr, name in zip(_SUMS, METRICS, strict=True)]
-    sql = f"SELECT {', '.join([*group, *sums])} FROM daily_rollup WHERE {where}"
+    # A unit's or the nation's tally by branch, region, area or day: the coarse rollup
+    # (a few rows per branch-day instead of one per officer x sector x role).
+    coarse = set(group) <= _UNIT_DAY_GROUPS
+    table, exprs = ("unit_day_rollup", _UNIT_DAY_SUMS) if coarse else ("daily_rollup", _SUMS)
+    sums = [f"{expr} AS {name}" for expr, name in zip(exprs, METRICS, strict=True)]
+    sql = f"SELECT {', '.join([*group, *sums])} FROM {table} WHERE {where}"
     if group:
         sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"
     with storage.read() as tx:

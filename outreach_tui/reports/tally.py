@@ -21,7 +21,7 @@ Dimensions and their values:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -71,7 +71,13 @@ class Metrics:
         return round(self.converted / self.leads, 4) if self.leads else None
 
     def __add__(self, other: Metrics) -> Metrics:
-        return Metrics(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        # Field by field, spelt out: a national day x branch tally adds tens of thousands
+        # of these, and dataclasses.fields() per addition was half of its time (issue 17).
+        return Metrics(
+            self.owners + other.owners, self.workers + other.workers, self.leads + other.leads,
+            self.converted + other.converted, self.voided + other.voided,
+            self.monthly_due + other.monthly_due,
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -16,6 +16,9 @@ class UnitTree:
     def __init__(self, units: Iterable[Mapping[str, Any]]) -> None:
         self.units = {str(u["code"]): dict(u) for u in units}
         self.children: dict[str, list[str]] = {}
+        # Remembered answers (the tree never changes): a national tally asks per fact row.
+        self._up: dict[tuple[str, str], str] = {}
+        self._areas: dict[str, list[str]] = {}
         for code, unit in sorted(self.units.items()):
             parent = unit.get("parent_code")
             if parent and unit["kind"] != "area":
@@ -28,6 +31,12 @@ class UnitTree:
     def up_to(self, code: str, kind: str) -> str:
         """The unit of ``kind`` at or above ``code`` ('' if there is none): a sub-branch's
         branch, a branch's region."""
+        known = self._up.get((code, kind))
+        if known is None:
+            known = self._up[(code, kind)] = self._walk_up(code, kind)
+        return known
+
+    def _walk_up(self, code: str, kind: str) -> str:
         seen: set[str] = set()
         while code and code not in seen:
             seen.add(code)
@@ -41,6 +50,12 @@ class UnitTree:
 
     def areas_of(self, code: str) -> list[str]:
         """The target areas a unit's branch is in (a branch may be in several)."""
+        known = self._areas.get(code)
+        if known is None:
+            known = self._areas[code] = self._find_areas(code)
+        return known
+
+    def _find_areas(self, code: str) -> list[str]:
         branch = self.up_to(code, "branch")
         found = [
             area for area, unit in sorted(self.units.items())

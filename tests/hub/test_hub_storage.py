@@ -35,6 +35,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 7, "name": "name_search"},
             {"version": 8, "name": "units"},
             {"version": 9, "name": "relay"},
+            {"version": 10, "name": "unit_day_rollup"},
             {"version": 11, "name": "unit_downlink"},
             {"version": 12, "name": "funnel_units"},
         ]

@@ -33,6 +33,10 @@ POOL_SIZE = 8  # connections per hub process, at most
 POOL_WAIT_S = 30.0  # a request waits this long for a free connection, then 503
 CONNECT_TIMEOUT_S = 10
 APPLICATION_NAME = "outreach-hub"  # what pg_stat_activity shows for the pool's connections
+# No JIT for the hub's short queries: at 1,000,000 records a region's tally context (its
+# officers, an OR over a subquery the planner costs high) spent 340 of its 370 ms
+# compiling (EXPLAIN ANALYZE, docs/SCALING.md); the queries themselves take milliseconds.
+SESSION_OPTIONS = "-c jit=off"
 _cursor_names = itertools.count()
 
 
@@ -97,7 +101,7 @@ class PostgresStorage(Storage):
             max_size=max(1, size),
             kwargs={"autocommit": True, "row_factory": dict_row,
                     "connect_timeout": CONNECT_TIMEOUT_S,
-                    "application_name": APPLICATION_NAME},
+                    "application_name": APPLICATION_NAME, "options": SESSION_OPTIONS},
             timeout=POOL_WAIT_S,
             name="outreach-hub",
             open=False,

@@ -547,6 +547,44 @@ _V9_RELAY = [
 ]
 
 
+# v10 (issue 17: scale, measured). A region's or the nation's tally by unit and day read
+# the officer-grain rollup: at 10,000,000 records that is millions of rows (one per unit x
+# day x event x officer x sector x path x role), summed per request. `unit_day_rollup`
+# holds the same sums at unit x day x path (a few per branch-day), kept by the same
+# ingest statement batch (rollup.apply); tallies whose groups are only unit, day and path
+# (`--by branch|region|area|day`, unit targets) read it. JHT is split by role here, as
+# the tallies report it.
+UNIT_DAY_COUNTS = (
+    "registrations", "workers", "leads", "voided", "monthly_due", "converted",
+    "jht_owners", "jht_workers", "jht_monthly_due",
+)  # fmt: skip
+UNIT_DAY_FROM_DAILY = (
+    f"INSERT INTO unit_day_rollup (unit_code, day, path, {', '.join(UNIT_DAY_COUNTS)}) "
+    "SELECT unit_code, day, path, SUM(registrations), SUM(workers), SUM(leads), SUM(voided), "
+    "SUM(monthly_due), SUM(converted), SUM(CASE WHEN role = 'owner' THEN jht ELSE 0 END), "
+    "SUM(CASE WHEN role = 'worker' THEN jht ELSE 0 END), SUM(jht_monthly_due) "
+    "FROM daily_rollup GROUP BY unit_code, day, path"
+)
+_V10_UNIT_DAY = [
+    """CREATE TABLE unit_day_rollup (
+        unit_code TEXT NOT NULL,
+        day TEXT NOT NULL,
+        path TEXT NOT NULL,
+        registrations {int} NOT NULL DEFAULT 0,
+        workers {int} NOT NULL DEFAULT 0,
+        leads {int} NOT NULL DEFAULT 0,
+        voided {int} NOT NULL DEFAULT 0,
+        monthly_due {int} NOT NULL DEFAULT 0,
+        converted {int} NOT NULL DEFAULT 0,
+        jht_owners {int} NOT NULL DEFAULT 0,
+        jht_workers {int} NOT NULL DEFAULT 0,
+        jht_monthly_due {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (unit_code, day, path))""",
+    UNIT_DAY_FROM_DAILY,
+    "CREATE INDEX unit_day_rollup_day ON unit_day_rollup (day)",
+]
+
+
 # v11 (issue 17: exports and downlink). Which known-participant digests a unit's laptops
 # learn: 'branch' (their own unit's, the default) or 'region' (the whole region's above
 # them). NULL: as the nearest ancestor says (none: 'branch'). Areas choose nothing.
@@ -623,6 +661,7 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (7, "name_search", _V7_NAME_SEARCH[dialect]),
         (8, "units", spell(_V8_UNITS)),
         (9, "relay", _V9_ROLE[dialect] + spell(_V9_RELAY)),
+        (10, "unit_day_rollup", spell(_V10_UNIT_DAY)),
         (11, "unit_downlink", _V11_UNIT_DOWNLINK),
         (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
     ]
