@@ -197,7 +197,7 @@ def target(
 def downlink(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument()],
-    choice: Annotated[str, typer.Argument(metavar="branch|region|inherit")],
+    choice: Annotated[str, typer.Argument()],
     db: DbOption,
     as_json: JsonFlag = False,
 ) -> None:
