@@ -25,7 +25,6 @@ from typing import Any
 
 import orjson
 
-from outreach_tui.domain import wire
 from outreach_tui.domain.models import Registration, RegistrationDraft
 from outreach_tui.domain.validation import validate_registration
 from outreach_tui.sampledata import names as n
@@ -128,9 +127,6 @@ def _canonical(data: dict[str, Any]) -> bytes:
     str (all a sample record holds), without its check for other types: the same bytes
     (orjson, sorted keys), a fifth of the time per record."""
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-
-
-_ = wire  # the canonical form is wire's (tests compare the two)
 
 
 class _Amounts:

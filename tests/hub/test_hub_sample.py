@@ -146,7 +146,11 @@ def test_tallies_by_region_and_a_regions_branches(sample: SampleHub) -> None:
     jateng = next(r for r in national["rows"] if r["region"] == "KW-JATENG")
     assert region["totals"]["owners"] == jateng["owners"] > 0
     text = cli("tally", "--by", "area", "--hub-db", sample.url)
-    assert "SOLORAYA" in text
+    assert "SOLORAYA" in text and "Tally by Target area" in text
+    # The unit dimensions are named in both languages, never by their catalogue key.
+    assert "Region" in cli("tally", "--by", "region", "--hub-db", sample.url)
+    result = runner.invoke(app, ["tally", "--by", "branch", "--hub-db", sample.url])
+    assert "Cabang" in result.output and "report.dim" not in result.output
 
 
 def test_targets_carry_the_news_figures(sample: SampleHub) -> None:
