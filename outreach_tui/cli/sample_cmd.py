@@ -163,7 +163,10 @@ def _load_hub(url: str, args: dict[str, int], progress: Any, lock_file: Path | N
 
         with open_loader(storage, actor="outreach sample", detail=args) as loader:
             report, feed = fill(loader.rows, nik_digest=hub.nik_digest,
-                                person_digest=person_digest, progress=progress, **args)  # fmt: skip
+                                person_digest=person_digest, progress=progress,
+                                seed=args["seed"], branches=args["branches"],
+                                regions=args["regions"], devices=args["devices"],
+                                records=args["records"])  # fmt: skip
             loader.tx.execute("UPDATE counters SET value = ? WHERE name = 'feed'", (feed,))
     finally:
         storage.close()

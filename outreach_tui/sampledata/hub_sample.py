@@ -66,7 +66,9 @@ def world_tables(world: World, *, seed: int, now: datetime) -> Iterator[Table]:
     expires = _iso(now + timedelta(days=DEVICE_DAYS))
     ho_code, ho_name = HEAD_OFFICE
     unit_cols = ("code", "name", "kind", "parent_code", "created_at", "updated_at")
-    units = [(ho_code, ho_name, "head_office", None, stamp, stamp)]
+    units: list[tuple[str, str, str, str | None, str, str]] = [
+        (ho_code, ho_name, "head_office", None, stamp, stamp)
+    ]
     units += [(r.code, r.name, "region", ho_code, stamp, stamp) for r in world.regions]
     units += [(b.code, b.name, "branch", b.region.code, stamp, stamp) for b in world.branches]
     if world.area_branches:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -170,6 +171,8 @@ def build_world(*, seed: int, branches: int, regions: int, devices: int, records
 
 def _officer(rng: random.Random, region: Region, branch: str, k: int) -> Officer:
     female = rng.random() < 0.5
+    given: Sequence[str]
+    second: Sequence[str]
     if region.malay:
         given = n.PLG_FEMALE if female else n.PLG_MALE
         second = n.PLG_SECOND_FEMALE if female else n.PLG_SECOND_MALE
