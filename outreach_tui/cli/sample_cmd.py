@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -59,20 +61,7 @@ def _laptop_sample(
     # old sample first. Checked now, before the work, and again before the rename.
     protect = (ctx.obj.db,)
     files.check_target(out, force=force, protect=protect, sqlite_output=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json or not console.is_terminal,
-    ) as progress:
-        task = progress.add_task(t("cli.generating", lang), total=registrations)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with _generating(lang, registrations, quiet=as_json) as advance:
         report = generate(out, seed=seed, registrations=registrations, progress=advance,
                           force=force, protect=protect)  # fmt: skip
     payload = {"out": str(out.resolve()), "seed": seed, **report.as_dict()}
@@ -102,20 +91,7 @@ def _hub_sample(
     lang = ctx.obj.language
     args = {"seed": seed, "branches": branches, "regions": regions, "devices": devices,
             "records": records}  # fmt: skip
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json or not console.is_terminal,
-    ) as progress:
-        task = progress.add_task(t("cli.generating", lang), total=records)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with _generating(lang, records, quiet=as_json) as advance:
         if hub_dsn is not None or (hub_db is not None and is_postgres_url(hub_db)):
             target = hub_dsn if hub_dsn is not None else str(hub_db)
             if not is_postgres_url(target):
@@ -237,3 +213,24 @@ def _fill_hub(path: Path, store: Any, lang: str) -> dict[str, int]:
 def register(app: typer.Typer) -> None:
     app.command("sample")(sample_command)
     app.command("sample-hub")(sample_hub_command)
+
+
+@contextmanager
+def _generating(lang: str, total: int, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on a terminal (none for --json or a pipe); yields ``advance(done,
+    total)`` for the generator to call."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(t("cli.generating", lang), total=total)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield advance
