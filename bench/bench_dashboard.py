@@ -50,7 +50,8 @@ Bare().run(headless=True, size=(width, height))
 """
 
 # The command as a supervisor runs it; only the terminal (headless, fixed size), the day
-# and the moment to stop are set from outside.
+# and the moment to stop are set from outside. Arguments: DB DAY WxH [more dashboard
+# options, e.g. --unit CODE (bench_scale's region)].
 OUTREACH = """
 import sys, time
 from datetime import date
@@ -74,7 +75,7 @@ def on_dashboard_loaded(self, message):
     self.call_after_refresh(painted)
 DashboardScreen.on_dashboard_loaded = on_dashboard_loaded
 try:
-    cli(["dashboard", "--hub-db", db])
+    cli(["dashboard", "--hub-db", db, *sys.argv[4:]])
 except SystemExit as exit:
     if exit.code:
         raise

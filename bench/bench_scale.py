@@ -157,36 +157,6 @@ def tallies(url: str, runs: int) -> dict[str, Any]:
     return out
 
 
-DASHBOARD = """
-import sys, time
-from datetime import date
-db, unit, day, size = sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3]), sys.argv[4]
-width, height = map(int, size.split("x"))
-from outreach_tui.cli import dashboard_cmd
-from outreach_tui.cli.main import app as cli
-from outreach_tui.tui.hub_dashboard import HubDashboardApp
-from outreach_tui.tui.screens.dashboard import DashboardScreen
-dashboard_cmd._hub_today = lambda: day
-dashboard_cmd.require_terminal = lambda *a: None
-run = HubDashboardApp.run
-HubDashboardApp.run = lambda self, *a, **k: run(self, headless=True, size=(width, height))
-loaded = DashboardScreen.on_dashboard_loaded
-def on_dashboard_loaded(self, message):
-    arrived = time.monotonic()
-    loaded(self, message)
-    def painted():
-        print(arrived, time.monotonic())
-        self.app.exit()
-    self.call_after_refresh(painted)
-DashboardScreen.on_dashboard_loaded = on_dashboard_loaded
-try:
-    cli(["dashboard", "--hub-db", db, "--unit", unit])
-except SystemExit as exit:
-    if exit.code:
-        raise
-"""
-
-
 def dashboard(url: str, runs: int, size: str) -> dict[str, Any]:
     import bench_dashboard
     import psycopg
@@ -197,13 +167,13 @@ def dashboard(url: str, runs: int, size: str) -> dict[str, Any]:
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         env["PYTHONPYCACHEPREFIX"] = str(tmp)
-        ours_args = (url, REGION, day, size)
+        ours_args = (url, day, size, "--unit", REGION)
         bench_dashboard.run_once(bench_dashboard.BARE, size, env=env)
-        bench_dashboard.run_once(DASHBOARD, *ours_args, env=env)
+        bench_dashboard.run_once(bench_dashboard.OUTREACH, *ours_args, env=env)
         bare, ours = [], []
         for _ in range(runs):
             bare.append(bench_dashboard.run_once(bench_dashboard.BARE, size, env=env)[1])
-            ours.append(bench_dashboard.run_once(DASHBOARD, *ours_args, env=env))
+            ours.append(bench_dashboard.run_once(bench_dashboard.OUTREACH, *ours_args, env=env))
     painted = statistics.median(o[1] for o in ours)
     return {
         "unit": REGION, "day": day, "size": size,
