@@ -202,8 +202,9 @@ def funnel_command(
         except NeedsUnits as exc:
             fail(t("report.needs_units", lang, by=str(exc)), EXIT_USAGE)
         goals = funnel.targets(storage, today=day, scope=scope)
-        # The chart's whole: asked once, since an area's rows count a branch in each area.
-        whole = funnel.table(storage, [], today=day, first=start, last=end, scope=scope)
+        # The chart's whole, asked for itself: an area's rows count a branch in each area.
+        whole = (funnel.table(storage, [], today=day, first=start, last=end, scope=scope)
+                 if chart and rows else [])  # fmt: skip
     if as_json:
         print_json({"by": groups, "today": day.isoformat(), "unit": unit,
                     "steps": list(funnel.STEPS),

@@ -122,11 +122,7 @@ def facts(
     unknown = set(group) - set(GROUPS)
     if unknown:
         raise ValueError(f"unknown funnel groups: {sorted(unknown)}")
-    where, params = units.scope_sql(scope)
-    if first:
-        where, params = where + " AND day >= ?", [*params, str(first)]
-    if last:
-        where, params = where + " AND day <= ?", [*params, str(last)]
+    where, params = tallies.day_range(first, last, scope)
     cutoff = month_back(today, STILL_PAYING_MONTHS - 1)
     sums = [f"SUM({s}) AS {s}" for s in STAGES]
     sums.append("SUM(CASE WHEN last_paid_month >= ? THEN enrolled ELSE 0 END) AS still_paying")

@@ -53,7 +53,7 @@ BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target
 Scope = frozenset[str] | None  # the unit codes a reader sees; None: the whole hub
 
 
-def _range(
+def day_range(
     first: date | str | None, last: date | str | None, scope: Scope = None
 ) -> tuple[str, list[Any]]:
     """The day range (and the reader's units) as SQL (days are ``YYYY-MM-DD``, as
@@ -71,7 +71,7 @@ def rollup_rows(
 ) -> list[dict[str, Any]]:
     """The rollup rows of the day range in the reader's units, in key order (what
     ``RollupSource`` sums)."""
-    where, params = _range(first, last, scope)
+    where, params = day_range(first, last, scope)
     sql = f"SELECT {', '.join(KEY + COUNTS)} FROM daily_rollup WHERE {where}"
     with storage.read() as tx:
         rows = tx.all(sql + f" ORDER BY {', '.join(KEY)}", params)
@@ -87,7 +87,7 @@ def facts(
 ) -> list[dict[str, Any]]:
     """One row per distinct value of the ``group`` columns, every metric summed."""
     check_group(group, HUB_GROUP_COLUMNS)
-    where, params = _range(first, last, scope)
+    where, params = day_range(first, last, scope)
     # A unit's or the nation's tally by branch, region, area or day: the coarse rollup
     # (a few rows per branch-day instead of one per officer x sector x role).
     coarse = set(group) <= _UNIT_DAY_GROUPS
@@ -169,7 +169,7 @@ def set_branch_targets(
 def count_records(
     storage: Storage, first: date | None = None, last: date | None = None, scope: Scope = None
 ) -> int:
-    where, params = _range(first, last, scope)
+    where, params = day_range(first, last, scope)
     with storage.read() as tx:
         return int(
             tx.scalar(
@@ -190,7 +190,7 @@ def export_rows(
     """Registrations, then leads, in the day range and the reader's units, each oldest
     first: streamed from one read snapshot (a server-side cursor on PostgreSQL), ``chunk``
     rows at a time."""
-    where, params = _range(first, last, scope)
+    where, params = day_range(first, last, scope)
     with storage.read() as tx:
         if tx.dialect == "postgres":
             ref, owner = "data::jsonb ->> 'reference_no'", "data::jsonb ->> 'owner_uuid'"
