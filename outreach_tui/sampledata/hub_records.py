@@ -37,7 +37,7 @@ RECORD_COLUMNS = (
     "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
     "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
     "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
-    "converted", "person_digest", "unit_code",
+    "converted", "person_digest", "unit_code", "name_key",
 )  # fmt: skip
 VERSION_COLUMNS = ("uuid", "version", "content_hash", "data", "batch_id", "received_at")
 BATCH_COLUMNS = ("batch_id", "device_id", "client_device_id", "source", "digest",
@@ -447,7 +447,7 @@ class HubRecords:
             uuid, entity, version, digest, ctx.officer.laptop_id, ctx.officer.device_id,
             ctx.officer.code, ctx.event.code, ctx.day.isoformat(), role, path, sector, due,
             voided, nik, text, data["created_at"], ctx.sent, received, batch,
-            ",".join(programs), converted, who, ctx.branch.code,
+            ",".join(programs), converted, who, ctx.branch.code, data["full_name"].lower(),
         ))  # fmt: skip
 
 

@@ -106,7 +106,7 @@ def test_every_record_is_what_ingest_would_derive(sample: SampleHub) -> None:
         assert isinstance(derived, Derived), (row["uuid"], derived)
         for column in ("officer_code", "event_code", "day", "role", "path", "sector",
                        "monthly_due", "voided", "nik_digest", "created_at", "programs",
-                       "converted", "person_digest"):  # fmt: skip
+                       "converted", "person_digest", "name_key"):  # fmt: skip
             assert str(getattr(derived, column)) == str(row[column]), (column, row["uuid"])
         assert derived.data_json == row["data"]
         current = versions[(row["uuid"], int(row["version"]))]
