@@ -5,8 +5,9 @@ rollup rows themselves, which ``GET /api/v1/tallies`` serves), the context talli
 
 Tallies never touch ``records``: ``daily_rollup`` holds one row per day x event x officer x
 sector x path x role, maintained at ingest, so a tally over millions of records sums a few
-thousand rows. Group columns and metric names are the officer file's
-(``domain/tally_columns.py``), so ``reports`` reads both the same way.
+thousand rows; coarser ones (``unit_day_rollup``, ``officer_event_rollup``) answer the
+groupings they can from a fraction of those rows. Group columns and metric names are the
+officer file's (``domain/tally_columns.py``), so ``reports`` reads both the same way.
 """
 
 from __future__ import annotations
@@ -142,29 +143,32 @@ def _context(
 ) -> dict[str, list[dict[str, Any]]]:
     in_scope, codes = units.scope_sql(scope, "branch_code")
     devices, _ = units.scope_sql(scope, "d.unit_code")
-    queries = {
-        "events": lambda: tx.all(
+    out: dict[str, list[dict[str, Any]]] = {}
+    if "events" in parts:
+        out["events"] = tx.all(
             "SELECT code, name, venue, city, branch_code, starts_on, ends_on, "
             f"target_registrations, target_workers, target_leads FROM events WHERE {in_scope} "
             "ORDER BY starts_on, code",
             codes,
-        ),
-        "branches": lambda: tx.all(
+        )
+    if "branches" in parts:
+        out["branches"] = tx.all(
             "SELECT code, name, city, target_year, target_new_employers, target_informal "
             f"FROM branches WHERE {units.scope_sql(scope, 'code')[0]} ORDER BY code",
             codes,
-        ),
+        )
+    if "officers" in parts:
         # A UNION, not an OR over a subquery: PostgreSQL then filters each side by its
         # own column instead of walking every officer through the primary key.
-        "officers": lambda: tx.all(
+        out["officers"] = tx.all(
             f"SELECT code, name, branch_code FROM officers WHERE {in_scope} UNION "
             "SELECT o.code, o.name, o.branch_code FROM officers o "
             f"JOIN devices d ON d.officer_code = o.code WHERE {devices} ORDER BY code",
             [*codes, *codes],
-        ),
-        "units": lambda: units.units_in(tx, scope),
-    }
-    return {part: query() for part, query in queries.items() if part in parts}
+        )
+    if "units" in parts:
+        out["units"] = units.units_in(tx, scope)
+    return out
 
 
 def set_branch_targets(
