@@ -1,7 +1,7 @@
 """Issue 17, scale: a multi-branch hub on one PostgreSQL, measured against same-run baselines.
 
     python bench/bench_scale.py [--records 200000] [--branches 150] [--regions 12]
-        [--devices 5000] [--runs 7] [--dsn URL] [--keep] [--skip-generate]
+        [--devices 5000] [--runs 7] [--dsn URL] [--keep] [--skip-generate] [--database scale]
         [--ingest-records 40000] [--laptops 8] [--batch 200] [--processes 2,4]
         [--size 120x40]
 
@@ -360,7 +360,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--dsn", help="an existing server's database URL (default: throwaway)")
     parser.add_argument("--skip-generate", action="store_true",
-                        help="measure the hub already in --dsn's database 'scale'")  # fmt: skip
+                        help="measure the hub already in --dsn's database --database")  # fmt: skip
+    parser.add_argument("--database", default="scale",
+                        help="the hub's database on the server (default: scale)")  # fmt: skip
     parser.add_argument("--ingest-records", type=int, default=40_000)
     parser.add_argument("--laptops", type=int, default=8)
     parser.add_argument("--batch", type=int, default=200)
@@ -373,9 +375,9 @@ def main() -> None:
     result: dict[str, Any] = {"records": args.records, "branches": args.branches,
                               "regions": args.regions, "devices": args.devices}  # fmt: skip
     with cluster(args.dsn) as base:
-        url = base.rsplit("/", 1)[0] + "/scale"
+        url = base.rsplit("/", 1)[0] + "/" + args.database
         if not args.skip_generate and "generate" in parts:
-            url = new_database(base, "scale")
+            url = new_database(base, args.database)
             report, seconds, peak = run_outreach(
                 "sample", "--hub-dsn", url, "--branches", str(args.branches), "--regions",
                 str(args.regions), "--devices", str(args.devices), "--records", str(args.records),

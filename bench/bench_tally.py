@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from outreach_tui.hub.storage import open_storage  # noqa: E402
+from outreach_tui.hub.storage.schema import OFFICER_EVENT_FROM_DAILY, UNIT_DAY_FROM_DAILY  # noqa: E402
 from outreach_tui.hub.tallies import HubTallies  # noqa: E402
 from outreach_tui.reports import tally, targets  # noqa: E402
 from outreach_tui.reports.dashboard import dashboard_data  # noqa: E402
@@ -141,6 +142,9 @@ def build(path: Path, registrations: int, seed: int = 7) -> float:
             rows.clear()
     conn.executemany(sql, rows)
     conn.execute(ROLLUP)
+    # The coarser rollups from it, as the hub's bulk loader builds them.
+    conn.execute(UNIT_DAY_FROM_DAILY)
+    conn.execute(OFFICER_EVENT_FROM_DAILY)
     for _, index_sql in indexes:
         conn.execute(index_sql)
     conn.execute("COMMIT")

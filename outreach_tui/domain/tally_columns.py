@@ -12,6 +12,9 @@ GROUP_COLUMNS = ("day", "event_code", "officer_code", "sector", "path", "role")
 # A hub also knows the unit a record was pushed into (issue 17): its daily rollup rows
 # are kept at exactly this grain.
 HUB_GROUP_COLUMNS = ("unit_code", *GROUP_COLUMNS)
+# What a source's context holds (a hub's units only on a hub); a reader asks for the
+# parts it needs.
+CONTEXT_PARTS = ("events", "branches", "officers", "units")
 # What every grouped fact row sums.
 METRICS = (
     "owners", "workers", "leads", "converted", "voided", "monthly_due",
@@ -38,8 +41,9 @@ def check_group(group: Sequence[str], columns: Sequence[str] = GROUP_COLUMNS) ->
 def fact_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Grouped sums as a source hands them to ``reports``: every metric a whole number (a
     sum over no rows, NULL in SQL, is 0), and a group where nothing was counted left out."""
-    return [
-        {k: (int(v or 0) if k in METRICS else v) for k, v in row.items()}
-        for row in rows
-        if any(row[m] for m in METRICS)
-    ]
+    out = []
+    for row in rows:
+        values = [int(row[m] or 0) for m in METRICS]
+        if any(values):
+            out.append({**row, **dict(zip(METRICS, values, strict=True))})
+    return out

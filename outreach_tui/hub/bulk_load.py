@@ -7,8 +7,9 @@ built again once at the end (one sort instead of ten million inserts into each),
 rows go in with ``COPY``. SQLite: one ``BEGIN IMMEDIATE`` transaction, ``executemany``,
 the same drop-and-rebuild of indexes. Either way the daily rollups are then built by one
 SQL aggregate over ``records`` (what ingest would have summed row by row: ``rollup.share``,
-held equal by the tests) and the unit x day rollup from them, the batches' feed is numbered
-in received order and the feed counter set, and a failure leaves the hub as it was.
+held equal by the tests) and the unit x day and officer x event rollups from them, the
+batches' feed is numbered in received order and the feed counter set, and a failure leaves
+the hub as it was.
 
 Only for a hub without records: the loader refuses one that has any.
 """
@@ -23,7 +24,7 @@ from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, Tx
-from outreach_tui.hub.storage.schema import UNIT_DAY_FROM_DAILY
+from outreach_tui.hub.storage.schema import OFFICER_EVENT_FROM_DAILY, UNIT_DAY_FROM_DAILY
 
 BULK_TABLES = ("records", "record_versions", "batches")  # truncated, indexes rebuilt
 _JHT = "',' || programs || ',' LIKE '%,JHT,%'"
@@ -117,6 +118,7 @@ class BulkLoader:
             self.tx.execute(sql)
         self.tx.execute(ROLLUP_SQL)
         self.tx.execute(UNIT_DAY_FROM_DAILY)
+        self.tx.execute(OFFICER_EVENT_FROM_DAILY)
 
 
 def _refuse_filled(tx: Tx) -> None:
@@ -162,4 +164,5 @@ def _postgres(storage: Storage, actor: str, detail: dict[str, Any]) -> Iterator[
             audit.append(tx, "sample.hub", actor=actor, **detail)
         # Planner statistics for the new rows (outside the transaction: ANALYZE may run in
         # one, but its figures are only useful once the rows are visible).
-        conn.execute(f"ANALYZE {', '.join([*BULK_TABLES, 'daily_rollup', 'unit_day_rollup'])}")
+        rollups = ("daily_rollup", "unit_day_rollup", "officer_event_rollup")
+        conn.execute(f"ANALYZE {', '.join([*BULK_TABLES, *rollups])}")

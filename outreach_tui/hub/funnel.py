@@ -168,14 +168,16 @@ def table(
     unknown = set(by) - set(BY)
     if unknown:
         raise ValueError(f"unknown funnel groups: {sorted(unknown)}")
-    context = tallies.context(storage, scope)
+    # Events and officers only place a record in a branch on a hub without units.
+    parts = ("units", "events", "officers") if "branch" in by else ("units",)
+    context = tallies.context(storage, scope, parts)
     tree = UnitTree(context["units"]) if context.get("units") else None
     if tree is None and {"region", "area"} & set(by):
         raise NeedsUnits(next(b for b in by if b in ("region", "area")))
     by_unit = tree is not None and bool(set(UNIT_BY) & set(by))
     plain = [_GROUP_OF[b] for b in by if b in _GROUP_OF and not (by_unit and b == "branch")]
-    event_branch = {e["code"]: e.get("branch_code") for e in context["events"]}
-    officer_branch = {o["code"]: o.get("branch_code") for o in context["officers"]}
+    event_branch = {e["code"]: e.get("branch_code") for e in context.get("events", [])}
+    officer_branch = {o["code"]: o.get("branch_code") for o in context.get("officers", [])}
     if by_unit:
         funnel_group = rollup_group = sorted({*plain, "unit_code"})
     else:
@@ -264,7 +266,7 @@ def targets(storage: Storage, *, today: date, scope: tallies.Scope = None) -> li
         subtrees = {w["code"]: units.scope_of(tx, w["code"])
                     for w in wanted if w["scope"] == "unit"}  # fmt: skip
     if scope is not None:
-        context = tallies.context(storage, scope)
+        context = tallies.context(storage, scope, ("events", "branches"))
         seen = {"event": {e["code"] for e in context["events"]},
                 "branch": {b["code"] for b in context["branches"]} | set(scope),
                 "unit": set(scope)}  # fmt: skip

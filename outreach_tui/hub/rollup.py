@@ -6,12 +6,12 @@ per touched row, so a dashboard over millions of records reads a few hundred row
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from outreach_tui.domain.tally_columns import HUB_GROUP_COLUMNS
 from outreach_tui.hub.storage import Tx
-from outreach_tui.hub.storage.schema import UNIT_DAY_COUNTS
+from outreach_tui.hub.storage.schema import OFFICER_EVENT_KEY, UNIT_DAY_COUNTS
 
 KEY = HUB_GROUP_COLUMNS  # one rollup row per finest tally group, the unit first
 COUNTS = (
@@ -20,7 +20,9 @@ COUNTS = (
 )  # fmt: skip
 Deltas = dict[tuple[str, ...], list[int]]
 UNIT_DAY_KEY = ("unit_code", "day", "path")  # schema v10: what unit tallies group by
-_UNIT, _DAY, _PATH, _ROLE = (KEY.index(c) for c in ("unit_code", "day", "path", "role"))
+_UNIT, _DAY, _EVENT, _OFFICER, _PATH, _ROLE = (
+    KEY.index(c) for c in ("unit_code", "day", "event_code", "officer_code", "path", "role")
+)
 
 
 def share(row: Mapping[str, Any]) -> list[int]:
@@ -64,16 +66,28 @@ def apply(tx: Tx, deltas: Deltas) -> None:
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {sets}",
         rows,
     )
-    _apply_unit_days(tx, deltas)
+    _apply_coarse(tx, "unit_day_rollup", UNIT_DAY_KEY, unit_day_deltas(deltas))
+    _apply_coarse(tx, "officer_event_rollup", OFFICER_EVENT_KEY, officer_event_deltas(deltas))
 
 
 def unit_day_deltas(deltas: Deltas) -> Deltas:
     """The same deltas at unit x day x path, in UNIT_DAY_COUNTS order (JHT by role)."""
+    return _coarse(deltas, lambda key: (key[_UNIT], key[_DAY], key[_PATH]))
+
+
+def officer_event_deltas(deltas: Deltas) -> Deltas:
+    """The same deltas at unit x event x officer x path x month (schema v14), in
+    UNIT_DAY_COUNTS order."""
+    return _coarse(
+        deltas, lambda key: (key[_UNIT], key[_EVENT], key[_OFFICER], key[_PATH], key[_DAY][:7])
+    )
+
+
+def _coarse(deltas: Deltas, short_key: Callable[[tuple[str, ...]], tuple[str, ...]]) -> Deltas:
     coarse: Deltas = {}
     for key, (owners, workers, leads, voided, due, converted, jht, jht_due) in deltas.items():
         role = key[_ROLE]
-        short = (key[_UNIT], key[_DAY], key[_PATH])
-        values = coarse.setdefault(short, [0] * len(UNIT_DAY_COUNTS))
+        values = coarse.setdefault(short_key(key), [0] * len(UNIT_DAY_COUNTS))
         for i, value in enumerate((owners, workers, leads, voided, due, converted,
                                    jht if role == "owner" else 0,
                                    jht if role == "worker" else 0, jht_due)):  # fmt: skip
@@ -81,17 +95,18 @@ def unit_day_deltas(deltas: Deltas) -> Deltas:
     return coarse
 
 
-def _apply_unit_days(tx: Tx, deltas: Deltas) -> None:
-    # After the fine rows and in key order, like them: concurrent batches take the
-    # branch-day rows in one order (no deadlock cycle), just before the feed counter.
-    rows = [(*k, *v) for k, v in sorted(unit_day_deltas(deltas).items()) if any(v)]
+def _apply_coarse(tx: Tx, table: str, key: tuple[str, ...], deltas: Deltas) -> None:
+    # After the fine rows and in key order, like them, one table after the other:
+    # concurrent batches take the branch-day and officer-event rows in one order (no
+    # deadlock cycle), just before the feed counter.
+    rows = [(*k, *v) for k, v in sorted(deltas.items()) if any(v)]
     if not rows:
         return
-    columns = UNIT_DAY_KEY + UNIT_DAY_COUNTS
-    sets = ", ".join(f"{c} = unit_day_rollup.{c} + excluded.{c}" for c in UNIT_DAY_COUNTS)
+    columns = key + UNIT_DAY_COUNTS
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in UNIT_DAY_COUNTS)
     tx.executemany(
-        f"INSERT INTO unit_day_rollup ({', '.join(columns)}) "
+        f"INSERT INTO {table} ({', '.join(columns)}) "
         f"VALUES ({', '.join('?' * len(columns))}) "
-        f"ON CONFLICT ({', '.join(UNIT_DAY_KEY)}) DO UPDATE SET {sets}",
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}",
         rows,
     )

@@ -5,17 +5,19 @@ rollup rows themselves, which ``GET /api/v1/tallies`` serves), the context talli
 
 Tallies never touch ``records``: ``daily_rollup`` holds one row per day x event x officer x
 sector x path x role, maintained at ingest, so a tally over millions of records sums a few
-thousand rows. Group columns and metric names are the officer file's
-(``domain/tally_columns.py``), so ``reports`` reads both the same way.
+thousand rows; coarser ones (``unit_day_rollup``, ``officer_event_rollup``) answer the
+groupings they can from a fraction of those rows. Group columns and metric names are the
+officer file's (``domain/tally_columns.py``), so ``reports`` reads both the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import date
+from collections.abc import Collection, Iterator, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from outreach_tui.domain.tally_columns import (
+    CONTEXT_PARTS,
     EXPORT_COLUMNS,
     HUB_GROUP_COLUMNS,
     METRICS,
@@ -45,6 +47,8 @@ _UNIT_DAY_SUMS = (
     "SUM(monthly_due)", "SUM(jht_owners)", "SUM(jht_workers)", "SUM(jht_monthly_due)",
 )  # fmt: skip
 _UNIT_DAY_GROUPS = frozenset({"unit_code", "day", "path"})
+# schema v14's unit x event x officer x path x month rollup (same sums): whole months only.
+_OFFICER_EVENT_GROUPS = frozenset({"unit_code", "event_code", "officer_code", "path"})
 # The registration details (issue 20), read from each record's data (NULL when absent).
 DETAIL_COLUMNS = ("occupation", "working_hours", "postal_code", "branch_code", "income_band")
 BRANCH_TARGETS = ("name", "city", "target_year", "target_new_employers", "target_informal")
@@ -90,8 +94,14 @@ def facts(
     where, params = day_range(first, last, scope)
     # A unit's or the nation's tally by branch, region, area or day: the coarse rollup
     # (a few rows per branch-day instead of one per officer x sector x role).
-    coarse = set(group) <= _UNIT_DAY_GROUPS
-    table, exprs = ("unit_day_rollup", _UNIT_DAY_SUMS) if coarse else ("daily_rollup", _SUMS)
+    table, exprs = "daily_rollup", _SUMS
+    if set(group) <= _UNIT_DAY_GROUPS:
+        table, exprs = "unit_day_rollup", _UNIT_DAY_SUMS
+    elif set(group) <= _OFFICER_EVENT_GROUPS and _whole_months(first, last):
+        # Per officer or event over the whole period or whole months (a dashboard's
+        # officer table and targets): a few rows per officer-event instead of per day.
+        table, exprs = "officer_event_rollup", _UNIT_DAY_SUMS
+        where, params = _month_range(first, last, scope)
     sums = [f"{expr} AS {name}" for expr, name in zip(exprs, METRICS, strict=True)]
     sql = f"SELECT {', '.join([*group, *sums])} FROM {table} WHERE {where}"
     if group:
@@ -101,37 +111,64 @@ def facts(
     return fact_rows(rows)
 
 
-def context(storage: Storage, scope: Scope = None) -> dict[str, list[dict[str, Any]]]:
+def _whole_months(first: date | None, last: date | None) -> bool:
+    return (first is None or first.day == 1) and (
+        last is None or (last + timedelta(days=1)).day == 1
+    )
+
+
+def _month_range(first: date | None, last: date | None, scope: Scope) -> tuple[str, list[Any]]:
+    """Whole months ``first``..``last`` (and the reader's units) as SQL over ``month``."""
+    where, params = units.scope_sql(scope)
+    if first:
+        where, params = where + " AND month >= ?", [*params, first.isoformat()[:7]]
+    if last:
+        where, params = where + " AND month <= ?", [*params, last.isoformat()[:7]]
+    return where, params
+
+
+def context(
+    storage: Storage, scope: Scope = None, parts: Collection[str] = CONTEXT_PARTS
+) -> dict[str, list[dict[str, Any]]]:
     """Events (with targets), branches (with targets), officers and units the reader
-    sees: with a scope, the events and officers of its branches (an event by its branch,
-    an officer by a branch or by a device in the scope), never another unit's."""
+    sees (only the ``parts`` asked for): with a scope, the events and officers of its
+    branches (an event by its branch, an officer by a branch or by a device in the scope),
+    never another unit's."""
     with storage.read() as tx:
-        return _context(tx, scope)
+        return _context(tx, scope, parts)
 
 
-def _context(tx: Tx, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+def _context(
+    tx: Tx, scope: Scope, parts: Collection[str] = CONTEXT_PARTS
+) -> dict[str, list[dict[str, Any]]]:
     in_scope, codes = units.scope_sql(scope, "branch_code")
     devices, _ = units.scope_sql(scope, "d.unit_code")
-    return {
-        "events": tx.all(
+    out: dict[str, list[dict[str, Any]]] = {}
+    if "events" in parts:
+        out["events"] = tx.all(
             "SELECT code, name, venue, city, branch_code, starts_on, ends_on, "
             f"target_registrations, target_workers, target_leads FROM events WHERE {in_scope} "
             "ORDER BY starts_on, code",
             codes,
-        ),
-        "branches": tx.all(
+        )
+    if "branches" in parts:
+        out["branches"] = tx.all(
             "SELECT code, name, city, target_year, target_new_employers, target_informal "
             f"FROM branches WHERE {units.scope_sql(scope, 'code')[0]} ORDER BY code",
             codes,
-        ),
-        "officers": tx.all(
-            f"SELECT code, name, branch_code FROM officers o WHERE {in_scope} OR EXISTS "
-            f"(SELECT 1 FROM devices d WHERE d.officer_code = o.code AND {devices}) "
-            "ORDER BY code",
+        )
+    if "officers" in parts:
+        # A UNION, not an OR over a subquery: PostgreSQL then filters each side by its
+        # own column instead of walking every officer through the primary key.
+        out["officers"] = tx.all(
+            f"SELECT code, name, branch_code FROM officers WHERE {in_scope} UNION "
+            "SELECT o.code, o.name, o.branch_code FROM officers o "
+            f"JOIN devices d ON d.officer_code = o.code WHERE {devices} ORDER BY code",
             [*codes, *codes],
-        ),
-        "units": units.units_in(tx, scope),
-    }
+        )
+    if "units" in parts:
+        out["units"] = units.units_in(tx, scope)
+    return out
 
 
 def set_branch_targets(
@@ -228,8 +265,8 @@ class HubTallies:
     ) -> list[dict[str, Any]]:
         return facts(self.storage, group, first, last, self.scope)
 
-    def context(self) -> dict[str, list[dict[str, Any]]]:
-        return context(self.storage, self.scope)
+    def context(self, parts: Collection[str] = CONTEXT_PARTS) -> dict[str, list[dict[str, Any]]]:
+        return context(self.storage, self.scope, parts)
 
     def pending_sync(self) -> int | None:
         return None

@@ -111,7 +111,7 @@ def _window(event: Row | None, day: date) -> tuple[date, date]:
 def dashboard_data(
     source: ReportSource, day: date, *, event_code: str | None = None
 ) -> DashboardData:
-    context = source.context()
+    context = source.context()  # read once: the targets below need it too
     event = choose_event(context["events"], day, event_code or source.current_event())
     code = event["code"] if event else None
 
@@ -146,8 +146,9 @@ def dashboard_data(
     )  # fmt: skip
 
     targets = tuple(
-        p for p in progress(source, day) if p.kind == "branch" or (code and p.code == code)
-    )
+        p for p in progress(source, day, context)
+        if p.kind == "branch" or (code and p.code == code)
+    )  # fmt: skip
     funnel_of = getattr(source, "funnel", None)  # only a hub database keeps the funnel
     return DashboardData(
         funnel=funnel_of(day) if callable(funnel_of) else None,

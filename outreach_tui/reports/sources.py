@@ -14,11 +14,16 @@ carries the METRICS, summed over the group (both in ``domain/tally_columns.py``)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
-from outreach_tui.domain.tally_columns import HUB_GROUP_COLUMNS, METRICS, check_group
+from outreach_tui.domain.tally_columns import (
+    CONTEXT_PARTS,
+    HUB_GROUP_COLUMNS,
+    METRICS,
+    check_group,
+)
 
 Row = dict[str, Any]
 Context = dict[str, list[Row]]  # events, branches, officers (and a hub's units)
@@ -35,8 +40,9 @@ class ReportSource(Protocol):
         """One row per distinct value of ``group`` (columns above), METRICS summed."""
         ...
 
-    def context(self) -> Context:
-        """``{"events": [...], "branches": [...], "officers": [...]}`` with targets."""
+    def context(self, parts: Collection[str] = CONTEXT_PARTS) -> Context:
+        """``{"events": [...], "branches": [...], "officers": [...]}`` with targets (and a
+        hub's ``units``): the ``parts`` asked for, perhaps more."""
         ...
 
     def pending_sync(self) -> int | None:
@@ -119,7 +125,7 @@ class RollupSource:
             return [dict(row) for row in body["facts"]]
         return aggregate(body.get("rows") or [], group)
 
-    def context(self) -> Context:
+    def context(self, parts: Collection[str] = CONTEXT_PARTS) -> Context:
         # Any answer carries the context; with none yet, ask for a day with no rows.
         far = date(9999, 12, 31)
         body = self._cache[next(iter(self._cache))] if self._cache else self._body(far, far, [])

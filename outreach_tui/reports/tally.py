@@ -20,7 +20,7 @@ Dimensions and their values:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -172,21 +172,20 @@ def _split(fact: Row) -> list[tuple[str, Metrics]]:
     return [(program, m) for program, m in parts if m != Metrics()]
 
 
-def _value(dimension: str, fact: Row, tree: UnitTree | None = None) -> str:
+def _getter(dimension: str, tree: UnitTree | None) -> Callable[[Row], str]:
+    """How a fact row's value of ``dimension`` is read (program and area: see build)."""
     if dimension == "path":
-        return path_label(fact.get("path"), fact.get("role"))
+        return lambda fact: path_label(fact.get("path"), fact.get("role"))
     if dimension in ("branch", "region"):
         assert tree is not None
-        return tree.value(dimension, str(fact.get("unit_code") or ""))
+        return lambda fact: tree.up_to(str(fact.get("unit_code") or ""), dimension)
+    if dimension in ("program", "area"):
+        return lambda fact: ""
     column = COLUMNS[dimension][0]
-    return "" if fact.get(column) is None else str(fact[column])
+    return lambda fact: "" if fact.get(column) is None else str(fact[column])
 
 
-def _metrics(fact: Row) -> Metrics:
-    return Metrics(
-        fact["owners"], fact["workers"], fact["leads"], fact["converted"], fact["voided"],
-        fact["monthly_due"],
-    )  # fmt: skip
+_FIELDS = ("owners", "workers", "leads", "converted", "voided", "monthly_due")
 
 
 def build(
@@ -201,21 +200,37 @@ def build(
     """Group fact rows (from any source) into a tally by the dimensions ``by``; a branch,
     region or area dimension reads ``units``."""
     by = check_dimensions(by)
-    groups: dict[tuple[str, ...], Metrics] = {}
-    totals = Metrics()
+    getters = [_getter(d, units) for d in by]
+    programs = [i for i, d in enumerate(by) if d == "program"]
+    areas_at = [i for i, d in enumerate(by) if d == "area"] if units else []
+    # Sums as plain lists, made Metrics once per group at the end: a region's day x branch
+    # tally adds thousands of fact rows (issue 17).
+    groups: dict[tuple[str, ...], list[int]] = {}
+    totals = [0] * len(_FIELDS)
     for fact in facts:
-        parts = _split(fact) if "program" in by else [("", _metrics(fact))]
-        areas = units.areas_of(str(fact.get("unit_code") or "")) if units and "area" in by else [""]
+        values = [getter(fact) for getter in getters]
+        if programs:
+            parts = [(program, [getattr(m, f) for f in _FIELDS]) for program, m in _split(fact)]
+        else:
+            parts = [("", [fact[f] for f in _FIELDS])]
+        areas = units.areas_of(str(fact.get("unit_code") or "")) if areas_at and units else [""]
         for program, metrics in parts:
+            for i in programs:
+                values[i] = program
             for area in areas:
-                key = tuple(
-                    program if d == "program" else area if d == "area" else _value(d, fact, units)
-                    for d in by
-                )
-                groups[key] = groups.get(key, Metrics()) + metrics
-            totals = totals + metrics
-    rows = tuple(TallyRow(key, groups[key]) for key in sorted(groups))
-    return Tally(source, by, first, last, rows, totals)
+                for i in areas_at:
+                    values[i] = area
+                key = tuple(values)
+                sums = groups.get(key)
+                if sums is None:
+                    groups[key] = list(metrics)
+                else:
+                    for i, value in enumerate(metrics):
+                        sums[i] += value
+            for i, value in enumerate(metrics):
+                totals[i] += value
+    rows = tuple(TallyRow(key, Metrics(*groups[key])) for key in sorted(groups))
+    return Tally(source, by, first, last, rows, Metrics(*totals))
 
 
 def tally(
@@ -230,6 +245,6 @@ def tally(
     if any(d in UNIT_DIMENSIONS for d in by):
         if not source.has_units:
             raise NeedsUnits(next(d for d in by if d in UNIT_DIMENSIONS))
-        tree = UnitTree(source.context().get("units") or [])
+        tree = UnitTree(source.context(("units",)).get("units") or [])
     facts = source.facts(group_columns(by), first, last)
     return build(facts, by, source=source.kind, first=first, last=last, units=tree)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from outreach_tui.reports.sources import ReportSource, Row
+from outreach_tui.reports.sources import Context, ReportSource, Row
 from outreach_tui.reports.units import UnitTree
 
 EVENT_TARGETS = (
@@ -187,12 +187,16 @@ def _unit_values(facts: list[Row]) -> dict[str, dict[str, int]]:
     return values
 
 
-def unit_progress(source: ReportSource, today: date) -> list[TargetProgress]:
+def unit_progress(
+    source: ReportSource, today: date, units: list[Row] | None = None
+) -> list[TargetProgress]:
     """Targets of a hub's units, parents first; a unit without its own target shows the
-    sum of its children's (an area: of its branches')."""
+    sum of its children's (an area: of its branches'). ``units``: the source's, when the
+    caller has read them already."""
     if not source.has_units:
         return []
-    units = source.context().get("units") or []
+    if units is None:
+        units = source.context(("units",)).get("units") or []
     tree = UnitTree(units)
     own = {(str(u["code"]), int(x["year"]), str(x["measure"])): int(x["target"])
            for u in units for x in u.get("targets") or []}  # fmt: skip
@@ -229,10 +233,12 @@ def unit_progress(source: ReportSource, today: date) -> list[TargetProgress]:
     return out
 
 
-def progress(source: ReportSource, today: date) -> list[TargetProgress]:
+def progress(
+    source: ReportSource, today: date, context: Context | None = None
+) -> list[TargetProgress]:
     """Every target the source knows, events first (by start date), then branches, then
-    a hub's units."""
-    context = source.context()
+    a hub's units. ``context``: the source's whole context, when the caller has it."""
+    context = source.context() if context is None else context
     events = [e for e in context["events"] if any(e.get(c) is not None for c, _ in EVENT_TARGETS)]
     out: list[TargetProgress] = []
     if events:
@@ -251,4 +257,4 @@ def progress(source: ReportSource, today: date) -> list[TargetProgress]:
             per_year[year] = branch_values(facts, context["events"], context["officers"])
         values = per_year[year].get(branch["code"], {})
         out += _targets_set("branch", branch, BRANCH_TARGETS, values, first, last, today)
-    return out + unit_progress(source, today)
+    return out + unit_progress(source, today, context.get("units"))

@@ -18,12 +18,18 @@ a ``converted_uuid``; ``jht_*`` are the live registrations that include JHT.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from outreach_tui.domain.localtime import iso_utc
-from outreach_tui.domain.tally_columns import EXPORT_COLUMNS, METRICS, check_group, fact_rows
+from outreach_tui.domain.tally_columns import (
+    CONTEXT_PARTS,
+    EXPORT_COLUMNS,
+    METRICS,
+    check_group,
+    fact_rows,
+)
 from outreach_tui.store.database import Database
 from outreach_tui.store.time_zones import Zones, read_zones
 
@@ -103,8 +109,9 @@ class LaptopTallies:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    def context(self) -> dict[str, list[dict[str, Any]]]:
-        return {"events": self.events(), "branches": self.branches(), "officers": self.officers()}
+    def context(self, parts: Collection[str] = CONTEXT_PARTS) -> dict[str, list[dict[str, Any]]]:
+        readers = {"events": self.events, "branches": self.branches, "officers": self.officers}
+        return {part: read() for part, read in readers.items() if part in parts}
 
     def facts(
         self, group: Sequence[str], first: date | None = None, last: date | None = None

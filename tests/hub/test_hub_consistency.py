@@ -18,7 +18,7 @@ import httpx
 import pytest
 from conftest import Hub
 from hub_builders import batch, edited, lead_data, record, registration_data
-from rollup_checks import unit_days, unit_days_from_daily
+from rollup_checks import officer_events, officer_events_from_daily, unit_days, unit_days_from_daily
 
 from tests.support.hub_server import HubServer
 
@@ -85,6 +85,7 @@ def test_rollups_equal_a_recount_after_edits_voids_and_conflicts(
 
     assert rollups(hub) == recount(hub)
     assert unit_days(hub.storage) == unit_days_from_daily(hub.storage)  # schema v10
+    assert officer_events(hub.storage) == officer_events_from_daily(hub.storage)  # schema v14
     (row,) = hub.rows("SELECT sector FROM records WHERE uuid = ?", (owner_rec["uuid"],))
     assert row["sector"] == "perdagangan"
     # The lead was captured at 01:30 WIB on the 23rd: it counts for that local day.
@@ -231,6 +232,7 @@ def test_concurrent_pushers_through_two_hub_processes_make_no_doubles(
     assert hub.count("record_versions", "uuid = ?", (edit_target["uuid"],)) == 2
     assert rollups(hub) == recount(hub)
     assert unit_days(hub.storage) == unit_days_from_daily(hub.storage)  # schema v10
+    assert officer_events(hub.storage) == officer_events_from_daily(hub.storage)  # schema v14
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from rollup_checks import unit_days, unit_days_from_daily
+from rollup_checks import officer_events, officer_events_from_daily, unit_days, unit_days_from_daily
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
@@ -128,6 +128,7 @@ def test_rollups_are_the_sum_of_each_records_share(sample: SampleHub) -> None:
     }
     assert stored == {k: v for k, v in expected.items() if any(v)}
     assert unit_days(sample.storage) == unit_days_from_daily(sample.storage)
+    assert officer_events(sample.storage) == officer_events_from_daily(sample.storage)
     # The feed counter is past every batch's value, as ingest leaves it.
     feed = sample.rows("SELECT value FROM counters WHERE name = 'feed'")[0]["value"]
     assert int(feed) == sample.count("batches") > 0

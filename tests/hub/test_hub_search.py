@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
 from outreach_tui.domain.ids import new_uuid
-from tests.support.hub_server import HubServer, enroll_device
 
 runner = CliRunner()
 
@@ -124,28 +123,33 @@ def test_postgres_serves_it_from_a_trigram_index(hub: Any) -> None:
 def test_a_hub_from_before_the_name_column_finds_its_records_on_upgrade(db: str) -> None:
     """Schema v12 → v13: records stored before ingest kept ``name_key`` get it from their
     data, and the search (and on PostgreSQL its trigram index) finds them."""
+    from outreach_tui.domain import wire
     from outreach_tui.hub.storage import open_storage
-    from outreach_tui.hub.storage.schema import _V7_NAME_SEARCH
+    from outreach_tui.hub.storage.schema import migrations
 
-    _, token = enroll_device(db, officer="PLG-01")
     surname = word()
-    laptop = new_uuid()
-    with HubServer(db) as server, httpx.Client(base_url=server.url, timeout=60) as http:
-        push(http, {"Authorization": f"Bearer {token}"}, laptop,
-             [record(registration_data(device_id=laptop, full_name=f"Sri {surname}"))])  # fmt: skip
-    # Back to v12 as an older hub left it: no column, v7's index over the data.
-    with open_storage(db, upgrade=False) as storage, storage.transaction() as tx:
-        if storage.dialect == "postgres":
-            tx.execute("DROP INDEX records_name_trgm")
-            tx.execute("ALTER TABLE records DROP COLUMN name_key")
-            for statement in _V7_NAME_SEARCH["postgres"]:
+    data = registration_data(device_id=new_uuid(), full_name=f"Sri {surname}")
+    storage = open_storage(db, upgrade=False)
+    with storage.transaction() as tx:  # a hub as v12 left it, with one record
+        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
+        for version, name, statements in migrations(storage.dialect)[:12]:
+            for statement in statements:
                 tx.execute(statement)
-        else:
-            tx.execute("ALTER TABLE records DROP COLUMN name_key")
-        tx.execute("DELETE FROM schema_migrations WHERE version = 13")
+            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        tx.execute(
+            "INSERT INTO records (uuid, entity, version, content_hash, device_id, "
+            "officer_code, event_code, day, role, path, sector, monthly_due, voided, data, "
+            "created_at, received_at, updated_at, batch_id) VALUES "
+            "(?, 'registration', 1, 'h', ?, 'PLG-01', '', '2026-11-23', 'owner', 'bpu', "
+            "'kuliner', 16800, 0, ?, ?, ?, ?, ?)",
+            (new_uuid(), data["device_id"], wire.canonical_json(data).decode(),
+             data["created_at"], data["created_at"], data["created_at"], new_uuid()),
+        )  # fmt: skip
+    storage.close()
     got = found(db, surname.lower())
     assert [r["full_name"] for r in got["records"]] == [f"Sri {surname}"]
-    with open_storage(db) as storage, storage.read() as tx:
+    with open_storage(db) as upgraded, upgraded.read() as tx:
         assert tx.all("SELECT name_key FROM records") == [{"name_key": f"sri {surname.lower()}"}]
-        if storage.dialect == "postgres":
+        if upgraded.dialect == "postgres":
             assert not tx.all("SELECT 1 AS x FROM pg_proc WHERE proname = 'hub_record_name'")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
 from outreach_tui.hub.storage import open_storage
-from outreach_tui.hub.storage.schema import UNIT_DAY_FROM_DAILY
+from outreach_tui.hub.storage.schema import OFFICER_EVENT_FROM_DAILY, UNIT_DAY_FROM_DAILY
 from outreach_tui.reports.sources import RollupSource
 from tests.support.hub_server import HubServer, enroll_device
 
@@ -35,7 +35,9 @@ def _hub(tmp_path: Path) -> tuple[str, str]:
                     ((first + timedelta(days=d)).isoformat(), f"PLG-{o:03d}", 1 + o % 3,
                      16800 * (1 + o % 3)),
                 )  # fmt: skip
-        tx.execute(UNIT_DAY_FROM_DAILY)  # the unit x day rollup, as the bulk loader keeps it
+        # The coarser rollups, as the bulk loader builds them from these rows.
+        tx.execute(UNIT_DAY_FROM_DAILY)
+        tx.execute(OFFICER_EVENT_FROM_DAILY)
     return db, token
 
 

@@ -675,6 +675,44 @@ _V13_NAME_KEY = {
 }
 
 
+# v14 (issue 17: a region's dashboard at 10M records). Its per-officer view and its event
+# and branch targets sum the reader's officer-grain rows over the whole period or a year:
+# 287,000 rows for one region at 10,000,000 records. `officer_event_rollup` holds the same
+# sums at unit x event x officer x path x month (no day, sector or role: an officer works
+# an event on a few days, so a handful of rows per officer-event), kept by the same ingest
+# statement batch (rollup.apply); tallies grouped only by those columns over whole months
+# (or every day) read it. Counts as in v10 (JHT by role).
+OFFICER_EVENT_KEY = ("unit_code", "event_code", "officer_code", "path", "month")
+OFFICER_EVENT_FROM_DAILY = (
+    f"INSERT INTO officer_event_rollup ({', '.join(OFFICER_EVENT_KEY)}, "
+    f"{', '.join(UNIT_DAY_COUNTS)}) "
+    "SELECT unit_code, event_code, officer_code, path, substr(day, 1, 7), SUM(registrations), "
+    "SUM(workers), SUM(leads), SUM(voided), SUM(monthly_due), SUM(converted), "
+    "SUM(CASE WHEN role = 'owner' THEN jht ELSE 0 END), "
+    "SUM(CASE WHEN role = 'worker' THEN jht ELSE 0 END), SUM(jht_monthly_due) "
+    "FROM daily_rollup GROUP BY unit_code, event_code, officer_code, path, substr(day, 1, 7)"
+)
+_V14_OFFICER_EVENT = [
+    """CREATE TABLE officer_event_rollup (
+        unit_code TEXT NOT NULL,
+        event_code TEXT NOT NULL,
+        officer_code TEXT NOT NULL,
+        path TEXT NOT NULL,
+        month TEXT NOT NULL,
+        registrations {int} NOT NULL DEFAULT 0,
+        workers {int} NOT NULL DEFAULT 0,
+        leads {int} NOT NULL DEFAULT 0,
+        voided {int} NOT NULL DEFAULT 0,
+        monthly_due {int} NOT NULL DEFAULT 0,
+        converted {int} NOT NULL DEFAULT 0,
+        jht_owners {int} NOT NULL DEFAULT 0,
+        jht_workers {int} NOT NULL DEFAULT 0,
+        jht_monthly_due {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (unit_code, event_code, officer_code, path, month))""",
+    OFFICER_EVENT_FROM_DAILY,
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -697,7 +735,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (11, "unit_downlink", _V11_UNIT_DOWNLINK),
         (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
         (13, "name_key", _V13_NAME_KEY[dialect]),
+        (14, "officer_event_rollup", spell(_V14_OFFICER_EVENT)),
     ]
 
 
-LATEST_VERSION = 13
+LATEST_VERSION = 14

@@ -194,7 +194,7 @@ class DashboardScreen(BoothScreen):
         worker = get_current_worker()
         try:
             data = dashboard_data(source, day, event_code=event)
-            events = [e["code"] for e in source.context()["events"]]
+            events = [e["code"] for e in source.context(("events",))["events"]]
         except Exception as exc:  # any source failure is one line on screen, not a crash
             if not worker.is_cancelled:
                 self.post_message(DashboardFailed(request, describe(exc, self.language)))
