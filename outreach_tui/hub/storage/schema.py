@@ -676,8 +676,8 @@ def duplicate_cases_select(kind: str, among: str = "") -> str:
         f"AND {_LIVE_IN['l']} ORDER BY l.created_at DESC, l.uuid DESC LIMIT 1"
     )
     return (
-        f"SELECT '{kind}', g.k, '{kind}-' || substr(g.k, 1, 10), ({latest}), g.first_seen, "
-        f"g.is_open FROM (SELECT r.{column} AS k, MIN(r.created_at) AS first_seen, "
+        f"SELECT '{kind}' AS kind, g.k AS digest, '{kind}-' || substr(g.k, 1, 10) AS case_id, "
+        f"({latest}) AS unit_code, g.first_seen, g.is_open FROM (SELECT r.{column} AS k, MIN(r.created_at) AS first_seen, "
         "MAX(CASE WHEN v.outcome IS NULL THEN 1 ELSE 0 END) AS is_open "
         "FROM records r LEFT JOIN reviews v ON v.uuid = r.uuid "
         f"WHERE {_LIVE_IN['r']} AND {counted}{among} GROUP BY r.{column} HAVING {case}) g"
