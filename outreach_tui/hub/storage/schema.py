@@ -677,7 +677,8 @@ def duplicate_cases_select(kind: str, among: str = "") -> str:
     )
     return (
         f"SELECT '{kind}' AS kind, g.k AS digest, '{kind}-' || substr(g.k, 1, 10) AS case_id, "
-        f"({latest}) AS unit_code, g.first_seen, g.is_open FROM (SELECT r.{column} AS k, MIN(r.created_at) AS first_seen, "
+        f"({latest}) AS unit_code, g.first_seen, g.is_open "
+        f"FROM (SELECT r.{column} AS k, MIN(r.created_at) AS first_seen, "
         "MAX(CASE WHEN v.outcome IS NULL THEN 1 ELSE 0 END) AS is_open "
         "FROM records r LEFT JOIN reviews v ON v.uuid = r.uuid "
         f"WHERE {_LIVE_IN['r']} AND {counted}{among} GROUP BY r.{column} HAVING {case}) g"
