@@ -7,6 +7,7 @@ The migration builds it on a hub that already has rows. (The relay's path: test_
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from hub_builders import batch, edited, record, registration_data
@@ -157,6 +158,7 @@ def test_the_migration_builds_the_queue_from_a_hub_with_rows(db: str) -> None:
         assert len(queue) == 2
         with storage.transaction() as tx:  # back to v12: no queue table yet
             tx.execute("DROP TABLE duplicate_cases")
+            tx.execute("DROP INDEX records_person_unfilled")
             tx.execute("DELETE FROM schema_migrations WHERE version = 15")
     with open_storage(db) as storage:  # migrates
         assert kept(storage) == queue
@@ -170,3 +172,30 @@ def test_the_migration_builds_the_queue_from_a_hub_with_rows(db: str) -> None:
 
 def _ids(case: dict[str, Any]) -> tuple[str, list[str]]:
     return case["case_id"], [r["uuid"] for r in case["records"]]
+
+
+def test_batches_at_once_naming_the_same_people_leave_no_case_out(db: str) -> None:
+    """Four laptops push at the same time, each batch naming NIKs the others name too (on
+    PostgreSQL each transaction sees only its own new rows until the others commit)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _units(db)
+    niks = [synthetic_nik() for _ in range(12)]
+    with open_storage(db) as storage:
+        laptops = [Laptop(storage, f"SKA-0{n}", ("KC-SKA", "KC-PLG")[n % 2]) for n in range(4)]
+
+        def push(n: int) -> None:
+            for b in range(4):
+                laptops[n].push(*(
+                    record(registration_data(
+                        device_id=laptops[n].id, nik=niks[(n + b + i) % len(niks)],
+                        full_name=f"Orang {'ABCD'[n]}{'ABCD'[b]}{'ABC'[i]}",
+                        created_at=f"2026-11-2{b}T0{n}:0{i}:00.000Z"))
+                    for i in range(3)
+                ))  # fmt: skip
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(push, range(4)))
+        named = Counter((n + b + i) % len(niks) for n in range(4) for b in range(4)
+                        for i in range(3))  # fmt: skip
+        assert len(same_as_scratch(storage)) == sum(times > 1 for times in named.values())
