@@ -138,18 +138,21 @@ def _load_hub(url: str, args: dict[str, int], progress: Any, lock_file: Path | N
             return "" if key is None else hub.nik_digest(key)
 
         with open_loader(storage, actor="outreach sample", detail=args) as loader:
-            report, feed = fill(loader.rows, nik_digest=hub.nik_digest,
-                                person_digest=person_digest, progress=progress,
-                                seed=args["seed"], branches=args["branches"],
-                                regions=args["regions"], devices=args["devices"],
-                                records=args["records"])  # fmt: skip
-            loader.tx.execute("UPDATE counters SET value = ? WHERE name = 'feed'", (feed,))
+            report = fill(loader.rows, nik_digest=hub.nik_digest, person_digest=person_digest,
+                          progress=progress, seed=args["seed"], branches=args["branches"],
+                          regions=args["regions"], devices=args["devices"],
+                          records=args["records"],
+                          processes=args["records"] >= PRODUCERS_FROM)  # fmt: skip
     finally:
         storage.close()
         if lock_file is not None:
             Path(f"{lock_file}-writer.lock").unlink(missing_ok=True)
     return report
 
+
+# From this many records the sample's shards are made in child processes beside the one
+# loading them (below it the processes cost more than they save).
+PRODUCERS_FROM = 50_000
 
 # Records per bundle: well within the hub's import limits, and a bounded amount in memory.
 HUB_BUNDLE_RECORDS = 5_000

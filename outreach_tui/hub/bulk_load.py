@@ -7,8 +7,8 @@ built again once at the end (one sort instead of ten million inserts into each),
 rows go in with ``COPY``. SQLite: one ``BEGIN IMMEDIATE`` transaction, ``executemany``,
 the same drop-and-rebuild of indexes. Either way the daily rollups are then built by one
 SQL aggregate over ``records`` (what ingest would have summed row by row: ``rollup.share``,
-held equal by the tests) and the unit x day rollup from them, and a failure leaves the hub
-as it was.
+held equal by the tests) and the unit x day rollup from them, the batches' feed is numbered
+in received order and the feed counter set, and a failure leaves the hub as it was.
 
 Only for a hub without records: the loader refuses one that has any.
 """
@@ -40,6 +40,28 @@ _SHARES = {
     "jht_monthly_due": f"SUM(CASE WHEN {_LIVE} AND role <> 'lead' AND {_JHT} "
     "THEN monthly_due ELSE 0 END)",
 }
+# The feed in the order the batches were received (the loaded rows carry provisional,
+# distinct values: made side by side, they cannot know each other's), then the counter.
+_FEED_ORDER = (
+    "SELECT batch_id, row_number() OVER (ORDER BY received_at, batch_id) AS seq FROM batches"
+)
+RENUMBER_FEED = {
+    "postgres": [
+        f"UPDATE batches SET feed_seq = n.seq FROM ({_FEED_ORDER}) n "
+        "WHERE batches.batch_id = n.batch_id AND batches.feed_seq <> n.seq"
+    ],
+    "sqlite": [  # UPDATE … FROM needs SQLite 3.33; a keyed temporary table works everywhere
+        f"CREATE TEMP TABLE feed_order AS {_FEED_ORDER}",
+        "CREATE UNIQUE INDEX temp.feed_order_batch ON feed_order (batch_id)",
+        "UPDATE batches SET feed_seq = "
+        "(SELECT seq FROM feed_order f WHERE f.batch_id = batches.batch_id)",
+        "DROP TABLE temp.feed_order",
+    ],
+}
+SET_FEED_COUNTER = (
+    "UPDATE counters SET value = (SELECT COALESCE(MAX(feed_seq), 0) FROM batches) "
+    "WHERE name = 'feed'"
+)
 ROLLUP_SQL = (
     f"INSERT INTO daily_rollup ({', '.join(KEY + COUNTS)}) "
     f"SELECT {', '.join(KEY)}, {', '.join(_SHARES[c] for c in COUNTS)} FROM records "
@@ -88,6 +110,9 @@ class BulkLoader:
             self.tx.execute(f"DROP INDEX {name}")
 
     def _rebuild(self) -> None:
+        for sql in RENUMBER_FEED[self.dialect]:
+            self.tx.execute(sql)
+        self.tx.execute(SET_FEED_COUNTER)
         for _, sql in self._indexes:
             self.tx.execute(sql)
         self.tx.execute(ROLLUP_SQL)

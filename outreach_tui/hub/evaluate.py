@@ -51,6 +51,7 @@ class Derived:
     programs: str = ""  # registrations: "JKK,JKM" or "JKK,JKM,JHT"
     converted: int = 0  # leads: 1 when converted_uuid is set
     person_digest: str | None = None  # keyed digest of name + birth date + phone
+    name_key: str | None = None  # the lower-cased name the hub's search matches (schema v13)
 
 
 def person_key(full_name: str, birth_date: str, phone: str | None) -> str | None:
@@ -196,7 +197,14 @@ def _derived(
         programs=programs,
         converted=converted,
         person_digest=person_digest,
+        name_key=name_key(data),
     )
+
+
+def name_key(data: dict[str, Any]) -> str | None:
+    """The name as the hub's search compares it (it lowers the query the same way)."""
+    name = data.get("full_name")
+    return name.lower() if isinstance(name, str) else None
 
 
 def _person_digest(hub: HubInfo, full_name: str, birth_date: str, phone: str | None) -> str | None:

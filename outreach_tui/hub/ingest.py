@@ -43,7 +43,7 @@ RECORD_COLUMNS = (
     "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
     "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
     "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
-    "converted", "person_digest", "unit_code",
+    "converted", "person_digest", "unit_code", "name_key",
 )  # fmt: skip
 _INSERT_RECORD = (
     f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
@@ -485,6 +485,7 @@ def _row(run: _Run, record: RecordIn, d: Derived) -> tuple[Any, ...]:
         d.converted,
         d.person_digest,
         run.unit_for(record),
+        d.name_key,
     )
 
 

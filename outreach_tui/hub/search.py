@@ -1,7 +1,7 @@
 """Record search by name for supervisors (`outreach hub search`), on both engines.
 
-PostgreSQL matches ``hub_record_name(data) LIKE '%…%'`` (the lower-cased wire name), which
-the GIN trigram index of schema v7 serves (pg_trgm); SQLite matches the FTS5 trigram
+PostgreSQL matches ``name_key LIKE '%…%'`` (the lower-cased wire name ingest keeps), which
+the GIN trigram index of schema v13 serves (pg_trgm); SQLite matches the FTS5 trigram
 index ``record_names`` with the query as one literal phrase. A name needs three
 characters (a trigram) or more: shorter ones would scan every record, so they are refused.
 Names that start with the query come first, then names with a word that does, then the
@@ -45,7 +45,7 @@ def search_records(
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     lowered = query.lower()
     if storage.dialect == "postgres":
-        name = "hub_record_name(r.data)"
+        name = "r.name_key"
         match, match_params = f"{name} LIKE ? ESCAPE '\\'", [f"%{_like(lowered)}%"]
     else:
         name = "lower(CASE WHEN json_valid(r.data) THEN json_extract(r.data, '$.full_name') END)"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,7 +37,7 @@ RECORD_COLUMNS = (
     "uuid", "entity", "version", "content_hash", "device_id", "enrolled_device_id",
     "officer_code", "event_code", "day", "role", "path", "sector", "monthly_due", "voided",
     "nik_digest", "data", "created_at", "received_at", "updated_at", "batch_id", "programs",
-    "converted", "person_digest", "unit_code",
+    "converted", "person_digest", "unit_code", "name_key",
 )  # fmt: skip
 VERSION_COLUMNS = ("uuid", "version", "content_hash", "data", "batch_id", "received_at")
 BATCH_COLUMNS = ("batch_id", "device_id", "client_device_id", "source", "digest",
@@ -51,6 +51,10 @@ EDIT_SHARE = 0.02  # registrations whose name was corrected after the sync
 VOID_SHARE = 0.01
 REPEAT_SHARE = 0.004  # owners and workers registered before (often in another branch)
 _POOL = 5000
+# A shard's batches are numbered from FEED_BASE * (shard + 1): apart from every other
+# shard's and from the hub's own feed values, until the loader renumbers the feed in the
+# order the batches were received (bulk_load).
+FEED_BASE = 10**12
 _WORKERS = (0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 6)  # registered workers per owner
 _INCOMES = (1_000_000,) * 6 + (1_500_000, 2_000_000, 2_000_000, 2_500_000, 3_000_000, 5_000_000)
 _MONTHS = (1,) * 7 + (3, 6, 12)
@@ -93,6 +97,9 @@ class Counts:
     @property
     def records(self) -> int:
         return self.owners + self.workers + self.leads
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass(frozen=True)
@@ -173,7 +180,12 @@ class _Amounts:
 
 
 class HubRecords:
-    """Makes the sample's records; ``chunks()`` yields them oldest first."""
+    """Makes the sample's records; ``chunks()`` yields them oldest first.
+
+    Shard ``shard`` of ``shards`` makes the booth days of its share of the period (the
+    schedule cut into runs of consecutive days holding equal numbers of records), from a
+    random stream of its own: shards can run side by side, and together they make the
+    same rows whichever way they run."""
 
     def __init__(
         self,
@@ -183,16 +195,19 @@ class HubRecords:
         records: int,
         nik_digest: Callable[[str], str],
         person_digest: Callable[[str, str, str | None], str],
+        shard: int = 0,
+        shards: int = 1,
     ) -> None:
         self.world, self.total = world, records
-        self.rng = random.Random(f"hub-records-{seed}")
+        self.shard, self.shards = shard, shards
+        self.rng = random.Random(f"hub-records-{seed}-{shard}-of-{shards}")
         self.rand = self.rng.random
         self.nik_digest, self.person_digest = nik_digest, person_digest
         self.amounts = _Amounts()
         self.counts = Counts()
         self._pool: list[_Person] = []
         self._births: dict[int, tuple[str, str, str]] = {}
-        self.feed = 0
+        self.feed = FEED_BASE * (shard + 1)
 
     # -- the schedule -------------------------------------------------------------------
 
@@ -220,9 +235,20 @@ class HubRecords:
             out.append((day, branch, event, count))
         return out
 
+    def _my_days(self) -> list[tuple[date, Branch, Event, int]]:
+        days = self._booth_days()
+        starts, running, k = [0], 0, 1
+        for index, (_, _, _, count) in enumerate(days):
+            running += count
+            while k < self.shards and running * self.shards >= k * self.total:
+                starts.append(index + 1)
+                k += 1
+        starts += [len(days)] * (self.shards + 1 - len(starts))
+        return days[starts[self.shard] : starts[self.shard + 1]]
+
     def chunks(self, size: int = 5000) -> Iterator[Chunk]:
         chunk = Chunk()
-        for day, branch, event, count in self._booth_days():
+        for day, branch, event, count in self._my_days():
             officers = branch.officers
             active = max(1, min(len(officers), -(-count // 60)))
             first = (day.toordinal() * 7) % len(officers)
@@ -447,7 +473,7 @@ class HubRecords:
             uuid, entity, version, digest, ctx.officer.laptop_id, ctx.officer.device_id,
             ctx.officer.code, ctx.event.code, ctx.day.isoformat(), role, path, sector, due,
             voided, nik, text, data["created_at"], ctx.sent, received, batch,
-            ",".join(programs), converted, who, ctx.branch.code,
+            ",".join(programs), converted, who, ctx.branch.code, data["full_name"].lower(),
         ))  # fmt: skip
 
 

@@ -18,6 +18,8 @@ from outreach_tui.sampledata.hub_records import (
     BATCH_COLUMNS,
     RECORD_COLUMNS,
     VERSION_COLUMNS,
+    Chunk,
+    Counts,
     HubRecords,
 )
 from outreach_tui.sampledata.hub_world import (
@@ -28,10 +30,14 @@ from outreach_tui.sampledata.hub_world import (
     World,
     build_world,
 )
+from outreach_tui.sampledata.parallel import interleaved
 
 Table = tuple[str, Sequence[str], list[tuple[Any, ...]]]
 Sink = Callable[[str, Sequence[str], list[tuple[Any, ...]]], None]
 DEVICE_DAYS = 365  # the sample's tokens stay valid this long (nobody holds them)
+# The records are made in two shards (halves of the period, each its own random stream),
+# whatever the machine: the same seed and size give the same rows, in one process or two.
+SHARDS = 2
 
 
 @dataclass(frozen=True)
@@ -136,24 +142,38 @@ def fill(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = 5000,
     now: datetime | None = None,
-) -> tuple[HubSampleReport, int]:
-    """Every row of the sample into ``sink``; the report and the last feed value."""
+    processes: bool = False,
+) -> HubSampleReport:
+    """Every row of the sample into ``sink``, and what it made. ``processes``: the shards
+    run in child processes beside the caller's (which only hands rows to ``sink``) rather
+    than one after the other in it. The batches' feed values are apart per shard (the
+    loader numbers the feed in received order)."""
     started = time.perf_counter()
     world = build_world(seed=seed, branches=branches, regions=regions, devices=devices,
                         records=records)  # fmt: skip
     for table, columns, rows in world_tables(world, seed=seed, now=now or datetime.now(UTC)):
         sink(table, columns, rows)
-    maker = HubRecords(world, seed=seed, records=records, nik_digest=nik_digest,
-                       person_digest=person_digest)  # fmt: skip
-    done = 0
-    for part in maker.chunks(chunk):
+
+    def shard(k: int) -> Callable[[], Iterator[Chunk | Counts]]:
+        def job() -> Iterator[Chunk | Counts]:
+            maker = HubRecords(world, seed=seed, records=records, nik_digest=nik_digest,
+                               person_digest=person_digest, shard=k, shards=SHARDS)  # fmt: skip
+            yield from maker.chunks(chunk)
+            yield maker.counts
+
+        return job
+
+    done, c = 0, Counts()
+    for part in interleaved([shard(k) for k in range(SHARDS)], processes=processes):
+        if isinstance(part, Counts):
+            c = c + part
+            continue
         sink("batches", BATCH_COLUMNS, part.batches)
         sink("records", RECORD_COLUMNS, part.records)
         sink("record_versions", VERSION_COLUMNS, part.versions)
         done += len(part.records)
         if progress:
             progress(done, records)
-    c = maker.counts
     report = HubSampleReport(
         regions=len(world.regions), branches=len(world.branches),
         areas=1 if world.area_branches else 0,
@@ -163,4 +183,4 @@ def fill(
         converted=c.converted, repeats=c.repeats, batches=c.batches,
         seconds=round(time.perf_counter() - started, 2),
     )  # fmt: skip
-    return report, maker.feed
+    return report

@@ -17,7 +17,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -107,7 +107,7 @@ def test_every_record_is_what_ingest_would_derive(sample: SampleHub) -> None:
         assert isinstance(derived, Derived), (row["uuid"], derived)
         for column in ("officer_code", "event_code", "day", "role", "path", "sector",
                        "monthly_due", "voided", "nik_digest", "created_at", "programs",
-                       "converted", "person_digest"):  # fmt: skip
+                       "converted", "person_digest", "name_key"):  # fmt: skip
             assert str(getattr(derived, column)) == str(row[column]), (column, row["uuid"])
         assert derived.data_json == row["data"]
         current = versions[(row["uuid"], int(row["version"]))]
@@ -261,3 +261,57 @@ def test_same_seed_same_hub(tmp_path: Path) -> None:
             digests.append([(r["uuid"], r["content_hash"]) for r in tx.all(
                 "SELECT uuid, content_hash FROM records ORDER BY uuid")])  # fmt: skip
     assert digests[0] == digests[1] and len(digests[0]) == 300
+
+
+def test_the_feed_follows_the_order_batches_were_received(sample: SampleHub) -> None:
+    rows = sample.rows("SELECT feed_seq FROM batches ORDER BY received_at, batch_id")
+    assert [int(r["feed_seq"]) for r in rows] == list(range(1, sample.count("batches") + 1))
+
+
+def test_shards_made_in_child_processes_are_the_same_rows() -> None:
+    """The records of a large sample are made by two forked producers; the rows are the
+    ones the same shards make one after the other in-process."""
+    from outreach_tui.sampledata import parallel
+    from outreach_tui.sampledata.hub_sample import fill
+
+    if not parallel.can_fork():
+        pytest.skip("no fork on this platform: the shards always run in-process here")
+
+    def made(processes: bool) -> tuple[dict[str, list[tuple[object, ...]]], dict[str, object]]:
+        tables: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+        report = fill(lambda table, _columns, rows: tables[table].extend(rows), seed=11,
+                      branches=4, regions=2, devices=8, records=2500, processes=processes,
+                      nik_digest=lambda nik: hashlib.sha256(nik.encode()).hexdigest(),
+                      person_digest=lambda n, b, p: f"{n}|{b}|{p}", chunk=300,
+                      now=datetime(2026, 12, 1, tzinfo=UTC))  # fmt: skip
+        return ({t: sorted(rows, key=repr) for t, rows in tables.items()},
+                {k: v for k, v in report.as_dict().items() if k != "seconds"})  # fmt: skip
+
+    alone, together = made(False), made(True)
+    assert together == alone
+    assert alone[1]["records"] == len(alone[0]["records"]) == 2500
+
+
+def test_producers_run_apart_and_a_failing_one_is_reported() -> None:
+    import os
+
+    from outreach_tui.sampledata import parallel
+
+    if not parallel.can_fork():
+        pytest.skip("no fork on this platform")
+
+    def job(k: int):  # type: ignore[no-untyped-def]
+        return lambda: iter([(k, os.getpid()), (k, os.getpid())])
+
+    items = list(parallel.interleaved([job(0), job(1)], processes=True))
+    assert sorted(k for k, _ in items) == [0, 0, 1, 1]
+    assert os.getpid() not in {pid for _, pid in items} and len({p for _, p in items}) == 2
+    assert list(parallel.interleaved([job(0), job(1)], processes=False)) == [
+        (0, os.getpid()), (0, os.getpid()), (1, os.getpid()), (1, os.getpid())]  # fmt: skip
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield 1
+        raise ValueError("rusak")
+
+    with pytest.raises(RuntimeError, match="rusak"):
+        list(parallel.interleaved([broken, job(1)], processes=True))

@@ -15,6 +15,8 @@ from hub_builders import batch, edited, lead_data, record, registration_data
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
+from outreach_tui.domain.ids import new_uuid
+from tests.support.hub_server import HubServer, enroll_device
 
 runner = CliRunner()
 
@@ -114,6 +116,36 @@ def test_postgres_serves_it_from_a_trigram_index(hub: Any) -> None:
     assert hub.rows("SELECT 1 AS x FROM pg_indexes WHERE indexname = 'records_name_trgm'")
     with hub.storage.read() as tx:
         tx.execute("SET LOCAL enable_seqscan = off")  # the test tables are tiny
-        plan = tx.all("EXPLAIN SELECT uuid FROM records WHERE hub_record_name(data) LIKE ?",
+        plan = tx.all("EXPLAIN SELECT uuid FROM records WHERE name_key LIKE ?",
                       ["%aminah%"])  # fmt: skip
     assert "records_name_trgm" in " ".join(str(next(iter(r.values()))) for r in plan)
+
+
+def test_a_hub_from_before_the_name_column_finds_its_records_on_upgrade(db: str) -> None:
+    """Schema v12 → v13: records stored before ingest kept ``name_key`` get it from their
+    data, and the search (and on PostgreSQL its trigram index) finds them."""
+    from outreach_tui.hub.storage import open_storage
+    from outreach_tui.hub.storage.schema import _V7_NAME_SEARCH
+
+    _, token = enroll_device(db, officer="PLG-01")
+    surname = word()
+    laptop = new_uuid()
+    with HubServer(db) as server, httpx.Client(base_url=server.url, timeout=60) as http:
+        push(http, {"Authorization": f"Bearer {token}"}, laptop,
+             [record(registration_data(device_id=laptop, full_name=f"Sri {surname}"))])  # fmt: skip
+    # Back to v12 as an older hub left it: no column, v7's index over the data.
+    with open_storage(db, upgrade=False) as storage, storage.transaction() as tx:
+        if storage.dialect == "postgres":
+            tx.execute("DROP INDEX records_name_trgm")
+            tx.execute("ALTER TABLE records DROP COLUMN name_key")
+            for statement in _V7_NAME_SEARCH["postgres"]:
+                tx.execute(statement)
+        else:
+            tx.execute("ALTER TABLE records DROP COLUMN name_key")
+        tx.execute("DELETE FROM schema_migrations WHERE version = 13")
+    got = found(db, surname.lower())
+    assert [r["full_name"] for r in got["records"]] == [f"Sri {surname}"]
+    with open_storage(db) as storage, storage.read() as tx:
+        assert tx.all("SELECT name_key FROM records") == [{"name_key": f"sri {surname.lower()}"}]
+        if storage.dialect == "postgres":
+            assert not tx.all("SELECT 1 AS x FROM pg_proc WHERE proname = 'hub_record_name'")

@@ -38,6 +38,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 10, "name": "unit_day_rollup"},
             {"version": 11, "name": "unit_downlink"},
             {"version": 12, "name": "funnel_units"},
+            {"version": 13, "name": "name_key"},
             {"version": 15, "name": "duplicate_cases"},
         ]
 

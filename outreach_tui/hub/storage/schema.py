@@ -643,6 +643,38 @@ _V12_FUNNEL_UNITS = [
 ]
 
 
+# v13 (issue 17: the name search's key kept as a column). The v7 index was built over
+# hub_record_name(data), which parses each record's JSON: 19 of the 50 seconds a 1M-record
+# bulk load spent rebuilding indexes, and, being a PL/pgSQL block that catches errors, a
+# function PostgreSQL may not run in a parallel plan ("cannot start subtransactions during a
+# parallel operation"). Ingest now writes the lower-cased name (`name_key`, Python's
+# str.lower, as the search lowers its query) and the trigram index is over the column. Rows
+# already stored get it from their data once, here (PostgreSQL's lower(); SQLite's lowers
+# ASCII only: its search goes through the FTS5 index and does not read the column).
+_V13_NAME_KEY = {
+    "sqlite": [
+        "ALTER TABLE records ADD COLUMN name_key TEXT",
+        "UPDATE records SET name_key = "
+        "lower(CASE WHEN json_valid(data) THEN json_extract(data, '$.full_name') END)",
+    ],
+    "postgres": [
+        "ALTER TABLE records ADD COLUMN name_key TEXT",
+        "SET LOCAL max_parallel_workers_per_gather = 0",  # hub_record_name: no parallel plan
+        "UPDATE records SET name_key = hub_record_name(data)",
+        "DROP INDEX IF EXISTS records_name_trgm",
+        "DROP FUNCTION hub_record_name(text)",
+        """DO $$
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            CREATE INDEX records_name_trgm ON records USING gin (name_key gin_trgm_ops);
+        EXCEPTION WHEN others THEN
+            RAISE WARNING USING MESSAGE =
+                'pg_trgm is not available; hub search scans records: ' || SQLERRM;
+        END $$""",
+    ],
+}
+
+
 # v15 (issue 17: duplicates at scale). The possible-duplicate queue grouped every live
 # registration per request (140 s a branch at 10,000,000 records). `duplicate_cases` holds
 # the candidate groups: one row per NIK digest on two or more live registrations, and per
@@ -732,6 +764,7 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (10, "unit_day_rollup", spell(_V10_UNIT_DAY)),
         (11, "unit_downlink", _V11_UNIT_DOWNLINK),
         (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
+        (13, "name_key", _V13_NAME_KEY[dialect]),
         (15, "duplicate_cases", spell(_V15_DUPLICATE_CASES)),
     ]
 
