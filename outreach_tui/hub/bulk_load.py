@@ -24,7 +24,11 @@ from outreach_tui.hub import audit
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.rollup import COUNTS, KEY
 from outreach_tui.hub.storage import Storage, Tx
-from outreach_tui.hub.storage.schema import OFFICER_EVENT_FROM_DAILY, UNIT_DAY_FROM_DAILY
+from outreach_tui.hub.storage.schema import (
+    DUPLICATE_CASES_FROM_RECORDS,
+    OFFICER_EVENT_FROM_DAILY,
+    UNIT_DAY_FROM_DAILY,
+)
 
 BULK_TABLES = ("records", "record_versions", "batches")  # truncated, indexes rebuilt
 _JHT = "',' || programs || ',' LIKE '%,JHT,%'"
@@ -119,6 +123,7 @@ class BulkLoader:
         self.tx.execute(ROLLUP_SQL)
         self.tx.execute(UNIT_DAY_FROM_DAILY)
         self.tx.execute(OFFICER_EVENT_FROM_DAILY)
+        self.tx.execute(DUPLICATE_CASES_FROM_RECORDS)  # the duplicate queue (schema v15)
 
 
 def _refuse_filled(tx: Tx) -> None:

@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from outreach_tui.domain.reference import load_reference
-from outreach_tui.hub import audit, units
+from outreach_tui.hub import audit, case_queue, units
 from outreach_tui.hub.activation import outcomes_for_laptop
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.ingest import next_feed_seq
@@ -168,6 +168,9 @@ def record_review(
             raise HubError("review.unknown_record", 404, field="uuid")
         now = utc_now()
         audit.append(tx, "review.record", actor=reviewer, uuid=uuid, outcome=outcome)
+        touched = case_queue.Touched()
+        touched.add_records(tx, [uuid])
+        case_queue.lock(tx, touched)  # before the feed counter, as ingest takes them
         seq = next_feed_seq(tx)
         tx.execute(
             "INSERT INTO reviews (uuid, outcome, reviewed_at, reviewer, feed_seq) "
@@ -176,6 +179,7 @@ def record_review(
             "feed_seq = excluded.feed_seq",
             (uuid, outcome, now, reviewer, seq),
         )
+        case_queue.refresh(tx, touched)  # its cases may now be closed
         return {"uuid": uuid, "outcome": outcome, "reviewed_at": now}
 
     return storage.write(work)

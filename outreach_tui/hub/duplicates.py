@@ -13,6 +13,10 @@ officer who registered the person again is the one to settle it). A reviewer sco
 units sees the cases routed to them; a member registered in another unit shows where and
 when, not who (its name, birth date, phone and NIK stay with its own unit).
 
+The candidate groups are kept in ``duplicate_cases`` (schema v15, hub/case_queue.py),
+refreshed by whatever changes one; a read pages a unit's cases out of it in SQL and reads
+the members of one page at a time.
+
 A case id is the kind and the first 10 hex digits of its digest (``nik-3fa9c1d2e4``), so
 it stays the same while records join the case. A case is open while one of its records
 has no review. ``review_case`` records one outcome for every record of the case in one
@@ -23,9 +27,10 @@ through the downlink's ``review_outcomes`` on their next sync.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from outreach_tui.hub import audit, units
+from outreach_tui.hub import audit, case_queue, units
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.evaluate import person_key
 from outreach_tui.hub.ingest import next_feed_seq
@@ -39,13 +44,7 @@ OUTCOMES = ("same_person", "different_people")
 CASE_DIGITS = 10
 # Withdrawn consent: the record leaves the review (UU 27/2022: processing stops).
 _LIVE = f"entity = 'registration' AND voided = 0 AND {NOT_WITHDRAWN}"
-_GROUPS = {
-    "nik": f"SELECT nik_digest AS k FROM records WHERE {_LIVE} AND nik_digest IS NOT NULL "
-    "GROUP BY nik_digest HAVING COUNT(*) > 1",
-    "person": f"SELECT person_digest AS k FROM records WHERE {_LIVE} "
-    "AND person_digest IS NOT NULL AND person_digest <> '' "
-    "GROUP BY person_digest HAVING COUNT(DISTINCT nik_digest) > 1",
-}
+PAGE = 200  # cases per read of duplicate_cases (and their members in one query per kind)
 
 
 def fill_person_digests(storage: Storage, hub: HubInfo, *, chunk: int = 2000) -> int:
@@ -59,6 +58,7 @@ def fill_person_digests(storage: Storage, hub: HubInfo, *, chunk: int = 2000) ->
                 "AND person_digest IS NULL LIMIT ?",
                 (chunk,),
             )
+            touched = case_queue.Touched()
             for row in rows:
                 data = json.loads(row["data"])
                 key = person_key(str(data.get("full_name") or ""),
@@ -66,6 +66,8 @@ def fill_person_digests(storage: Storage, hub: HubInfo, *, chunk: int = 2000) ->
                 digest = "" if key is None else hub.nik_digest(key)
                 tx.execute("UPDATE records SET person_digest = ? WHERE uuid = ?",
                            (digest, row["uuid"]))  # fmt: skip
+                touched.add(None, digest)
+            case_queue.refresh(tx, touched)  # records from before v2 join their person cases
             return len(rows)
 
         n = storage.write(work)
@@ -86,20 +88,25 @@ def _shown(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
-    rows = tx.all(
-        "SELECT r.uuid, r.device_id, r.officer_code, r.event_code, r.day, r.created_at, "
-        "r.role, r.unit_code, r.data, v.outcome, v.reviewed_at, v.note FROM records r "
-        f"LEFT JOIN reviews v ON v.uuid = r.uuid WHERE r.{KINDS[kind]} = ? "
-        "AND r.entity = 'registration' AND r.voided = 0 "
-        "AND r.uuid NOT IN (SELECT uuid FROM withdrawals) "
-        "ORDER BY r.created_at, r.uuid",
-        (digest,),
-    )
-    members = []
-    for row in rows:
+_MEMBERS = (
+    "SELECT r.uuid, r.device_id, r.officer_code, r.event_code, r.day, r.created_at, "
+    "r.role, r.unit_code, r.data, v.outcome, v.reviewed_at, v.note, r.{column} AS k "
+    "FROM records r LEFT JOIN reviews v ON v.uuid = r.uuid WHERE r.{column} IN ({marks}) "
+    "AND r.entity = 'registration' AND r.voided = 0 "
+    "AND r.uuid NOT IN (SELECT uuid FROM withdrawals) "
+    "ORDER BY r.created_at, r.uuid"
+)
+
+
+def _members_of(tx: Tx, kind: str, digests: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """digest -> its live registrations, oldest first, for the ``digests`` of ``kind``."""
+    found: dict[str, list[dict[str, Any]]] = {d: [] for d in digests}
+    if not digests:
+        return found
+    marks = ", ".join("?" * len(digests))
+    for row in tx.all(_MEMBERS.format(column=KINDS[kind], marks=marks), digests):
         data = json.loads(row.pop("data"))
-        members.append(
+        found[row.pop("k")].append(
             {
                 **row,
                 "full_name": _shown(data.get("full_name")),
@@ -109,7 +116,11 @@ def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
                 "reference_no": _shown(data.get("reference_no")),
             }
         )
-    return members
+    return found
+
+
+def _members(tx: Tx, kind: str, digest: str) -> list[dict[str, Any]]:
+    return _members_of(tx, kind, [digest])[digest]
 
 
 _PERSONAL = ("full_name", "birth_date", "phone", "nik")
@@ -144,16 +155,44 @@ def list_cases(
 ) -> list[dict[str, Any]]:
     """Possible duplicates, oldest first; only open ones unless ``include_reviewed``; with
     a ``scope``, the cases routed to its units."""
+    return list(iter_cases(storage, hub, include_reviewed=include_reviewed, scope=scope))
+
+
+def iter_cases(
+    storage: Storage, hub: HubInfo, *, include_reviewed: bool = False, scope: Scope = None
+) -> Iterator[dict[str, Any]]:
+    """``list_cases`` a page at a time: ``PAGE`` cases from ``duplicate_cases`` (by unit
+    when scoped, keyset-paged in the queue's order), then their members."""
     fill_person_digests(storage, hub)
-    cases = []
+    if scope is not None and not scope:
+        return
+    where = [] if include_reviewed else ["is_open = 1"]
+    params: list[Any] = []
+    if scope is not None:
+        where.append(f"unit_code IN ({', '.join('?' * len(scope))})")
+        params += sorted(scope)
+    after: tuple[str, str, str] | None = None
     with storage.read() as tx:
-        for kind, sql in _GROUPS.items():
-            for row in tx.all(sql):
-                members = _members(tx, kind, row["k"])
-                if len(members) > 1 and units.visible(scope, routed_to(members)):
-                    cases.append(_case(kind, row["k"], members, scope))
-    cases = [c for c in cases if include_reviewed or c["open"]]
-    return sorted(cases, key=lambda c: (c["first_seen"] or "", c["case_id"]))
+        while True:
+            keyset = ["(first_seen, case_id, digest) > (?, ?, ?)"] if after else []
+            more = list(after) if after else []
+            page = tx.all(
+                "SELECT kind, digest, case_id, first_seen FROM duplicate_cases "
+                f"WHERE {' AND '.join([*where, *keyset]) or '1 = 1'} "
+                "ORDER BY first_seen, case_id, digest LIMIT ?",
+                (*params, *more, PAGE),
+            )
+            members = {
+                kind: _members_of(tx, kind, [r["digest"] for r in page if r["kind"] == kind])
+                for kind in KINDS
+            }
+            for row in page:
+                yield _case(row["kind"], row["digest"], members[row["kind"]][row["digest"]],
+                            scope)  # fmt: skip
+            if len(page) < PAGE:
+                return
+            last = page[-1]
+            after = (last["first_seen"], last["case_id"], last["digest"])
 
 
 def _find(tx: Tx, case_id: str) -> tuple[str, str]:
@@ -191,6 +230,9 @@ def review_case(
     def work(tx: Tx) -> dict[str, Any]:
         kind, digest = _find(tx, case_id)
         members = _members(tx, kind, digest)
+        touched = case_queue.Touched()  # its records' cases, of either kind, may close
+        touched.add_records(tx, [m["uuid"] for m in members])
+        case_queue.lock(tx, touched)  # before the feed counter, as ingest takes them
         if not units.visible(scope, routed_to(members)):  # another unit's case: unknown here
             raise HubError("report.case_unknown", 404, field="case_id", case=case_id[:40])
         canonical = f"{kind}-{digest[:CASE_DIGITS]}"
@@ -207,6 +249,7 @@ def review_case(
                 "case_id = excluded.case_id, note = excluded.note",
                 (member["uuid"], outcome, now, reviewer, seq, canonical, note),
             )
+        case_queue.refresh(tx, touched)
         return {
             "case_id": canonical,
             "outcome": outcome,

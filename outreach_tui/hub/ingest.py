@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from outreach_tui.domain import wire
-from outreach_tui.hub import audit, binding, rollup, units, withdrawals
+from outreach_tui.hub import audit, binding, case_queue, rollup, units, withdrawals
 from outreach_tui.hub.auth import Device
 from outreach_tui.hub.batches import batch_digest, record_zones, zone_of
 from outreach_tui.hub.errors import HubError
@@ -35,7 +35,8 @@ from outreach_tui.protocol.requests import BatchIn, RecordIn
 
 _CURRENT_COLUMNS = (
     "uuid, entity, version, content_hash, device_id, officer_code, event_code, day, role, "
-    "path, sector, monthly_due, voided, programs, converted, unit_code"
+    "path, sector, monthly_due, voided, programs, converted, unit_code, nik_digest, "
+    "person_digest"
 )
 _CURRENT = f"SELECT {_CURRENT_COLUMNS} FROM records WHERE uuid = ?"
 RECORD_COLUMNS = (
@@ -85,6 +86,7 @@ class _Run:
     device: Device | None
     foreign: frozenset[int] = frozenset()  # records whose data names another laptop
     deltas: rollup.Deltas = field(default_factory=lambda: defaultdict(rollup.empty))
+    touched: case_queue.Touched = field(default_factory=case_queue.Touched)  # duplicate groups
     unit_code: str = ""  # where new records belong: the pushing token's unit (issue 17)
     scope: frozenset[str] | None = None  # a relay's: the units its records may name
 
@@ -182,6 +184,7 @@ def ingest_batch(
         }
         if batch.withdrawals:
             receipt["withdrawals"] = _relayed_withdrawals(tx, run)
+        case_queue.refresh(tx, run.touched)  # after the rollups, before the feed counter
         accepted = sum(r["outcome"] == "accepted" for r in results)
         feed_seq = next_feed_seq(tx) if accepted else None
         tx.execute(
@@ -512,6 +515,7 @@ def _insert(tx: Tx, run: _Run, new: list[tuple[RecordIn, Derived]]) -> set[str]:
     _keep_versions(tx, run, ours)
     for record, d in ours:
         rollup.add(run.deltas, {**d.__dict__, "unit_code": run.unit_for(record)}, +1)
+        run.touched.add(d.nik_digest, d.person_digest)
     return {record.uuid for record, _ in ours}
 
 
@@ -531,6 +535,8 @@ def _update(tx: Tx, run: _Run, record: RecordIn, d: Derived, old: Row) -> bool:
     _keep_versions(tx, run, [(record, d)])
     rollup.add(run.deltas, old, -1)
     rollup.add(run.deltas, {**d.__dict__, "unit_code": old["unit_code"]}, +1)
+    run.touched.add(old["nik_digest"], old["person_digest"])  # the groups it may leave
+    run.touched.add(d.nik_digest, d.person_digest)
     return True
 
 
@@ -556,7 +562,8 @@ def _relayed_withdrawals(tx: Tx, run: _Run) -> list[dict[str, Any]]:
                 for w in run.batch.withdrawals]  # fmt: skip
     out: list[dict[str, Any]] = []
     for w in sorted({w.uuid: w for w in run.batch.withdrawals}.values(), key=lambda w: w.uuid):
-        held = tx.one("SELECT unit_code FROM records WHERE uuid = ?", (w.uuid,))
+        held = tx.one("SELECT unit_code, nik_digest, person_digest FROM records WHERE uuid = ?",
+                      (w.uuid,))  # fmt: skip
         if held is None or not units.visible(run.scope, held["unit_code"]):
             out.append({"uuid": w.uuid, "outcome": "rejected", "code": "review.unknown_record"})
             continue
@@ -566,6 +573,7 @@ def _relayed_withdrawals(tx: Tx, run: _Run) -> list[dict[str, Any]]:
              run.received_at),
         )  # fmt: skip
         if added:
+            run.touched.add(held["nik_digest"], held["person_digest"])
             audit.append(tx, "consent.withdraw", actor=w.actor, uuid=w.uuid,
                          reference_no=w.reference_no, source="relay", due_at=w.due_at)  # fmt: skip
         out.append({"uuid": w.uuid, "outcome": "accepted" if added else "duplicate", "code": None})

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from outreach_tui.domain.consent import withdrawal_due
-from outreach_tui.hub import audit
+from outreach_tui.hub import audit, case_queue
 from outreach_tui.hub.storage import Storage, Tx, utc_now
 
 # For queries over `records` (aliased or not): the record has no withdrawal.
@@ -70,6 +70,9 @@ def withdraw(storage: Storage, reference_no: str, reason: str, *, actor: str) ->
         row = (found["uuid"], reference_no, now, withdrawal_due(now), reason.strip()[:300],
                "hub", actor, now)  # fmt: skip
         tx.execute(INSERT, row)
+        touched = case_queue.Touched()
+        touched.add_records(tx, [row[0]])
+        case_queue.refresh(tx, touched)  # the record leaves the duplicate review
         audit.append(tx, "consent.withdraw", actor=actor, uuid=row[0], reference_no=reference_no,
                      source="hub", due_at=row[3], reason=row[4])  # fmt: skip
         return {**dict(tx.one("SELECT * FROM withdrawals WHERE uuid = ?", (row[0],)) or {}),

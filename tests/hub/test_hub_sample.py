@@ -34,6 +34,7 @@ from outreach_tui.hub.storage import Storage, open_storage
 from outreach_tui.hub.tallies import HubTallies
 from outreach_tui.protocol.requests import RecordIn
 from outreach_tui.reports.dashboard import dashboard_data
+from tests.support.duplicate_queue import same_as_scratch
 from tests.support.postgres import PostgresCluster
 
 runner = CliRunner()
@@ -175,6 +176,12 @@ def test_duplicates_across_branches_are_cases(sample: SampleHub) -> None:
     cases = listing["cases"] if isinstance(listing, dict) else listing
     units_of = [{m["unit_code"] for m in case["records"]} for case in cases]
     assert any(len(u) > 1 for u in units_of)
+
+
+def test_the_loaders_duplicate_queue_is_the_from_scratch_one(sample: SampleHub) -> None:
+    """The bulk loader builds ``duplicate_cases`` by SQL: what grouping the records gives."""
+    queue = same_as_scratch(sample.storage)
+    assert len({case[3] for case in queue}) > 1  # routed to more than one branch
 
 
 def test_search_finds_a_sample_name(sample: SampleHub) -> None:

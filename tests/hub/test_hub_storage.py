@@ -40,6 +40,7 @@ def test_hub_processes_starting_together_agree_on_one_identity(db: str) -> None:
             {"version": 12, "name": "funnel_units"},
             {"version": 13, "name": "name_key"},
             {"version": 14, "name": "officer_event_rollup"},
+            {"version": 15, "name": "duplicate_cases"},
         ]
 
 

@@ -16,13 +16,16 @@ from typing import Any
 
 import httpx
 import pytest
-from hub_builders import batch, record
+from hub_builders import batch, record, registration_data
 from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
 from outreach_tui.hub import withdrawals
+from outreach_tui.hub.duplicates import list_cases
+from outreach_tui.hub.meta import load_hub_info
 from outreach_tui.hub.storage import Storage, open_storage
 from tests.reliability.harness import make_laptop, sync_once
+from tests.support.duplicate_queue import same_as_scratch
 from tests.support.hub_server import HubServer, enroll_device, hub_key
 from tests.support.postgres import PostgresCluster, free_port
 
@@ -434,3 +437,31 @@ def test_a_region_relays_on_to_the_nation(pair: Pair, tmp_path: Path) -> None:
             assert rows(nation_storage, sql) == rows(pair.branch_storage, sql)
         units = {r["unit_code"] for r in rows(nation_storage, "SELECT unit_code FROM records")}
         assert units == {"KC-SKA", "KCP-SKA-1"}
+
+
+def test_the_duplicate_queue_upstream_is_kept_from_relayed_records(pair: Pair) -> None:
+    """The same NIK registered again in a sub-branch reaches the regional hub through the
+    relay: its kept queue holds the case the branch holds, routed to the later unit, as a
+    from-scratch grouping of its records gives it."""
+    for laptop in pair.laptops:
+        pair.sync(laptop)
+    with pair.branch_storage.read() as tx:
+        first = tx.one("SELECT data FROM records WHERE entity = 'registration' AND "
+                       "unit_code = 'KC-SKA' ORDER BY created_at LIMIT 1")  # fmt: skip
+    assert first is not None
+    laptop = pair.laptops[1]  # KCP-SKA-1, known upstream
+    again = registration_data(device_id=laptop.device_id, nik=json.loads(first["data"])["nik"],
+                              created_at="2026-12-01T03:00:00.000Z")  # fmt: skip
+    body = batch(laptop.device_id, [record(again)])
+    answer = httpx.post(pair.branch.url + "/api/v1/batches", json=body, timeout=30,
+                        headers={"Authorization": f"Bearer {laptop.token}"})  # fmt: skip
+    assert answer.json()["results"][0]["outcome"] == "accepted", answer.text
+    pair.relay()
+    assert ("nik", "KCP-SKA-1") in {(c[0], c[3]) for c in same_as_scratch(pair.upper_storage)}
+    same_as_scratch(pair.branch_storage)
+
+    def cases(storage: Storage) -> list[tuple[str, str, list[str]]]:  # digests differ per hub
+        listed = list_cases(storage, load_hub_info(storage))
+        return [(c["kind"], c["unit_code"], [r["uuid"] for r in c["records"]]) for c in listed]
+
+    assert cases(pair.upper_storage) == cases(pair.branch_storage)

@@ -129,11 +129,14 @@ def migrate(storage: Storage) -> int:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        current = tx.scalar("SELECT MAX(version) AS v FROM schema_migrations") or 0
+        applied = {int(r["version"]) for r in tx.all("SELECT version FROM schema_migrations")}
+        current = max(applied, default=0)
         if current > LATEST_VERSION:
             raise StorageUnavailable("hub.db_newer", version=current, latest=LATEST_VERSION)
         for version, name, statements in migrations(storage.dialect):
-            if version <= current:
+            # Each version not applied yet, not only those above the highest: numbers have
+            # gaps (one per change in flight), so a lower one may arrive after a higher one.
+            if version in applied:
                 continue
             for statement in statements:
                 tx.execute(statement)

@@ -713,6 +713,74 @@ _V14_OFFICER_EVENT = [
 ]
 
 
+# v15 (issue 17: duplicates at scale). The possible-duplicate queue grouped every live
+# registration per request (140 s a branch at 10,000,000 records). `duplicate_cases` holds
+# the candidate groups: one row per NIK digest on two or more live registrations, and per
+# person digest under two or more NIKs, with the unit the case is routed to (that of its
+# latest registration), when it was first seen and whether a record still lacks a review.
+# Ingest, withdrawals and reviews refresh the groups they touch (hub/case_queue.py, by the
+# same SELECT narrowed to the touched digests); a read is an indexed look-up of a unit's
+# cases. Built here, and by the sample's bulk loader, from the records.
+_LIVE_IN = {
+    alias: f"{alias}.entity = 'registration' AND {alias}.voided = 0 "
+    f"AND {alias}.uuid NOT IN (SELECT uuid FROM withdrawals)"
+    for alias in ("r", "l")
+}
+DUPLICATE_KEYS = {  # kind -> (column, the rows that count, when the group is a case)
+    "nik": ("nik_digest", "r.nik_digest IS NOT NULL", "COUNT(*) > 1"),
+    "person": (
+        "person_digest",
+        "r.person_digest IS NOT NULL AND r.person_digest <> ''",
+        "COUNT(DISTINCT r.nik_digest) > 1",
+    ),
+}
+DUPLICATE_CASE_COLUMNS = "kind, digest, case_id, unit_code, first_seen, is_open"
+
+
+def duplicate_cases_select(kind: str, among: str = "") -> str:
+    """The ``duplicate_cases`` rows of ``kind`` as the records say now; ``among``: an extra
+    condition on ``r`` (the touched digests)."""
+    column, counted, case = DUPLICATE_KEYS[kind]
+    latest = (
+        f"SELECT COALESCE(l.unit_code, '') FROM records l WHERE l.{column} = g.k "
+        f"AND {_LIVE_IN['l']} ORDER BY l.created_at DESC, l.uuid DESC LIMIT 1"
+    )
+    return (
+        f"SELECT '{kind}' AS kind, g.k AS digest, '{kind}-' || substr(g.k, 1, 10) AS case_id, "
+        f"({latest}) AS unit_code, g.first_seen, g.is_open "
+        f"FROM (SELECT r.{column} AS k, MIN(r.created_at) AS first_seen, "
+        "MAX(CASE WHEN v.outcome IS NULL THEN 1 ELSE 0 END) AS is_open "
+        "FROM records r LEFT JOIN reviews v ON v.uuid = r.uuid "
+        f"WHERE {_LIVE_IN['r']} AND {counted}{among} GROUP BY r.{column} HAVING {case}) g"
+    )
+
+
+DUPLICATE_CASES_FROM_RECORDS = (
+    f"INSERT INTO duplicate_cases ({DUPLICATE_CASE_COLUMNS}) "
+    + " UNION ALL ".join(duplicate_cases_select(kind) for kind in DUPLICATE_KEYS)
+)
+_V15_DUPLICATE_CASES = [
+    """CREATE TABLE duplicate_cases (
+        kind TEXT NOT NULL CHECK (kind IN ('nik', 'person')),
+        digest TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        unit_code TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        is_open {int} NOT NULL,
+        PRIMARY KEY (kind, digest))""",
+    DUPLICATE_CASES_FROM_RECORDS,
+    # The queue's order (first seen, case id, digest), per unit and open state, and whole.
+    "CREATE INDEX duplicate_cases_unit ON duplicate_cases "
+    "(unit_code, is_open, first_seen, case_id, digest)",
+    "CREATE INDEX duplicate_cases_open ON duplicate_cases (is_open, first_seen, case_id, digest)",
+    "CREATE INDEX duplicate_cases_order ON duplicate_cases (first_seen, case_id, digest)",
+    # The registrations from before v2 still without a person digest (the queue fills them
+    # first): found in this (mostly empty) index, not by a scan past every lead's NULL.
+    "CREATE INDEX records_person_unfilled ON records (uuid) "
+    "WHERE entity = 'registration' AND person_digest IS NULL",
+]
+
+
 def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
     """(version, name, statements) in order, spelt for ``dialect``."""
     words = DIALECT[dialect]
@@ -736,7 +804,8 @@ def migrations(dialect: str) -> list[tuple[int, str, list[str]]]:
         (12, "funnel_units", spell(_V12_FUNNEL_UNITS)),
         (13, "name_key", _V13_NAME_KEY[dialect]),
         (14, "officer_event_rollup", spell(_V14_OFFICER_EVENT)),
+        (15, "duplicate_cases", spell(_V15_DUPLICATE_CASES)),
     ]
 
 
-LATEST_VERSION = 14
+LATEST_VERSION = 15
