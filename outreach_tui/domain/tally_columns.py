@@ -38,6 +38,12 @@ def check_group(group: Sequence[str], columns: Sequence[str] = GROUP_COLUMNS) ->
         raise ValueError(f"unknown group columns: {sorted(unknown)}")
 
 
+def check_event_group(group: Sequence[str], event: str | None) -> None:
+    """``facts(event=…)`` keeps the event's rows: they must say which event they are."""
+    if event is not None and "event_code" not in group:
+        raise ValueError("facts(event=...) needs event_code in the group")
+
+
 def fact_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Grouped sums as a source hands them to ``reports``: every metric a whole number (a
     sum over no rows, NULL in SQL, is 0), and a group where nothing was counted left out."""

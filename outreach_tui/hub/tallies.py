@@ -21,6 +21,7 @@ from outreach_tui.domain.tally_columns import (
     EXPORT_COLUMNS,
     HUB_GROUP_COLUMNS,
     METRICS,
+    check_event_group,
     check_group,
     fact_rows,
 )
@@ -88,9 +89,12 @@ def facts(
     first: date | None = None,
     last: date | None = None,
     scope: Scope = None,
+    event: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per distinct value of the ``group`` columns, every metric summed."""
+    """One row per distinct value of the ``group`` columns, every metric summed; ``event``:
+    that event's rows only."""
     check_group(group, HUB_GROUP_COLUMNS)
+    check_event_group(group, event)
     where, params = day_range(first, last, scope)
     # A unit's or the nation's tally by branch, region, area or day: the coarse rollup
     # (a few rows per branch-day instead of one per officer x sector x role).
@@ -102,6 +106,8 @@ def facts(
         # officer table and targets): a few rows per officer-event instead of per day.
         table, exprs = "officer_event_rollup", _UNIT_DAY_SUMS
         where, params = _month_range(first, last, scope)
+    if event is not None:  # event_code is in the group: never the unit x day rollup
+        where, params = where + " AND event_code = ?", [*params, event]
     sums = [f"{expr} AS {name}" for expr, name in zip(exprs, METRICS, strict=True)]
     sql = f"SELECT {', '.join([*group, *sums])} FROM {table} WHERE {where}"
     if group:
@@ -261,9 +267,14 @@ class HubTallies:
         self.scope = scope
 
     def facts(
-        self, group: Sequence[str], first: date | None = None, last: date | None = None
+        self,
+        group: Sequence[str],
+        first: date | None = None,
+        last: date | None = None,
+        *,
+        event: str | None = None,
     ) -> list[dict[str, Any]]:
-        return facts(self.storage, group, first, last, self.scope)
+        return facts(self.storage, group, first, last, self.scope, event)
 
     def context(self, parts: Collection[str] = CONTEXT_PARTS) -> dict[str, list[dict[str, Any]]]:
         return context(self.storage, self.scope, parts)

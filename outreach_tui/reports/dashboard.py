@@ -136,9 +136,8 @@ def dashboard_data(
             officer_today[officer] = officer_today.get(officer, Metrics()) + _metrics(row)
     officer_event: dict[str, Metrics] = {}
     if code is not None:
-        for row in source.facts(["officer_code", "event_code"]):
-            if row["event_code"] == code:
-                officer_event[row["officer_code"]] = _metrics(row)
+        for row in source.facts(["officer_code", "event_code"], event=code):
+            officer_event[row["officer_code"]] = _metrics(row)
     officers = tuple(
         OfficerRow(c, names.get(c), officer_today.get(c, Metrics()),
                    officer_event.get(c, Metrics()))

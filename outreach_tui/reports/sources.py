@@ -22,6 +22,7 @@ from outreach_tui.domain.tally_columns import (
     CONTEXT_PARTS,
     HUB_GROUP_COLUMNS,
     METRICS,
+    check_event_group,
     check_group,
 )
 
@@ -35,9 +36,15 @@ class ReportSource(Protocol):
     has_units: bool  # a hub's units (issue 17): tallies by branch, region or area
 
     def facts(
-        self, group: Sequence[str], first: date | None = None, last: date | None = None
+        self,
+        group: Sequence[str],
+        first: date | None = None,
+        last: date | None = None,
+        *,
+        event: str | None = None,
     ) -> list[Row]:
-        """One row per distinct value of ``group`` (columns above), METRICS summed."""
+        """One row per distinct value of ``group`` (columns above), METRICS summed;
+        ``event``: only that event's rows (``group`` must then hold ``event_code``)."""
         ...
 
     def context(self, parts: Collection[str] = CONTEXT_PARTS) -> Context:
@@ -117,13 +124,22 @@ class RollupSource:
         return self._cache[key]
 
     def facts(
-        self, group: Sequence[str], first: date | None = None, last: date | None = None
+        self,
+        group: Sequence[str],
+        first: date | None = None,
+        last: date | None = None,
+        *,
+        event: str | None = None,
     ) -> list[Row]:
         check_group(group, HUB_GROUP_COLUMNS)
+        check_event_group(group, event)
         body = self._body(first, last, group)
         if body.get("facts") is not None:
-            return [dict(row) for row in body["facts"]]
-        return aggregate(body.get("rows") or [], group)
+            rows = [dict(row) for row in body["facts"]]
+        else:
+            rows = aggregate(body.get("rows") or [], group)
+        # The HTTP route takes no event: the rows of the others are left out here.
+        return rows if event is None else [r for r in rows if r["event_code"] == event]
 
     def context(self, parts: Collection[str] = CONTEXT_PARTS) -> Context:
         # Any answer carries the context; with none yet, ask for a day with no rows.

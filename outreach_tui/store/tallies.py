@@ -27,6 +27,7 @@ from outreach_tui.domain.tally_columns import (
     CONTEXT_PARTS,
     EXPORT_COLUMNS,
     METRICS,
+    check_event_group,
     check_group,
     fact_rows,
 )
@@ -114,10 +115,17 @@ class LaptopTallies:
         return {part: read() for part, read in readers.items() if part in parts}
 
     def facts(
-        self, group: Sequence[str], first: date | None = None, last: date | None = None
+        self,
+        group: Sequence[str],
+        first: date | None = None,
+        last: date | None = None,
+        *,
+        event: str | None = None,
     ) -> list[dict[str, Any]]:
-        """One row per distinct value of ``group`` columns (all metrics summed)."""
+        """One row per distinct value of ``group`` columns (all metrics summed); ``event``:
+        that event's rows only."""
         check_group(group)
+        check_event_group(group, event)
         with self._database.read() as conn:
             zones = read_zones(conn)
         low, high = utc_bounds(first, last, zones)
@@ -128,13 +136,14 @@ class LaptopTallies:
             ("leads", "lead", _LEAD_METRICS),
         ):
             exprs = _expressions(entity, zones)
+            only = "" if event is None else f" AND {exprs['event_code']} = ?"
             keys = [f"{exprs[c]} AS {c}" for c in group]
             sums = [f"{m} AS {name}" for m, name in zip(metrics, METRICS, strict=True)]
             by = f" GROUP BY {', '.join(group)}" if group else ""
             parts.append(
                 f"SELECT {', '.join(keys + sums)} FROM {table} t"
                 " LEFT JOIN events e ON e.id = t.event_id"
-                f" WHERE t.created_at >= ? AND t.created_at < ?{exact}{by}"
+                f" WHERE t.created_at >= ? AND t.created_at < ?{exact}{only}{by}"
             )
         outer_keys = list(group)
         outer = ", ".join(outer_keys + [f"SUM({m}) AS {m}" for m in METRICS])
@@ -142,7 +151,8 @@ class LaptopTallies:
         if group:
             sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"
         with self._database.read() as db:
-            cursor = db.execute(sql, [low, high, *exact_params] * 2)
+            one = [low, high, *exact_params] + ([] if event is None else [event])
+            cursor = db.execute(sql, one * 2)
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return fact_rows(rows)

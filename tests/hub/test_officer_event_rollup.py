@@ -94,6 +94,12 @@ def test_per_officer_and_per_event_tallies_answer_as_the_daily_rows_do(db: str) 
             got = HubTallies(storage).facts(list(group), first, last)
             assert got == _by_hand(group, low, high), (group, first, last)
         in_a = HubTallies(storage, frozenset({"KC-A"})).facts(["officer_code", "event_code"])
+        # One event's rows (the dashboard's officer table), from the rollup and by day.
+        for first, last in ((None, None), (date(2026, 10, 31), date(2026, 11, 1))):
+            whole = HubTallies(storage).facts(["officer_code", "event_code"], first, last)
+            one = HubTallies(storage).facts(["officer_code", "event_code"], first, last,
+                                            event="EV-1")  # fmt: skip
+            assert one == [r for r in whole if r["event_code"] == "EV-1"] and one
     assert [(r["officer_code"], r["event_code"], r["owners"], r["workers"]) for r in in_a] == [
         ("OF-1", "EV-1", 4, 4), ("OF-2", "EV-1", 2, 0), ("OF-2", "EV-2", 0, 0),  # leads only
     ]  # fmt: skip

@@ -101,3 +101,18 @@ def test_a_device_token_cannot_read_hub_tallies(served_hub: ServedHub, seeded: S
         open_source(settings, hub=served_hub.url, token=served_hub.device_token) as opened,
     ):
         tally.tally(opened, ["day"])
+
+
+def test_one_events_facts_are_its_rows_of_the_whole(source: ReportSource) -> None:
+    """``facts(event=…)`` (the dashboard's officer table for the running event) keeps the
+    event's rows only, on every source; without event_code in the group it is refused."""
+    whole = source.facts(["officer_code", "event_code"])
+    codes = {row["event_code"] for row in whole}
+    assert codes
+    for code in codes:
+        assert source.facts(["officer_code", "event_code"], event=code) == [
+            row for row in whole if row["event_code"] == code
+        ]
+    assert source.facts(["officer_code", "event_code"], event="TIDAK-ADA") == []
+    with pytest.raises(ValueError, match="event_code"):
+        source.facts(["officer_code"], event=next(iter(codes)))

@@ -153,10 +153,10 @@ class GatedSource:
         self.gate = threading.Event()
         self.waiting = threading.Event()
 
-    def facts(self, *args: Any) -> Any:
+    def facts(self, *args: Any, **kwargs: Any) -> Any:
         self.waiting.set()
         assert self.gate.wait(20), "the test never opened the gate"
-        return self.inner.facts(*args)
+        return self.inner.facts(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -192,10 +192,10 @@ class FlakySource(GatedSource):
         self.gate.set()
         self.broken = False
 
-    def facts(self, *args: Any) -> Any:
+    def facts(self, *args: Any, **kwargs: Any) -> Any:
         if self.broken:
             raise sqlite3.OperationalError("database is locked")
-        return super().facts(*args)
+        return super().facts(*args, **kwargs)
 
 
 async def test_a_failed_refresh_is_one_line_and_keeps_the_last_figures(laptop: Store) -> None:
