@@ -233,6 +233,17 @@ def unit_progress(
     return out
 
 
+def _year_facts(source: ReportSource, context: Context, first: date, last: date) -> list[Row]:
+    """What ``branch_values`` needs: by event and path when every counted event names its
+    branch (a record then counts where its event is, whoever registered it: a region's
+    year is 700 rows instead of 16,000 at 10M records), else by officer too."""
+    event_branch = {e["code"]: e.get("branch_code") for e in context["events"]}
+    coarse = source.facts(["event_code", "path"], first, last)
+    if all(event_branch.get(row["event_code"]) for row in coarse):
+        return [{**row, "officer_code": ""} for row in coarse]
+    return source.facts(["event_code", "officer_code", "path"], first, last)
+
+
 def progress(
     source: ReportSource, today: date, context: Context | None = None
 ) -> list[TargetProgress]:
@@ -253,8 +264,9 @@ def progress(
         year = int(branch["target_year"])
         first, last = date(year, 1, 1), date(year, 12, 31)
         if year not in per_year:
-            facts = source.facts(["event_code", "officer_code", "path"], first, last)
-            per_year[year] = branch_values(facts, context["events"], context["officers"])
+            per_year[year] = branch_values(
+                _year_facts(source, context, first, last), context["events"], context["officers"]
+            )
         values = per_year[year].get(branch["code"], {})
         out += _targets_set("branch", branch, BRANCH_TARGETS, values, first, last, today)
     return out + unit_progress(source, today, context.get("units"))
