@@ -160,6 +160,9 @@ def _postgres(storage: Storage, actor: str, detail: dict[str, Any]) -> Iterator[
         with conn.transaction():
             _refuse_filled(tx)
             tx.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # The rollups' GROUP BY (3 million groups at 10M records) hashes in memory
+            # instead of spilling: a quarter less time at 10M (docs/BENCHMARKS.md).
+            tx.execute("SET LOCAL work_mem = '256MB'")
             tx.execute("SET LOCAL synchronous_commit = off")  # one commit, at the end
             tx.execute(f"TRUNCATE {', '.join(BULK_TABLES)}")
             loader = BulkLoader(tx, conn)
