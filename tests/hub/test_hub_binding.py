@@ -22,7 +22,7 @@ from outreach_tui.cli.main import app
 from outreach_tui.domain import origin
 from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub.storage import open_storage
-from outreach_tui.hub.storage.schema import migrations
+from tests.support.hub_schema import migrate_to
 
 PUSH = "/api/v1/batches"
 REGISTER = "/api/v1/laptops"
@@ -220,14 +220,8 @@ def test_a_hub_from_before_bindings_keeps_its_laptops_on_upgrade(db: str) -> Non
     through imports are held by nobody; a re-enrolled sibling token loses the id."""
     laptop, imported = new_uuid(), new_uuid()
     storage = open_storage(db, upgrade=False)
-    dialect = storage.dialect
     with storage.transaction() as tx:
-        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
-        for version, name, statements in migrations(dialect)[:3]:
-            for statement in statements:
-                tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        migrate_to(tx, 3)
     storage.close()
     older, newer = new_uuid(), new_uuid()
     # Devices as a v3 hub enrolled them (no unit column).

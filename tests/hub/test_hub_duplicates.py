@@ -20,9 +20,9 @@ from outreach_tui.hub.duplicates import list_cases
 from outreach_tui.hub.meta import load_hub_info
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.storage.base import utc_now
-from outreach_tui.hub.storage.schema import migrations
 from outreach_tui.store import Store
 from tests.conftest import owner_draft, synthetic_nik, validated, worker_draft
+from tests.support.hub_schema import migrate_to
 from tests.support.hub_server import HubServer, enroll_device
 
 runner = CliRunner()
@@ -121,11 +121,7 @@ def test_duplicates_are_queued_reviewed_and_reach_the_laptops(db: str, tmp_path:
 def _v1_hub(db: str) -> None:
     """A hub database as schema v1 left it (no v2 columns), with three records."""
     with open_storage(db, upgrade=False) as storage, storage.transaction() as tx:
-        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
-        for statement in migrations(storage.dialect)[0][2]:
-            tx.execute(statement)
-        tx.execute("INSERT INTO schema_migrations VALUES (1, 'initial', ?)", (utc_now(),))
+        migrate_to(tx, 1)
         jht = registration_data(device_id="old", programs=("JKK", "JKM", "JHT"))
         plain = registration_data(device_id="old")
         lead = lead_data(device_id="old", converted_uuid=new_uuid())

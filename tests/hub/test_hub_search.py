@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from outreach_tui.cli.main import app
 from outreach_tui.domain.ids import new_uuid
+from tests.support.hub_schema import migrate_to
 
 runner = CliRunner()
 
@@ -125,18 +126,12 @@ def test_a_hub_from_before_the_name_column_finds_its_records_on_upgrade(db: str)
     data, and the search (and on PostgreSQL its trigram index) finds them."""
     from outreach_tui.domain import wire
     from outreach_tui.hub.storage import open_storage
-    from outreach_tui.hub.storage.schema import migrations
 
     surname = word()
     data = registration_data(device_id=new_uuid(), full_name=f"Sri {surname}")
     storage = open_storage(db, upgrade=False)
     with storage.transaction() as tx:  # a hub as v12 left it, with one record
-        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
-        for version, name, statements in migrations(storage.dialect)[:12]:
-            for statement in statements:
-                tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        migrate_to(tx, 12)
         tx.execute(
             "INSERT INTO records (uuid, entity, version, content_hash, device_id, "
             "officer_code, event_code, day, role, path, sector, monthly_due, voided, data, "

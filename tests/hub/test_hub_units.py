@@ -27,6 +27,7 @@ from outreach_tui.domain.ids import new_uuid
 from outreach_tui.hub.storage import open_storage
 from outreach_tui.hub.tallies import HubTallies
 from outreach_tui.reports import render, targets
+from tests.support.hub_schema import migrate_to
 from tests.support.hub_server import HubServer, enroll_device
 
 runner = CliRunner()
@@ -422,16 +423,9 @@ def test_targets_roll_up_the_tree(org: Org) -> None:
 def test_a_hub_from_before_units_keeps_its_tallies_on_upgrade(db: str) -> None:
     """Schema v5 → v8 (units): the rollups move to the new key under unit '', with every count;
     old tokens keep seeing the whole hub (no unit)."""
-    from outreach_tui.hub.storage.schema import migrations
-
     storage = open_storage(db, upgrade=False)
     with storage.transaction() as tx:
-        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
-        for version, name, statements in migrations(storage.dialect)[:5]:
-            for statement in statements:
-                tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        migrate_to(tx, 5)
         for day, owners in (("2026-11-23", 3), ("2026-11-24", 4)):
             tx.execute(
                 "INSERT INTO daily_rollup (day, event_code, officer_code, sector, path, role, "
@@ -560,16 +554,9 @@ def test_a_hub_without_units_has_no_region_to_funnel_by(db: str) -> None:
 def test_a_funnel_from_before_units_keeps_its_counts_on_upgrade(db: str) -> None:
     """Schema v8 → v12: the funnel's rollup is rebuilt from its members under their unit
     (a member without a record: unit ''), and the targets are kept."""
-    from outreach_tui.hub.storage.schema import migrations
-
     storage = open_storage(db, upgrade=False)
     with storage.transaction() as tx:
-        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
-        for version, name, statements in migrations(storage.dialect)[:8]:
-            for statement in statements:
-                tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        migrate_to(tx, 8)
         for n, enrolled in ((1, 1), (2, 0), (3, 1)):
             tx.execute("INSERT INTO funnel_members VALUES (?, '2026-11-23', 'EV', 'PLG-01', "
                        "'PLG', '2026-12', 1, ?, ?, 0)", (f"u{n}", enrolled, enrolled))  # fmt: skip

@@ -11,8 +11,8 @@ from rollup_checks import officer_events, officer_events_from_daily
 
 from outreach_tui.domain.tally_columns import METRICS
 from outreach_tui.hub.storage import open_storage
-from outreach_tui.hub.storage.schema import migrations
 from outreach_tui.hub.tallies import HubTallies
+from tests.support.hub_schema import migrate_to
 
 _COLUMNS = (
     "unit_code", "day", "event_code", "officer_code", "sector", "path", "role",
@@ -34,14 +34,7 @@ _DAILY = [
 def _hub_at_v12_with_rows(db: str) -> None:
     storage = open_storage(db, upgrade=False)
     with storage.transaction() as tx:
-        tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
-        for version, name, statements in migrations(storage.dialect):
-            if version > 12:
-                break
-            for statement in statements:
-                tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 'x')", (version, name))
+        migrate_to(tx, 12)
         marks = ", ".join("?" * len(_COLUMNS))
         for row in _DAILY:
             tx.execute(f"INSERT INTO daily_rollup ({', '.join(_COLUMNS)}) VALUES ({marks})", row)
