@@ -25,9 +25,8 @@ from typing import Any
 
 import orjson
 
-from outreach_tui.domain.models import Registration, RegistrationDraft
-from outreach_tui.domain.validation import validate_registration
 from outreach_tui.sampledata import names as n
+from outreach_tui.sampledata.booth_amounts import CONSENT, BoothAmounts
 from outreach_tui.sampledata.hub_world import Branch, Event, Officer, World
 from outreach_tui.sampledata.people import _PHONE_CUM, _PHONE_PREFIXES, pick, pick_weighted
 from outreach_tui.sampledata.scenario import VOID_REASONS
@@ -43,7 +42,6 @@ VERSION_COLUMNS = ("uuid", "version", "content_hash", "data", "batch_id", "recei
 BATCH_COLUMNS = ("batch_id", "device_id", "client_device_id", "source", "digest",
                  "record_count", "receipt", "received_at", "feed_seq")  # fmt: skip
 
-CONSENT = "2026.1"  # data/consent.toml: the registration text
 LEAD_CONSENT = "lead-2026.1"
 LEAD_SHARE = 0.25
 CONVERTED_SHARE = 0.2  # of leads: registered later the same day
@@ -136,49 +134,6 @@ def _canonical(data: dict[str, Any]) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
-class _Amounts:
-    """The booth's amounts for a registration's inputs, validated once per combination
-    (a million rows make a few thousand combinations)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def get(self, role: str, sector: str, income: int, jht: bool, months: int, day: date,
-            workers: int) -> dict[str, Any]:  # fmt: skip
-        # The owner's own amounts do not depend on how many workers come along: validated
-        # with none, the count set after (the evaluate test holds the two equal).
-        key = (role, sector, income, jht, months, day.year, day.month)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._validate(role, sector, income, jht, months, day, 0)
-        return {**found, "workers_count": workers} if workers else found
-
-    @staticmethod
-    def _validate(role: str, sector: str, income: int, jht: bool, months: int, day: date,
-                  workers: int) -> dict[str, Any]:  # fmt: skip
-        draft = RegistrationDraft(
-            nik="3372015501900001", full_name="Sri Lestari", birth_date="1990-01-15",
-            phone="+6281234567890", address="Jl. Merdeka No. 1, Surakarta",
-            business_name="Warung Sri" if role == "owner" else "", sector=sector,
-            workers_count=workers,
-            declared_income=income, programs=("JKK", "JKM", "JHT") if jht else ("JKK", "JKM"),
-            payment_months=months, consent_version=CONSENT, role=role,
-        )  # fmt: skip
-        checked = validate_registration(draft, today=day, contribution_month=day.replace(day=1))
-        if checked.record is None:
-            raise ValueError(
-                f"sample inputs refused: {[(p.code, p.field) for p in checked.errors]}"
-            )
-        r: Registration = checked.record
-        return {
-            "path": r.path.value, "sector": r.sector, "workers_count": r.workers_count,
-            "declared_income": r.declared_income, "programs": list(r.programs),
-            "payment_months": r.payment_months, "monthly_normal": r.monthly_normal,
-            "monthly_due": r.monthly_due, "estimate": r.estimate, "ref_version": r.ref_version,
-            "income_band": r.income_band,
-        }  # fmt: skip
-
-
 class HubRecords:
     """Makes the sample's records; ``chunks()`` yields them oldest first.
 
@@ -203,7 +158,7 @@ class HubRecords:
         self.rng = random.Random(f"hub-records-{seed}-{shard}-of-{shards}")
         self.rand = self.rng.random
         self.nik_digest, self.person_digest = nik_digest, person_digest
-        self.amounts = _Amounts()
+        self.amounts = BoothAmounts()
         self.counts = Counts()
         self._pool: list[_Person] = []
         self._births: dict[int, tuple[str, str, str]] = {}
