@@ -43,8 +43,10 @@ INDONESIAN = {
 }  # fmt: skip
 FOREIGN = {"id": ENGLISH, "en": INDONESIAN}
 # Data, not messages: event and branch names of the sample, and the sample's own words.
+# A help page may wrap a name across its box's lines at any terminal width.
 DATA = re.compile(r"Pekan UMKM Sumsel 2026|Sumsel Marketing Expo 2021|"
-                  r"Sosialisasi BPU UMKM Surakarta|Laptop Rina|Kantor Cabang \w+")  # fmt: skip
+                  r"Sosialisasi BPU UMKM Surakarta|Laptop Rina|"
+                  r"Kantor[\s│]+Cabang(?:[\s│]+\w+)?")  # fmt: skip
 
 
 def words(text: str) -> set[str]:
