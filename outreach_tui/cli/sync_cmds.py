@@ -31,12 +31,12 @@ from outreach_tui.store.device_key import signing_key
 from outreach_tui.store.outbox import SyncQueue, local_zone
 from outreach_tui.sync import credentials as creds
 from outreach_tui.sync.bundle import write_bundle
-from outreach_tui.sync.client import RUN_DEADLINE_S, HubClient
+from outreach_tui.sync.deadlines import RUN_DEADLINE_S
 from outreach_tui.sync.errors import NotLoggedIn, SyncError
-from outreach_tui.sync.runner import SyncProgress, SyncReport, SyncRunner
 
 if TYPE_CHECKING:
     from outreach_tui.store.purge import PurgeReport
+    from outreach_tui.sync.runner import SyncProgress, SyncReport
 
 JsonFlag = Annotated[bool, typer.Option("--json")]
 log = logging.getLogger(__name__)  # counts and codes only (cli/log_file.py)
@@ -265,6 +265,10 @@ def _run(
     quiet: bool,
     deadline: float = RUN_DEADLINE_S,
 ) -> SyncReport:
+    # httpx and the runner only when a sync runs, not at every command's start.
+    from outreach_tui.sync.client import HubClient
+    from outreach_tui.sync.runner import SyncRunner
+
     def on_retry(attempt: int, reason: str) -> None:
         log.warning("sync: try %d failed: %s", attempt, reason)
         if not quiet:

@@ -40,6 +40,7 @@ from outreach_tui.protocol.replies import (
     Reply,
     Tallies,
 )
+from outreach_tui.sync.deadlines import REQUEST_DEADLINE_S, RUN_DEADLINE_S
 from outreach_tui.sync.errors import (
     AuthExpired,
     AuthInvalid,
@@ -66,8 +67,6 @@ R = TypeVar("R", bound=Reply)
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)  # a 500-record batch on a slow branch LAN
-REQUEST_DEADLINE_S = 120.0  # one request, from the first byte sent to the last received
-RUN_DEADLINE_S = 7200.0  # one `outreach sync`, every request and retry together
 # Largest answer read per endpoint, after decompression. A 10,000-record receipt is ~2 MB;
 # a downlink page from our hub (40 batches of 1,000 records) ~5 MB of digests.
 RESPONSE_LIMITS = {

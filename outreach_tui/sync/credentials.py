@@ -25,7 +25,6 @@ from outreach_tui.config import APP_NAME, Settings
 from outreach_tui.domain import origin
 from outreach_tui.protocol.replies import Capabilities
 from outreach_tui.store.database import utc_now
-from outreach_tui.sync.client import HubClient
 from outreach_tui.sync.errors import (
     BadCaCert,
     BadHubUrl,
@@ -160,6 +159,8 @@ def login(
         if not base.startswith("https://"):
             raise BadCaCert(f"{str(ca_cert)[:120]}: https only", path=str(ca_cert)[:120])
         ca_pem = read_ca(ca_cert)
+    from outreach_tui.sync.client import HubClient  # httpx: only when a login talks to a hub
+
     with HubClient(base, token, tries=2, ca_pem=ca_pem) as client:
         caps = client.capabilities()
         if caps.hub_key is None:
