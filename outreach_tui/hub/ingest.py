@@ -14,7 +14,6 @@ made by any laptop: each keeps its own laptop id (its data's ``device_id``), the
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,8 +22,10 @@ from typing import Any
 import orjson
 
 from outreach_tui.domain import wire
-from outreach_tui.hub import audit, binding, case_queue, rollup, units, withdrawals
+from outreach_tui.hub import audit, case_queue, rollup, units, withdrawals
 from outreach_tui.hub.auth import Device
+from outreach_tui.hub.batch_context import upsert_context
+from outreach_tui.hub.batch_origin import check_origin, refuse_tampered, unit_of
 from outreach_tui.hub.batches import batch_digest, record_zones, zone_of
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.evaluate import HASH_MISMATCH, Derived, Rejection, evaluate
@@ -53,7 +54,6 @@ _INSERT_VERSION = (
     "INSERT INTO record_versions (uuid, version, content_hash, data, batch_id, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid, version) DO NOTHING"
 )
-RELAY_PREFIX = "hub:"  # the device_id of a hub's relay batches (hub/relay.py)
 CHUNK = 500  # uuids per IN (...) list: well under either engine's parameter limit
 
 
@@ -128,11 +128,11 @@ def ingest_batch(
         raise ValueError("a batch comes from a device or a signed bundle")
     canonical = [wire.canonical_json(record.data) for record in batch.records]
     if source == "import":
-        _refuse_tampered(batch, canonical)
+        refuse_tampered(batch, canonical)
     digest = batch_digest(batch, canonical)
     relay = device is not None and device.role == "relay"
     with storage.read() as tx:
-        _check_origin(tx, batch, device, signer, claim=False)
+        check_origin(tx, batch, device, signer, claim=False)
         known = _stored_receipt(tx, batch.batch_id, digest)
     if known is not None:
         return known
@@ -166,12 +166,12 @@ def ingest_batch(
         )
         if claimed != 1:
             raise _BatchExists
-        _check_origin(tx, batch, device, signer, claim=True)  # again, under the write lock
-        run.unit_code = _unit_of(tx, batch, device)
+        check_origin(tx, batch, device, signer, claim=True)  # again, under the write lock
+        run.unit_code = unit_of(tx, batch, device)
         if run.relay:
             assert device is not None
             run.scope = units.scope_of(tx, device.unit_code)
-        _upsert_context(tx, batch, run.received_at, relay=run.relay)
+        upsert_context(tx, batch, run.received_at, relay=run.relay)
         outcomes = _apply_all(tx, run)
         rollup.apply(tx, run.deltas)
         results = [outcomes[i] for i in range(len(batch.records))]
@@ -217,53 +217,6 @@ def ingest_batch(
         return known
 
 
-def _refuse_tampered(batch: BatchIn, canonical: list[bytes]) -> None:
-    """A bundle is a file a laptop wrote: a record whose data no longer matches its hash
-    means the file was edited since, so none of it is applied (a push, by contrast, may
-    have one record damaged in transit: that record alone is rejected)."""
-    stale = [
-        record.uuid
-        for record, data in zip(batch.records, canonical, strict=True)
-        if hashlib.sha256(data).hexdigest() != record.content_hash
-    ]
-    if stale:
-        raise HubError(
-            "hub.import_tampered", 422, field="content_hash", batch_id=batch.batch_id,
-            count=len(stale), uuid=stale[0],
-        )  # fmt: skip
-
-
-def _check_origin(
-    tx: Tx, batch: BatchIn, device: Device | None, signer: str | None, *, claim: bool
-) -> None:
-    """The laptop id must be bound to the token's device, or to the bundle's key;
-    ``claim`` (under the write lock) binds a free id (see ``binding``)."""
-    if device is not None and device.role == "relay":
-        return  # a hub, not a laptop: its records name their laptops (SYNC_PROTOCOL "Relay")
-    if batch.device_id.startswith(RELAY_PREFIX):
-        # A hub's batch under a laptop's or a supervisor's token: refused whole (nothing
-        # written, the forwarding hub's cursor stays), never record by record.
-        raise HubError("batch.relay_only", 403, field="device_id")
-    if device is not None:
-        binding.check_push(tx, device, batch.device_id, claim=claim)
-    else:
-        assert signer is not None
-        binding.check_import(tx, batch.device_id, signer, claim=claim)
-
-
-def _unit_of(tx: Tx, batch: BatchIn, device: Device | None) -> str:
-    """The unit new records belong to: the token's; for a signed bundle, the unit of the
-    device its laptop is bound to; '' when neither has one (a hub without units)."""
-    if device is not None:
-        return device.unit_code or ""
-    row = tx.one(
-        "SELECT d.unit_code FROM laptops l JOIN devices d ON d.id = l.device_id "
-        "WHERE l.laptop_id = ?",
-        (batch.device_id,),
-    )
-    return (row["unit_code"] if row else None) or ""
-
-
 def _foreign(run: _Run, record: RecordIn) -> dict[str, Any]:
     message = t("record.device_mismatch", run.language)
     return _result(record, "rejected", Rejection("record.device_mismatch", "device_id", message))
@@ -278,45 +231,6 @@ def next_feed_seq(tx: Tx) -> int:
     row = tx.one("UPDATE counters SET value = value + 1 WHERE name = 'feed' RETURNING value")
     assert row is not None
     return int(row["value"])
-
-
-def _unchanged(tx: Tx, table: str, values: dict[str, Any]) -> bool:
-    """True when the stored row already says everything ``values`` says.
-
-    Context rows are shared by every batch of an event; writing them only when they
-    change keeps concurrent batches on PostgreSQL from queueing behind one row lock.
-    """
-    row = tx.one(f"SELECT * FROM {table} WHERE code = ?", (values["code"],))
-    return row is not None and all(v is None or row[k] == v for k, v in values.items())
-
-
-def _upsert_context(tx: Tx, batch: BatchIn, now: str, *, relay: bool = False) -> None:
-    # A relay carries the officers of every record it forwards; a laptop speaks for its own.
-    officers = [batch.officer] if batch.officer is not None else []
-    if relay:
-        officers += sorted({o.code: o for o in batch.officers}.values(), key=lambda o: o.code)
-    for o in officers:
-        fields = {"code": o.code, "name": o.name, "branch_code": o.branch_code}
-        if not _unchanged(tx, "officers", fields):
-            tx.execute(
-                "INSERT INTO officers (code, name, branch_code, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
-                "name = COALESCE(excluded.name, officers.name), "
-                "branch_code = COALESCE(excluded.branch_code, officers.branch_code), "
-                "updated_at = excluded.updated_at",
-                (o.code, o.name, o.branch_code, now, now),
-            )
-    columns = wire.EVENT_FIELDS
-    updates = ", ".join(f"{c} = COALESCE(excluded.{c}, events.{c})" for c in columns[1:])
-    sql = (
-        f"INSERT INTO events ({', '.join(columns)}, updated_at) "
-        f"VALUES ({', '.join('?' * (len(columns) + 1))}) "
-        f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
-    )
-    for event in sorted({e.code: e for e in batch.events}.values(), key=lambda e: e.code):
-        values = {c: getattr(event, c) for c in columns}
-        if not _unchanged(tx, "events", values):
-            tx.execute(sql, (*values.values(), now))
 
 
 def _result(record: RecordIn, outcome: str, problem: Rejection | None = None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from outreach_tui.domain import localtime, wire
+from outreach_tui.hub.batch_origin import RELAY_PREFIX
 from outreach_tui.hub.errors import HubError
 from outreach_tui.hub.meta import HubInfo
 from outreach_tui.hub.storage import Row, Storage, Tx, utc_now
@@ -94,8 +95,6 @@ class Pending:
 
 def relay_device_id(hub_id: str) -> str:
     """The ``device_id`` of this hub's relay batches (a laptop id's format)."""
-    from outreach_tui.hub.ingest import RELAY_PREFIX
-
     return f"{RELAY_PREFIX}{hub_id}"[:64]
 
 
