@@ -8,19 +8,18 @@ database the settings point at. The files need not exist yet.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 import platformdirs
 import typer
 
-from outreach_tui.cli.output import print_json, user_errors
+from outreach_tui.cli.output import JsonFlag, print_json, user_errors
 from outreach_tui.config import APP_NAME, Settings, config_path
 
 
 @user_errors
 def config_path_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Print the config file's path (with --json also credentials, data folder, database)."""
     from outreach_tui.sync.credentials import credentials_path

@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
-from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_cmds import DbOption, _lang, hub_app, hub_errors
 from outreach_tui.cli.hub_review_cmds import _reviewer as _actor  # cli:<login>, audited
 from outreach_tui.cli.output import (
     EXIT_INVALID,
     EXIT_STORE,
     EXIT_USAGE,
+    JsonFlag,
     console,
     fail,
     print_json,

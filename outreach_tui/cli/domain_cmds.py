@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
+from outreach_tui.cli.output import EXIT_INVALID, JsonFlag, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import benefits, contributions, reference
 from outreach_tui.domain.money import rupiah
@@ -17,8 +17,6 @@ from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.reference.sectors import Sector
 from outreach_tui.domain.typed_input import parse_date, parse_int
 from outreach_tui.i18n import t
-
-JsonFlag = Annotated[bool, typer.Option("--json")]
 
 
 @user_errors

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json, user_errors
+from outreach_tui.cli.output import EXIT_USAGE, JsonFlag, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import events as event_rules
 from outreach_tui.domain import localtime
@@ -32,7 +32,7 @@ def add_command(
     city: Annotated[str, typer.Option("--city")] = "",
     target: Annotated[str, typer.Option("--target")] = "",
     use: Annotated[bool, typer.Option("--use")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Add an event for the officer's branch; its code is made from the name and first day.
     Adding the same event twice (same name, same days) changes nothing."""
@@ -82,7 +82,7 @@ def add_command(
 @user_errors
 def list_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """The file's events, running ones first, with their status today."""
     settings: Settings = ctx.obj

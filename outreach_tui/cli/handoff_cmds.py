@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 import typer
 
-from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, UnitOption, _lang, hub_app, hub_errors
+from outreach_tui.cli.hub_cmds import DbOption, UnitOption, _lang, hub_app, hub_errors
 from outreach_tui.cli.hub_review_cmds import _reviewer as _actor
 from outreach_tui.cli.hub_review_cmds import scope_for
-from outreach_tui.cli.output import EXIT_INVALID, EXIT_USAGE, console, fail, print_json
+from outreach_tui.cli.output import EXIT_INVALID, EXIT_USAGE, JsonFlag, console, fail, print_json
 from outreach_tui.i18n import t
 
 activation_app = typer.Typer(name="activation", no_args_is_help=True, add_completion=False)

@@ -20,6 +20,7 @@ from rich.text import Text
 from outreach_tui.cli.output import (
     EXIT_INVALID,
     EXIT_STORE,
+    JsonFlag,
     console,
     err_console,
     fail,
@@ -44,7 +45,6 @@ DbOption = Annotated[
         envvar="OUTREACH_HUB_DB",
     ),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json")]
 UnitOption = Annotated[str | None, typer.Option("--unit")]
 
 

@@ -17,13 +17,12 @@ from rich.text import Text
 
 from outreach_tui.cli.hub_cmds import (
     DbOption,
-    JsonFlag,
     UnitOption,
     _lang,
     hub_app,
     hub_errors,
 )
-from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json
+from outreach_tui.cli.output import EXIT_USAGE, JsonFlag, console, fail, print_json
 from outreach_tui.i18n import t
 
 OUTCOME_WORDS = {"same": "same_person", "different": "different_people"}

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from outreach_tui.cli.output import console, print_json, user_errors
+from outreach_tui.cli.output import JsonFlag, console, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain import callbacks, localtime
 from outreach_tui.domain.phone import national_digits
@@ -48,7 +48,7 @@ def leads_command(
     ctx: typer.Context,
     due: Annotated[bool, typer.Option("--due")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Leads with a follow-up date, earliest first (`--due`: today's and overdue ones)."""
     settings: Settings = ctx.obj

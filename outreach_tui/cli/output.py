@@ -11,7 +11,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ R = TypeVar("R")
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# Every command that can answer a script: `--json` prints the stable JSON instead of Rich.
+JsonFlag = Annotated[bool, typer.Option("--json")]
 
 
 def print_json(payload: Any) -> None:

@@ -19,6 +19,7 @@ import typer
 from outreach_tui.cli.output import (
     EXIT_INVALID,
     EXIT_STORE,
+    JsonFlag,
     console,
     err_console,
     fail,
@@ -32,7 +33,6 @@ from outreach_tui.store import Store
 if TYPE_CHECKING:
     from outreach_tui.store.encryption import KeyVault
 
-JsonFlag = Annotated[bool, typer.Option("--json")]
 StdinFlag = Annotated[bool, typer.Option("--passphrase-stdin")]
 
 encrypt_app = typer.Typer(

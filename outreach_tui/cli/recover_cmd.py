@@ -11,6 +11,7 @@ import typer
 from outreach_tui.cli.output import (
     EXIT_STORE,
     EXIT_USAGE,
+    JsonFlag,
     console,
     fail,
     print_json,
@@ -158,7 +159,7 @@ def remember_counts(db: Path, device_id: str, owners: int, workers: int, leads: 
 def recover_command(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Salvage what can be read from a damaged --db into a new file (never changes it)."""
     from outreach_tui.store.recover import RecoverError, orphans, salvage

@@ -15,8 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-from outreach_tui.cli.hub_cmds import JsonFlag, _lang, hub_app, hub_errors
-from outreach_tui.cli.output import console, err_console, fail, print_json
+from outreach_tui.cli.hub_cmds import _lang, hub_app, hub_errors
+from outreach_tui.cli.output import JsonFlag, console, err_console, fail, print_json
 from outreach_tui.i18n import t
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from outreach_tui import files
 from outreach_tui.cli import hub_review_cmds
 from outreach_tui.cli.hub_cmds import hub_errors
-from outreach_tui.cli.output import EXIT_USAGE, console, err_console, fail, print_json
+from outreach_tui.cli.output import EXIT_USAGE, JsonFlag, console, err_console, fail, print_json
 from outreach_tui.cli.report_sources import open_source
 from outreach_tui.cli.sync_cmds import sync_errors
 from outreach_tui.config import Settings
@@ -38,7 +38,6 @@ By = Annotated[
     list[str] | None,
     typer.Option("--by"),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json")]
 Unit = Annotated[str | None, typer.Option("--unit")]
 TABLE_FORMATS = ("table", "csv", "json")
 

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from outreach_tui.cli.hub_cmds import hub_errors
-from outreach_tui.cli.output import EXIT_USAGE, console, fail, print_json
+from outreach_tui.cli.output import EXIT_USAGE, JsonFlag, console, fail, print_json
 from outreach_tui.i18n import t
 
 
@@ -26,7 +26,7 @@ def sample_command(
         typer.Option("--registrations", min=1, max=50_000_000),
     ] = 1000,
     force: Annotated[bool, typer.Option("--force")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
     hub_db: Annotated[str | None, typer.Option("--hub-db")] = None,
     hub_dsn: Annotated[str | None, typer.Option("--hub-dsn")] = None,
     branches: Annotated[int, typer.Option("--branches", min=1, max=514)] = 12,
@@ -162,7 +162,7 @@ HUB_BUNDLE_RECORDS = 5_000
 def sample_hub_command(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """A demo branch hub holding what the laptop file (--db) has already synced (the
     laptop's device key is made now if it has none)."""

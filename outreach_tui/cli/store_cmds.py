@@ -15,7 +15,7 @@ from rich.text import Text
 
 from outreach_tui import files
 from outreach_tui.cli import recover_cmd
-from outreach_tui.cli.output import EXIT_INVALID, console, fail, print_json, user_errors
+from outreach_tui.cli.output import EXIT_INVALID, JsonFlag, console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.domain.sync_reasons import NEEDS_FIXING, field_label, mask_name, reason
 from outreach_tui.domain.typed_input import clean_code, clean_text, parse_date
@@ -23,8 +23,6 @@ from outreach_tui.i18n import catalogue, t
 from outreach_tui.store import Store
 from outreach_tui.store.queries import Kind
 from outreach_tui.store.setup import EventTargets
-
-JsonFlag = Annotated[bool, typer.Option("--json")]
 
 
 def _code(value: str, what: str, lang: str) -> str:

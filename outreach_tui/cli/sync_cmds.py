@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from outreach_tui import files
-from outreach_tui.cli.output import console, err_console, fail, print_json, user_errors
+from outreach_tui.cli.output import JsonFlag, console, err_console, fail, print_json, user_errors
 from outreach_tui.config import Settings
 from outreach_tui.i18n import t
 from outreach_tui.store import Store, StoreError
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from outreach_tui.store.purge import PurgeReport
     from outreach_tui.sync.runner import SyncProgress, SyncReport
 
-JsonFlag = Annotated[bool, typer.Option("--json")]
 log = logging.getLogger(__name__)  # counts and codes only (cli/log_file.py)
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -12,9 +12,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from outreach_tui.cli.hub_cmds import DbOption, JsonFlag, _lang, _open, hub_app, hub_errors
+from outreach_tui.cli.hub_cmds import DbOption, _lang, _open, hub_app, hub_errors
 from outreach_tui.cli.hub_review_cmds import _reviewer as _actor  # cli:<login>, audited
-from outreach_tui.cli.output import console, print_json
+from outreach_tui.cli.output import JsonFlag, console, print_json
 from outreach_tui.i18n import t
 
 unit_app = typer.Typer(name="unit", no_args_is_help=True, add_completion=False)
