@@ -165,7 +165,7 @@ def search(
     name: Annotated[str, typer.Argument()],
     db: DbOption,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
+    offset: Annotated[int, typer.Option(min=0, max=10**9)] = 0,  # SQLite's ints end at 2**63
     as_json: JsonFlag = False,
 ) -> None:
     """Find records on the hub by name (three characters or more, anywhere in the name);
@@ -183,7 +183,9 @@ def search(
         return
     records = found["records"]
     if not records:
-        console.print(t("hub_search.none", lang, query=found["query"]), markup=False)
+        key = "hub_search.past_end" if found["total"] else "hub_search.none"
+        console.print(t(key, lang, query=found["query"], total=found["total"],
+                        offset=found["offset"]), markup=False)  # fmt: skip
         return
     first = found["offset"] + 1
     console.print(t("hub_search.title", lang, total=found["total"], query=found["query"],

@@ -9,6 +9,7 @@ credentials). Days are Asia/Jakarta dates. Also registers the hub's review comma
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -75,11 +76,11 @@ def _month(
     import calendar
 
     text = month.strip()
-    parts = text.split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4 \
-            or not 1 <= int(parts[1]) <= 12:  # fmt: skip
+    # ASCII digits only ("²⁰²⁶" and "٢٠٢٦" are digits to str.isdigit), and a year date() has.
+    found = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text)
+    if found is None or int(found[1]) < 1 or not 1 <= int(found[2]) <= 12:
         fail(t("report.bad_month", lang, value=text[:20]), EXIT_USAGE)
-    year, number = int(parts[0]), int(parts[1])
+    year, number = int(found[1]), int(found[2])
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 

@@ -65,9 +65,36 @@ def normalise_url(url: str, *, insecure: bool = False) -> str:
         raise BadHubUrl(text[:80], url=text[:80]) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
         raise BadHubUrl(text[:80], url=text[:80])
+    if not text.isprintable() or " " in text or not _host_ok(parts.hostname):
+        raise BadHubUrl(text[:80], url=text[:80])
     if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
         raise InsecureUrl(text[:80], url=text[:80])
     return text.rstrip("/")
+
+
+def _host_ok(host: str) -> bool:
+    """A host name the client can look up: as the HTTP client and the resolver will encode
+    it (IDNA), so a bad one is a one-line error here, not an exception at connect time."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    import idna  # httpx's own dependency; only when a hub URL is read
+
+    try:
+        if host.isascii():  # as typed; an xn-- label must be a real one
+            labels = host.removesuffix(".").split(".")
+            if len(host) > 253 or not all(0 < len(label) <= 63 for label in labels):
+                return False
+            for label in labels:
+                if label.lower().startswith("xn--"):
+                    idna.decode(label)
+        else:
+            idna.encode(host, uts46=True)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

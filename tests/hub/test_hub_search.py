@@ -78,6 +78,11 @@ def test_supervisor_finds_records_by_name_prefix_first(
 
     table = search(hub.db, surname, lang="id").stdout
     assert surname in table and "dibatalkan" in table and "4 data di hub" in table
+    # Past the last match: there are matches, just not that far (not "no match").
+    past = search(hub.db, surname, "--offset", "4").stdout
+    assert "Only 4 records on the hub match" in past and "--offset 4" in past
+    huge = search(hub.db, surname, "--offset", str(2**63), code=2)  # Typer's bound, one line
+    assert "Traceback" not in huge.output and "--offset" in huge.stderr
 
 
 def test_withdrawn_records_are_left_out(

@@ -134,6 +134,9 @@ def test_bad_months_and_units_are_one_line_and_write_nothing(
     for args, code in (
         (["--month", "2026-13"], EXIT_USAGE),
         (["--month", "November"], EXIT_USAGE),
+        (["--month", "0000-01"], EXIT_USAGE),  # no year 0 (date() would raise)
+        (["--month", "²⁰²⁶-11"], EXIT_USAGE),  # digits to str.isdigit, not to int()
+        (["--month", "٢٠٢٦-١١"], EXIT_USAGE),  # Arabic-Indic digits: not a month typed here
         (["--month", "2026-11", "--from", "2026-11-02"], EXIT_USAGE),
         (["--unit", "KC-NONE", "--month", "2026-11"], EXIT_INVALID),
     ):

@@ -191,3 +191,20 @@ def test_plain_http_to_another_host_is_refused_unless_insecure(url: str, isolate
     assert creds.normalise_url(url, insecure=True) == url
     for loopback in ("http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"):
         assert creds.normalise_url(loopback) == loopback
+
+
+@pytest.mark.parametrize("url", [
+    "https://🎉.invalid", "https://a..b", "https://.invalid", f"https://{'a' * 70}.lan",
+    "https://xn--zz.invalid", "https://a\x01b.invalid", "https://hub.lan/\x7f", "https://hub lan",
+])  # fmt: skip
+def test_a_hub_url_the_client_cannot_look_up_is_refused_in_one_line(url: str) -> None:
+    # Before: an exception from the IDNA codec at connect time (a traceback in `hub relay`,
+    # `tally --hub`, `targets --hub`).
+    with pytest.raises(creds.BadHubUrl):
+        creds.normalise_url(url)
+    result = run("tally", "--by", "day", "--hub", url, "--token", "otk_x")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert len(one_line_error(result).splitlines()) == 1
+    for good in ("https://münchen.de", "https://xn--mnchen-3ya.de", "https://hub.bpjs.go.id.",
+                 "https://my_hub.cabang.lan:8765/outreach"):  # fmt: skip
+        assert creds.normalise_url(good) == good.rstrip("/")
