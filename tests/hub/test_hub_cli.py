@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,31 @@ def test_missing_or_unreachable_databases_are_exit_3(tmp_path: Path) -> None:
     url = "postgresql://postgres:secret@127.0.0.1:1/nothing"
     line = one_line_error(hub("status", "--db", url), 3)
     assert "secret" not in line and "127.0.0.1:1" in line
+    # A URL the driver cannot parse: its message quotes the URL, password and all.
+    for url in ("postgresql://u:SECRETPW@[bad", "postgresql://u:SECRETPW@127.0.0.1:1/x?sslmode=no"):
+        line = one_line_error(hub("status", "--db", url), 3)
+        assert "SECRETPW" not in line and "unavailable" in line, line
+
+
+def test_a_file_that_is_not_a_hub_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    # Before: a read-only command migrated any SQLite file into a hub (about 100 tables
+    # added to another program's file, a wiped hub silently empty and "fine").
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('milik aplikasi lain')")
+    conn.close()
+    before = {p: p.read_bytes() for p in (empty, other)}
+    for path in before:
+        for command in (["devices"], ["unit", "list"], ["search", "abc"]):
+            line = one_line_error(hub(*command, "--db", str(path)), 3)
+            assert "not an outreach hub database" in line, (command, line)
+    assert {p: p.read_bytes() for p in before} == before  # not even switched to WAL
+    enrolled = hub("enroll", "--db", str(other), "--officer", "PLG-01", "--device", "x")
+    assert "not an outreach hub database" in one_line_error(enrolled, 3)  # nor made one
+    assert other.read_bytes() == before[other]
 
 
 def test_serve_refuses_half_a_tls_pair(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -51,6 +52,15 @@ def redacted(url: str) -> str:
     except psycopg.Error:
         return "postgresql://?"
     return f"postgresql://{info.get('host', '')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+_CREDENTIALS = re.compile(r"(://)[^/@\s\"']*@|(password\s*=\s*)\S+", re.IGNORECASE)
+
+
+def scrubbed(reason: str, url: str) -> str:
+    """A driver's message without the URL's user and password (it may quote the URL)."""
+    text = reason.replace(url, redacted(url))
+    return _CREDENTIALS.sub(lambda m: f"{m[1]}***@" if m[1] else f"{m[2]}***", text)
 
 
 class PostgresTx(Tx):
@@ -121,6 +131,7 @@ class PostgresStorage(Storage):
             )
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            reason = scrubbed(reason, self.url)
             raise StorageUnavailable(
                 "hub.db_unavailable", db=self.location, reason=reason
             ) from None
@@ -140,7 +151,9 @@ class PostgresStorage(Storage):
             raise RetryTransaction from None
         except psycopg.OperationalError as exc:
             raise StorageUnavailable(
-                "hub.db_unavailable", db=self.location, reason=str(exc).strip()[:200]
+                "hub.db_unavailable",
+                db=self.location,
+                reason=scrubbed(str(exc).strip(), self.url)[:200],
             ) from None
         except pg_errors.UndefinedTable as exc:
             raise HubError("hub.db_not_migrated", 503, db=self.location) from exc

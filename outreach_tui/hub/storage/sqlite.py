@@ -49,6 +49,20 @@ class SqliteTx(Tx):
             yield from (dict(row) for row in rows)
 
 
+def _is_hub_or_empty(path: Path) -> bool:
+    """True for a hub file, a file without tables yet, or one SQLite cannot read (the
+    caller's own checks then say what is wrong with it)."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return True
+    return not tables or "hub_meta" in tables
+
+
 class SqliteStorage(Storage):
     dialect = "sqlite"
 
@@ -57,9 +71,14 @@ class SqliteStorage(Storage):
         self.location = str(self.path)
         if self.path.is_dir():
             raise StorageUnavailable("hub.db_is_folder", db=self.location)
-        if not self.path.exists():
+        if not self.path.exists() or (not create and self.path.stat().st_size == 0):
+            # An empty file where a hub should be (a wiped hub, a typo'd path touched by
+            # something else) is not a fresh hub for a command that only reads one.
             if not create:
-                raise StorageUnavailable("hub.db_missing", db=self.location)
+                raise StorageUnavailable(
+                    "hub.db_missing" if not self.path.exists() else "hub.db_not_hub",
+                    db=self.location,
+                )
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -70,6 +89,10 @@ class SqliteStorage(Storage):
         self._pool = Pool(self._connect, lambda conn: conn.close())
         self._writer = threading.Lock()
         self._file_lock = _FileLock(self.path.with_name(self.path.name + "-writer.lock"))
+        if self.path.stat().st_size and not _is_hub_or_empty(self.path):
+            # Another program's SQLite file (or a laptop's): never turned into a hub, not
+            # even switched to WAL: it is looked at read-only first.
+            raise StorageUnavailable("hub.db_not_hub", db=self.location)
         with self._guard(), self.read():
             pass
 
