@@ -128,12 +128,17 @@ def remove(
     from outreach_tui.hub import units
 
     with _open(db, create=False) as storage:
-        units.remove(storage, code, actor=_actor())
+        gone = units.remove(storage, code, actor=_actor())
     clean = code.strip().upper()
     if as_json:
-        print_json({"removed": clean})
+        print_json({"removed": clean, "with": gone})
         return
-    console.print(t("unit.removed", _lang(ctx), code=clean), markup=False)
+    lang = _lang(ctx)
+    console.print(t("unit.removed", lang, code=clean), markup=False)
+    if any(gone.values()):  # its own settings went with it: say which
+        console.print(t("unit.removed_with", lang, targets=gone["targets"],
+                        funnel_targets=gone["funnel_targets"], areas=gone["areas"]),
+                      markup=False)  # fmt: skip
 
 
 @unit_app.command("area")

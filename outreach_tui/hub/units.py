@@ -263,11 +263,14 @@ def set_downlink(
     return storage.write(work)
 
 
-def remove(storage: Storage, code: str, *, actor: str | None = None) -> None:
-    """Delete a unit nothing depends on: no units under it, no devices, no records."""
+def remove(storage: Storage, code: str, *, actor: str | None = None) -> dict[str, int]:
+    """Delete a unit nothing depends on (no units under it, no devices, no records) with
+    the settings that are only its own: its targets, its funnel targets and its places in
+    target areas. Returns how many of each went with it (audited), so the supervisor is
+    told, and a unit added later under the same code starts without them."""
     code = clean_unit_code(code)
 
-    def work(tx: Tx) -> None:
+    def work(tx: Tx) -> dict[str, int]:
         _need(tx, code)
         for what, sql in (
             ("children", "SELECT 1 AS x FROM units WHERE parent_code = ?"),
@@ -276,14 +279,19 @@ def remove(storage: Storage, code: str, *, actor: str | None = None) -> None:
         ):
             if tx.one(sql + " LIMIT 1", (code,)):
                 raise HubError(f"unit.in_use_{what}", 409, field="unit", unit=code)
-        tx.execute("DELETE FROM area_branches WHERE area_code = ? OR branch_code = ?",
-                   (code, code))  # fmt: skip
-        for table, column in (("unit_targets", "unit_code"), ("unit_paths", "descendant"),
-                              ("units", "code")):  # fmt: skip
+        gone = {
+            "areas": tx.execute("DELETE FROM area_branches WHERE area_code = ? OR branch_code = ?",
+                                (code, code)),
+            "targets": tx.execute("DELETE FROM unit_targets WHERE unit_code = ?", (code,)),
+            "funnel_targets": tx.execute(
+                "DELETE FROM funnel_targets WHERE scope = 'unit' AND code = ?", (code,)),
+        }  # fmt: skip
+        for table, column in (("unit_paths", "descendant"), ("units", "code")):
             tx.execute(f"DELETE FROM {table} WHERE {column} = ?", (code,))
-        audit.append(tx, "unit.remove", actor=actor, unit=code)
+        audit.append(tx, "unit.remove", actor=actor, unit=code, **gone)
+        return gone
 
-    storage.write(work)
+    return storage.write(work)
 
 
 def set_target(

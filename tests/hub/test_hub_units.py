@@ -114,6 +114,36 @@ def test_the_tree_is_managed_from_the_cli(db: str) -> None:
     assert "KCP-SKA-1" not in {u["code"] for u in units_json(db)}
 
 
+def test_a_removed_unit_takes_its_own_settings_and_says_so(db: str) -> None:
+    build_tree(db)
+    cli("hub", "unit", "add", "KC-TMP", "--db", db, "--name", "KC Sementara", "--kind", "branch",
+        "--parent", "KW-JATENG")  # fmt: skip
+    cli("hub", "unit", "target", "KC-TMP", "--db", db, "--year", "2026", "--measure", "informal",
+        "--target", "500")  # fmt: skip
+    cli("hub", "funnel-target", "--db", db, "--unit", "KC-TMP", "--measure", "leads",
+        "--target", "50")  # fmt: skip
+    cli("hub", "unit", "area", "SOLORAYA", "--db", db, "--add", "KC-TMP")
+
+    out = cli("hub", "unit", "remove", "KC-TMP", "--db", db)
+    assert "Unit KC-TMP dihapus." in out
+    assert "1 target, 1 target funnel, 1 keanggotaan area" in out
+    with open_storage(db) as storage, storage.read() as tx:
+        left = tx.all("SELECT scope, code FROM funnel_targets WHERE code = 'KC-TMP'")
+        audited = tx.all("SELECT detail FROM audit_log WHERE action = 'unit.remove'")
+    assert left == []  # no orphan that a later unit of the same code would inherit
+    detail = json.loads(audited[-1]["detail"])
+    assert (detail["targets"], detail["funnel_targets"], detail["areas"]) == (1, 1, 1)
+
+    # The same code again starts with nothing of the old unit's.
+    cli("hub", "unit", "add", "KC-TMP", "--db", db, "--name", "KC Baru", "--kind", "branch",
+        "--parent", "KW-JATENG")  # fmt: skip
+    again = next(u for u in units_json(db) if u["code"] == "KC-TMP")
+    assert again["targets"] == []
+    assert "KC-TMP" not in next(u for u in units_json(db) if u["code"] == "SOLORAYA")["branches"]
+    gone = json.loads(cli("hub", "unit", "remove", "KC-TMP", "--db", db, "--json"))
+    assert gone == {"removed": "KC-TMP", "with": {"areas": 0, "targets": 0, "funnel_targets": 0}}
+
+
 BAD_COMMANDS = [
         (["add", "KC-X", "--name", "X", "--kind", "branch", "--parent", "KC-PLG"],
          "harus di bawah unit jenis region"),
