@@ -253,6 +253,8 @@ def set_downlink(
 
     def work(tx: Tx) -> Unit:
         unit = _need(tx, code)
+        if unit.kind == "area":  # not even "inherit": an area has no laptops to feed
+            raise HubError("unit.downlink_area", 422, field="downlink")
         chosen = _clean_downlink(downlink, unit.kind)
         tx.execute("UPDATE units SET downlink = ?, updated_at = ? WHERE code = ?",
                    (chosen, utc_now(), code))  # fmt: skip

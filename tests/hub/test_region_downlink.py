@@ -88,7 +88,9 @@ def test_a_new_unit_can_choose_its_downlink_and_bad_choices_change_nothing(
         cli("hub", "unit", "list", "--db", org.db, "--json"))["units"]}  # fmt: skip
     assert listed["KW-JATIM"]["downlink"] == "region" and listed["KC-SKA"]["downlink"] is None
 
-    for args in (["KC-KLT", "nation"], ["SOLORAYA", "region"], ["KC-NONE", "region"]):
+    # An area chooses nothing, not even "inherit" (which printed a raw message key).
+    for args in (["KC-KLT", "nation"], ["SOLORAYA", "region"], ["SOLORAYA", "inherit"],
+                 ["KC-NONE", "region"]):  # fmt: skip
         result = cli("hub", "unit", "downlink", *args, "--db", org.db, "--lang", "en",
                      code=EXIT_INVALID)  # fmt: skip
         assert result.startswith("outreach: ") and len(result.strip().splitlines()) == 1, result
