@@ -68,10 +68,20 @@ def store_problem(exc: BaseException, settings: Any = None) -> str:
     ``outreach doctor``; anything else keeps the store's own message."""
     from outreach_tui.i18n import t
     from outreach_tui.store.damage import is_corruption
-    from outreach_tui.store.database import FileDamaged, FileEmpty, FileMissing
+    from outreach_tui.store.database import (
+        FileDamaged,
+        FileEmpty,
+        FileMissing,
+        NotALaptopFile,
+        SchemaTooNew,
+    )
     from outreach_tui.store.known_counts import read_sidecar
 
     lang = getattr(settings, "language", None) or "id"
+    if isinstance(exc, NotALaptopFile):
+        return t(f"cli.db_not_laptop_{exc.kind}", lang, db=str(exc.path))
+    if isinstance(exc, SchemaTooNew):
+        return t("cli.db_too_new", lang, db=str(exc.path), found=exc.found, latest=exc.latest)
     if isinstance(exc, FileEmpty):
         return t("damaged.empty", lang, db=str(exc.path))
     if isinstance(exc, FileMissing):

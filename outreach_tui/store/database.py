@@ -49,6 +49,45 @@ class FileEmpty(StoreError):
         self.path = path
 
 
+class NotALaptopFile(StoreError):
+    """Where the officer's file should be: a folder, a device, a hub's database or another
+    program's SQLite file. Refused before anything is written to it (not even WAL mode)."""
+
+    def __init__(self, path: Path, kind: str) -> None:  # folder | special | hub | foreign
+        super().__init__(f"not an outreach laptop database ({kind}): {path}")
+        self.path = path
+        self.kind = kind
+
+
+class SchemaTooNew(StoreError):
+    """A file written by a newer outreach: left exactly as it is."""
+
+    def __init__(self, path: Path, found: int, latest: int) -> None:
+        super().__init__(
+            f"database schema v{found} is newer than this outreach (v{latest}): update outreach"
+        )
+        self.path = path
+        self.found = found
+        self.latest = latest
+
+
+def _foreign_kind(path: Path) -> str | None:
+    """'hub' or 'foreign' for an SQLite file that is not an officer's, looked at read-only;
+    None for a laptop file, one without tables yet, or one SQLite cannot read (opening it
+    then says what is wrong)."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    if "hub_meta" in tables:
+        return "hub"
+    return "foreign" if tables and "schema_migrations" not in tables else None
+
+
 class FileDamaged(StoreError):
     """SQLite says the file is damaged (malformed, not a database)."""
 
@@ -173,15 +212,17 @@ class Database:
         or a 0-byte file rather than start a new booth in place of a wiped one."""
         self.path = resolve_path(path)
         if self.path.is_dir():
-            raise StoreError(f"not a database file (a folder): {self.path}")
+            raise NotALaptopFile(self.path, "folder")
         if self.path.exists() and not self.path.is_file():
-            raise StoreError(f"not a database file (not a regular file): {self.path}")
+            raise NotALaptopFile(self.path, "special")
         if not self.path.exists():
             if not create:
                 raise FileMissing(self.path)
             create_private_file(self.path)
         elif not create and self.path.stat().st_size == 0:
             raise FileEmpty(self.path)
+        elif self.path.stat().st_size and (kind := _foreign_kind(self.path)):
+            raise NotALaptopFile(self.path, kind)
         self._lock = threading.RLock()
         try:
             self._writer = connect(self.path)

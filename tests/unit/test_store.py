@@ -125,6 +125,29 @@ def test_a_file_from_a_newer_outreach_is_refused(db_path: Path) -> None:
     assert after == before
 
 
+def test_a_hub_or_another_programs_file_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    # Before: a hub file was "newer than this outreach: update" (in English), and another
+    # program's SQLite file got the laptop's tables.
+    from outreach_tui.cli.output import store_problem
+    from outreach_tui.hub.storage import open_storage
+    from outreach_tui.store.database import NotALaptopFile
+
+    hub = tmp_path / "hub.db"
+    open_storage(str(hub)).close()
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as conn, conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+    for path, kind, said in ((hub, "hub", "database hub"), (other, "foreign", "program lain")):
+        before = path.read_bytes()
+        with pytest.raises(NotALaptopFile) as refused:
+            Store(path)
+        assert refused.value.kind == kind
+        assert said in store_problem(refused.value)  # Bahasa Indonesia by default
+        assert path.read_bytes() == before  # not even switched to WAL
+    with pytest.raises(NotALaptopFile):
+        Store(tmp_path)  # a folder
+
+
 def _random_bytes(path: Path) -> Path:
     path.write_bytes(os.urandom(8192))
     return path

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from outreach_tui.store.database import Database, StoreError, utc_now
+from outreach_tui.store.database import Database, SchemaTooNew, StoreError, utc_now
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -96,10 +96,7 @@ def _apply(db: Database) -> list[int]:
         )
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
         if done and max(done) > latest_version():
-            raise StoreError(
-                f"database schema v{max(done)} is newer than this outreach "
-                f"(v{latest_version()}): update outreach"
-            )
+            raise SchemaTooNew(db.path, max(done), latest_version())
         for migration in migrations():
             if migration.version in done:
                 continue
