@@ -195,6 +195,8 @@ def funnel_command(
             fail(t("funnel.bad_by", lang, value=value[:20]), EXIT_USAGE)
     day = _day_or_fail(today, "--today", lang) or date.today()
     start, end = _day_or_fail(first, "--first", lang), _day_or_fail(last, "--last", lang)
+    if start and end and start > end:
+        fail(t("funnel.bad_range", lang), EXIT_USAGE)
     with open_storage(db, create=False) as storage:
         scope = scope_for(storage, unit)
         try:

@@ -36,8 +36,8 @@ def _open(db: str) -> Any:
 
 def scope_for(storage: Any, unit: str | None) -> frozenset[str] | None:
     """What ``--unit CODE`` lets a command see (None: the whole hub); an unknown unit is
-    a one-line error."""
-    if not unit:
+    a one-line error, and so is an empty one (not the whole hub)."""
+    if unit is None:
         return None
     from outreach_tui.hub import units
 

@@ -86,6 +86,9 @@ def _month(
 
 def _dimensions(by: list[str] | None, lang: str, default: tuple[str, ...]) -> tuple[str, ...]:
     wanted = [part.strip() for item in (by or default) for part in item.split(",") if part]
+    if by is not None and not any(wanted):  # --by "" is a mistake, not "no grouping"
+        fail(t("report.bad_dimension", lang, value="", allowed=", ".join(tally.DIMENSIONS)),
+             EXIT_USAGE)  # fmt: skip
     try:
         return tally.check_dimensions(wanted)
     except ValueError as exc:

@@ -92,8 +92,9 @@ def enroll(
     officer_code, device_name = clean_officer_code(officer), clean_device_name(name)
     if not 1 <= days <= MAX_DAYS:
         raise HubError("hub.bad_days", field="days", max=MAX_DAYS)
+    role = role.strip().lower()  # as --kind is read
     if role not in ROLES:
-        raise HubError("hub.bad_role", field="role", value=role[:20])
+        raise HubError("hub.bad_role", field="role", value=role[:20], roles=", ".join(ROLES))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
 

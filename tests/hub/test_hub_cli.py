@@ -92,13 +92,23 @@ def test_human_output_is_indonesian_first(db: str) -> None:
     assert "Pemilik aktif" in hub("status", "--db", db, lang="id").stdout
 
 
+def test_a_role_is_read_as_a_kind_is(db: str) -> None:
+    spv = ok_json(hub("enroll", "--db", db, "--officer", "SPV-09", "--device", "spv-cased",
+                      "--role", " Supervisor ", "--json"))  # fmt: skip
+    assert spv["device"]["role"] == "supervisor"  # case and spaces aside (was refused)
+
+
 @pytest.mark.parametrize(
     ("args", "exit_code", "fragment"),
     [
         (["enroll", "--officer", "PLG 01;--", "--device", "x"], 1, "Invalid officer code"),
         (["enroll", "--officer", "PLG-01", "--device", "  "], 1, "device name is required"),
         (["enroll", "--officer", "PLG-01", "--device", "x", "--days", "0"], 1, "--days"),
-        (["enroll", "--officer", "PLG-01", "--device", "x", "--role", "admin"], 1, "Unknown role"),
+        (
+            ["enroll", "--officer", "PLG-01", "--device", "x", "--role", "admin"],
+            1,
+            "Unknown role: 'admin' (one of: device, supervisor, relay)",
+        ),
         (["revoke", "no-such-device"], 1, "Unknown device"),
     ],
 )

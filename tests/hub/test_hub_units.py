@@ -579,6 +579,18 @@ def test_a_hub_without_units_has_no_region_to_funnel_by(db: str) -> None:
     result = runner.invoke(app, ["--lang", "en", "hub", "funnel", "--db", db, "--by", "region"])
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1
+    reversed_days = ["--first", "2026-05-02", "--last", "2026-05-01"]  # was "no data", exit 0
+    result = runner.invoke(app, ["--lang", "en", "hub", "funnel", "--db", db, *reversed_days])
+    assert result.exit_code == 2 and "--first must be on or before --last" in result.output
+
+
+def test_an_empty_unit_is_a_mistake_not_the_whole_hub(db: str) -> None:
+    build_tree(db)
+    for command in (["tally", "--hub-db", db], ["targets", "--hub-db", db],
+                    ["hub", "duplicates", "--db", db]):  # fmt: skip
+        result = runner.invoke(app, ["--lang", "en", *command, "--unit", ""])
+        assert result.exit_code == EXIT_INVALID, (command, result.output)
+        assert "Invalid unit code" in result.output and len(result.output.splitlines()) == 1
 
 
 def test_a_funnel_from_before_units_keeps_its_counts_on_upgrade(db: str) -> None:

@@ -125,6 +125,8 @@ def test_hub_sources_answer_like_the_laptop(
         (["tally", "--format", "csv", "--chart"], 2, "--chart"),
         (["tally", "--from", "2026-11-30", "--to", "2026-11-01"], 2, "--from"),
         (["tally", "--from", "kemarin"], 2, "kemarin"),
+        (["tally", "--by", ""], 2, "--by"),  # not "no grouping": it said "Rekap per —"
+        (["tally", "--by", " , "], 2, "--by"),
         (["tally", "--hub-db", "x.db"], 2, "--hub-db"),
         (["export-report", "--out", "r.pdf"], 2, "pdf"),
     ],
