@@ -192,8 +192,11 @@ def set_area(
             raise HubError("unit.not_area", 422, field="unit", unit=code)
         _set_members(tx, code, [clean_unit_code(b) for b in add_branches], replace=False)
         for branch in remove_branches:
-            tx.execute("DELETE FROM area_branches WHERE area_code = ? AND branch_code = ?",
-                       (code, clean_unit_code(branch)))  # fmt: skip
+            member = clean_unit_code(branch)
+            taken = tx.execute("DELETE FROM area_branches WHERE area_code = ? AND branch_code = ?",
+                               (code, member))  # fmt: skip
+            if not taken:  # a typo'd code: said, and nothing of the command is kept
+                raise HubError("unit.not_in_area", 422, field="branches", unit=member, area=code)
         audit.append(tx, "unit.area", actor=actor, unit=code, added=list(add_branches),
                      removed=list(remove_branches))  # fmt: skip
         return _members(tx, code)

@@ -160,6 +160,8 @@ BAD_COMMANDS = [
         (["move", "KC-PLG", "--parent", "KC-SKA"], "harus di bawah unit jenis region"),
         (["move", "HO", "--parent", "KW-SUMSEL"], "tidak berada di bawah unit lain"),
         (["remove", "KW-SUMSEL"], "masih punya unit di bawahnya"),
+        (["area", "SOLORAYA", "--remove", "KC-PLG"], "KC-PLG tidak termasuk area SOLORAYA"),
+        (["area", "SOLORAYA", "--add", "KC-PLG", "--remove", "NOPE"], "NOPE tidak termasuk"),
         (["target", "KC-PLG", "--year", "2026", "--measure", "rupiah", "--target", "1"],
          "Ukuran target tidak dikenal"),
     ]  # fmt: skip
