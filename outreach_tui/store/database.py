@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.domain.localtime import utc_now_iso
+from outreach_tui.sqlite_tables import table_names
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -72,20 +73,14 @@ class SchemaTooNew(StoreError):
 
 
 def _foreign_kind(path: Path) -> str | None:
-    """'hub' or 'foreign' for an SQLite file that is not an officer's, looked at read-only;
-    None for a laptop file, one without tables yet, or one SQLite cannot read (opening it
-    then says what is wrong)."""
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
+    """'hub' or 'foreign' for an SQLite file that is not an officer's; None for a laptop
+    file, one without tables yet, or one SQLite cannot read (opening it then says so)."""
+    tables = table_names(path)
+    if not tables:
         return None
     if "hub_meta" in tables:
         return "hub"
-    return "foreign" if tables and "schema_migrations" not in tables else None
+    return None if "schema_migrations" in tables else "foreign"
 
 
 class FileDamaged(StoreError):

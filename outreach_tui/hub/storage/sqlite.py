@@ -18,6 +18,7 @@ from typing import Any
 
 from outreach_tui.hub.errors import HubError, StorageUnavailable
 from outreach_tui.hub.storage.base import Pool, Row, Storage, Tx
+from outreach_tui.sqlite_tables import table_names
 
 BUSY_TIMEOUT_S = 15
 # WAL pages before a commit also checkpoints them into the file (SQLite's default: 1,000,
@@ -49,20 +50,6 @@ class SqliteTx(Tx):
             yield from (dict(row) for row in rows)
 
 
-def _is_hub_or_empty(path: Path) -> bool:
-    """True for a hub file, a file without tables yet, or one SQLite cannot read (the
-    caller's own checks then say what is wrong with it)."""
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return True
-    return not tables or "hub_meta" in tables
-
-
 class SqliteStorage(Storage):
     dialect = "sqlite"
 
@@ -86,13 +73,14 @@ class SqliteStorage(Storage):
                 raise StorageUnavailable(
                     "hub.db_unavailable", db=self.location, reason=exc.strerror or str(exc)
                 ) from None
-        self._pool = Pool(self._connect, lambda conn: conn.close())
-        self._writer = threading.Lock()
-        self._file_lock = _FileLock(self.path.with_name(self.path.name + "-writer.lock"))
-        if self.path.stat().st_size and not _is_hub_or_empty(self.path):
+        tables = table_names(self.path) if self.path.stat().st_size else None
+        if tables and "hub_meta" not in tables:
             # Another program's SQLite file (or a laptop's): never turned into a hub, not
             # even switched to WAL: it is looked at read-only first.
             raise StorageUnavailable("hub.db_not_hub", db=self.location)
+        self._pool = Pool(self._connect, lambda conn: conn.close())
+        self._writer = threading.Lock()
+        self._file_lock = _FileLock(self.path.with_name(self.path.name + "-writer.lock"))
         with self._guard(), self.read():
             pass
 
