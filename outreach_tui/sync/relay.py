@@ -91,8 +91,10 @@ def relay(
     (one line, its exit code) when the upper hub cannot be trusted or refuses the token,
     the network stays down, or a batch is refused as a whole; what was acknowledged
     before stays acknowledged, the batch in flight stays in the outbox."""
-    client.check_token()  # a wrong token stops here: nothing prepared, nothing sent
+    # First: is it a hub at all (a web server's 404 is "not a hub", not "refused"); then
+    # the token, so a wrong one stops here: nothing prepared, nothing sent.
     caps = client.capabilities()
+    client.check_token()
     if caps.hub_key is None:
         raise HubWithoutKey(caps.hub_id)
     target: _Target = outbox.target(caps.hub_id, client.base_url, caps.hub_key)

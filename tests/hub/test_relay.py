@@ -6,9 +6,12 @@ row for row: records, every version, rollups, withdrawals.
 
 from __future__ import annotations
 
+import http.server
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -292,6 +295,29 @@ def _reset(path: Path) -> None:
     conn.close()
 
 
+class _NotFound(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # the stdlib names it so
+        self.send_error(404)
+
+    do_POST = do_GET
+
+    def log_message(self, *args: Any) -> None:  # quiet: the test reads the command's output
+        pass
+
+
+@contextmanager
+def plain_web_server() -> Iterator[str]:
+    """A loopback web server that answers every path with 404 (a wrong --to)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_wrong_token_a_dead_network_and_a_laptop_token_change_nothing(pair: Pair) -> None:
     pair.sync(pair.laptops[0])
     state = (count(pair.upper_storage, "records"), count(pair.upper_storage, "batches"))
@@ -308,6 +334,15 @@ def test_a_wrong_token_a_dead_network_and_a_laptop_token_change_nothing(pair: Pa
                                "--token", pair.relay_token])  # fmt: skip
     assert dead.exit_code == 5, dead.output
     assert len([x for x in dead.output.splitlines() if x.strip()]) == 1, dead.output
+
+    # A web server that is no hub says so (it said "Hub refused this batch (HTTP 404)").
+    with plain_web_server() as url:
+        args = ["--to", url, "--tries", "1", "--token", pair.relay_token]
+        web = runner.invoke(
+            app, ["--lang", "en", "hub", "relay", "--hub-db", pair.branch_db, *args]
+        )
+    assert web.exit_code == 7, web.output
+    assert "not an outreach hub" in web.output and len(web.output.strip().splitlines()) == 1
 
     # A laptop's token is no relay: the upper hub refuses the batch whole (the strict
     # device check stays), so nothing is stored there and the cursor stays put here.
