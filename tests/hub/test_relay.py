@@ -6,12 +6,9 @@ row for row: records, every version, rollups, withdrawals.
 
 from __future__ import annotations
 
-import http.server
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +28,7 @@ from tests.reliability.harness import make_laptop, sync_once
 from tests.support.duplicate_queue import same_as_scratch
 from tests.support.hub_server import HubServer, enroll_device, hub_key
 from tests.support.postgres import PostgresCluster, free_port
+from tests.sync.foreign import foreign_server
 
 runner = CliRunner()
 
@@ -295,29 +293,6 @@ def _reset(path: Path) -> None:
     conn.close()
 
 
-class _NotFound(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # the stdlib names it so
-        self.send_error(404)
-
-    do_POST = do_GET
-
-    def log_message(self, *args: Any) -> None:  # quiet: the test reads the command's output
-        pass
-
-
-@contextmanager
-def plain_web_server() -> Iterator[str]:
-    """A loopback web server that answers every path with 404 (a wrong --to)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_a_wrong_token_a_dead_network_and_a_laptop_token_change_nothing(pair: Pair) -> None:
     pair.sync(pair.laptops[0])
     state = (count(pair.upper_storage, "records"), count(pair.upper_storage, "batches"))
@@ -336,7 +311,7 @@ def test_a_wrong_token_a_dead_network_and_a_laptop_token_change_nothing(pair: Pa
     assert len([x for x in dead.output.splitlines() if x.strip()]) == 1, dead.output
 
     # A web server that is no hub says so (it said "Hub refused this batch (HTTP 404)").
-    with plain_web_server() as url:
+    with foreign_server(404, b"<html>Not Found</html>", "text/html") as url:
         args = ["--to", url, "--tries", "1", "--token", pair.relay_token]
         web = runner.invoke(
             app, ["--lang", "en", "hub", "relay", "--hub-db", pair.branch_db, *args]

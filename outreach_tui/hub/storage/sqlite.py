@@ -58,14 +58,9 @@ class SqliteStorage(Storage):
         self.location = str(self.path)
         if self.path.is_dir():
             raise StorageUnavailable("hub.db_is_folder", db=self.location)
-        if not self.path.exists() or (not create and self.path.stat().st_size == 0):
-            # An empty file where a hub should be (a wiped hub, a typo'd path touched by
-            # something else) is not a fresh hub for a command that only reads one.
+        if not self.path.exists():
             if not create:
-                raise StorageUnavailable(
-                    "hub.db_missing" if not self.path.exists() else "hub.db_not_hub",
-                    db=self.location,
-                )
+                raise StorageUnavailable("hub.db_missing", db=self.location)
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -73,11 +68,17 @@ class SqliteStorage(Storage):
                 raise StorageUnavailable(
                     "hub.db_unavailable", db=self.location, reason=exc.strerror or str(exc)
                 ) from None
-        tables = table_names(self.path) if self.path.stat().st_size else None
-        if tables and "hub_meta" not in tables:
-            # Another program's SQLite file (or a laptop's): never turned into a hub, not
-            # even switched to WAL: it is looked at read-only first.
-            raise StorageUnavailable("hub.db_not_hub", db=self.location)
+        elif self.path.stat().st_size == 0:
+            # An empty file where a hub should be (a wiped hub, a path something else
+            # touched) is not a fresh hub for a command that only reads one.
+            if not create:
+                raise StorageUnavailable("hub.db_not_hub", db=self.location)
+        else:
+            # Another program's SQLite file (or a laptop's), looked at read-only: never
+            # turned into a hub, not even switched to WAL. (Unreadable: _guard says why.)
+            tables = table_names(self.path)
+            if tables and "hub_meta" not in tables:
+                raise StorageUnavailable("hub.db_not_hub", db=self.location)
         self._pool = Pool(self._connect, lambda conn: conn.close())
         self._writer = threading.Lock()
         self._file_lock = _FileLock(self.path.with_name(self.path.name + "-writer.lock"))
